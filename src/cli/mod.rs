@@ -1,0 +1,143 @@
+//! Command-line interface: argument definitions and the one place where results and errors
+//! become exit codes. One file per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Outcome, Result};
+use crate::import::{ColumnOverride, ImportOptions};
+
+mod import;
+
+#[derive(Debug, Parser)]
+#[command(name = "orgclean", version, about = "Clean the 全国科普日 organization directory (组织库): import, dedupe, check, report.")]
+pub struct Cli {
+    /// No progress bars or summaries on stderr (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read dumps, report what was accepted and rejected (rejected_rows.csv).
+    Import(ImportArgs),
+    /// Find duplicate entries: clusters.csv, pairs.csv. [not yet implemented]
+    Dedupe(PipelineArgs),
+    /// Check parent chains and propose fixes: findings.csv. [not yet implemented]
+    Check(PipelineArgs),
+    /// The whole pipeline: reports for people, fix files for the sync team. [not yet implemented]
+    Run(PipelineArgs),
+    /// Nightly audit with history in SQLite. [not yet implemented]
+    Audit(PipelineArgs),
+}
+
+/// How to read the input dumps; shared by every subcommand that reads dumps.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// CSV files, directories of CSV files, or `-` for standard input.
+    #[arg(required = true, value_name = "DUMP")]
+    pub dumps: Vec<PathBuf>,
+
+    /// Input encoding: auto, utf-8 or gb18030 (gbk and gb2312 are read as gb18030, their superset).
+    #[arg(long, default_value = "auto")]
+    pub encoding: String,
+
+    /// Field delimiter: auto (comma, or tab when the header has tabs and no commas), or one
+    /// character such as ',' ';' '\t' (write `tab` for a tab).
+    #[arg(long, default_value = "auto")]
+    pub delimiter: String,
+
+    /// Map a field to a header, e.g. `--column name=单位名称`. Fields: id, name, uscc, parent_id,
+    /// province, city, county, org_type, status, created_at. Repeatable.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Directory for rejected_rows.csv and import_summary.json (nothing is written without it).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+impl InputArgs {
+    pub fn to_options(&self, quiet: bool) -> Result<ImportOptions> {
+        let encoding = match self.encoding.to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => None,
+            "utf-8" | "utf8" => Some(encoding_rs::UTF_8),
+            "gb18030" | "gbk" | "gb2312" | "cp936" => Some(encoding_rs::GB18030),
+            other => {
+                return Err(Error::Usage(format!(
+                    "--encoding {other}: unknown encoding; use auto, utf-8 or gb18030"
+                )))
+            }
+        };
+        let delimiter = match self.delimiter.as_str() {
+            "auto" => None,
+            "tab" | "\\t" | "\t" => Some(b'\t'),
+            d if d.len() == 1 => Some(d.as_bytes()[0]),
+            d => {
+                return Err(Error::Usage(format!(
+                    "--delimiter {d:?}: give one ASCII character (',' ';' '|'), `tab`, or auto"
+                )))
+            }
+        };
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| ColumnOverride::parse(c))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ImportOptions { encoding, delimiter, columns, progress: !quiet })
+    }
+}
+
+/// Parse arguments, run, print the error if any, and return the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(e) => {
+            eprintln!("orgclean: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Import(args) => import::run(&args, quiet),
+        Command::Dedupe(_) => not_yet("dedupe"),
+        Command::Check(_) => not_yet("check"),
+        Command::Run(_) => not_yet("run"),
+        Command::Audit(_) => not_yet("audit"),
+    }
+}
+
+fn not_yet(cmd: &str) -> Result<Outcome> {
+    Err(Error::Usage(format!("`orgclean {cmd}` is not yet implemented in this version")))
+}

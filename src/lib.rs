@@ -1,0 +1,15 @@
+//! orgclean: cleans the organization directory (组织库) of the National Science Popularization Day
+//! platform. One module per step — `import`, `normalize` + `dedupe`, `hierarchy`, `report`, `audit`
+//! — over the shared types in `model` and the gazetteer in `geo`. `cli` maps arguments to steps;
+//! `main.rs` only calls `cli::main`.
+
+pub mod error;
+pub mod geo;
+pub mod import;
+pub mod model;
+pub mod normalize;
+pub mod output;
+pub mod profile;
+pub mod uscc;
+
+pub use error::{Error, Outcome, Result};

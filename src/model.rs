@@ -1,0 +1,260 @@
+//! Domain types shared by every step. Records are addressed by their index in
+//! `Directory::records` (`RecIdx`); `OrgId` is the id as written in the dump.
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// Position of an accepted record in `Directory::records`.
+pub type RecIdx = u32;
+
+/// An organization id as the directory knows it (trimmed, full-width digits folded).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OrgId(pub Box<str>);
+
+impl OrgId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The canonical fields orgclean understands. Every other column is carried along untouched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Id,
+    Name,
+    Uscc,
+    ParentId,
+    Province,
+    City,
+    County,
+    OrgType,
+    Status,
+    CreatedAt,
+}
+
+impl Field {
+    pub const COUNT: usize = 10;
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::Id,
+        Field::Name,
+        Field::Uscc,
+        Field::ParentId,
+        Field::Province,
+        Field::City,
+        Field::County,
+        Field::OrgType,
+        Field::Status,
+        Field::CreatedAt,
+    ];
+
+    /// The name used in `--column field=HEADER` and in outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Name => "name",
+            Field::Uscc => "uscc",
+            Field::ParentId => "parent_id",
+            Field::Province => "province",
+            Field::City => "city",
+            Field::County => "county",
+            Field::OrgType => "org_type",
+            Field::Status => "status",
+            Field::CreatedAt => "created_at",
+        }
+    }
+
+    /// Header names recognised for this field, compared after trimming and ASCII lowercasing.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Id => &["组织id", "组织编号", "id", "org_id"],
+            Field::Name => &["组织名称", "名称", "name", "org_name"],
+            Field::Uscc => &["统一社会信用代码", "信用代码", "uscc", "credit_code"],
+            Field::ParentId => &["上级组织id", "上级组织编号", "parent_id", "parent"],
+            Field::Province => &["省份", "省", "province"],
+            Field::City => &["地市", "城市", "市", "city"],
+            Field::County => &["区县", "县区", "county", "district"],
+            Field::OrgType => &["组织类型", "类型", "type", "org_type"],
+            Field::Status => &["认证状态", "状态", "status"],
+            Field::CreatedAt => &["创建时间", "created_at"],
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Certification state of a record (认证状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CertStatus {
+    Certified,
+    Pending,
+    Other,
+    Failed,
+}
+
+impl CertStatus {
+    pub fn parse(s: &str) -> CertStatus {
+        match s.trim() {
+            "已认证" | "认证通过" | "certified" | "approved" => CertStatus::Certified,
+            "待认证" | "认证中" | "待审核" | "pending" => CertStatus::Pending,
+            "未通过" | "认证失败" | "已驳回" | "rejected" | "failed" => CertStatus::Failed,
+            _ => CertStatus::Other,
+        }
+    }
+}
+
+/// Administrative level of an organization in the 科协 hierarchy, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    National,
+    Province,
+    City,
+    County,
+    Grassroots,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::National => "national",
+            Level::Province => "province",
+            Level::City => "city",
+            Level::County => "county",
+            Level::Grassroots => "grassroots",
+        }
+    }
+}
+
+/// How one input file was read.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFile {
+    /// As given on the command line (or `-` for stdin); used in messages and rejected_rows.csv.
+    pub display: String,
+    pub encoding: &'static str,
+    pub had_bom: bool,
+    pub delimiter: u8,
+    /// `\r\n` if the first record ended with CRLF, else `\n`.
+    pub crlf: bool,
+    /// Header names exactly as in the file (BOM removed).
+    pub headers: Vec<String>,
+    /// Column index of each canonical field, by `Field::index()`.
+    pub columns: [Option<usize>; Field::COUNT],
+    pub bytes: u64,
+    pub sha256: String,
+    pub counts: FileCounts,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FileCounts {
+    /// Data records read (the header excluded).
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub exact_repeats: u64,
+}
+
+impl FileCounts {
+    pub fn add(&mut self, other: &FileCounts) {
+        self.rows_read += other.rows_read;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.exact_repeats += other.exact_repeats;
+    }
+}
+
+/// One accepted input row. `raw` holds the decoded values exactly as in the file.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub file: u32,
+    /// 1-based physical line where the record starts (the header is line 1).
+    pub line: u64,
+    pub raw: csv::StringRecord,
+    pub id: OrgId,
+    /// Parent id after the same folding as `id`; empty when the record has no parent.
+    pub parent_id: Box<str>,
+    /// The accepted record `parent_id` names, resolved once all files are read.
+    pub parent: Option<RecIdx>,
+}
+
+/// An input row that was not accepted, with the reason in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// Everything `import` produced: the accepted records and the account of the rest.
+#[derive(Debug, Default)]
+pub struct Directory {
+    pub files: Vec<SourceFile>,
+    pub records: Vec<Record>,
+    pub rejected: Vec<RejectedRow>,
+    /// Id → record index, for the accepted records.
+    pub by_id: HashMap<Box<str>, RecIdx>,
+}
+
+impl Directory {
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// A canonical field of a record, trimmed; empty if the file has no such column.
+    pub fn get(&self, idx: RecIdx, field: Field) -> &str {
+        let rec = &self.records[idx as usize];
+        match field {
+            Field::Id => rec.id.as_str(),
+            Field::ParentId => &rec.parent_id,
+            _ => self.files[rec.file as usize].columns[field.index()]
+                .and_then(|c| rec.raw.get(c))
+                .map(str::trim)
+                .unwrap_or(""),
+        }
+    }
+
+    pub fn id(&self, idx: RecIdx) -> &OrgId {
+        &self.records[idx as usize].id
+    }
+
+    pub fn name(&self, idx: RecIdx) -> &str {
+        self.get(idx, Field::Name)
+    }
+
+    pub fn status(&self, idx: RecIdx) -> CertStatus {
+        CertStatus::parse(self.get(idx, Field::Status))
+    }
+
+    /// Record index of the parent, if the parent id names an accepted record.
+    pub fn parent(&self, idx: RecIdx) -> Option<RecIdx> {
+        self.records[idx as usize].parent
+    }
+
+    pub fn lookup(&self, id: &str) -> Option<RecIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn totals(&self) -> FileCounts {
+        let mut t = FileCounts::default();
+        for f in &self.files {
+            t.add(&f.counts);
+        }
+        t
+    }
+}
