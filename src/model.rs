@@ -258,3 +258,138 @@ impl Directory {
         t
     }
 }
+
+/// A group of records that are the same organization. `members` is sorted by record index and
+/// includes the survivor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    /// Stable across runs: derived from the survivor's id.
+    pub id: String,
+    pub survivor: RecIdx,
+    pub members: Vec<RecIdx>,
+}
+
+/// The duplicate clusters of a directory (clusters of two or more records only).
+#[derive(Debug, Clone, Default)]
+pub struct Clusters {
+    pub clusters: Vec<Cluster>,
+    /// Per record: index into `clusters`, or `None` for a singleton.
+    pub cluster_of: Vec<Option<u32>>,
+}
+
+impl Clusters {
+    /// For a record that is a non-survivor of a cluster, the survivor it merges into.
+    pub fn survivor_of(&self, idx: RecIdx) -> Option<RecIdx> {
+        let c = self.cluster_of.get(idx as usize).copied().flatten()?;
+        let s = self.clusters[c as usize].survivor;
+        (s != idx).then_some(s)
+    }
+
+    pub fn is_merged_away(&self, idx: RecIdx) -> bool {
+        self.survivor_of(idx).is_some()
+    }
+}
+
+/// Hierarchy and credit-code finding codes (see docs/findings.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    MissingParent,
+    SelfParent,
+    DanglingParent,
+    Cycle,
+    SkipsProvince,
+    CrossProvince,
+    LevelInversion,
+    ParentIsDuplicate,
+    InvalidUscc,
+    UsccProvinceMismatch,
+}
+
+impl FindingCode {
+    pub const ALL: [FindingCode; 10] = [
+        FindingCode::MissingParent,
+        FindingCode::SelfParent,
+        FindingCode::DanglingParent,
+        FindingCode::Cycle,
+        FindingCode::SkipsProvince,
+        FindingCode::CrossProvince,
+        FindingCode::LevelInversion,
+        FindingCode::ParentIsDuplicate,
+        FindingCode::InvalidUscc,
+        FindingCode::UsccProvinceMismatch,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::MissingParent => "missing_parent",
+            FindingCode::SelfParent => "self_parent",
+            FindingCode::DanglingParent => "dangling_parent",
+            FindingCode::Cycle => "cycle",
+            FindingCode::SkipsProvince => "skips_province",
+            FindingCode::CrossProvince => "cross_province",
+            FindingCode::LevelInversion => "level_inversion",
+            FindingCode::ParentIsDuplicate => "parent_is_duplicate",
+            FindingCode::InvalidUscc => "invalid_uscc",
+            FindingCode::UsccProvinceMismatch => "uscc_province_mismatch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FindingCode> {
+        FindingCode::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Structural findings are about the parent edge and get a proposed parent.
+    pub fn is_structural(self) -> bool {
+        !matches!(self, FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// How sure a proposed parent is. `NeedsReview` means no parent is proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+    NeedsReview,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+            Confidence::NeedsReview => "needs_review",
+        }
+    }
+}
+
+/// One finding about one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub org: RecIdx,
+    pub code: FindingCode,
+    pub severity: Severity,
+    /// Plain words for ops staff (Chinese names kept).
+    pub detail: String,
+    /// The fix for structural findings: the parent the record should have.
+    pub fix: Option<ParentFix>,
+}
+
+/// A proposed new parent for a record, with how sure we are and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParentFix {
+    /// `None` with `Confidence::NeedsReview`: no parent can be proposed with confidence.
+    pub new_parent: Option<RecIdx>,
+    pub confidence: Confidence,
+    pub reason: String,
+}
