@@ -118,7 +118,11 @@ pub fn import_bytes(
     if text.trim().is_empty() {
         return Err(Error::input(
             display,
-            if bytes.is_empty() { "file is empty" } else { "file has no header row (only a BOM or blank lines)" },
+            if bytes.is_empty() {
+                "file is empty"
+            } else {
+                "file has no header row (only a BOM or blank lines)"
+            },
         ));
     }
     let delimiter = opts.delimiter.unwrap_or_else(|| detect_delimiter(text));
@@ -343,10 +347,9 @@ mod tests {
 
     #[test]
     fn accounts_for_every_row() {
-        let dir = import_str(
-            "组织ID,组织名称,上级组织ID\nA,甲,\nB,乙,A\nB,乙,A\nB,丙,A\n,丁,A\nC,,A\nD,戊\n",
-        )
-        .unwrap();
+        let dir =
+            import_str("组织ID,组织名称,上级组织ID\nA,甲,\nB,乙,A\nB,乙,A\nB,丙,A\n,丁,A\nC,,A\nD,戊\n")
+                .unwrap();
         let c = dir.files[0].counts;
         assert_eq!((c.rows_read, c.accepted, c.rejected, c.exact_repeats), (7, 2, 4, 1));
         let reasons: Vec<&str> = dir.rejected.iter().map(|r| r.reason.as_str()).collect();

@@ -11,8 +11,8 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod profile;
-pub mod table;
 pub mod progress;
+pub mod table;
 pub mod uscc;
 
 pub use error::{Error, Outcome, Result};

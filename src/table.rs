@@ -27,11 +27,8 @@ pub fn count_by(df: &DataFrame, column: &str) -> PolarsResult<Vec<(String, u64)>
     let keys = counts.column(column)?.str()?.clone();
     let n = counts.columns()[1].cast(&DataType::UInt64)?;
     let n = n.u64()?;
-    let mut out: Vec<(String, u64)> = keys
-        .iter()
-        .zip(n.iter())
-        .map(|(k, c)| (k.unwrap_or("").to_string(), c.unwrap_or(0)))
-        .collect();
+    let mut out: Vec<(String, u64)> =
+        keys.iter().zip(n.iter()).map(|(k, c)| (k.unwrap_or("").to_string(), c.unwrap_or(0))).collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
 }

@@ -26,7 +26,8 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<Outcome> {
 }
 
 pub fn write_rejected(dir: &Directory, path: &Path) -> Result<()> {
-    let rows = dir.rejected.iter().map(|r| [r.file.clone(), r.line.to_string(), r.reason.clone(), r.raw.clone()]);
+    let rows =
+        dir.rejected.iter().map(|r| [r.file.clone(), r.line.to_string(), r.reason.clone(), r.raw.clone()]);
     output::write_csv(path, &["file", "line", "reason", "raw"], rows)
 }
 
@@ -81,7 +82,8 @@ pub fn summary(dir: &Directory, out: Option<&Path>) -> Result<String> {
         .map(|(p, n)| format!("{} {n}", if p.is_empty() { "(no province)" } else { p }))
         .collect();
     if !top.is_empty() {
-        let _ = writeln!(s, "by province: {}{}", top.join(", "), if by_province.len() > 10 { ", …" } else { "" });
+        let _ =
+            writeln!(s, "by province: {}{}", top.join(", "), if by_province.len() > 10 { ", …" } else { "" });
     }
     if let Some(out) = out {
         let _ = writeln!(s, "rejected rows: {}", out.join("rejected_rows.csv").display());

@@ -68,7 +68,8 @@ fn decode_strict(bytes: &[u8], enc: &'static Encoding) -> Result<String, usize> 
         if out.capacity() - out.len() < 4096 {
             out.reserve(bytes.len() / 2 + 4096);
         }
-        let (result, read) = decoder.decode_to_string_without_replacement(&bytes[read_total..], &mut out, true);
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&bytes[read_total..], &mut out, true);
         read_total += read;
         match result {
             DecoderResult::InputEmpty => return Ok(out),

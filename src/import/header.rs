@@ -24,15 +24,14 @@ impl ColumnOverride {
 }
 
 fn clean(h: &str) -> String {
-    h.trim_start_matches('\u{feff}')
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
+    h.trim_start_matches('\u{feff}').chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
 }
 
 /// Column of each field (by `Field::index()`), and the required fields that were not found.
-pub fn map_headers(header: &csv::StringRecord, overrides: &[ColumnOverride]) -> ([Option<usize>; Field::COUNT], Vec<Field>) {
+pub fn map_headers(
+    header: &csv::StringRecord,
+    overrides: &[ColumnOverride],
+) -> ([Option<usize>; Field::COUNT], Vec<Field>) {
     let cleaned: Vec<String> = header.iter().map(clean).collect();
     let mut cols = [None; Field::COUNT];
     for f in Field::ALL {
@@ -65,11 +64,15 @@ pub fn missing_message(missing: &[Field], headers_seen: &str) -> String {
 }
 
 /// Two columns with the same name that maps to a field make the mapping ambiguous.
-pub fn check_duplicates(header: &csv::StringRecord, cols: &[Option<usize>; Field::COUNT]) -> std::result::Result<(), String> {
+pub fn check_duplicates(
+    header: &csv::StringRecord,
+    cols: &[Option<usize>; Field::COUNT],
+) -> std::result::Result<(), String> {
     for f in Field::ALL {
         let Some(c) = cols[f.index()] else { continue };
         let name = clean(&header[c]);
-        let same: Vec<usize> = header.iter().enumerate().filter(|(_, h)| clean(h) == name).map(|(i, _)| i + 1).collect();
+        let same: Vec<usize> =
+            header.iter().enumerate().filter(|(_, h)| clean(h) == name).map(|(i, _)| i + 1).collect();
         if same.len() > 1 {
             return Err(format!(
                 "header {:?} appears in columns {:?}; field `{}` is ambiguous: rename one column, or use --column {}=HEADER with a unique header",
