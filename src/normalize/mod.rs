@@ -52,6 +52,9 @@ pub struct NameParts {
     pub provisional: bool,
     /// Abbreviations expanded in this name (short, long), for reasons.
     pub expansions: Vec<(&'static str, &'static str)>,
+    /// The generic suffix as written when it had one wrong character (科雪技术协会); `suffix`
+    /// and `body` hold the correct spelling.
+    pub suffix_typo: Option<String>,
 }
 
 impl NameParts {
@@ -178,7 +181,21 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         }
         None => (rest.to_string(), None),
     };
-    let found = Suffixes::global().find(&body);
+    let exact = Suffixes::global().find(&body);
+    let typo = Suffixes::global().find_with_typo(&body);
+    let mut body = body;
+    let mut suffix_typo = None;
+    if let Some((canonical, _)) = typo {
+        // Write the generic words correctly so that the typo does not count as a difference.
+        let cut = body
+            .char_indices()
+            .rev()
+            .nth(canonical.chars().count() - 1)
+            .map_or(0, |(i, _)| i);
+        suffix_typo = Some(body[cut..].to_string());
+        body = format!("{}{canonical}", &body[..cut]);
+    }
+    let found = typo.or(exact);
     let suffix = found.map(|(s, _)| s.to_string());
     let suffix_kind = found.map(|(_, k)| k);
     let mut core = body[..body.len() - suffix.as_ref().map_or(0, String::len)].to_string();
@@ -205,6 +222,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         branch,
         provisional,
         expansions,
+        suffix_typo,
     }
 }
 
@@ -293,6 +311,16 @@ mod tests {
         assert_eq!(c.suffix_kind, Some("science_association"));
         assert_eq!(c.core, "佳兴新能源集团有限公司");
         assert_eq!(p("云南佳兴新能源集团有限公司").suffix_kind, Some("company"));
+    }
+
+    #[test]
+    fn one_typo_in_a_long_generic_suffix_is_corrected() {
+        let n = p("夏县科雪技术协会");
+        assert_eq!(n.body, "科学技术协会");
+        assert_eq!(n.suffix_typo.as_deref(), Some("科雪技术协会"));
+        assert_eq!(n.suffix_kind, Some("science_association"));
+        assert_eq!(p("临沧市苛学技术馆").suffix_kind, Some("museum"));
+        assert!(p("合肥市科学技术协会").suffix_typo.is_none());
     }
 
     #[test]

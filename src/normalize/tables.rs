@@ -75,6 +75,9 @@ impl Abbreviations {
     }
 }
 
+/// One wrong character in fewer characters than this is a different word, not a typo.
+const FUZZY_MIN_CHARS: usize = 4;
+
 /// Generic suffixes (科学技术协会, 中学, 有限公司…) → kind of unit.
 pub struct Suffixes {
     /// Longest first.
@@ -97,6 +100,30 @@ impl Suffixes {
             .iter()
             .copied()
             .find(|(suf, _)| s.ends_with(suf))
+    }
+
+    /// A suffix of at least `FUZZY_MIN_CHARS` characters that the end of `s` spells with exactly
+    /// one wrong character (科雪技术协会, 有限工司): a typo in generic words, which name no unit.
+    /// The wrong character must lie outside the exact suffix match: 科学技术学会 ends with the
+    /// real word 学会, which is a choice, not a typo.
+    pub fn find_with_typo(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        let tail: Vec<char> = s.chars().rev().collect();
+        let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
+        self.entries.iter().copied().find(|(suf, _)| {
+            let n = suf.chars().count();
+            if n < FUZZY_MIN_CHARS || tail.len() < n || n <= exact_chars {
+                return false;
+            }
+            let diffs: Vec<usize> = suf
+                .chars()
+                .rev()
+                .zip(&tail)
+                .enumerate()
+                .filter(|(_, (a, b))| a != *b)
+                .map(|(i, _)| i)
+                .collect();
+            diffs.len() == 1 && diffs[0] >= exact_chars
+        })
     }
 }
 
@@ -136,5 +163,23 @@ mod tests {
             Some(("股份有限公司", "company"))
         );
         assert_eq!(s.find("某某"), None);
+        assert_eq!(
+            s.find_with_typo("夏县科雪技术协会"),
+            Some(("科学技术协会", "science_association"))
+        );
+        assert_eq!(
+            s.find_with_typo("泰和思兴水泥有限工司"),
+            Some(("有限公司", "company"))
+        );
+        assert_eq!(
+            s.find_with_typo("第3忠学"),
+            None,
+            "two-character suffixes are never guessed"
+        );
+        assert_eq!(
+            s.find_with_typo("某某科学技术学会"),
+            None,
+            "学会 is a word, not a typo"
+        );
     }
 }
