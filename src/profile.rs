@@ -37,12 +37,5 @@ pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) 
         _ => None,
     };
     let region = if column_region.is_empty() { name.region } else { column_region };
-    OrgProfile {
-        region,
-        column_region,
-        level: Level::Grassroots,
-        is_association: false,
-        uscc,
-        uscc_province,
-    }
+    OrgProfile { region, column_region, level: Level::Grassroots, is_association: false, uscc, uscc_province }
 }
