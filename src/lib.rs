@@ -4,6 +4,7 @@
 //! `main.rs` only calls `cli::main`.
 
 pub mod cli;
+pub mod dedupe;
 pub mod error;
 pub mod geo;
 pub mod import;
