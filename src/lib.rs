@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod error;
 pub mod geo;
+pub mod hierarchy;
 pub mod import;
 pub mod model;
 pub mod normalize;
