@@ -79,20 +79,66 @@ const DIVISIONS_CSV: &str = include_str!("../data/divisions.csv");
 /// Ethnic group names that open the suffix of autonomous regions, prefectures, counties and
 /// banners (延边朝鲜族自治州 → 延边). Longer names first so 蒙古族 wins over 蒙古.
 const ETHNIC: &[&str] = &[
-    "达斡尔族", "柯尔克孜", "鄂伦春族", "鄂温克族", "维吾尔", "哈萨克", "朝鲜族", "土家族", "布依族",
-    "哈尼族", "傈僳族", "东乡族", "仡佬族", "拉祜族", "纳西族", "仫佬族", "景颇族", "撒拉族",
-    "布朗族", "毛南族", "塔吉克", "普米族", "阿昌族", "基诺族", "德昂族", "保安族", "裕固族",
-    "门巴族", "独龙族", "蒙古族", "鄂伦春", "鄂温克", "壮族", "回族", "藏族", "苗族", "彝族",
-    "侗族", "瑶族", "白族", "黎族", "傣族", "畲族", "佤族", "水族", "羌族", "土族", "锡伯",
-    "京族", "怒族", "满族", "蒙古", "各族",
+    "达斡尔族",
+    "柯尔克孜",
+    "鄂伦春族",
+    "鄂温克族",
+    "维吾尔",
+    "哈萨克",
+    "朝鲜族",
+    "土家族",
+    "布依族",
+    "哈尼族",
+    "傈僳族",
+    "东乡族",
+    "仡佬族",
+    "拉祜族",
+    "纳西族",
+    "仫佬族",
+    "景颇族",
+    "撒拉族",
+    "布朗族",
+    "毛南族",
+    "塔吉克",
+    "普米族",
+    "阿昌族",
+    "基诺族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "门巴族",
+    "独龙族",
+    "蒙古族",
+    "鄂伦春",
+    "鄂温克",
+    "壮族",
+    "回族",
+    "藏族",
+    "苗族",
+    "彝族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "黎族",
+    "傣族",
+    "畲族",
+    "佤族",
+    "水族",
+    "羌族",
+    "土族",
+    "锡伯",
+    "京族",
+    "怒族",
+    "满族",
+    "蒙古",
+    "各族",
 ];
 
 /// Short form of a division name, or `None` if it would be shorter than two characters.
 pub fn short_name(name: &str) -> Option<String> {
     let chars: Vec<char> = name.chars().collect();
-    let keep = |n: usize| -> Option<String> {
-        (n >= 2 && n < chars.len()).then(|| chars[..n].iter().collect())
-    };
+    let keep =
+        |n: usize| -> Option<String> { (n >= 2 && n < chars.len()).then(|| chars[..n].iter().collect()) };
     if name.contains("自治") {
         let first_ethnic = ETHNIC
             .iter()
@@ -311,18 +357,17 @@ impl Gazetteer {
         let mut pos = 0;
         loop {
             let rest = &s[pos..];
-            let boundaries: Vec<usize> = rest
-                .char_indices()
-                .map(|(i, c)| i + c.len_utf8())
-                .take(self.max_name_chars)
-                .collect();
+            let boundaries: Vec<usize> =
+                rest.char_indices().map(|(i, c)| i + c.len_utf8()).take(self.max_name_chars).collect();
             let mut found = None;
             for &end in boundaries.iter().rev() {
                 let text = &rest[..end];
                 if text.chars().count() < 2 {
                     break;
                 }
-                let Some(idxs) = self.by_name.get(text) else { continue };
+                let Some(idxs) = self.by_name.get(text) else {
+                    continue;
+                };
                 let cands: Vec<&Division> = idxs
                     .iter()
                     .map(|&i| &self.divisions[i])
@@ -330,8 +375,7 @@ impl Gazetteer {
                         None => true,
                         Some(prev) => {
                             let prev_level = self.divisions[self.by_code[&prev.candidates[0]]].level;
-                            d.level > prev_level
-                                && prev.candidates.iter().any(|&p| self.within(d.code, p))
+                            d.level > prev_level && prev.candidates.iter().any(|&p| self.within(d.code, p))
                         }
                     })
                     .collect();
@@ -362,7 +406,9 @@ impl Gazetteer {
     pub fn region_of_mentions(&self, mentions: &[RegionMention]) -> Region {
         let mut r = Region::default();
         for m in mentions {
-            let Some(&first) = m.candidates.first() else { continue };
+            let Some(&first) = m.candidates.first() else {
+                continue;
+            };
             let level = self.get(first).map(|d| d.level);
             let unique = (m.candidates.len() == 1).then_some(first);
             let common_province = {

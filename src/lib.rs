@@ -12,6 +12,8 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod profile;
+pub mod progress;
+pub mod table;
 pub mod uscc;
 
 pub use error::{Error, Outcome, Result};

@@ -70,7 +70,8 @@ where
 {
     write_with(path, |buf| {
         buf.extend_from_slice("\u{feff}".as_bytes());
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BufWriter::new(buf));
+        let mut w =
+            csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BufWriter::new(buf));
         w.write_record(header).map_err(io::Error::other)?;
         for row in rows {
             let cells: Vec<String> = row.into_iter().map(|c| safe_cell(c.as_ref()).into_owned()).collect();
@@ -103,8 +104,11 @@ pub fn prepare_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     fs::create_dir_all(out).map_err(|e| write_err(out, e))?;
     let out_abs = fs::canonicalize(out).map_err(|e| write_err(out, e))?;
     for input in inputs {
-        let Ok(abs) = fs::canonicalize(input) else { continue };
-        let dir = if abs.is_dir() { abs.clone() } else { abs.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let Ok(abs) = fs::canonicalize(input) else {
+            continue;
+        };
+        let dir =
+            if abs.is_dir() { abs.clone() } else { abs.parent().map(Path::to_path_buf).unwrap_or_default() };
         if dir == out_abs {
             return Err(Error::Usage(format!(
                 "output directory {} is the directory of input {}; choose another --out so that no input can be overwritten",

@@ -16,7 +16,9 @@ pub enum UsccCheck {
     /// The field is empty: many directories have no code for small units.
     Absent,
     /// Passes both checks; carries the 6-digit division code.
-    Valid { division: u32 },
+    Valid {
+        division: u32,
+    },
     Invalid(UsccError),
 }
 
@@ -94,12 +96,8 @@ pub fn validate(raw: &str) -> UsccCheck {
     let up: Vec<u8> = s.bytes().map(|b| b.to_ascii_uppercase()).collect();
     if up.len() != 18 {
         // Multi-byte characters inside an 18-character string.
-        let (position, ch) = s
-            .chars()
-            .enumerate()
-            .find(|(_, c)| !c.is_ascii())
-            .map(|(i, c)| (i + 1, c))
-            .unwrap_or((1, '?'));
+        let (position, ch) =
+            s.chars().enumerate().find(|(_, c)| !c.is_ascii()).map(|(i, c)| (i + 1, c)).unwrap_or((1, '?'));
         return UsccCheck::Invalid(UsccError::Charset { position, ch });
     }
     for (i, &b) in up.iter().enumerate() {

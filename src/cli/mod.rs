@@ -11,7 +11,11 @@ use crate::import::{ColumnOverride, ImportOptions};
 mod import;
 
 #[derive(Debug, Parser)]
-#[command(name = "orgclean", version, about = "Clean the 全国科普日 organization directory (组织库): import, dedupe, check, report.")]
+#[command(
+    name = "orgclean",
+    version,
+    about = "Clean the 全国科普日 organization directory (组织库): import, dedupe, check, report."
+)]
 pub struct Cli {
     /// No progress bars or summaries on stderr (errors are still printed).
     #[arg(long, short, global = true)]
@@ -99,11 +103,7 @@ impl InputArgs {
                 )))
             }
         };
-        let columns = self
-            .columns
-            .iter()
-            .map(|c| ColumnOverride::parse(c))
-            .collect::<Result<Vec<_>>>()?;
+        let columns = self.columns.iter().map(|c| ColumnOverride::parse(c)).collect::<Result<Vec<_>>>()?;
         Ok(ImportOptions { encoding, delimiter, columns, progress: !quiet })
     }
 }

@@ -1,0 +1,22 @@
+# `just ready` runs exactly what CI runs (.ci/run). Nothing here is required: the README's commands
+# use cargo directly.
+
+# Run the whole pipeline on the bundled demo dump.
+demo:
+    cargo run --locked -- run fixtures/demo/orgs.csv --out out/demo
+
+# The test suite (the README's command).
+test:
+    cargo test --locked
+
+# What CI runs: fmt, clippy, tests.
+ready:
+    bash .ci/run
+
+# Benchmarks (never in CI): import/dedupe/check/run on generated dumps; prints times and peak memory.
+bench *ARGS:
+    bash bench/run.sh {{ARGS}}
+
+# Bounded fuzzing of the importer, the normalizer and the USCC validator (needs cargo-fuzz).
+fuzz SECONDS="600":
+    bash fuzz/run.sh {{SECONDS}}

@@ -1,0 +1,33 @@
+//! Progress bars on stderr, only when stderr is a terminal and the user did not ask for quiet.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+fn enabled(wanted: bool) -> bool {
+    wanted && std::io::stderr().is_terminal()
+}
+
+/// A bar over `len` bytes of one file.
+pub fn bytes_bar(len: u64, label: &str, wanted: bool) -> ProgressBar {
+    if !enabled(wanted) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
+/// A spinner for a step whose size is not known in advance.
+pub fn step(label: &str, wanted: bool) -> ProgressBar {
+    if !enabled(wanted) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_message(label.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,5 @@
+//! One integration-test binary (linking polars costs seconds per binary): a module per command.
+
+mod util;
+
+mod import;
