@@ -7,6 +7,7 @@ pub mod cli;
 pub mod dedupe;
 pub mod error;
 pub mod geo;
+pub mod hierarchy;
 pub mod import;
 pub mod model;
 pub mod normalize;
