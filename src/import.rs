@@ -5,23 +5,33 @@
 //! every data record is either accepted, counted as an exact repeat of an earlier row, or rejected
 //! with its file, line and reason. `rows_read = accepted + rejected + exact_repeats` is checked for
 //! every file before anything is returned.
+//!
+//! Hostile input (see docs/input-errors.md) ends in an `Error::Input` naming the file, line and
+//! character and the fix — never in a panic, and never in rows silently lost to a runaway quote.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod decode;
 mod header;
+mod parse;
+mod quotes;
+mod sniff;
+pub mod write;
 
 use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 use crate::model::{Directory, Field, FileCounts, OrgId, RecIdx, Record, RejectedRow, SourceFile};
 
 pub use decode::{decode, Decoded};
-pub use header::{map_headers, ColumnOverride};
+pub use header::{map_headers, ColumnOverride, MAX_TITLE_ROWS};
+pub use write::write_directory;
+
+use parse::{Records, Span};
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -44,10 +54,10 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             out.push(p.clone());
             continue;
         }
-        let meta = fs::metadata(p).map_err(|source| Error::Read { path: p.clone(), source })?;
+        let meta = fs::metadata(p).map_err(|e| read_error(p, e))?;
         if meta.is_dir() {
             let mut files: Vec<PathBuf> = fs::read_dir(p)
-                .map_err(|source| Error::Read { path: p.clone(), source })?
+                .map_err(|e| read_error(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.is_file())
                 .filter(|f| {
@@ -58,9 +68,13 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .collect();
             files.sort();
             if files.is_empty() {
+                let others = fs::read_dir(p).map(|d| d.count()).unwrap_or(0);
                 return Err(Error::input(
                     p.display().to_string(),
-                    "directory holds no .csv, .tsv or .txt files",
+                    format!(
+                        "directory holds no .csv, .tsv or .txt files ({others} other entries; subdirectories \
+                         are not searched); give the dump files, or a directory that holds them"
+                    ),
                 ));
             }
             out.extend(files);
@@ -79,7 +93,20 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
             .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
         return Ok(buf);
     }
-    fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+    fs::read(path).map_err(|e| read_error(path, e))
+}
+
+/// Read failures the user can fix get the fix; others keep the OS's words.
+fn read_error(path: &Path, e: std::io::Error) -> Error {
+    let display = path.display().to_string();
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::input(display, "no such file or directory; check the path"),
+        std::io::ErrorKind::PermissionDenied => Error::input(
+            display,
+            "permission denied; make the file (and its directory) readable for this user, e.g. chmod u+r",
+        ),
+        _ => Error::Read { path: path.to_path_buf(), source: e },
+    }
 }
 
 /// Import every input into one directory.
@@ -90,13 +117,13 @@ pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
     for path in &files {
         let bytes = read_input(path)?;
         let display = path.display().to_string();
-        import_bytes(&mut dir, &mut seen, &display, &bytes, opts)?;
+        import_owned(&mut dir, &mut seen, &display, bytes, opts)?;
     }
     resolve_parents(&mut dir);
     Ok(dir)
 }
 
-/// Import one file's bytes into `dir` (exposed for tests and for stdin).
+/// Import one file's bytes into `dir` (exposed for tests and fuzzing).
 pub fn import_bytes(
     dir: &mut Directory,
     seen: &mut SeenIds,
@@ -104,167 +131,238 @@ pub fn import_bytes(
     bytes: &[u8],
     opts: &ImportOptions,
 ) -> Result<()> {
-    let file_no = dir.files.len() as u32;
+    import_owned(dir, seen, display, bytes.to_vec(), opts)
+}
+
+/// Import one file into `dir`; the bytes are taken so that a UTF-8 file becomes the text without
+/// a copy.
+pub fn import_owned(
+    dir: &mut Directory,
+    seen: &mut SeenIds,
+    display: &str,
+    bytes: Vec<u8>,
+    opts: &ImportOptions,
+) -> Result<()> {
+    let len = bytes.len() as u64;
+    let was_empty = bytes.is_empty();
     let decoded = decode(bytes, opts.encoding).map_err(|m| Error::input(display, m))?;
-    let text = &decoded.text;
+    let text = decoded.text.as_str();
+    if text.trim().is_empty() {
+        return Err(Error::input(
+            display,
+            if was_empty {
+                "file is empty; export the directory again (a dump needs a header row and data rows)"
+            } else {
+                "file has no header row (only a BOM, spaces or blank lines); export the directory again"
+            },
+        ));
+    }
+    let delimiter = opts.delimiter.unwrap_or_else(|| sniff::detect_delimiter(text, &opts.columns));
     let mut source = SourceFile {
         display: display.to_string(),
         encoding: decoded.encoding.name(),
         had_bom: decoded.had_bom,
-        bytes: bytes.len() as u64,
-        sha256: hex(&Sha256::digest(bytes)),
+        bytes: len,
+        delimiter,
+        crlf: sniff::first_line_is_crlf(text),
         ..SourceFile::default()
     };
-    if text.trim().is_empty() {
-        return Err(Error::input(
-            display,
-            if bytes.is_empty() {
-                "file is empty"
-            } else {
-                "file has no header row (only a BOM or blank lines)"
-            },
-        ));
+    // Hashing runs beside parsing: it is a third of the work on a large UTF-8 file.
+    let (sha, counts) = std::thread::scope(|s| {
+        let sha = s.spawn(|| hex(&decoded.sha256()));
+        let counts = FileImport::new(dir, seen, &mut source, text, opts).run();
+        (sha.join(), counts)
+    });
+    source.sha256 = sha.map_err(|_| Error::Internal("hashing the input panicked".into()))?;
+    let counts = counts?;
+    if counts.rows_read != counts.accepted + counts.rejected + counts.exact_repeats {
+        return Err(Error::Internal(format!(
+            "{display}: row accounting does not add up: read {} != accepted {} + rejected {} + exact repeats {}",
+            counts.rows_read, counts.accepted, counts.rejected, counts.exact_repeats
+        )));
     }
-    let delimiter = opts.delimiter.unwrap_or_else(|| detect_delimiter(text));
-    source.delimiter = delimiter;
-    source.crlf = first_line_is_crlf(text);
+    source.counts = counts;
+    dir.files.push(source);
+    Ok(())
+}
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let progress = crate::progress::bytes_bar(text.len() as u64, display, opts.progress);
+/// One file being imported: every data record is accepted, counted as an exact repeat, or
+/// rejected with a reason.
+struct FileImport<'a> {
+    dir: &'a mut Directory,
+    seen: &'a mut SeenIds,
+    source: &'a mut SourceFile,
+    file_no: u32,
+    records: Records<'a>,
+    opts: &'a ImportOptions,
+    counts: FileCounts,
+    id_col: usize,
+    name_col: usize,
+    parent_col: Option<usize>,
+}
 
-    let mut record = csv::StringRecord::new();
-    let mut rows: Vec<(u64, usize, csv::StringRecord)> = Vec::new();
-    loop {
-        let start = reader.position().clone();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                // The reader's position may sit on the line break that ended the previous record
-                // (the \n of a CRLF) or on skipped blank lines: the record starts after them.
-                let mut at = start.byte() as usize;
-                while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
-                    at += 1;
-                }
-                rows.push((0, at, record.clone()))
-            }
-            Err(e) => {
-                return Err(Error::input(display, format!("line {}: {e}", start.line())));
+impl<'a> FileImport<'a> {
+    fn new(
+        dir: &'a mut Directory,
+        seen: &'a mut SeenIds,
+        source: &'a mut SourceFile,
+        text: &'a str,
+        opts: &'a ImportOptions,
+    ) -> FileImport<'a> {
+        let file_no = dir.files.len() as u32;
+        let records = Records::new(text, source.delimiter);
+        FileImport {
+            dir,
+            seen,
+            source,
+            file_no,
+            records,
+            opts,
+            counts: FileCounts::default(),
+            id_col: 0,
+            name_col: 0,
+            parent_col: None,
+        }
+    }
+
+    fn err(&self, message: impl Into<String>) -> Error {
+        Error::input(self.source.display.as_str(), message)
+    }
+
+    fn run(mut self) -> Result<FileCounts> {
+        let progress =
+            crate::progress::bytes_bar(self.records.text_len(), &self.source.display, self.opts.progress);
+        // The header may sit below a few title rows: read those first.
+        let mut head: Vec<(Span, csv::StringRecord)> = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        while head.len() <= MAX_TITLE_ROWS {
+            match self.records.next_into(&mut rec).map_err(|m| self.err(m))? {
+                Some(span) => head.push((span, rec.clone())),
+                None => break,
             }
         }
-        if rows.len().is_multiple_of(65536) {
-            progress.set_position(start.byte());
+        let header_at =
+            header::find_header_row(&head.iter().map(|r| &r.1).collect::<Vec<_>>(), &self.opts.columns);
+        let Some(header_at) = header_at else {
+            let first = head.first().map(|r| r.1.clone()).unwrap_or_default();
+            let (_, missing) = map_headers(&first, &self.opts.columns);
+            let seen = first.iter().collect::<Vec<_>>().join(", ");
+            let hint = sniff::other_delimiter_hint(&first, self.source.delimiter).unwrap_or_default();
+            return Err(self.err(format!("{}{hint}", header::missing_message(&missing, &seen))));
+        };
+        self.set_header(&head[header_at])?;
+        // Title rows above the header (Excel exports) are rows too: they are listed, not dropped.
+        for (span, _) in &head[..header_at] {
+            self.counts.rows_read += 1;
+            self.reject(*span, "title row above the header row".to_string());
         }
+        for (span, rec) in &head[header_at + 1..] {
+            self.row(*span, rec)?;
+        }
+        drop(head);
+        let mut n = 0u64;
+        while let Some(span) = self.records.next_into(&mut rec).map_err(|m| self.err(m))? {
+            self.row(span, &rec)?;
+            n += 1;
+            if n.is_multiple_of(65536) {
+                progress.set_position(self.records.offset());
+            }
+        }
+        progress.finish_and_clear();
+        Ok(self.counts)
     }
-    progress.finish_and_clear();
-    // csv counts records, not physical lines: a quoted field with newlines would shift every line
-    // number after it, so physical lines are counted from the byte offsets.
-    let mut line = 1u64;
-    let mut counted_to = 0usize;
-    for row in rows.iter_mut() {
-        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..row.1]).count() as u64;
-        counted_to = row.1;
-        row.0 = line;
-    }
-    // Byte offset where each record starts, plus the end, to recover its raw text.
-    let ends: Vec<usize> = rows.iter().skip(1).map(|r| r.1).chain(std::iter::once(text.len())).collect();
-    let raw_of = |i: usize| text[rows[i].1..ends[i]].trim_end_matches(['\r', '\n']).to_string();
 
-    let header_at = header::find_header_row(&rows.iter().map(|r| &r.2).collect::<Vec<_>>(), &opts.columns);
-    let Some(header_at) = header_at else {
-        let first = rows.first().map(|r| r.2.iter().collect::<Vec<_>>().join(", ")).unwrap_or_default();
-        let (_, missing) = map_headers(&rows[0].2, &opts.columns);
-        return Err(Error::input(display, header::missing_message(&missing, &first)));
-    };
-    let header_rec = &rows[header_at].2;
-    let (columns, _) = map_headers(header_rec, &opts.columns);
-    header::check_duplicates(header_rec, &columns).map_err(|m| Error::input(display, m))?;
-    source.headers = header_rec.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
-    source.columns = columns;
-    let width = source.headers.len();
-
-    let mut counts = FileCounts::default();
-    let reject = |dir: &mut Directory, counts: &mut FileCounts, i: usize, reason: String| {
-        counts.rejected += 1;
-        dir.rejected.push(RejectedRow { file: display.to_string(), line: rows[i].0, reason, raw: raw_of(i) });
-    };
-    // Title rows above the header (Excel exports) are rows too: they are listed, not dropped.
-    for i in 0..header_at {
-        counts.rows_read += 1;
-        reject(dir, &mut counts, i, "title row above the header row".to_string());
+    fn set_header(&mut self, (span, header_rec): &(Span, csv::StringRecord)) -> Result<()> {
+        let (columns, _) = map_headers(header_rec, &self.opts.columns);
+        header::check_duplicates(header_rec, &columns)
+            .map_err(|m| self.err(format!("line {}: {m}", span.line)))?;
+        if let Some(col) = header_rec.iter().position(|h| h.contains('\0')) {
+            return Err(self.err(format!(
+                "line {}: header {} holds a NUL byte; the file is damaged or not text: export it again",
+                span.line,
+                col + 1
+            )));
+        }
+        self.source.headers =
+            header_rec.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+        self.source.columns = columns;
+        self.records.width = Some(header_rec.len());
+        self.id_col = columns[Field::Id.index()].unwrap_or(0);
+        self.name_col = columns[Field::Name.index()].unwrap_or(0);
+        self.parent_col = columns[Field::ParentId.index()];
+        Ok(())
     }
-    let id_col = columns[Field::Id.index()].unwrap_or(0);
-    let name_col = columns[Field::Name.index()].unwrap_or(0);
-    let parent_col = columns[Field::ParentId.index()];
-    // Indexing by position: `reject` needs the row number to recover the raw text.
-    #[allow(clippy::needless_range_loop)]
-    for i in header_at + 1..rows.len() {
-        counts.rows_read += 1;
-        let (line, _, rec) = &rows[i];
+
+    fn reject(&mut self, span: Span, reason: String) {
+        self.counts.rejected += 1;
+        let raw = self.records.raw(span).to_string();
+        self.dir.rejected.push(RejectedRow {
+            file: self.source.display.clone(),
+            line: span.line,
+            reason,
+            raw,
+        });
+    }
+
+    fn header_name(&self, col: usize) -> &str {
+        self.source.headers.get(col).map_or("", String::as_str)
+    }
+
+    fn row(&mut self, span: Span, rec: &csv::StringRecord) -> Result<()> {
+        self.counts.rows_read += 1;
+        let width = self.source.headers.len();
         if rec.len() != width {
-            let why = format!("has {} fields, the header has {width}", rec.len());
-            reject(dir, &mut counts, i, why);
-            continue;
+            self.records.check_runaway(span, rec.len(), width).map_err(|m| self.err(m))?;
+            self.reject(span, format!("has {} fields, the header has {width}", rec.len()));
+            return Ok(());
         }
-        if let Some(col) = rec.iter().position(|f| f.contains('\0')) {
-            let why = format!("NUL byte in column {} ({})", col + 1, source.headers[col]);
-            reject(dir, &mut counts, i, why);
-            continue;
+        if memchr::memchr(0, rec.as_byte_record().as_slice()).is_some() {
+            let col = rec.iter().position(|f| f.contains('\0')).unwrap_or(0);
+            let why = format!("NUL byte in column {} ({})", col + 1, self.header_name(col));
+            self.reject(span, why);
+            return Ok(());
         }
-        let id = fold_id(&rec[id_col]);
+        let id = fold_id(rec.get(self.id_col).unwrap_or(""));
         if id.is_empty() {
-            let why = format!("empty id (column {})", source.headers[id_col]);
-            reject(dir, &mut counts, i, why);
-            continue;
+            let why = format!("empty id (column {})", self.header_name(self.id_col));
+            self.reject(span, why);
+            return Ok(());
         }
-        if rec[name_col].trim().is_empty() {
-            let why = format!("empty name (column {})", source.headers[name_col]);
-            reject(dir, &mut counts, i, why);
-            continue;
+        if rec.get(self.name_col).unwrap_or("").trim().is_empty() {
+            let why = format!("empty name (column {})", self.header_name(self.name_col));
+            self.reject(span, why);
+            return Ok(());
         }
-        if let Some(&first) = dir.by_id.get(id.as_str()) {
-            let prev = &dir.records[first as usize];
-            let prev_file = &dir.files.get(prev.file as usize).unwrap_or(&source);
-            if same_content(prev_file, &prev.raw, &source, rec) {
-                counts.exact_repeats += 1;
-                seen.repeats.push((display.to_string(), *line, first));
+        if let Some(&first) = self.dir.by_id.get(id.as_str()) {
+            let prev = &self.dir.records[first as usize];
+            let prev_file = self.dir.files.get(prev.file as usize).unwrap_or(&*self.source);
+            if same_content(prev_file, &prev.raw, self.source, rec) {
+                self.counts.exact_repeats += 1;
+                self.seen.repeats.push((self.source.display.clone(), span.line, first));
             } else {
                 let why = format!(
                     "id {id} already used at {}:{} with different content (first occurrence kept)",
                     prev_file.display, prev.line
                 );
-                reject(dir, &mut counts, i, why);
+                self.reject(span, why);
             }
-            continue;
+            return Ok(());
         }
-        let parent_id = parent_col.map(|c| fold_id(&rec[c])).unwrap_or_default();
-        let idx = dir.records.len() as RecIdx;
-        dir.by_id.insert(id.clone().into_boxed_str(), idx);
-        dir.records.push(Record {
-            file: file_no,
-            line: *line,
+        let parent_id = self.parent_col.map(|c| fold_id(rec.get(c).unwrap_or(""))).unwrap_or_default();
+        let idx = self.dir.records.len() as RecIdx;
+        let id: Box<str> = id.into_boxed_str();
+        self.dir.by_id.insert(id.clone(), idx);
+        self.dir.records.push(Record {
+            file: self.file_no,
+            line: span.line,
             raw: rec.clone(),
-            id: OrgId(id.into_boxed_str()),
+            id: OrgId(id),
             parent_id: parent_id.into_boxed_str(),
             parent: None,
         });
-        counts.accepted += 1;
+        self.counts.accepted += 1;
+        Ok(())
     }
-    if counts.rows_read != counts.accepted + counts.rejected + counts.exact_repeats {
-        return Err(Error::input(
-            display,
-            format!(
-                "row accounting does not add up: read {} != accepted {} + rejected {} + exact repeats {}",
-                counts.rows_read, counts.accepted, counts.rejected, counts.exact_repeats
-            ),
-        ));
-    }
-    source.counts = counts;
-    dir.files.push(source);
-    Ok(())
 }
 
 /// Exact repeats seen during import: (file, line, record index of the first occurrence).
@@ -304,26 +402,6 @@ fn resolve_parents(dir: &mut Directory) {
     for (r, p) in dir.records.iter_mut().zip(parents) {
         r.parent = p;
     }
-}
-
-/// Comma unless the header line has no comma but tabs (or semicolons, as some European-locale
-/// spreadsheet exports write).
-fn detect_delimiter(text: &str) -> u8 {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let count = |c: char| first.matches(c).count();
-    if count(',') > 0 {
-        b','
-    } else if count('\t') > 0 {
-        b'\t'
-    } else if count(';') > 0 {
-        b';'
-    } else {
-        b','
-    }
-}
-
-fn first_line_is_crlf(text: &str) -> bool {
-    text.find('\n').is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -1,5 +1,7 @@
 //! Encoding detection: UTF-8 (with or without BOM) or GB18030. Anything else is refused with the
-//! offset of the first byte that does not decode, so the user can find it in a hex editor.
+//! offset, line and byte-in-line of the first byte that does not decode, so the user can find it in
+//! an editor or a hex viewer.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_8};
 
@@ -8,55 +10,166 @@ pub struct Decoded {
     pub text: String,
     pub encoding: &'static Encoding,
     pub had_bom: bool,
+    /// The file's bytes when they differ from `text` (GB18030); for UTF-8 they are `text` with the
+    /// BOM, if any, in front.
+    pub original: Option<Vec<u8>>,
 }
 
-/// Decode a whole file. `forced` skips detection (but a BOM is still removed).
-pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8 or \
-                    GB18030 (Excel: 另存为 → CSV UTF-8), or export it again as CSV"
-            .to_string());
+impl Decoded {
+    /// SHA-256 of the file's bytes as read.
+    pub fn sha256(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        match &self.original {
+            Some(bytes) => h.update(bytes),
+            None => {
+                if self.had_bom {
+                    h.update(UTF8_BOM);
+                }
+                h.update(self.text.as_bytes());
+            }
+        }
+        h.finalize().into()
     }
-    let (body, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
-    let utf8_error = match std::str::from_utf8(body) {
-        Ok(s) if forced.is_none_or(|f| f == UTF_8) => {
-            return Ok(Decoded { text: s.to_string(), encoding: UTF_8, had_bom });
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+const SAVE_AS: &str =
+    "save it as UTF-8 or GB18030 (Excel: 另存为 → \"CSV UTF-8 (逗号分隔)\"; WPS: 另存为 → CSV)";
+
+/// Decode a whole file, taking ownership so that the usual case (UTF-8) costs no copy. `forced`
+/// skips detection (but a BOM is still removed).
+pub fn decode(mut bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+    if let Some(kind) = utf16_kind(&bytes) {
+        return Err(format!("file is UTF-16 ({kind}); {SAVE_AS}"));
+    }
+    if let Some(kind) = spreadsheet_kind(&bytes) {
+        return Err(format!("file is {kind}, not CSV; {SAVE_AS}"));
+    }
+    let had_bom = bytes.starts_with(UTF8_BOM);
+    let bom_len = if had_bom { UTF8_BOM.len() } else { 0 };
+    let utf8_error = match std::str::from_utf8(&bytes[bom_len..]) {
+        Ok(_) if forced.is_none_or(|f| f == UTF_8) => {
+            bytes.drain(..bom_len);
+            // Checked just above; the conversion only fails on invalid UTF-8.
+            let text = String::from_utf8(bytes).map_err(|e| format!("internal: {e}"))?;
+            return Ok(Decoded { text, encoding: UTF_8, had_bom, original: None });
         }
         Ok(_) => None,
-        Err(e) => Some(e.valid_up_to() + if had_bom { 3 } else { 0 }),
+        Err(e) => Some(e.valid_up_to() + bom_len),
     };
     if forced == Some(UTF_8) || (had_bom && forced.is_none()) {
         let at = utf8_error.unwrap_or(0);
         return Err(format!(
-            "not valid UTF-8: first bad byte at offset {at} (0x{:02X}){}; if the file is GBK/GB18030, \
-             pass --encoding gb18030",
+            "not valid UTF-8: first bad byte 0x{:02X} at {}{}; if the file is GBK/GB18030, pass --encoding gb18030",
             bytes.get(at).copied().unwrap_or(0),
-            if had_bom { " although the file starts with a UTF-8 BOM (mixed encodings?)" } else { "" },
+            locate(&bytes, at),
+            if had_bom {
+                " although the file starts with a UTF-8 BOM (mixed encodings? convert the whole file to one encoding)"
+            } else {
+                ""
+            },
         ));
     }
-    match decode_strict(body, GB18030) {
-        Ok(text) => {
-            if forced.is_none() && looks_like_mixed(&text) {
-                return Err(format!(
-                    "mixed encodings: the file is not valid UTF-8 (first bad byte at offset {}), and read \
-                     as GB18030 it contains UTF-8 text misread as GBK; convert the whole file to one encoding",
-                    utf8_error.unwrap_or(0)
-                ));
-            }
-            Ok(Decoded { text, encoding: GB18030, had_bom })
+    if forced.is_none() {
+        if let (Some(bad), Some(utf8_line)) = (utf8_error, first_utf8_chinese_line(&bytes)) {
+            return Err(format!(
+                "mixed encodings: line {utf8_line} is UTF-8 Chinese text, but the byte 0x{:02X} at {} is not \
+                 UTF-8 (GBK/GB18030?); convert the whole file to one encoding, then {SAVE_AS}",
+                bytes.get(bad).copied().unwrap_or(0),
+                locate(&bytes, bad)
+            ));
         }
-        Err(gb_at) => Err(match utf8_error {
-            Some(u) => format!(
-                "neither UTF-8 (first bad byte at offset {u}) nor GB18030 (first bad byte at offset {}); \
-                 save the file as UTF-8 or GB18030",
-                gb_at + if had_bom { 3 } else { 0 }
-            ),
-            None => format!("not valid GB18030: first bad byte at offset {gb_at}"),
-        }),
     }
+    match decode_strict(&bytes[bom_len..], GB18030) {
+        Ok(text) => Ok(Decoded { text, encoding: GB18030, had_bom, original: Some(bytes) }),
+        Err(gb_at) => {
+            let gb_at = gb_at + bom_len;
+            Err(match utf8_error {
+                Some(u) => format!(
+                    "neither UTF-8 (first bad byte 0x{:02X} at {}) nor GB18030 (first bad byte 0x{:02X} at {}); \
+                     the file may be damaged or in another encoding: {SAVE_AS}",
+                    bytes.get(u).copied().unwrap_or(0),
+                    locate(&bytes, u),
+                    bytes.get(gb_at).copied().unwrap_or(0),
+                    locate(&bytes, gb_at)
+                ),
+                None => format!(
+                    "not valid GB18030: first bad byte 0x{:02X} at {}; if the file is UTF-8, pass --encoding utf-8",
+                    bytes.get(gb_at).copied().unwrap_or(0),
+                    locate(&bytes, gb_at)
+                ),
+            })
+        }
+    }
+}
+
+/// "offset N (line L, byte B of the line)": lines counted from 1 on `\n`, bytes from 1.
+pub fn locate(bytes: &[u8], offset: usize) -> String {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    format!("offset {offset} (line {line}, byte {} of the line)", offset - line_start + 1)
+}
+
+/// UTF-16 with a byte-order mark, or without one (then every other byte of ASCII text is NUL).
+fn utf16_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some("it starts with a UTF-16 byte-order mark");
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.len() < 4 {
+        return None;
+    }
+    let nul_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let half = head.len() / 2;
+    // Headers are ASCII or CJK: in UTF-16 at least a third of one byte column is NUL, while a
+    // text file with stray NULs (rejected row by row) has them scattered.
+    if nul_at(0).max(nul_at(1)) * 3 >= half && nul_at(0).abs_diff(nul_at(1)) * 2 >= half / 3 {
+        return Some("no byte-order mark, but every other byte is NUL");
+    }
+    None
+}
+
+/// Workbooks given instead of their CSV export (a common slip: the .xlsx next to the .csv).
+fn spreadsheet_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some("a ZIP archive (an Excel .xlsx / WPS .et workbook?)")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some("an old-style Excel .xls workbook")
+    } else {
+        None
+    }
+}
+
+/// The first line (1-based) that is valid UTF-8 holding at least two CJK characters and nothing
+/// but CJK, ASCII and full-width forms. GBK text almost never decodes as UTF-8 like that, so such
+/// a line in a file that is not UTF-8 means UTF-8 and GBK lines were pasted together.
+fn first_utf8_chinese_line(bytes: &[u8]) -> Option<usize> {
+    let mut line_no = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        line_no += 1;
+        if line.is_ascii() {
+            continue;
+        }
+        let Ok(s) = std::str::from_utf8(line) else { continue };
+        let s = s.trim_start_matches('\u{feff}');
+        let cjk = s.chars().filter(|&c| is_cjk(c)).count();
+        if cjk >= 2 && s.chars().all(|c| c.is_ascii() || is_cjk(c) || is_fullwidth_or_punct(c)) {
+            return Some(line_no);
+        }
+    }
+    None
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+fn is_fullwidth_or_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{206F}')
 }
 
 /// Decode without replacement characters; on failure, the offset of the first malformed byte.
@@ -75,60 +188,92 @@ fn decode_strict(bytes: &[u8], enc: &'static Encoding) -> Result<String, usize> 
             DecoderResult::InputEmpty => return Ok(out),
             DecoderResult::OutputFull => continue,
             DecoderResult::Malformed(bad, extra) => {
-                return Err(read_total - bad as usize - extra as usize);
+                return Err(read_total.saturating_sub(bad as usize + extra as usize));
             }
         }
     }
-}
-
-/// UTF-8 Chinese read as GB18030 turns into runs of rare characters such as 鍏, 绉, 瀛, 鎶; a file
-/// where UTF-8 lines were pasted into a GBK file shows those. We look for the lead bytes of UTF-8
-/// 3-byte sequences decoded as GB18030: characters from a small set that real org names never use.
-fn looks_like_mixed(text: &str) -> bool {
-    // The GB18030 readings of UTF-8 encodings of 科/学/技/术/协/会/市/省/县/区 (their first 2 bytes).
-    const MOJIBAKE: &[&str] = &["绉戝", "瀛", "鎶€", "鏈", "鍗忎", "浼", "甯", "鐪", "鍘", "鍖"];
-    let hits = MOJIBAKE.iter().filter(|m| text.contains(*m)).count();
-    hits >= 3
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn dec(b: &[u8]) -> Result<Decoded, String> {
+        decode(b.to_vec(), None)
+    }
+
     #[test]
     fn utf8_with_and_without_bom() {
-        let d = decode("\u{feff}组织ID".as_bytes(), None).unwrap();
+        let d = dec("\u{feff}组织ID".as_bytes()).unwrap();
         assert_eq!((d.text.as_str(), d.encoding, d.had_bom), ("组织ID", UTF_8, true));
-        let d = decode("组织ID".as_bytes(), None).unwrap();
+        let d = dec("组织ID".as_bytes()).unwrap();
         assert!(!d.had_bom);
     }
 
     #[test]
     fn gb18030_detected() {
         let (bytes, _, _) = GB18030.encode("组织名称,安徽省科学技术协会");
-        let d = decode(&bytes, None).unwrap();
+        let d = dec(&bytes).unwrap();
         assert_eq!(d.encoding, GB18030);
         assert_eq!(d.text, "组织名称,安徽省科学技术协会");
     }
 
     #[test]
-    fn utf16_refused() {
-        let e = decode(b"\xFF\xFEa\x00", None).unwrap_err();
-        assert!(e.contains("UTF-16"), "{e}");
+    fn utf16_refused_with_and_without_bom() {
+        let e = dec(b"\xFF\xFEa\x00").unwrap_err();
+        assert!(e.contains("UTF-16") && e.contains("save it as UTF-8 or GB18030"), "{e}");
+        let le: Vec<u8> = "id,name\n1,甲\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let e = dec(&le).unwrap_err();
+        assert!(e.contains("every other byte is NUL"), "{e}");
+        // A few stray NULs are not UTF-16: those rows are rejected one by one later.
+        assert!(dec(b"id,name\n1,a\0b\n2,c\n3,d\n").is_ok());
     }
 
     #[test]
-    fn garbage_names_offset() {
+    fn garbage_names_offset_line_and_byte() {
         // 0xFF is invalid in both UTF-8 and GB18030.
-        let e = decode(b"id,name\n1,\xFF\n", None).unwrap_err();
-        assert!(e.contains("offset 10"), "{e}");
+        let e = dec(b"id,name\n1,\xFF\n").unwrap_err();
+        assert!(e.contains("offset 10 (line 2, byte 3 of the line)"), "{e}");
+        assert!(e.starts_with("neither UTF-8"), "{e}");
     }
 
     #[test]
     fn mixed_utf8_inside_gbk_is_refused() {
         let mut bytes = GB18030.encode("组织ID,组织名称\n1,合肥市科学技术协会\n").0.into_owned();
-        bytes.extend_from_slice("2,安徽省科学技术协会市区县\n".as_bytes());
-        let e = decode(&bytes, None).unwrap_err();
-        assert!(e.contains("mixed"), "{e}");
+        bytes.extend_from_slice("2,安徽省科学技术协会\n".as_bytes());
+        let e = dec(&bytes).unwrap_err();
+        assert!(e.starts_with("mixed encodings: line 3 is UTF-8"), "{e}");
+        assert!(e.contains("line 1, byte 1 of the line"), "{e}");
+    }
+
+    #[test]
+    fn gbk_inside_utf8_with_bom_is_refused() {
+        let mut bytes = "\u{feff}组织ID,组织名称\n1,合肥市科协\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&GB18030.encode("2,安徽省科协\n").0);
+        let e = dec(&bytes).unwrap_err();
+        assert!(e.contains("line 3, byte 3") && e.contains("mixed encodings"), "{e}");
+    }
+
+    #[test]
+    fn sha_is_of_the_bytes_as_read() {
+        use sha2::{Digest, Sha256};
+        for bytes in ["\u{feff}a,b".as_bytes().to_vec(), GB18030.encode("组织ID").0.into_owned()] {
+            let want: [u8; 32] = Sha256::digest(&bytes).into();
+            assert_eq!(dec(&bytes).unwrap().sha256(), want);
+        }
+    }
+
+    #[test]
+    fn workbooks_refused() {
+        let e = dec(b"PK\x03\x04rest").unwrap_err();
+        assert!(e.contains("xlsx") && e.contains("save it as UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn forced_encodings() {
+        let gb = GB18030.encode("组织ID,组织名称").0.into_owned();
+        let e = decode(gb.clone(), Some(UTF_8)).unwrap_err();
+        assert!(e.contains("--encoding gb18030"), "{e}");
+        assert_eq!(decode(gb, Some(GB18030)).unwrap().text, "组织ID,组织名称");
     }
 }

@@ -1,4 +1,5 @@
 //! Mapping header names to the canonical fields.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use crate::error::{Error, Result};
 use crate::model::Field;
@@ -46,10 +47,12 @@ pub fn map_headers(
     (cols, missing)
 }
 
+/// How many rows above the header (an Excel title, an export date) are tolerated.
+pub const MAX_TITLE_ROWS: usize = 10;
+
 /// The header is the first of the first rows that names both `id` and `name` (title rows of an
 /// Excel export may come before it).
 pub fn find_header_row(rows: &[&csv::StringRecord], overrides: &[ColumnOverride]) -> Option<usize> {
-    const MAX_TITLE_ROWS: usize = 10;
     rows.iter().take(MAX_TITLE_ROWS + 1).position(|r| map_headers(r, overrides).1.is_empty())
 }
 
