@@ -1,6 +1,10 @@
 //! Writing outputs safely: every file goes to a temp file in the target directory and is renamed
 //! into place only when complete, so a killed run never leaves half a file. CSV cells that a
 //! spreadsheet would run as a formula are neutralized.
+//!
+//! Failure modes are part of the contract: a full disk, a vanished directory or a failing write
+//! leaves neither the target file nor a temp file behind (tests below and in tests/cli/hostile.rs).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -33,23 +37,95 @@ impl AtomicFile {
         self.tmp.as_file_mut()
     }
 
-    pub fn commit(self) -> Result<()> {
+    /// Flush to disk (where a full disk shows up at the latest), still under the temp name.
+    fn sync(&self) -> Result<()> {
+        self.tmp.as_file().sync_all().map_err(|e| write_err(&self.path, e))
+    }
+
+    /// Rename into place. On error the temp file is removed (dropped).
+    fn persist(self) -> Result<()> {
         let path = self.path;
-        self.tmp.as_file().sync_all().map_err(|e| write_err(&path, e))?;
         self.tmp.persist(&path).map_err(|e| write_err(&path, e.error))?;
         Ok(())
     }
+
+    pub fn commit(self) -> Result<()> {
+        self.sync()?;
+        self.persist()
+    }
 }
 
+/// A write error, with what the user can do about the common ones.
 fn write_err(path: &Path, source: io::Error) -> Error {
+    let hint = match source.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            Some("no partial file was left behind; free some space (or choose another --out) and run again")
+        }
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            Some("choose another --out, or make the directory writable for this user")
+        }
+        _ => None,
+    };
+    let source = match hint {
+        Some(h) => io::Error::new(source.kind(), format!("{source}; {h}")),
+        None => source,
+    };
     Error::Write { path: path.to_path_buf(), source }
 }
 
 /// Write `bytes` to `path` atomically.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_streamed(path, |w| w.write_all(bytes))
+}
+
+/// Write to `path` atomically through `fill`, which gets the temp file; if `fill` fails (a full
+/// disk) the temp file is removed and `path` is left as it was.
+pub fn write_streamed(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
-    f.writer().write_all(bytes).map_err(|e| write_err(path, e))?;
+    let mut w = BufWriter::new(f.writer());
+    fill(&mut w).map_err(|e| write_err(path, e))?;
+    w.flush().map_err(|e| write_err(path, e))?;
+    drop(w);
     f.commit()
+}
+
+/// Several outputs that should appear together: each is written to its own temp file, and none
+/// is renamed into place until all are written and synced. A failure while writing (a full disk)
+/// leaves none of them; only a failure during the renames themselves (the directory removed
+/// under us) can leave some renamed.
+#[derive(Default)]
+pub struct OutputSet {
+    staged: Vec<AtomicFile>,
+}
+
+impl OutputSet {
+    pub fn new() -> OutputSet {
+        OutputSet::default()
+    }
+
+    /// Stage `bytes` for `path`.
+    pub fn add_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let mut f = AtomicFile::create(path)?;
+        f.writer().write_all(bytes).map_err(|e| write_err(path, e))?;
+        f.sync()?;
+        self.staged.push(f);
+        Ok(())
+    }
+
+    /// Stage a file built in memory by `fill`.
+    pub fn add_with(&mut self, path: &Path, fill: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> Result<()> {
+        let mut buf = Vec::new();
+        fill(&mut buf).map_err(|e| write_err(path, e))?;
+        self.add_bytes(path, &buf)
+    }
+
+    /// Rename every staged file into place.
+    pub fn commit(self) -> Result<()> {
+        for f in self.staged {
+            f.persist()?;
+        }
+        Ok(())
+    }
 }
 
 /// Build a file in memory with `fill`, then write it atomically. Output files are at most a few
@@ -101,6 +177,12 @@ pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
 /// Make sure the output directory exists and is not the directory of any input (we never write
 /// next to, and so never risk overwriting, an input file).
 pub fn prepare_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {}: this is a file, not a directory; give a directory (it is created if missing)",
+            out.display()
+        )));
+    }
     fs::create_dir_all(out).map_err(|e| write_err(out, e))?;
     let out_abs = fs::canonicalize(out).map_err(|e| write_err(out, e))?;
     for input in inputs {
@@ -117,6 +199,13 @@ pub fn prepare_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
             )));
         }
     }
+    // Fail now, not after a long run: can we create (and remove) a file there?
+    tempfile::Builder::new()
+        .prefix(".orgclean-probe-")
+        .tempfile_in(out)
+        .map_err(|e| write_err(out, e))?
+        .close()
+        .map_err(|e| write_err(out, e))?;
     Ok(())
 }
 
@@ -146,5 +235,80 @@ mod tests {
         let f = AtomicFile::create(&dir.path().join("b.csv")).unwrap();
         drop(f);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "temp file left behind");
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    /// The disk fills up half way: the error says so, and neither the output nor a temp file is
+    /// left; an existing file of that name keeps its old content.
+    #[test]
+    fn disk_full_leaves_nothing_partial() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("rejected_rows.csv");
+        let e = write_streamed(&p, |w| {
+            w.write_all(&[b'x'; 100_000])?;
+            Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device (os error 28)"))
+        })
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("No space left") && msg.contains("no partial file was left behind"), "{msg}");
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+
+        fs::write(&p, b"old").unwrap();
+        let _ = write_streamed(&p, |w| {
+            w.write_all(b"new, half")?;
+            Err(io::Error::new(io::ErrorKind::StorageFull, "full"))
+        });
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        assert_eq!(entries(dir.path()), ["rejected_rows.csv"]);
+    }
+
+    /// The real thing where it exists: /dev/full fails every write with ENOSPC.
+    #[test]
+    fn dev_full_write_error_is_reported() {
+        let Ok(mut full) = fs::OpenOptions::new().write(true).open("/dev/full") else { return };
+        let err = full.write_all(b"x").and_then(|_| full.flush()).unwrap_err();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        let e = write_streamed(&p, |_| Err(err)).unwrap_err();
+        assert!(e.to_string().contains("no partial file"), "{e}");
+        assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn output_set_appears_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new();
+        set.add_bytes(&dir.path().join("a.csv"), b"a").unwrap();
+        let e = set.add_with(&dir.path().join("b.csv"), |_| Err(io::Error::new(io::ErrorKind::StorageFull, "full")));
+        assert!(e.is_err());
+        drop(set);
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+
+        let mut set = OutputSet::new();
+        set.add_bytes(&dir.path().join("a.csv"), b"a").unwrap();
+        set.add_with(&dir.path().join("b.csv"), |b| b.write_all(b"b")).unwrap();
+        assert!(entries(dir.path()).iter().all(|n| n.starts_with(".orgclean-")));
+        set.commit().unwrap();
+        assert_eq!(entries(dir.path()), ["a.csv", "b.csv"]);
+    }
+
+    #[test]
+    fn out_dir_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.csv");
+        fs::write(&input, b"x").unwrap();
+        let e = prepare_out_dir(dir.path(), std::slice::from_ref(&input)).unwrap_err();
+        assert!(e.to_string().contains("no input can be overwritten"), "{e}");
+        let e = prepare_out_dir(&input, &[]).unwrap_err();
+        assert!(e.to_string().contains("is a file, not a directory"), "{e}");
+        let out = dir.path().join("new/deeper");
+        prepare_out_dir(&out, std::slice::from_ref(&input)).unwrap();
+        assert!(entries(&out).is_empty(), "probe file left behind");
     }
 }
