@@ -257,6 +257,7 @@ impl<'a> FileImport<'a> {
             self.reject(*span, "title row above the header row".to_string());
         }
         for (span, rec) in &head[header_at + 1..] {
+            self.records.check_quotes(*span).map_err(|m| self.err(m))?;
             self.row(*span, rec)?;
         }
         drop(head);

@@ -73,7 +73,8 @@ pub fn decode(mut bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<D
         ));
     }
     if forced.is_none() {
-        if let (Some(bad), Some(utf8_line)) = (utf8_error, first_utf8_chinese_line(&bytes)) {
+        let bad_line_is_gb = utf8_error.is_some_and(|bad| line_decodes_as_gb18030(&bytes, bad));
+        if let (Some(bad), Some(utf8_line), true) = (utf8_error, first_utf8_chinese_line(&bytes), bad_line_is_gb) {
             return Err(format!(
                 "mixed encodings: line {utf8_line} is UTF-8 Chinese text, but the byte 0x{:02X} at {} is not \
                  UTF-8 (GBK/GB18030?); convert the whole file to one encoding, then {SAVE_AS}",
@@ -142,6 +143,15 @@ fn spreadsheet_kind(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Whether the line holding byte `at` is valid GB18030 (then a UTF-8 line elsewhere means the
+/// file mixes encodings; otherwise the byte is simply garbage).
+fn line_decodes_as_gb18030(bytes: &[u8], at: usize) -> bool {
+    let at = at.min(bytes.len());
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    decode_strict(&bytes[start..end], GB18030).is_ok()
 }
 
 /// The first line (1-based) that is valid UTF-8 holding at least two CJK characters and nothing
@@ -234,6 +244,11 @@ mod tests {
         // 0xFF is invalid in both UTF-8 and GB18030.
         let e = dec(b"id,name\n1,\xFF\n").unwrap_err();
         assert!(e.contains("offset 10 (line 2, byte 3 of the line)"), "{e}");
+        assert!(e.starts_with("neither UTF-8"), "{e}");
+        // Also in a UTF-8 Chinese file: garbage, not a second encoding.
+        let mut bytes = "组织ID,组织名称\n".as_bytes().to_vec();
+        bytes.extend_from_slice(b"1,\xFF\n");
+        let e = dec(&bytes).unwrap_err();
         assert!(e.starts_with("neither UTF-8"), "{e}");
     }
 

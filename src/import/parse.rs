@@ -62,15 +62,23 @@ impl<'t> Records<'t> {
         self.line += memchr::memchr_iter(b'\n', &bytes[self.counted_to.min(start)..start]).count() as u64;
         self.counted_to = start;
         let span = Span { line: self.line, start, end };
-        let raw = &bytes[start..end];
-        let at_eof = bytes[end..].iter().all(|b| matches!(b, b'\r' | b'\n'));
+        self.check_quotes(span)?;
+        Ok(Some(span))
+    }
+
+    /// The runaway-quote check of a record (again, for the rows read before the header gave the
+    /// width).
+    pub fn check_quotes(&self, span: Span) -> Result<(), String> {
+        let bytes = self.text.as_bytes();
+        let raw = bytes.get(span.start..span.end).unwrap_or_default();
+        let at_eof = bytes.get(span.end..).unwrap_or_default().iter().all(|b| matches!(b, b'\r' | b'\n'));
         if quotes::worth_checking(raw, at_eof) {
             let width = self.width.unwrap_or(usize::MAX);
             if let Some(problem) = quotes::check_record(raw, self.delimiter, width, at_eof) {
                 return Err(self.describe(span, problem));
             }
         }
-        Ok(Some(span))
+        Ok(())
     }
 
     /// The record's text as in the file, without its line terminator.
