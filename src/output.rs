@@ -238,8 +238,10 @@ mod tests {
     }
 
     fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> =
-            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -285,7 +287,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut set = OutputSet::new();
         set.add_bytes(&dir.path().join("a.csv"), b"a").unwrap();
-        let e = set.add_with(&dir.path().join("b.csv"), |_| Err(io::Error::new(io::ErrorKind::StorageFull, "full")));
+        let e = set
+            .add_with(&dir.path().join("b.csv"), |_| Err(io::Error::new(io::ErrorKind::StorageFull, "full")));
         assert!(e.is_err());
         drop(set);
         assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));

@@ -73,6 +73,13 @@ pub fn summary(dir: &Directory, out: Option<&Path>) -> Result<String> {
         .filter(|&i| matches!(uscc::validate(dir.get(i, Field::Uscc)), UsccCheck::Invalid(_)))
         .count();
     let _ = writeln!(s, "credit codes failing GB 32100: {invalid} (kept; reported as invalid_uscc by check)");
+    let self_parents = (0..dir.len() as RecIdx).filter(|&i| dir.parent(i) == Some(i)).count();
+    if self_parents > 0 {
+        let _ = writeln!(
+            s,
+            "rows whose parent id is their own id (after trimming and width folding): {self_parents} (kept; check reports them)"
+        );
+    }
     let df = crate::table::frame(dir).map_err(|e| Error::Internal(format!("building the table: {e}")))?;
     let by_province = crate::table::count_by(&df, Field::Province.key())
         .map_err(|e| Error::Internal(format!("counting by province: {e}")))?;

@@ -74,7 +74,9 @@ pub fn decode(mut bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<D
     }
     if forced.is_none() {
         let bad_line_is_gb = utf8_error.is_some_and(|bad| line_decodes_as_gb18030(&bytes, bad));
-        if let (Some(bad), Some(utf8_line), true) = (utf8_error, first_utf8_chinese_line(&bytes), bad_line_is_gb) {
+        if let (Some(bad), Some(utf8_line), true) =
+            (utf8_error, first_utf8_chinese_line(&bytes), bad_line_is_gb)
+        {
             return Err(format!(
                 "mixed encodings: line {utf8_line} is UTF-8 Chinese text, but the byte 0x{:02X} at {} is not \
                  UTF-8 (GBK/GB18030?); convert the whole file to one encoding, then {SAVE_AS}",
