@@ -11,6 +11,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod decode;
+#[doc(hidden)]
+pub mod fuzzing;
 mod header;
 mod parse;
 mod quotes;

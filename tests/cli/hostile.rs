@@ -392,3 +392,28 @@ fn disk_full_while_writing_leaves_no_output_and_no_temp_file() {
     let left: Vec<_> = std::fs::read_dir(m.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// Inputs the fuzz targets found (fuzz/run.sh keeps them) stay fixed.
+#[test]
+fn fuzz_regressions() {
+    use orgclean::import::fuzzing;
+    type Entry = (&'static str, fn(&[u8]));
+    let targets: [Entry; 3] = [
+        ("import", fuzzing::import_input),
+        ("normalize", fuzzing::normalize_input),
+        ("uscc", fuzzing::uscc_input),
+    ];
+    for (name, run) in targets {
+        let dir = hostile(&format!("fuzz/{name}"));
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let data = std::fs::read(&path).unwrap();
+            if std::panic::catch_unwind(|| run(&data)).is_err() {
+                panic!("{name} fuzz regression {} panics again", path.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Fuzz target: see orgclean::import::fuzzing::normalize_input. Crashes found are kept in
+//! fixtures/hostile/fuzz/normalize/ and replayed by tests/cli/hostile.rs.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    orgclean::import::fuzzing::normalize_input(data);
+});
