@@ -19,6 +19,7 @@ mod quotes;
 mod sniff;
 pub mod write;
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
@@ -159,6 +160,11 @@ pub fn import_owned(
             },
         ));
     }
+    // Growing the record table and the id map by doubling copies them over and over: size them
+    // for one row per line up front.
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    dir.records.reserve(lines);
+    dir.by_id.reserve(lines);
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff::detect_delimiter(text, &opts.columns));
     let mut source = SourceFile {
         display: display.to_string(),
@@ -336,7 +342,17 @@ impl<'a> FileImport<'a> {
             self.reject(span, why);
             return Ok(());
         }
-        if let Some(&first) = self.dir.by_id.get(id.as_str()) {
+        // One hash per row: the id map is the hottest spot of a large import.
+        let idx = self.dir.records.len() as RecIdx;
+        let (id, first) = match self.dir.by_id.entry(id.into_boxed_str()) {
+            Entry::Occupied(o) => (o.key().clone(), Some(*o.get())),
+            Entry::Vacant(v) => {
+                let id = v.key().clone();
+                v.insert(idx);
+                (id, None)
+            }
+        };
+        if let Some(first) = first {
             let prev = &self.dir.records[first as usize];
             let prev_file = self.dir.files.get(prev.file as usize).unwrap_or(&*self.source);
             if same_content(prev_file, &prev.raw, self.source, rec) {
@@ -352,9 +368,6 @@ impl<'a> FileImport<'a> {
             return Ok(());
         }
         let parent_id = self.parent_col.map(|c| fold_id(rec.get(c).unwrap_or(""))).unwrap_or_default();
-        let idx = self.dir.records.len() as RecIdx;
-        let id: Box<str> = id.into_boxed_str();
-        self.dir.by_id.insert(id.clone(), idx);
         self.dir.records.push(Record {
             file: self.file_no,
             line: span.line,
