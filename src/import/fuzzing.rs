@@ -64,7 +64,72 @@ pub fn uscc_input(data: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// CSV-ish building blocks: headers, delimiters, quotes, line ends, NUL, bytes that are bad in
+    /// UTF-8 or GB18030, BOMs, Chinese in both encodings.
+    const PIECES: &[&[u8]] = &[
+        b"\x00",
+        b"\x01",
+        b"\x02",
+        b"\x04",
+        b",",
+        b";",
+        b"\t",
+        b"|",
+        b"\"",
+        b"\"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b" ",
+        b"id",
+        b"name",
+        b"parent_id",
+        b"ORG1",
+        b"ORG2",
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE",
+        b"\xFF",
+        b"\x80",
+        b"\xD7\xE9",
+        "组织ID".as_bytes(),
+        "组织名称".as_bytes(),
+        "上级组织ID".as_bytes(),
+        "科协".as_bytes(),
+        "ＯＲＧ１".as_bytes(),
+        b"\xD7\xE9\xD6\xAF",
+        b"PK\x03\x04",
+        b"91350200776049653A",
+        b"\xE4\xB8",
+    ];
+
+    fn cases() -> u32 {
+        std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The bounded stand-in for `cargo fuzz` where nightly is missing: same entry points.
+        /// `FUZZ_CASES=200000 cargo test --release --lib fuzzing` for a long run.
+        #[test]
+        fn structured_inputs_never_panic(parts in prop::collection::vec(prop::sample::select(PIECES), 0..80)) {
+            let data = parts.concat();
+            import_input(&data);
+            normalize_input(&data[data.len().min(1)..]);
+            uscc_input(&data);
+        }
+
+        #[test]
+        fn random_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..300)) {
+            import_input(&data);
+            normalize_input(&data);
+            uscc_input(&data);
+        }
+    }
 
     #[test]
     fn entry_points_take_anything() {
