@@ -10,18 +10,14 @@ use super::graph::{cycle_members, cycles, Edge};
 use super::rules::{classify_all, edge_fault, Ctx};
 
 fn needs_review(reason: impl Into<String>) -> ParentFix {
-    ParentFix {
-        new_parent: None,
-        confidence: Confidence::NeedsReview,
-        reason: reason.into(),
-    }
+    ParentFix { new_parent: None, confidence: Confidence::NeedsReview, reason: reason.into() }
 }
 
 fn to_expected(ctx: &Ctx, idx: &AssocIndex, i: RecIdx, current: Option<RecIdx>) -> ParentFix {
     match expected_parent(ctx, idx, i) {
-        Ok(e) if Some(e.parent) == current => {
-            needs_review("the association this unit belongs under is already its parent; check its region and type")
-        }
+        Ok(e) if Some(e.parent) == current => needs_review(
+            "the association this unit belongs under is already its parent; check its region and type",
+        ),
         Ok(e) => ParentFix { new_parent: Some(e.parent), confidence: e.confidence, reason: e.reason },
         Err(why) => needs_review(why),
     }
@@ -43,10 +39,7 @@ pub fn propose(
         let current = edges[i as usize].target();
         fixes[i as usize] = Some(match code {
             FindingCode::ParentIsDuplicate => {
-                match current
-                    .and_then(|p| ctx.clusters.survivor_of(p))
-                    .filter(|&s| s != i)
-                {
+                match current.and_then(|p| ctx.clusters.survivor_of(p)).filter(|&s| s != i) {
                     Some(s) => ParentFix {
                         new_parent: Some(s),
                         confidence: Confidence::High,
@@ -67,13 +60,7 @@ pub fn propose(
     cycles_seen.sort_unstable();
     cycles_seen.dedup();
     for id in cycles_seen {
-        break_cycle(
-            ctx,
-            idx,
-            edges,
-            &cycle_members(edges, cycle_of, id),
-            &mut fixes,
-        );
+        break_cycle(ctx, idx, edges, &cycle_members(edges, cycle_of, id), &mut fixes);
     }
     fixes
 }
@@ -91,19 +78,11 @@ fn break_cycle(
 ) {
     let unsound: Vec<bool> = members
         .iter()
-        .map(|&m| {
-            edges[m as usize]
-                .target()
-                .is_none_or(|p| edge_fault(ctx, m, p).is_some())
-        })
+        .map(|&m| edges[m as usize].target().is_none_or(|p| edge_fault(ctx, m, p).is_some()))
         .collect();
     let cut_all = !unsound.iter().any(|&u| u);
-    let cut: Vec<RecIdx> = members
-        .iter()
-        .zip(&unsound)
-        .filter(|(_, &u)| u || cut_all)
-        .map(|(&m, _)| m)
-        .collect();
+    let cut: Vec<RecIdx> =
+        members.iter().zip(&unsound).filter(|(_, &u)| u || cut_all).map(|(&m, _)| m).collect();
     let cut_ids: Vec<&str> = cut.iter().map(|&m| ctx.dir.id(m).as_str()).collect();
     for (&m, &u) in members.iter().zip(&unsound) {
         let current = edges[m as usize].target();
@@ -115,10 +94,7 @@ fn break_cycle(
             ParentFix {
                 new_parent: current,
                 confidence: Confidence::Medium,
-                reason: format!(
-                    "keep this edge: the cycle is broken at {}",
-                    cut_ids.join(", ")
-                ),
+                reason: format!("keep this edge: the cycle is broken at {}", cut_ids.join(", ")),
             }
         });
     }
@@ -150,9 +126,7 @@ pub fn verify(ctx: &Ctx, edges: &[Edge], fixes: &mut [Option<ParentFix>]) -> usi
         for i in (0..codes.len() as RecIdx).filter(|&i| codes[i as usize].is_some()) {
             match cycle_of[i as usize] {
                 // A new cycle: every fix that closed it is suspect.
-                Some(id) if cycles_hit.insert(id) => {
-                    blame.extend(cycle_members(&fixed, &cycle_of, id))
-                }
+                Some(id) if cycles_hit.insert(id) => blame.extend(cycle_members(&fixed, &cycle_of, id)),
                 Some(_) => {}
                 None => blame.push(i),
             }

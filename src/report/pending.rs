@@ -40,15 +40,12 @@ pub struct PendingItem {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let date_part = s.split([' ', 'T']).next()?;
-    let nums: Vec<&str> =
-        date_part.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    let nums: Vec<&str> = date_part.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
     match nums.as_slice() {
         [y, m, d, ..] => NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
-        [ymd] if ymd.len() == 8 => NaiveDate::from_ymd_opt(
-            ymd[..4].parse().ok()?,
-            ymd[4..6].parse().ok()?,
-            ymd[6..].parse().ok()?,
-        ),
+        [ymd] if ymd.len() == 8 => {
+            NaiveDate::from_ymd_opt(ymd[..4].parse().ok()?, ymd[4..6].parse().ok()?, ymd[6..].parse().ok()?)
+        }
         _ => None,
     }
 }
@@ -73,11 +70,7 @@ pub fn queue(
         }
         let age_days = parse_date(dir.get(i, Field::CreatedAt)).map(|d| (as_of - d).num_days());
         let (recommendation, survivor, why) = if let Some(s) = clusters.survivor_of(i) {
-            (
-                Recommendation::RejectDuplicate,
-                Some(s),
-                format!("same unit as {} {}", dir.id(s), dir.name(s)),
-            )
+            (Recommendation::RejectDuplicate, Some(s), format!("same unit as {} {}", dir.id(s), dir.name(s)))
         } else if let Some(f) = own_finding[i as usize] {
             (Recommendation::FixParentThenCertify, None, format!("{}: {}", f.code.as_str(), f.detail))
         } else if broken_chain.get(i as usize).copied().unwrap_or(false) {
@@ -103,7 +96,8 @@ mod tests {
     #[test]
     fn dates_in_the_forms_dumps_use() {
         let d = NaiveDate::from_ymd_opt(2018, 12, 6);
-        for s in ["2018-12-06", "2018/12/6", "2018.12.06", "2018年12月6日", "2018-12-06 10:30:00", "20181206"] {
+        for s in ["2018-12-06", "2018/12/6", "2018.12.06", "2018年12月6日", "2018-12-06 10:30:00", "20181206"]
+        {
             assert_eq!(parse_date(s), d, "{s}");
         }
         assert_eq!(parse_date(""), None);
