@@ -52,18 +52,12 @@ impl OrgProfile {
 
 /// Profile every record. `names[i]` is the parse of record i's name.
 pub fn profile_all(dir: &Directory, names: &[NameParts], g: &Gazetteer) -> Vec<OrgProfile> {
-    (0..dir.len() as RecIdx)
-        .into_par_iter()
-        .map(|i| profile_one(dir, i, &names[i as usize], g))
-        .collect()
+    (0..dir.len() as RecIdx).into_par_iter().map(|i| profile_one(dir, i, &names[i as usize], g)).collect()
 }
 
 pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) -> OrgProfile {
-    let column_region = g.resolve_columns(
-        dir.get(i, Field::Province),
-        dir.get(i, Field::City),
-        dir.get(i, Field::County),
-    );
+    let column_region =
+        g.resolve_columns(dir.get(i, Field::Province), dir.get(i, Field::City), dir.get(i, Field::County));
     let uscc = uscc::validate(dir.get(i, Field::Uscc));
     let uscc_province = match uscc {
         UsccCheck::Valid { division } => g.province_of(division),
@@ -83,14 +77,7 @@ pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) 
     if is_association {
         region = cut_to_level(g, region, level);
     }
-    OrgProfile {
-        region,
-        column_region,
-        level,
-        is_association,
-        uscc,
-        uscc_province,
-    }
+    OrgProfile { region, column_region, level, is_association, uscc, uscc_province }
 }
 
 /// Columns first; each level they leave empty is taken from the name if the name agrees with
@@ -123,10 +110,7 @@ fn merge_regions(g: &Gazetteer, columns: Region, name: Region) -> Region {
 fn cut_to_level(g: &Gazetteer, mut r: Region, level: Level) -> Region {
     match level {
         Level::National => Region::default(),
-        Level::Province => Region {
-            province: r.province,
-            ..Region::default()
-        },
+        Level::Province => Region { province: r.province, ..Region::default() },
         Level::City => {
             r.county = None;
             // A municipality's association is province-level; a "city" one there is the same thing.
@@ -187,10 +171,8 @@ pub fn type_level(org_type: &str) -> Option<Level> {
     if !(t.contains("科协") || t.contains("科学技术协会")) {
         return None;
     }
-    const GRASSROOTS: &[&str] = &[
-        "基层", "企业", "高校", "学校", "院校", "乡", "镇", "街道", "村", "社区", "园区", "学会",
-        "医院",
-    ];
+    const GRASSROOTS: &[&str] =
+        &["基层", "企业", "高校", "学校", "院校", "乡", "镇", "街道", "村", "社区", "园区", "学会", "医院"];
     if GRASSROOTS.iter().any(|w| t.contains(w)) {
         return None;
     }
@@ -241,15 +223,9 @@ mod tests {
 
     #[test]
     fn levels_from_names_without_type_column() {
-        assert_eq!(
-            profile("中国科学技术协会", "", "", "", "").level,
-            Level::National
-        );
+        assert_eq!(profile("中国科学技术协会", "", "", "", "").level, Level::National);
         let p = profile("安徽省科学技术协会", "", "", "", "");
-        assert_eq!(
-            (p.level, p.is_association, p.own_division()),
-            (Level::Province, true, Some(340000))
-        );
+        assert_eq!((p.level, p.is_association, p.own_division()), (Level::Province, true, Some(340000)));
         let p = profile("合肥市科协", "", "", "", "");
         assert_eq!((p.level, p.own_division()), (Level::City, Some(340100)));
         let p = profile("安徽省合肥市肥西县科学技术协会", "", "", "", "");
@@ -259,26 +235,14 @@ mod tests {
         // A university's association is grassroots even though its name starts with a region.
         let p = profile("上海大学科学技术协会", "上海市", "", "", "");
         assert_eq!((p.level, p.is_association), (Level::Grassroots, false));
-        assert_eq!(
-            profile("合肥市第一中学", "", "", "", "").level,
-            Level::Grassroots
-        );
+        assert_eq!(profile("合肥市第一中学", "", "", "", "").level, Level::Grassroots);
     }
 
     #[test]
     fn municipalities_are_province_level_and_districts_county_level() {
         let p = profile("北京市科学技术协会", "北京市", "北京市", "", "省级科协");
-        assert_eq!(
-            (p.level, p.own_division(), p.region.city),
-            (Level::Province, Some(110000), None)
-        );
-        let p = profile(
-            "北京市朝阳区科学技术协会",
-            "北京市",
-            "北京市",
-            "朝阳区",
-            "县级科协",
-        );
+        assert_eq!((p.level, p.own_division(), p.region.city), (Level::Province, Some(110000), None));
+        let p = profile("北京市朝阳区科学技术协会", "北京市", "北京市", "朝阳区", "县级科协");
         assert_eq!((p.level, p.own_division()), (Level::County, Some(110105)));
     }
 

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
 
+mod check;
 mod import;
 
 #[derive(Debug, Parser)]
@@ -31,8 +32,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Find duplicate entries: clusters.csv, pairs.csv. [not yet implemented]
     Dedupe(PipelineArgs),
-    /// Check parent chains and propose fixes: findings.csv. [not yet implemented]
-    Check(PipelineArgs),
+    /// Check parent chains and propose fixes: findings.csv.
+    Check(check::CheckArgs),
     /// The whole pipeline: reports for people, fix files for the sync team. [not yet implemented]
     Run(PipelineArgs),
     /// Nightly audit with history in SQLite. [not yet implemented]
@@ -132,7 +133,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Import(args) => import::run(&args, quiet),
         Command::Dedupe(_) => not_yet("dedupe"),
-        Command::Check(_) => not_yet("check"),
+        Command::Check(args) => check::run(&args, quiet),
         Command::Run(_) => not_yet("run"),
         Command::Audit(_) => not_yet("audit"),
     }
