@@ -65,10 +65,11 @@ pub fn propose(
     fixes
 }
 
-/// A cycle is broken where its edges are wrong on their own terms (a county association under a
-/// school, two sibling schools under each other); members whose edge is sound keep their parent.
-/// Every edge of a cycle cannot be sound (levels would have to fall all the way round), but if
-/// the rules cannot tell, every member gets its expected parent.
+/// A cycle is broken at the edges that are best justified to remove: a member whose expected parent
+/// (the association one level up) exists and is not its current parent gets that parent; a member
+/// already under its expected parent keeps its edge. A member whose expected parent cannot be
+/// named keeps its edge if the edge is sound on its own terms, else needs review. If that would cut
+/// nothing (the cycle would stay), every member gets its expected parent.
 fn break_cycle(
     ctx: &Ctx,
     idx: &AssocIndex,
@@ -76,26 +77,49 @@ fn break_cycle(
     members: &[RecIdx],
     fixes: &mut [Option<ParentFix>],
 ) {
-    let unsound: Vec<bool> = members
+    enum Plan {
+        Keep(Confidence),
+        Cut(ParentFix),
+        Review(String),
+    }
+    let plans: Vec<Plan> = members
         .iter()
-        .map(|&m| edges[m as usize].target().is_none_or(|p| edge_fault(ctx, m, p).is_some()))
-        .collect();
-    let cut_all = !unsound.iter().any(|&u| u);
-    let cut: Vec<RecIdx> =
-        members.iter().zip(&unsound).filter(|(_, &u)| u || cut_all).map(|(&m, _)| m).collect();
-    let cut_ids: Vec<&str> = cut.iter().map(|&m| ctx.dir.id(m).as_str()).collect();
-    for (&m, &u) in members.iter().zip(&unsound) {
-        let current = edges[m as usize].target();
-        fixes[m as usize] = Some(if u || cut_all {
-            let mut f = to_expected(ctx, idx, m, current);
-            f.reason = format!("cycle broken at this record's parent edge: {}", f.reason);
-            f
-        } else {
-            ParentFix {
-                new_parent: current,
-                confidence: Confidence::Medium,
-                reason: format!("keep this edge: the cycle is broken at {}", cut_ids.join(", ")),
+        .map(|&m| {
+            let current = edges[m as usize].target();
+            match expected_parent(ctx, idx, m) {
+                Ok(e) if Some(e.parent) == current => Plan::Keep(Confidence::High),
+                Ok(e) => Plan::Cut(ParentFix {
+                    new_parent: Some(e.parent),
+                    confidence: e.confidence,
+                    reason: format!("cycle broken at this record's parent edge: {}", e.reason),
+                }),
+                Err(why) => match current {
+                    Some(p) if edge_fault(ctx, m, p).is_none() => Plan::Keep(Confidence::Medium),
+                    _ => Plan::Review(why),
+                },
             }
+        })
+        .collect();
+    let cut_ids: Vec<&str> = members
+        .iter()
+        .zip(&plans)
+        .filter(|(_, p)| !matches!(p, Plan::Keep(_)))
+        .map(|(&m, _)| ctx.dir.id(m).as_str())
+        .collect();
+    let cut_nothing = cut_ids.is_empty();
+    for (&m, plan) in members.iter().zip(plans) {
+        let current = edges[m as usize].target();
+        fixes[m as usize] = Some(match plan {
+            Plan::Keep(_) if cut_nothing => {
+                needs_review("every edge of this cycle looks justified; choose where to break it")
+            }
+            Plan::Keep(confidence) => ParentFix {
+                new_parent: current,
+                confidence,
+                reason: format!("keep this edge: the cycle is broken at {}", cut_ids.join(", ")),
+            },
+            Plan::Cut(f) => f,
+            Plan::Review(why) => needs_review(why),
         });
     }
 }

@@ -20,8 +20,6 @@ struct Unit {
     typ: &'static str,
     level: Level,
     province: Option<DivCode>,
-    /// For grassroots: the lowest level its region reaches.
-    reach: Level,
 }
 
 /// A clean forest: national → provinces → cities → counties, with `shape[k]` grassroots units
@@ -36,7 +34,6 @@ fn forest(shape: &[u8]) -> Vec<Unit> {
         typ: "全国科协",
         level: Level::National,
         province: None,
-        reach: Level::National,
     }];
     let children = |code: DivCode, level: DivLevel, n: usize| -> Vec<DivCode> {
         g.divisions()
@@ -57,7 +54,6 @@ fn forest(shape: &[u8]) -> Vec<Unit> {
             typ: "省级科协",
             level: Level::Province,
             province: Some(prov),
-            reach: Level::Province,
         });
         let mut cities = children(prov, DivLevel::City, 2);
         if prov == 410000 {
@@ -78,7 +74,6 @@ fn forest(shape: &[u8]) -> Vec<Unit> {
                     typ: "市级科协",
                     level: Level::City,
                     province: Some(prov),
-                    reach: Level::City,
                 });
                 cid
             };
@@ -92,7 +87,6 @@ fn forest(shape: &[u8]) -> Vec<Unit> {
                     typ: "县级科协",
                     level: Level::County,
                     province: Some(prov),
-                    reach: Level::County,
                 });
             }
         }
@@ -109,7 +103,6 @@ fn forest(shape: &[u8]) -> Vec<Unit> {
                 typ: "学校",
                 level: Level::Grassroots,
                 province: a.province,
-                reach: a.level,
             });
         }
     }
@@ -246,7 +239,7 @@ fn reference(units: &[Unit], merged_away: &HashSet<String>) -> HashMap<String, &
             } else if p.province != u.province {
                 Some("cross_province")
             } else if (u.level != Level::Grassroots && p.level >= u.level)
-                || (u.level == Level::Grassroots && (p.level == Level::Grassroots || p.level > u.reach))
+                || (u.level == Level::Grassroots && p.level == Level::Grassroots)
             {
                 Some("level_inversion")
             } else if merged_away.contains(&p.id) {

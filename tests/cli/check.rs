@@ -85,7 +85,7 @@ fn every_code_is_found_with_its_fix() {
         let code = &rows.keys().find(|(a, _)| a == id).map(|(_, c)| c.clone()).unwrap_or_default();
         assert_eq!(fix(id, code), ("FX", "high"), "{id}");
     }
-    assert_eq!(fix("S8", "level_inversion"), ("HF", "high"));
+    assert_eq!(fix("S8", "level_inversion"), ("FX", "high"));
     let lj = &rows[&("LJ".to_string(), "skips_province".to_string())];
     assert!(lj.detail.contains("1 units below it are invisible"), "{}", lj.detail);
     let cyc = &rows[&("S5".to_string(), "cycle".to_string())];
