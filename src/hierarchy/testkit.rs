@@ -1,7 +1,5 @@
 //! Test-only: build a `Directory` by hand, as the importer would, and run the check on it.
 
-use std::collections::HashMap;
-
 use crate::geo::Gazetteer;
 use crate::model::{Cluster, Clusters, Directory, Field, Finding, OrgId, RecIdx, Record, SourceFile};
 use crate::normalize::{self, NameParts};
@@ -45,10 +43,6 @@ impl Checked {
 impl DirBuilder {
     pub fn new() -> DirBuilder {
         DirBuilder::default()
-    }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -159,9 +153,4 @@ impl DirBuilder {
     pub fn check(&self) -> Checked {
         self.check_with(CheckOptions::default())
     }
-}
-
-/// Id → index map for assertions.
-pub fn ids(dir: &Directory) -> HashMap<String, RecIdx> {
-    dir.by_id.iter().map(|(k, &v)| (k.to_string(), v)).collect()
 }

@@ -2,5 +2,6 @@
 
 mod util;
 
+mod check;
 mod import;
 mod run;
