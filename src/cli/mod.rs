@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
 
+mod dedupe;
 mod import;
 
 #[derive(Debug, Parser)]
@@ -29,8 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Read dumps, report what was accepted and rejected (rejected_rows.csv).
     Import(ImportArgs),
-    /// Find duplicate entries: clusters.csv, pairs.csv. [not yet implemented]
-    Dedupe(PipelineArgs),
+    /// Find duplicate entries: clusters.csv, pairs.csv.
+    Dedupe(dedupe::DedupeArgs),
     /// Check parent chains and propose fixes: findings.csv. [not yet implemented]
     Check(PipelineArgs),
     /// The whole pipeline: reports for people, fix files for the sync team. [not yet implemented]
@@ -131,7 +132,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Import(args) => import::run(&args, quiet),
-        Command::Dedupe(_) => not_yet("dedupe"),
+        Command::Dedupe(args) => dedupe::run(&args, quiet),
         Command::Check(_) => not_yet("check"),
         Command::Run(_) => not_yet("run"),
         Command::Audit(_) => not_yet("audit"),

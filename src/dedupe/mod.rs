@@ -34,10 +34,7 @@ impl Default for DedupeOptions {
     /// 0.85 ≈ at most one differing character in seven informative ones; 0.70 ≈ one in three or
     /// four, the zone where a person should look. See docs/dedupe.md.
     fn default() -> Self {
-        DedupeOptions {
-            merge_threshold: 0.85,
-            review_threshold: 0.70,
-        }
+        DedupeOptions { merge_threshold: 0.85, review_threshold: 0.70 }
     }
 }
 
@@ -80,10 +77,8 @@ pub struct DedupeResult {
 /// Parse names, profile records and dedupe: the whole step for a directory.
 pub fn run(dir: &Directory, opts: &DedupeOptions) -> DedupeResult {
     let g = Gazetteer::global();
-    let names: Vec<NameParts> = (0..dir.len() as RecIdx)
-        .into_par_iter()
-        .map(|i| normalize::parse(dir.name(i), g))
-        .collect();
+    let names: Vec<NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
     let profiles = profile::profile_all(dir, &names, g);
     dedupe(dir, &names, &profiles, opts)
 }
@@ -111,31 +106,17 @@ pub fn dedupe(
     let scored: Vec<(RecIdx, RecIdx, f32, Vec<String>, bool)> = candidates
         .par_iter()
         .filter_map(|&(a, b)| match score::compare(g, side(a), side(b)) {
-            Verdict::Scored {
-                score,
-                reasons,
-                reviewable_only,
-            } if score >= opts.review_threshold => Some((
-                a,
-                b,
-                score,
-                reasons,
-                !reviewable_only && score >= opts.merge_threshold,
-            )),
+            Verdict::Scored { score, reasons, reviewable_only } if score >= opts.review_threshold => {
+                Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
+            }
             _ => None,
         })
         .collect();
 
-    let edges: Vec<cluster::Edge> = scored
-        .iter()
-        .filter(|s| s.4)
-        .map(|s| (s.0, s.1, s.2))
-        .collect();
-    let (groups, refused) =
-        cluster::cluster(n, edges, |x, y| score::veto(g, side(x), side(y)).is_some());
+    let edges: Vec<cluster::Edge> = scored.iter().filter(|s| s.4).map(|s| (s.0, s.1, s.2)).collect();
+    let (groups, refused) = cluster::cluster(n, edges, |x, y| score::veto(g, side(x), side(y)).is_some());
     let clusters = cluster::finish(dir, groups, |i| feats[i as usize].uscc.is_some());
-    let refused: std::collections::HashSet<(RecIdx, RecIdx)> =
-        refused.iter().map(|e| (e.0, e.1)).collect();
+    let refused: std::collections::HashSet<(RecIdx, RecIdx)> = refused.iter().map(|e| (e.0, e.1)).collect();
 
     let same_cluster = |a: RecIdx, b: RecIdx| {
         let c = &clusters.cluster_of;
@@ -144,41 +125,25 @@ pub fn dedupe(
     let pairs: Vec<ScoredPair> = scored
         .into_iter()
         .map(|(a, b, score, mut reasons, _)| {
-            let decision = if same_cluster(a, b) {
-                PairDecision::Merged
-            } else {
-                PairDecision::NeedsReview
-            };
+            let decision = if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
             if refused.contains(&(a, b)) {
                 reasons.push("not merged: another record of the cluster vetoes it".into());
             }
-            ScoredPair {
-                a,
-                b,
-                score,
-                reasons,
-                decision,
-            }
+            ScoredPair { a, b, score, reasons, decision }
         })
         .collect();
 
     let link = explain_members(&clusters, &pairs);
-    DedupeResult {
-        clusters,
-        pairs,
-        candidate_pairs: candidates.len(),
-        link,
-    }
+    DedupeResult { clusters, pairs, candidate_pairs: candidates.len(), link }
 }
 
 /// For each non-survivor, the merged pair that best explains why it is in its cluster.
 fn explain_members(clusters: &Clusters, pairs: &[ScoredPair]) -> HashMap<RecIdx, usize> {
     let mut link: HashMap<RecIdx, usize> = HashMap::new();
-    let better =
-        |pairs: &[ScoredPair], new: usize, old: Option<&usize>, with_survivor: bool| match old {
-            None => true,
-            Some(&o) => with_survivor || pairs[new].score > pairs[o].score,
-        };
+    let better = |pairs: &[ScoredPair], new: usize, old: Option<&usize>, with_survivor: bool| match old {
+        None => true,
+        Some(&o) => with_survivor || pairs[new].score > pairs[o].score,
+    };
     for (k, p) in pairs.iter().enumerate() {
         if p.decision != PairDecision::Merged {
             continue;
@@ -191,9 +156,8 @@ fn explain_members(clusters: &Clusters, pairs: &[ScoredPair]) -> HashMap<RecIdx,
             if me == survivor {
                 continue;
             }
-            let old_is_survivor = link
-                .get(&me)
-                .is_some_and(|&o| pairs[o].a == survivor || pairs[o].b == survivor);
+            let old_is_survivor =
+                link.get(&me).is_some_and(|&o| pairs[o].a == survivor || pairs[o].b == survivor);
             if old_is_survivor {
                 continue;
             }

@@ -26,11 +26,7 @@ pub enum Verdict {
     Veto(String),
     /// A score and why. `reviewable_only`: the names alone cannot tell (a generic name whose
     /// region is ambiguous), so the pair may be reviewed but never merged automatically.
-    Scored {
-        score: f32,
-        reasons: Vec<String>,
-        reviewable_only: bool,
-    },
+    Scored { score: f32, reasons: Vec<String>, reviewable_only: bool },
 }
 
 fn division_name(g: &Gazetteer, code: Option<DivCode>) -> String {
@@ -71,11 +67,7 @@ pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
     }
     if a.name.ordinal != b.name.ordinal {
         let show = |o: Option<u32>| o.map_or("none".to_string(), |n| format!("第{n}"));
-        return Some(format!(
-            "different ordinals: {} / {}",
-            show(a.name.ordinal),
-            show(b.name.ordinal)
-        ));
+        return Some(format!("different ordinals: {} / {}", show(a.name.ordinal), show(b.name.ordinal)));
     }
     if a.name.branch.is_some() != b.name.branch.is_some() {
         return Some("a branch and the unit it belongs to".into());
@@ -109,11 +101,7 @@ pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
         }
     }
     if a.level != b.level && a.level != Level::Grassroots && b.level != Level::Grassroots {
-        return Some(format!(
-            "different levels: {} / {}",
-            a.level.as_str(),
-            b.level.as_str()
-        ));
+        return Some(format!("different levels: {} / {}", a.level.as_str(), b.level.as_str()));
     }
     None
 }
@@ -130,11 +118,7 @@ pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
     let body = ratio(d, &a.body, &b.body);
     let same_kind = a.suffix_kind.is_some() && a.suffix_kind == b.suffix_kind;
     if same_kind && !a.core.is_empty() && !b.core.is_empty() {
-        body.max(ratio(
-            strsim::levenshtein(&a.core, &b.core),
-            &a.core,
-            &b.core,
-        ))
+        body.max(ratio(strsim::levenshtein(&a.core, &b.core), &a.core, &b.core))
     } else {
         body
     }
@@ -175,11 +159,7 @@ pub fn compare(g: &Gazetteer, a: Side, b: Side) -> Verdict {
         reasons.push("same credit code".into());
     }
     reasons.push(format!("score {score:.2}"));
-    Verdict::Scored {
-        score,
-        reasons,
-        reviewable_only,
-    }
+    Verdict::Scored { score, reasons, reviewable_only }
 }
 
 /// Plain-words account of how two names differ where normalization made them agree.
@@ -195,19 +175,14 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>)
         }
     }
     if a.region_text != b.region_text {
-        let (long, short) = if a.region_text.len() >= b.region_text.len() {
-            (a, b)
-        } else {
-            (b, a)
-        };
+        let (long, short) = if a.region_text.len() >= b.region_text.len() { (a, b) } else { (b, a) };
         match long.region_text.strip_prefix(short.region_text.as_str()) {
             Some(extra) if !extra.is_empty() && long.body == short.body => {
                 reasons.push(format!("region prefix {extra} omitted"))
             }
-            _ if !short.region_text.is_empty() && long.body == short.body => reasons.push(format!(
-                "region {} = {}",
-                long.region_text, short.region_text
-            )),
+            _ if !short.region_text.is_empty() && long.body == short.body => {
+                reasons.push(format!("region {} = {}", long.region_text, short.region_text))
+            }
             _ if short.region_text.is_empty() && long.body == short.body => {
                 reasons.push(format!("region prefix {} omitted", long.region_text))
             }
@@ -262,20 +237,13 @@ mod tests {
 
     fn cmp(a: &Rec, b: &Rec) -> Verdict {
         fn side(r: &Rec) -> Side<'_> {
-            Side {
-                name: &r.name,
-                feat: &r.feat,
-                level: Level::Grassroots,
-            }
+            Side { name: &r.name, feat: &r.feat, level: Level::Grassroots }
         }
         // Symmetric by construction: check it on every test pair.
         let g = Gazetteer::global();
         let ab = compare(g, side(a), side(b));
         let ba = compare(g, side(b), side(a));
-        assert_eq!(
-            matches!(ab, Verdict::Veto(_)),
-            matches!(ba, Verdict::Veto(_))
-        );
+        assert_eq!(matches!(ab, Verdict::Veto(_)), matches!(ba, Verdict::Veto(_)));
         ab
     }
 
@@ -315,13 +283,7 @@ mod tests {
         let b = rec("中国科学技术协会", "", "", "", "");
         assert!(vetoed(&cmp(&a, &b), "kinds"));
         let c = rec("嘉兴科盛光电股份有限公司", "浙江省", "嘉兴市", "", "");
-        let d = rec(
-            "嘉兴科盛光电股份有限公司科学技术协会(筹)",
-            "浙江省",
-            "嘉兴市",
-            "",
-            "",
-        );
+        let d = rec("嘉兴科盛光电股份有限公司科学技术协会(筹)", "浙江省", "嘉兴市", "", "");
         assert!(vetoed(&cmp(&c, &d), "kinds"), "an org and its own 科协");
     }
 
@@ -370,13 +332,7 @@ mod tests {
         let a = rec("夏县科学技术协会", "山西省", "运城市", "夏县", "");
         let b = rec("夏县科雪技术协会", "山西省", "运城市", "夏县", "");
         assert_eq!(score(&cmp(&a, &b)), 1.0);
-        let c = rec(
-            "莒县同金智能科技有限责任公司",
-            "山东省",
-            "日照市",
-            "莒县",
-            "",
-        );
+        let c = rec("莒县同金智能科技有限责任公司", "山东省", "日照市", "莒县", "");
         let d = rec("莒县同金智能科技公司", "山东省", "日照市", "莒县", "");
         assert!(score(&cmp(&c, &d)) > 0.85);
     }
@@ -385,12 +341,6 @@ mod tests {
     fn generic_name_with_ambiguous_place_is_review_only() {
         let a = rec("鼓楼区科学技术协会", "", "", "", "");
         let b = rec("鼓楼区科协", "", "", "", "");
-        assert!(matches!(
-            cmp(&a, &b),
-            Verdict::Scored {
-                reviewable_only: true,
-                ..
-            }
-        ));
+        assert!(matches!(cmp(&a, &b), Verdict::Scored { reviewable_only: true, .. }));
     }
 }

@@ -70,17 +70,7 @@ impl NameParts {
 }
 
 /// Branch markers: a name containing one is a part of another unit, never the unit itself.
-const BRANCH_MARKERS: &[&str] = &[
-    "分公司",
-    "分中心",
-    "分会",
-    "分院",
-    "分校",
-    "分所",
-    "分部",
-    "分馆",
-    "支行",
-];
+const BRANCH_MARKERS: &[&str] = &["分公司", "分中心", "分会", "分院", "分校", "分所", "分部", "分馆", "支行"];
 
 /// Provisional (being founded) markers, matched at the end of the bracket-unified name. Bare
 /// 筹 / 筹备 only count inside brackets: 统筹 at the end of a name is a word, not a marker.
@@ -121,10 +111,7 @@ fn unify(name: &str) -> String {
 /// Remove provisional markers at the end; true if there was one.
 fn strip_provisional(s: &mut String) -> bool {
     let mut found = false;
-    while let Some(m) = PROVISIONAL_MARKERS
-        .iter()
-        .find(|m| s.ends_with(*m) && s.len() > m.len())
-    {
+    while let Some(m) = PROVISIONAL_MARKERS.iter().find(|m| s.ends_with(*m) && s.len() > m.len()) {
         s.truncate(s.len() - m.len());
         found = true;
     }
@@ -133,10 +120,7 @@ fn strip_provisional(s: &mut String) -> bool {
 
 /// Keep letters and digits (CJK ideographs are letters), upper-case ASCII.
 fn strip_punctuation(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// Normalize a name to its folded form only: NFKC, simplified, no whitespace or punctuation
@@ -152,32 +136,28 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let folded = strip_punctuation(&unified);
     let (expanded, expansions) = Abbreviations::global().expand(&folded);
 
-    let (region_text, mentions, national) = match NATIONAL_PREFIXES
-        .iter()
-        .find(|p| expanded.starts_with(*p) && expanded.len() > p.len())
-    {
-        Some(p) => (p.to_string(), Vec::new(), true),
-        None => {
-            let mut mentions = gazetteer.region_prefix(&expanded);
-            // A short form followed by 镇/乡/街道… names a town (城关镇), not the county 城关区.
-            while mentions.last().is_some_and(|m| {
-                m.short && TOWN_WORDS.iter().any(|w| expanded[m.end..].starts_with(w))
-            }) {
-                mentions.pop();
+    let (region_text, mentions, national) =
+        match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
+            Some(p) => (p.to_string(), Vec::new(), true),
+            None => {
+                let mut mentions = gazetteer.region_prefix(&expanded);
+                // A short form followed by 镇/乡/街道… names a town (城关镇), not the county 城关区.
+                while mentions
+                    .last()
+                    .is_some_and(|m| m.short && TOWN_WORDS.iter().any(|w| expanded[m.end..].starts_with(w)))
+                {
+                    mentions.pop();
+                }
+                let end = mentions.last().map(|m| m.end).unwrap_or(0);
+                (expanded[..end].to_string(), mentions, false)
             }
-            let end = mentions.last().map(|m| m.end).unwrap_or(0);
-            (expanded[..end].to_string(), mentions, false)
-        }
-    };
+        };
     let rest = &expanded[region_text.len()..];
 
     let (body, ordinal) = match find_ordinal(rest) {
         Some(o) => {
             let tail = o.school.unwrap_or(&rest[o.end..]);
-            (
-                format!("{}第{}{}", &rest[..o.start], o.value, tail),
-                Some(o.value),
-            )
+            (format!("{}第{}{}", &rest[..o.start], o.value, tail), Some(o.value))
         }
         None => (rest.to_string(), None),
     };
@@ -187,11 +167,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let mut suffix_typo = None;
     if let Some((canonical, _)) = typo {
         // Write the generic words correctly so that the typo does not count as a difference.
-        let cut = body
-            .char_indices()
-            .rev()
-            .nth(canonical.chars().count() - 1)
-            .map_or(0, |(i, _)| i);
+        let cut = body.char_indices().rev().nth(canonical.chars().count() - 1).map_or(0, |(i, _)| i);
         suffix_typo = Some(body[cut..].to_string());
         body = format!("{}{canonical}", &body[..cut]);
     }
@@ -325,14 +301,8 @@ mod tests {
 
     #[test]
     fn branch_markers() {
-        assert_eq!(
-            p("中国电子学会嵌入式分会").branch.as_deref(),
-            Some("电子学会嵌入式分会")
-        );
-        assert_eq!(
-            p("合肥市第一人民医院滨湖分院").branch.as_deref(),
-            Some("第1人民医院滨湖分院")
-        );
+        assert_eq!(p("中国电子学会嵌入式分会").branch.as_deref(), Some("电子学会嵌入式分会"));
+        assert_eq!(p("合肥市第一人民医院滨湖分院").branch.as_deref(), Some("第1人民医院滨湖分院"));
         assert!(p("合肥市第一人民医院").branch.is_none());
         assert!(p("某某科技有限公司合肥分公司").branch.is_some());
     }
