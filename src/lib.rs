@@ -4,6 +4,8 @@
 //! `main.rs` only calls `cli::main`.
 
 pub mod cli;
+pub mod config;
+pub mod dedupe;
 pub mod error;
 pub mod geo;
 pub mod hierarchy;
@@ -11,8 +13,10 @@ pub mod import;
 pub mod model;
 pub mod normalize;
 pub mod output;
+pub mod pipeline;
 pub mod profile;
 pub mod progress;
+pub mod report;
 pub mod table;
 pub mod uscc;
 

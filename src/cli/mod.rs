@@ -9,7 +9,9 @@ use crate::error::{Error, Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
 
 mod check;
+mod dedupe;
 mod import;
+mod run;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,12 +32,15 @@ pub struct Cli {
 pub enum Command {
     /// Read dumps, report what was accepted and rejected (rejected_rows.csv).
     Import(ImportArgs),
-    /// Find duplicate entries: clusters.csv, pairs.csv. [not yet implemented]
-    Dedupe(PipelineArgs),
+    /// Find duplicate entries: clusters.csv, pairs.csv.
+    Dedupe(dedupe::DedupeArgs),
     /// Check parent chains and propose fixes: findings.csv.
     Check(check::CheckArgs),
-    /// The whole pipeline: reports for people, fix files for the sync team. [not yet implemented]
-    Run(PipelineArgs),
+    /// The whole pipeline: reports for people (report.xlsx, report.md, pending.csv) and fix files
+    /// for the sync team (orgs_fixed.csv, id_remap.csv, parent_fixes.csv, summary.json).
+    Run(run::RunArgs),
+    /// Print settings: `orgclean config --example` prints a commented default orgclean.toml.
+    Config(ConfigArgs),
     /// Nightly audit with history in SQLite. [not yet implemented]
     Audit(PipelineArgs),
 }
@@ -70,6 +75,13 @@ pub struct ImportArgs {
     /// Directory for rejected_rows.csv and import_summary.json (nothing is written without it).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print a commented example configuration with the defaults.
+    #[arg(long)]
+    pub example: bool,
 }
 
 #[derive(Debug, Args)]
@@ -132,9 +144,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Import(args) => import::run(&args, quiet),
-        Command::Dedupe(_) => not_yet("dedupe"),
+        Command::Dedupe(args) => dedupe::run(&args, quiet),
         Command::Check(args) => check::run(&args, quiet),
-        Command::Run(_) => not_yet("run"),
+        Command::Run(args) => run::run(&args, quiet),
+        Command::Config(args) => {
+            if !args.example {
+                return Err(Error::Usage("use `orgclean config --example`".into()));
+            }
+            print!("{}", crate::config::EXAMPLE);
+            Ok(Outcome::Clean)
+        }
         Command::Audit(_) => not_yet("audit"),
     }
 }

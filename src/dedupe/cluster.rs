@@ -1,0 +1,177 @@
+//! Clusters from merge edges without chaining incompatible records, and the survivor of each.
+//!
+//! Edges are taken best first (score, then record order) into a union-find; a union is refused
+//! when any record of one side vetoes any record of the other, so no cluster ever holds two
+//! records that veto each other, whatever order the edges came in.
+
+use std::cmp::Ordering;
+
+use crate::model::{CertStatus, Cluster, Clusters, Directory, Field, RecIdx};
+
+/// A merge edge: (a, b, score), a < b.
+pub type Edge = (RecIdx, RecIdx, f32);
+
+/// Union-find whose roots keep their member lists (clusters stay small, so checking every cross
+/// pair on union is cheap).
+struct Components {
+    parent: Vec<RecIdx>,
+    members: Vec<Vec<RecIdx>>,
+}
+
+impl Components {
+    fn new(n: usize) -> Self {
+        Components { parent: (0..n as RecIdx).collect(), members: vec![Vec::new(); n] }
+    }
+
+    fn find(&mut self, mut x: RecIdx) -> RecIdx {
+        while self.parent[x as usize] != x {
+            let up = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+
+    fn members(&self, root: RecIdx) -> Vec<RecIdx> {
+        let m = &self.members[root as usize];
+        if m.is_empty() {
+            vec![root]
+        } else {
+            m.clone()
+        }
+    }
+}
+
+/// Build clusters; `vetoes(x, y)` says whether two records must never share a cluster.
+/// Returns the groups of 2+ records (each sorted) and the edges refused.
+pub fn cluster(
+    n: usize,
+    mut edges: Vec<Edge>,
+    vetoes: impl Fn(RecIdx, RecIdx) -> bool,
+) -> (Vec<Vec<RecIdx>>, Vec<Edge>) {
+    edges.sort_by(|x, y| y.2.partial_cmp(&x.2).unwrap_or(Ordering::Equal).then((x.0, x.1).cmp(&(y.0, y.1))));
+    let mut c = Components::new(n);
+    let mut refused = Vec::new();
+    for e in edges {
+        let (ra, rb) = (c.find(e.0), c.find(e.1));
+        if ra == rb {
+            continue;
+        }
+        let (ma, mb) = (c.members(ra), c.members(rb));
+        if ma.iter().any(|&x| mb.iter().any(|&y| vetoes(x, y))) {
+            refused.push(e);
+            continue;
+        }
+        // Smaller index becomes the root: deterministic and independent of edge order ties.
+        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        c.parent[child as usize] = root;
+        let mut merged = ma;
+        merged.extend(mb);
+        merged.sort_unstable();
+        c.members[root as usize] = merged;
+        c.members[child as usize] = Vec::new();
+    }
+    let Components { parent, members } = c;
+    let groups: Vec<Vec<RecIdx>> = members
+        .into_iter()
+        .enumerate()
+        .filter(|(i, m)| parent[*i] == *i as RecIdx && m.len() > 1)
+        .map(|(_, m)| m)
+        .collect();
+    (groups, refused)
+}
+
+/// Sort key of a creation time: its numbers in order (2019-04-25, 2019/4/25 8:00 compare
+/// right); a missing time sorts last.
+fn created_key(s: &str) -> (bool, Vec<u32>) {
+    let nums: Vec<u32> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    (nums.is_empty(), nums)
+}
+
+fn status_rank(s: CertStatus) -> u8 {
+    match s {
+        CertStatus::Certified => 0,
+        CertStatus::Pending => 1,
+        CertStatus::Other => 2,
+        CertStatus::Failed => 3,
+    }
+}
+
+/// The record that stays: certified > pending > others (failed last), valid credit code over
+/// none, most children, earliest created, smallest id. See docs/dedupe.md.
+pub fn survivor(
+    dir: &Directory,
+    members: &[RecIdx],
+    children: &[u32],
+    has_uscc: impl Fn(RecIdx) -> bool,
+) -> RecIdx {
+    let key = |i: RecIdx| {
+        (
+            status_rank(dir.status(i)),
+            !has_uscc(i),
+            std::cmp::Reverse(children[i as usize]),
+            created_key(dir.get(i, Field::CreatedAt)),
+            dir.id(i).as_str().to_string(),
+        )
+    };
+    members.iter().copied().min_by_key(|&i| key(i)).unwrap_or(members[0])
+}
+
+/// Clusters with survivors and stable ids ("C-" + survivor id), sorted by id.
+pub fn finish(dir: &Directory, groups: Vec<Vec<RecIdx>>, has_uscc: impl Fn(RecIdx) -> bool) -> Clusters {
+    let mut children = vec![0u32; dir.len()];
+    for i in 0..dir.len() as RecIdx {
+        if let Some(p) = dir.parent(i) {
+            if p != i {
+                children[p as usize] += 1;
+            }
+        }
+    }
+    let mut clusters: Vec<Cluster> = groups
+        .into_iter()
+        .map(|members| {
+            let s = survivor(dir, &members, &children, &has_uscc);
+            Cluster { id: format!("C-{}", dir.id(s)), survivor: s, members }
+        })
+        .collect();
+    clusters.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut cluster_of = vec![None; dir.len()];
+    for (k, c) in clusters.iter().enumerate() {
+        for &m in &c.members {
+            cluster_of[m as usize] = Some(k as u32);
+        }
+    }
+    Clusters { clusters, cluster_of }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_through_a_veto_is_cut() {
+        // 0~1 and 1~2 are strong, but 0 and 2 veto each other: 2 stays out.
+        let edges = vec![(0, 1, 0.99), (1, 2, 0.95)];
+        let (groups, refused) = cluster(3, edges, |x, y| (x, y) == (0, 2) || (x, y) == (2, 0));
+        assert_eq!(groups, vec![vec![0, 1]]);
+        assert_eq!(refused, vec![(1, 2, 0.95)]);
+    }
+
+    #[test]
+    fn order_of_edges_does_not_matter() {
+        let e = vec![(3, 4, 0.9), (0, 1, 0.9), (1, 3, 0.95), (2, 4, 0.85)];
+        let mut r = e.clone();
+        r.reverse();
+        assert_eq!(cluster(5, e, |_, _| false).0, cluster(5, r, |_, _| false).0);
+    }
+
+    #[test]
+    fn created_times_compare_as_numbers() {
+        assert!(created_key("2019/4/5") < created_key("2019-04-25"));
+        assert!(created_key("2019-04-25") < created_key(""));
+    }
+}

@@ -1,0 +1,170 @@
+//! Step 2: duplicate clusters with a survivor and a reason for every merge.
+//!
+//! `features` combines each record's columns, name and credit code; `blocking` finds candidate
+//! pairs in near-linear time; `score` vetoes or scores each pair; `cluster` joins merge edges
+//! without ever putting two vetoing records together and picks survivors. The rules are in
+//! docs/dedupe.md. Output is the same whatever the number of threads: every list is sorted.
+
+mod blocking;
+mod cluster;
+mod features;
+mod score;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::geo::Gazetteer;
+use crate::model::{Clusters, Directory, RecIdx};
+use crate::normalize::{self, NameParts};
+use crate::profile::{self, OrgProfile};
+
+pub use features::Features;
+pub use score::{compare, name_similarity, veto, Side, Verdict};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DedupeOptions {
+    /// Pairs scoring at least this are merged (unless a veto inside the cluster forbids it).
+    pub merge_threshold: f32,
+    /// Pairs scoring at least this (and not merged) are listed for review.
+    pub review_threshold: f32,
+}
+
+impl Default for DedupeOptions {
+    /// 0.85 ≈ at most one differing character in seven informative ones; 0.70 ≈ one in three or
+    /// four, the zone where a person should look. See docs/dedupe.md.
+    fn default() -> Self {
+        DedupeOptions { merge_threshold: 0.85, review_threshold: 0.70 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairDecision {
+    Merged,
+    NeedsReview,
+}
+
+impl PairDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairDecision::Merged => "merged",
+            PairDecision::NeedsReview => "needs_review",
+        }
+    }
+}
+
+/// A candidate pair at or above the review threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredPair {
+    pub a: RecIdx,
+    pub b: RecIdx,
+    pub score: f32,
+    pub reasons: Vec<String>,
+    pub decision: PairDecision,
+}
+
+#[derive(Debug, Default)]
+pub struct DedupeResult {
+    pub clusters: Clusters,
+    /// Sorted by (a, b).
+    pub pairs: Vec<ScoredPair>,
+    pub candidate_pairs: usize,
+    /// Per non-survivor record in a cluster: index in `pairs` of the merge that explains it
+    /// (its pair with the survivor if scored, else its best merged pair in the cluster).
+    pub link: HashMap<RecIdx, usize>,
+}
+
+/// Parse names, profile records and dedupe: the whole step for a directory.
+pub fn run(dir: &Directory, opts: &DedupeOptions) -> DedupeResult {
+    let g = Gazetteer::global();
+    let names: Vec<NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
+    let profiles = profile::profile_all(dir, &names, g);
+    dedupe(dir, &names, &profiles, opts)
+}
+
+pub fn dedupe(
+    dir: &Directory,
+    names: &[NameParts],
+    profiles: &[OrgProfile],
+    opts: &DedupeOptions,
+) -> DedupeResult {
+    let g = Gazetteer::global();
+    let n = dir.len();
+    let feats: Vec<Features> = (0..n)
+        .into_par_iter()
+        .map(|i| features::of_record(dir, i as RecIdx, &names[i], &profiles[i], g))
+        .collect();
+    let side = |i: RecIdx| Side {
+        name: &names[i as usize],
+        feat: &feats[i as usize],
+        level: profiles[i as usize].level,
+    };
+
+    let candidates = blocking::candidate_pairs(names, &feats);
+    // (a, b, score, reasons, may merge)
+    let scored: Vec<(RecIdx, RecIdx, f32, Vec<String>, bool)> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| match score::compare(g, side(a), side(b)) {
+            Verdict::Scored { score, reasons, reviewable_only } if score >= opts.review_threshold => {
+                Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
+            }
+            _ => None,
+        })
+        .collect();
+
+    let edges: Vec<cluster::Edge> = scored.iter().filter(|s| s.4).map(|s| (s.0, s.1, s.2)).collect();
+    let (groups, refused) = cluster::cluster(n, edges, |x, y| score::veto(g, side(x), side(y)).is_some());
+    let clusters = cluster::finish(dir, groups, |i| feats[i as usize].uscc.is_some());
+    let refused: std::collections::HashSet<(RecIdx, RecIdx)> = refused.iter().map(|e| (e.0, e.1)).collect();
+
+    let same_cluster = |a: RecIdx, b: RecIdx| {
+        let c = &clusters.cluster_of;
+        c[a as usize].is_some() && c[a as usize] == c[b as usize]
+    };
+    let pairs: Vec<ScoredPair> = scored
+        .into_iter()
+        .map(|(a, b, score, mut reasons, _)| {
+            let decision = if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
+            if refused.contains(&(a, b)) {
+                reasons.push("not merged: another record of the cluster vetoes it".into());
+            }
+            ScoredPair { a, b, score, reasons, decision }
+        })
+        .collect();
+
+    let link = explain_members(&clusters, &pairs);
+    DedupeResult { clusters, pairs, candidate_pairs: candidates.len(), link }
+}
+
+/// For each non-survivor, the merged pair that best explains why it is in its cluster.
+fn explain_members(clusters: &Clusters, pairs: &[ScoredPair]) -> HashMap<RecIdx, usize> {
+    let mut link: HashMap<RecIdx, usize> = HashMap::new();
+    let better = |pairs: &[ScoredPair], new: usize, old: Option<&usize>, with_survivor: bool| match old {
+        None => true,
+        Some(&o) => with_survivor || pairs[new].score > pairs[o].score,
+    };
+    for (k, p) in pairs.iter().enumerate() {
+        if p.decision != PairDecision::Merged {
+            continue;
+        }
+        for (me, other) in [(p.a, p.b), (p.b, p.a)] {
+            let Some(c) = clusters.cluster_of[me as usize] else {
+                continue;
+            };
+            let survivor = clusters.clusters[c as usize].survivor;
+            if me == survivor {
+                continue;
+            }
+            let old_is_survivor =
+                link.get(&me).is_some_and(|&o| pairs[o].a == survivor || pairs[o].b == survivor);
+            if old_is_survivor {
+                continue;
+            }
+            if better(pairs, k, link.get(&me), other == survivor) {
+                link.insert(me, k);
+            }
+        }
+    }
+    link
+}

@@ -1,0 +1,346 @@
+//! Comparing two records: vetoes (evidence that they are different units, whatever the names
+//! look like), then a score in [0, 1] with the reasons in plain words. See docs/dedupe.md.
+
+use crate::geo::{DivCode, Gazetteer};
+use crate::model::Level;
+use crate::normalize::NameParts;
+
+use super::features::{Features, NATIONAL};
+
+/// Bonus for a shared valid credit code: strong evidence, but not enough to merge names that
+/// have little in common (a unit that borrowed its parent's code).
+const SAME_USCC_BONUS: f32 = 0.15;
+
+/// What is known about one record when comparing it.
+#[derive(Clone, Copy)]
+pub struct Side<'a> {
+    pub name: &'a NameParts,
+    pub feat: &'a Features,
+    pub level: Level,
+}
+
+/// The outcome of comparing two records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Different units: the reason says why.
+    Veto(String),
+    /// A score and why. `reviewable_only`: the names alone cannot tell (a generic name whose
+    /// region is ambiguous), so the pair may be reviewed but never merged automatically.
+    Scored { score: f32, reasons: Vec<String>, reviewable_only: bool },
+}
+
+fn division_name(g: &Gazetteer, code: Option<DivCode>) -> String {
+    match code {
+        Some(NATIONAL) => "全国".into(),
+        Some(c) => g.name_of(c).to_string(),
+        None => "?".into(),
+    }
+}
+
+/// Evidence that two records are different units, whatever their names.
+pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
+    if let (Some(x), Some(y)) = (&a.feat.uscc, &b.feat.uscc) {
+        if x != y {
+            return Some(format!("different credit codes {x} / {y}"));
+        }
+    }
+    if g.conflicts(&a.feat.region, &b.feat.region) {
+        return Some(format!(
+            "different regions: {} / {}",
+            division_name(g, a.feat.region.most_specific()),
+            division_name(g, b.feat.region.most_specific())
+        ));
+    }
+    let national = |s: Side| s.feat.named_division == Some(NATIONAL);
+    let regional = |s: Side| !s.name.mentions.is_empty();
+    if (national(a) && regional(b)) || (national(b) && regional(a)) {
+        return Some("national unit / regional unit".into());
+    }
+    if let (Some(x), Some(y)) = (a.name.suffix_kind, b.name.suffix_kind) {
+        if x != y {
+            return Some(format!(
+                "different kinds of unit: {} / {}",
+                a.name.suffix.as_deref().unwrap_or(""),
+                b.name.suffix.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    if a.name.ordinal != b.name.ordinal {
+        let show = |o: Option<u32>| o.map_or("none".to_string(), |n| format!("第{n}"));
+        return Some(format!("different ordinals: {} / {}", show(a.name.ordinal), show(b.name.ordinal)));
+    }
+    if a.name.branch.is_some() != b.name.branch.is_some() {
+        return Some("a branch and the unit it belongs to".into());
+    }
+    let named = |s: Side| {
+        if s.feat.named_ambiguous {
+            None
+        } else {
+            s.feat.named_division
+        }
+    };
+    if let (Some(x), Some(y)) = (named(a), named(b)) {
+        if x != y {
+            return Some(format!(
+                "names name different places: {} / {}",
+                division_name(g, Some(x)),
+                division_name(g, Some(y))
+            ));
+        }
+    }
+    if a.name.core.is_empty() && b.name.core.is_empty() {
+        // Generic names (城区科协, 第一中学): the place is the whole identity.
+        if let (Some(x), Some(y)) = (a.feat.identity_division(), b.feat.identity_division()) {
+            if x != y {
+                return Some(format!(
+                    "units of different places: {} / {}",
+                    division_name(g, Some(x)),
+                    division_name(g, Some(y))
+                ));
+            }
+        }
+    }
+    if a.level != b.level && a.level != Level::Grassroots && b.level != Level::Grassroots {
+        return Some(format!("different levels: {} / {}", a.level.as_str(), b.level.as_str()));
+    }
+    None
+}
+
+/// Name similarity on the informative text: edit distance between the bodies (or between the
+/// whole keys, when a typo broke a region prefix), over the longer body's length. When both
+/// suffixes name the same kind of unit, the cores alone are compared too (有限公司 = 公司).
+pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
+    let ratio = |d: usize, x: &str, y: &str| {
+        let len = x.chars().count().max(y.chars().count()).max(1);
+        (1.0 - d as f32 / len as f32).max(0.0)
+    };
+    let d = strsim::levenshtein(&a.body, &b.body).min(strsim::levenshtein(&a.key, &b.key));
+    let body = ratio(d, &a.body, &b.body);
+    let same_kind = a.suffix_kind.is_some() && a.suffix_kind == b.suffix_kind;
+    if same_kind && !a.core.is_empty() && !b.core.is_empty() {
+        body.max(ratio(strsim::levenshtein(&a.core, &b.core), &a.core, &b.core))
+    } else {
+        body
+    }
+}
+
+/// Compare two records.
+pub fn compare(g: &Gazetteer, a: Side, b: Side) -> Verdict {
+    if let Some(v) = veto(g, a, b) {
+        return Verdict::Veto(v);
+    }
+    let mut reasons = Vec::new();
+    let mut reviewable_only = false;
+    let mut score = name_similarity(a.name, b.name);
+    if a.name.core.is_empty() && b.name.core.is_empty() {
+        match (a.feat.identity_division(), b.feat.identity_division()) {
+            (Some(x), Some(_)) => {
+                // Same place (the veto checked), same kind of unit, nothing else in the names.
+                score = 1.0;
+                reasons.push(format!(
+                    "both are the {} of {}",
+                    b.name.suffix.as_deref().unwrap_or("unit"),
+                    division_name(g, Some(x))
+                ));
+            }
+            _ => {
+                reviewable_only = true;
+                reasons.push("generic name and the place is ambiguous".into());
+            }
+        }
+    }
+    if a.name.key == b.name.key {
+        reasons.push("same name after normalization".into());
+    } else {
+        describe_differences(a.name, b.name, &mut reasons);
+    }
+    if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
+        score = (score + SAME_USCC_BONUS).min(1.0);
+        reasons.push("same credit code".into());
+    }
+    reasons.push(format!("score {score:.2}"));
+    Verdict::Scored { score, reasons, reviewable_only }
+}
+
+/// Plain-words account of how two names differ where normalization made them agree.
+fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>) {
+    for (x, y) in [(a, b), (b, a)] {
+        for (short, long) in &x.expansions {
+            if !y.expansions.contains(&(short, long)) {
+                let r = format!("{short} = {long}");
+                if !reasons.contains(&r) {
+                    reasons.push(r);
+                }
+            }
+        }
+    }
+    if a.region_text != b.region_text {
+        let (long, short) = if a.region_text.len() >= b.region_text.len() { (a, b) } else { (b, a) };
+        match long.region_text.strip_prefix(short.region_text.as_str()) {
+            Some(extra) if !extra.is_empty() && long.body == short.body => {
+                reasons.push(format!("region prefix {extra} omitted"))
+            }
+            _ if !short.region_text.is_empty() && long.body == short.body => {
+                reasons.push(format!("region {} = {}", long.region_text, short.region_text))
+            }
+            _ if short.region_text.is_empty() && long.body == short.body => {
+                reasons.push(format!("region prefix {} omitted", long.region_text))
+            }
+            _ => {}
+        }
+    }
+    if a.provisional != b.provisional {
+        reasons.push("provisional marker (筹) ignored".into());
+    }
+    for n in [a, b] {
+        if let Some(t) = &n.suffix_typo {
+            reasons.push(format!("typo {t} = {}", n.suffix.as_deref().unwrap_or("")));
+        }
+    }
+    if a.ordinal.is_some() && a.body == b.body && a.key != b.key {
+        reasons.push(format!("same ordinal 第{}", a.ordinal.unwrap_or(0)));
+    }
+    if a.body != b.body {
+        reasons.push(format!("names differ: {} / {}", a.body, b.body));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedupe::features::features;
+    use crate::geo::Region;
+    use crate::normalize::parse;
+    use crate::profile::OrgProfile;
+    use crate::uscc::UsccCheck;
+
+    struct Rec {
+        name: NameParts,
+        feat: Features,
+    }
+
+    fn rec(name: &str, prov: &str, city: &str, county: &str, uscc: &str) -> Rec {
+        let g = Gazetteer::global();
+        let n = parse(name, g);
+        let cols: Region = g.resolve_columns(prov, city, county);
+        let profile = OrgProfile {
+            region: cols,
+            column_region: cols,
+            level: Level::Grassroots,
+            is_association: false,
+            uscc: UsccCheck::Absent,
+            uscc_province: None,
+        };
+        let feat = features(&n, &profile, uscc, g);
+        Rec { name: n, feat }
+    }
+
+    fn cmp(a: &Rec, b: &Rec) -> Verdict {
+        fn side(r: &Rec) -> Side<'_> {
+            Side { name: &r.name, feat: &r.feat, level: Level::Grassroots }
+        }
+        // Symmetric by construction: check it on every test pair.
+        let g = Gazetteer::global();
+        let ab = compare(g, side(a), side(b));
+        let ba = compare(g, side(b), side(a));
+        assert_eq!(matches!(ab, Verdict::Veto(_)), matches!(ba, Verdict::Veto(_)));
+        ab
+    }
+
+    fn score(v: &Verdict) -> f32 {
+        match v {
+            Verdict::Scored { score, .. } => *score,
+            Verdict::Veto(_) => 0.0,
+        }
+    }
+
+    fn vetoed(v: &Verdict, word: &str) -> bool {
+        matches!(v, Verdict::Veto(r) if r.contains(word))
+    }
+
+    #[test]
+    fn same_district_name_in_different_cities_is_vetoed() {
+        let a = rec("鼓楼区科学技术协会", "福建省", "福州市", "鼓楼区", "");
+        let b = rec("鼓楼区科学技术协会", "河南省", "开封市", "鼓楼区", "");
+        assert!(vetoed(&cmp(&a, &b), "regions"));
+        let c = rec("城区科协", "广东省", "汕尾市", "城区", "");
+        let d = rec("晋城市城区科学技术协会", "", "", "", "");
+        assert!(matches!(cmp(&c, &d), Verdict::Veto(_)));
+    }
+
+    #[test]
+    fn ordinals_veto() {
+        let a = rec("潮州市第一中学", "广东省", "潮州市", "", "");
+        let b = rec("潮州市第十一中学", "广东省", "潮州市", "", "");
+        assert!(vetoed(&cmp(&a, &b), "ordinals"));
+        let c = rec("潮州一中", "广东省", "潮州市", "", "");
+        assert_eq!(score(&cmp(&a, &c)), 1.0);
+    }
+
+    #[test]
+    fn kinds_of_unit_veto() {
+        let a = rec("中国科学技术大学", "安徽省", "合肥市", "", "");
+        let b = rec("中国科学技术协会", "", "", "", "");
+        assert!(vetoed(&cmp(&a, &b), "kinds"));
+        let c = rec("嘉兴科盛光电股份有限公司", "浙江省", "嘉兴市", "", "");
+        let d = rec("嘉兴科盛光电股份有限公司科学技术协会(筹)", "浙江省", "嘉兴市", "", "");
+        assert!(vetoed(&cmp(&c, &d), "kinds"), "an org and its own 科协");
+    }
+
+    #[test]
+    fn branch_veto() {
+        let a = rec("合肥市第一人民医院", "安徽省", "合肥市", "", "");
+        let b = rec("合肥市第一人民医院滨湖分院", "安徽省", "合肥市", "", "");
+        assert!(vetoed(&cmp(&a, &b), "branch"));
+    }
+
+    #[test]
+    fn different_valid_codes_veto() {
+        let a = rec("长岭镇科学技术协会", "", "", "", "91350200776049653A");
+        let b = rec("长岭镇科学技术协会", "", "", "", "91440101MA5CJQ4N59");
+        assert!(vetoed(&cmp(&a, &b), "credit codes"));
+        let c = rec("长岭镇科协", "", "", "", "91350200776049653A");
+        assert!(cmp(&a, &c) != Verdict::Veto(String::new()));
+        assert_eq!(score(&cmp(&a, &c)), 1.0);
+    }
+
+    #[test]
+    fn different_places_and_levels_veto() {
+        let a = rec("漯河市第二中学", "河南省", "漯河市", "", "");
+        let b = rec("舞阳二中", "河南省", "漯河市", "舞阳县", "");
+        assert!(matches!(cmp(&a, &b), Verdict::Veto(_)));
+        let c = rec("安徽省科学技术协会", "安徽省", "", "", "");
+        let d = rec("合肥市科学技术协会", "安徽省", "合肥市", "", "");
+        assert!(matches!(cmp(&c, &d), Verdict::Veto(_)));
+        let n = rec("中国科学技术史学会", "", "", "", "");
+        let h = rec("河北省科学技术史学会", "", "", "", "");
+        assert!(vetoed(&cmp(&n, &h), "national"));
+    }
+
+    #[test]
+    fn variants_match() {
+        let base = rec("济南市市中区科学技术协会", "山东省", "济南市", "市中区", "");
+        for v in [
+            "市中区科协",
+            "山东省济南市市中区科学技术协会",
+            "济南市 市中区科學技術協會",
+            "市中区科学技术协会（筹）",
+        ] {
+            let r = rec(v, "山东省", "济南市", "市中区", "");
+            assert_eq!(score(&cmp(&base, &r)), 1.0, "{v}");
+        }
+        let a = rec("夏县科学技术协会", "山西省", "运城市", "夏县", "");
+        let b = rec("夏县科雪技术协会", "山西省", "运城市", "夏县", "");
+        assert_eq!(score(&cmp(&a, &b)), 1.0);
+        let c = rec("莒县同金智能科技有限责任公司", "山东省", "日照市", "莒县", "");
+        let d = rec("莒县同金智能科技公司", "山东省", "日照市", "莒县", "");
+        assert!(score(&cmp(&c, &d)) > 0.85);
+    }
+
+    #[test]
+    fn generic_name_with_ambiguous_place_is_review_only() {
+        let a = rec("鼓楼区科学技术协会", "", "", "", "");
+        let b = rec("鼓楼区科协", "", "", "", "");
+        assert!(matches!(cmp(&a, &b), Verdict::Scored { reviewable_only: true, .. }));
+    }
+}

@@ -1,0 +1,309 @@
+//! Chinese-aware name normalization. Derives, never overwrites: the original name stays in the
+//! record; this module produces the comparison forms and a structured parse of the name.
+//!
+//! Steps, in order (each has a unit test below):
+//! 1. NFKC (full-width → half-width), traditional → simplified, brackets unified, whitespace
+//!    removed;
+//! 2. provisional markers at the end ((筹), (筹备), 筹备组, 筹委会…) removed and remembered;
+//! 3. remaining punctuation removed, ASCII upper-cased;
+//! 4. abbreviations expanded to their long form (`data/abbreviations.csv`: 科协 → 科学技术协会);
+//! 5. region prefix read with the gazetteer (安徽省合肥市, 肥西, 中国/全国 = national);
+//! 6. ordinal made canonical (第十一 / 十一中 / 11中 → 第11), generic suffix and its kind
+//!    (`data/name_suffixes.csv`), branch marker (分会, 分院, 分校, 分公司…).
+
+mod numeral;
+mod tables;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::geo::{Gazetteer, Region, RegionMention};
+
+pub use numeral::{chinese_value, find_ordinal, numeral_value};
+pub use tables::{Abbreviations, Suffixes};
+
+/// The structured parse of one organization name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameParts {
+    /// The canonical written name: folded (NFKC, simplified, no whitespace or punctuation),
+    /// provisional marker removed, abbreviations expanded to their long form (科协 → 科学技术协会),
+    /// ordinal canonical (第11). Equal keys = same name as written.
+    pub key: String,
+    /// Region named at the start of the name (may be empty), from the name alone.
+    pub region: Region,
+    /// The text of that region prefix, as it appears in `key`.
+    pub region_text: String,
+    /// The region mentions of the prefix, each with every division its text can mean.
+    pub mentions: Vec<RegionMention>,
+    /// The name opens with 中国 / 中华人民共和国 / 全国: a national unit.
+    pub national: bool,
+    /// `key` without the region prefix: what two names of one region are compared on.
+    pub body: String,
+    /// `body` without generic suffix and ordinal: the identifying words.
+    pub core: String,
+    /// Canonical generic suffix (科学技术协会, 学会, 中学, 医院, 有限公司…), if any.
+    pub suffix: Option<String>,
+    /// Kind of unit the suffix names (`data/name_suffixes.csv`): science_association, company…
+    pub suffix_kind: Option<&'static str>,
+    /// 第一中学 = 一中 = 1中 → 1.
+    pub ordinal: Option<u32>,
+    /// Branch marker (分会, 分院, 分校, 分公司…) with the text before it, if the name is a branch.
+    pub branch: Option<String>,
+    /// The name carries a provisional marker: （筹）, 筹备组, 筹委会.
+    pub provisional: bool,
+    /// Abbreviations expanded in this name (short, long), for reasons.
+    pub expansions: Vec<(&'static str, &'static str)>,
+    /// The generic suffix as written when it had one wrong character (科雪技术协会); `suffix`
+    /// and `body` hold the correct spelling.
+    pub suffix_typo: Option<String>,
+}
+
+impl NameParts {
+    /// A bare regional association: the name is a region plus 科学技术协会 (or another association
+    /// suffix) and nothing else, so the region is its whole identity.
+    pub fn is_region_association(&self) -> bool {
+        self.core.is_empty()
+            && self.ordinal.is_none()
+            && self.branch.is_none()
+            && (!self.mentions.is_empty() || self.national)
+            && self.suffix_kind.is_some()
+    }
+}
+
+/// Branch markers: a name containing one is a part of another unit, never the unit itself.
+const BRANCH_MARKERS: &[&str] = &["分公司", "分中心", "分会", "分院", "分校", "分所", "分部", "分馆", "支行"];
+
+/// Provisional (being founded) markers, matched at the end of the bracket-unified name. Bare
+/// 筹 / 筹备 only count inside brackets: 统筹 at the end of a name is a word, not a marker.
+const PROVISIONAL_MARKERS: &[&str] = &[
+    "(筹备委员会)",
+    "(筹备组)",
+    "(筹委会)",
+    "(筹备中)",
+    "(筹备)",
+    "(筹建)",
+    "(筹)",
+    "筹备委员会",
+    "筹备组",
+    "筹委会",
+    "筹备处",
+];
+
+/// Words that, right after a short region name, show it is part of a town or street name.
+const TOWN_WORDS: &[&str] = &["镇", "乡", "街道", "村", "社区", "路"];
+
+/// Prefixes that make a name national (中国科学技术协会, 全国…学会).
+const NATIONAL_PREFIXES: &[&str] = &["中华人民共和国", "中国", "全国"];
+
+/// NFKC, traditional → simplified, every bracket as ASCII ( ), whitespace removed.
+fn unify(name: &str) -> String {
+    let nfkc: String = name.nfkc().collect();
+    let simp = character_converter::traditional_to_simplified(&nfkc);
+    simp.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '【' | '〔' | '［' | '｛' | '《' | '〈' | '「' | '『' | '[' | '{' | '<' => '(',
+            '】' | '〕' | '］' | '｝' | '》' | '〉' | '」' | '』' | ']' | '}' | '>' => ')',
+            c => c,
+        })
+        .collect()
+}
+
+/// Remove provisional markers at the end; true if there was one.
+fn strip_provisional(s: &mut String) -> bool {
+    let mut found = false;
+    while let Some(m) = PROVISIONAL_MARKERS.iter().find(|m| s.ends_with(*m) && s.len() > m.len()) {
+        s.truncate(s.len() - m.len());
+        found = true;
+    }
+    found
+}
+
+/// Keep letters and digits (CJK ideographs are letters), upper-case ASCII.
+fn strip_punctuation(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// Normalize a name to its folded form only: NFKC, simplified, no whitespace or punctuation
+/// (abbreviations and markers untouched).
+pub fn fold(name: &str) -> String {
+    strip_punctuation(&unify(name))
+}
+
+/// Full parse of a name.
+pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
+    let mut unified = unify(name);
+    let provisional = strip_provisional(&mut unified);
+    let folded = strip_punctuation(&unified);
+    let (expanded, expansions) = Abbreviations::global().expand(&folded);
+
+    let (region_text, mentions, national) =
+        match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
+            Some(p) => (p.to_string(), Vec::new(), true),
+            None => {
+                let mut mentions = gazetteer.region_prefix(&expanded);
+                // A short form followed by 镇/乡/街道… names a town (城关镇), not the county 城关区.
+                while mentions
+                    .last()
+                    .is_some_and(|m| m.short && TOWN_WORDS.iter().any(|w| expanded[m.end..].starts_with(w)))
+                {
+                    mentions.pop();
+                }
+                let end = mentions.last().map(|m| m.end).unwrap_or(0);
+                (expanded[..end].to_string(), mentions, false)
+            }
+        };
+    let rest = &expanded[region_text.len()..];
+
+    let (body, ordinal) = match find_ordinal(rest) {
+        Some(o) => {
+            let tail = o.school.unwrap_or(&rest[o.end..]);
+            (format!("{}第{}{}", &rest[..o.start], o.value, tail), Some(o.value))
+        }
+        None => (rest.to_string(), None),
+    };
+    let exact = Suffixes::global().find(&body);
+    let typo = Suffixes::global().find_with_typo(&body);
+    let mut body = body;
+    let mut suffix_typo = None;
+    if let Some((canonical, _)) = typo {
+        // Write the generic words correctly so that the typo does not count as a difference.
+        let cut = body.char_indices().rev().nth(canonical.chars().count() - 1).map_or(0, |(i, _)| i);
+        suffix_typo = Some(body[cut..].to_string());
+        body = format!("{}{canonical}", &body[..cut]);
+    }
+    let found = typo.or(exact);
+    let suffix = found.map(|(s, _)| s.to_string());
+    let suffix_kind = found.map(|(_, k)| k);
+    let mut core = body[..body.len() - suffix.as_ref().map_or(0, String::len)].to_string();
+    if let Some(n) = ordinal {
+        core = core.replacen(&format!("第{n}"), "", 1);
+    }
+    let branch = BRANCH_MARKERS
+        .iter()
+        .filter_map(|m| body.rfind(m).map(|i| i + m.len()))
+        .max()
+        .map(|end| body[..end].to_string());
+
+    NameParts {
+        key: format!("{region_text}{body}"),
+        region: gazetteer.region_of_mentions(&mentions),
+        region_text,
+        mentions,
+        national,
+        body,
+        core,
+        suffix,
+        suffix_kind,
+        ordinal,
+        branch,
+        provisional,
+        expansions,
+        suffix_typo,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> NameParts {
+        parse(s, Gazetteer::global())
+    }
+
+    #[test]
+    fn full_width_and_spaces_fold() {
+        assert_eq!(fold("合肥市　科学技术 协会"), "合肥市科学技术协会");
+        assert_eq!(fold("ＡＢＣ科技（合肥）有限公司"), "ABC科技合肥有限公司");
+        assert_eq!(p("济南市 科协").key, p("济南市科学技术协会").key);
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified() {
+        assert_eq!(p("安徽省科學技術協會").key, p("安徽省科学技术协会").key);
+    }
+
+    #[test]
+    fn brackets_unify_and_provisional_markers_strip() {
+        for v in [
+            "普洱市科学技术协会（筹）",
+            "普洱市科学技术协会(筹)",
+            "普洱市科学技术协会【筹备】",
+            "普洱市科学技术协会筹备组",
+            "普洱市科学技术协会筹委会",
+            "普洱市科学技术协会（筹备）",
+        ] {
+            let n = p(v);
+            assert!(n.provisional, "{v}");
+            assert_eq!(n.key, "普洱市科学技术协会", "{v}");
+        }
+        assert!(!p("城乡统筹").provisional);
+    }
+
+    #[test]
+    fn abbreviations_expand() {
+        assert_eq!(p("上海市科协").key, p("上海市科学技术协会").key);
+        assert_eq!(p("四平市科技馆").key, "四平市科学技术馆");
+        assert_eq!(p("合肥市老科协").key, p("合肥市老科技工作者协会").key);
+        assert_eq!(p("中国农大").key, p("中国农业大学").key);
+        assert_eq!(p("肥西科协").expansions, vec![("科协", "科学技术协会")]);
+    }
+
+    #[test]
+    fn region_prefix_full_and_short() {
+        let a = p("安徽省合肥市肥西县科学技术协会");
+        assert_eq!(a.region_text, "安徽省合肥市肥西县");
+        assert_eq!(a.region.county, Some(340123));
+        assert_eq!(a.body, "科学技术协会");
+        assert!(a.is_region_association());
+        let b = p("肥西科协");
+        assert_eq!(b.region.county, Some(340123));
+        assert_eq!(b.body, a.body);
+        let n = p("中国科学技术协会");
+        assert!(n.national && n.is_region_association());
+        assert!(p("城关镇科普协会").mentions.is_empty());
+    }
+
+    #[test]
+    fn ordinals_are_canonical() {
+        let a = p("伊春市第一中学");
+        assert_eq!(a.ordinal, Some(1));
+        assert_eq!(p("伊春一中").body, a.body);
+        assert_eq!(p("伊春市第1中学").body, a.body);
+        assert_eq!(p("伊春市1中").body, a.body);
+        assert_eq!(p("伊春市第十一中学").ordinal, Some(11));
+        assert_eq!(p("伊春市十一中").ordinal, Some(11));
+        assert_eq!(a.core, "");
+        assert_eq!(a.suffix.as_deref(), Some("中学"));
+        assert_eq!(p("七星区第二人民医院").core, "人民");
+    }
+
+    #[test]
+    fn suffix_and_kind() {
+        let u = p("中国科学技术大学");
+        let a = p("中国科学技术协会");
+        assert_eq!(u.suffix_kind, Some("university"));
+        assert_eq!(a.suffix_kind, Some("science_association"));
+        let c = p("云南佳兴新能源集团有限公司科学技术协会");
+        assert_eq!(c.suffix_kind, Some("science_association"));
+        assert_eq!(c.core, "佳兴新能源集团有限公司");
+        assert_eq!(p("云南佳兴新能源集团有限公司").suffix_kind, Some("company"));
+    }
+
+    #[test]
+    fn one_typo_in_a_long_generic_suffix_is_corrected() {
+        let n = p("夏县科雪技术协会");
+        assert_eq!(n.body, "科学技术协会");
+        assert_eq!(n.suffix_typo.as_deref(), Some("科雪技术协会"));
+        assert_eq!(n.suffix_kind, Some("science_association"));
+        assert_eq!(p("临沧市苛学技术馆").suffix_kind, Some("museum"));
+        assert!(p("合肥市科学技术协会").suffix_typo.is_none());
+    }
+
+    #[test]
+    fn branch_markers() {
+        assert_eq!(p("中国电子学会嵌入式分会").branch.as_deref(), Some("电子学会嵌入式分会"));
+        assert_eq!(p("合肥市第一人民医院滨湖分院").branch.as_deref(), Some("第1人民医院滨湖分院"));
+        assert!(p("合肥市第一人民医院").branch.is_none());
+        assert!(p("某某科技有限公司合肥分公司").branch.is_some());
+    }
+}

@@ -1,0 +1,71 @@
+//! import → normalize/profile → dedupe → check in one process, each step's output handed to the
+//! next without re-reading anything.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::dedupe::{self, DedupeOptions, DedupeResult};
+use crate::error::Result;
+use crate::geo::Gazetteer;
+use crate::hierarchy::{self, graph, CheckOptions, CheckResult};
+use crate::import::{self, ImportOptions};
+use crate::model::{Directory, RecIdx};
+use crate::normalize::{self, NameParts};
+use crate::profile::{self, OrgProfile};
+
+/// Everything the steps computed, for the reports.
+pub struct Pipeline {
+    pub dir: Directory,
+    pub names: Vec<NameParts>,
+    pub profiles: Vec<OrgProfile>,
+    pub dedupe: DedupeResult,
+    pub check: CheckResult,
+    /// Per record: its chain has a structural finding on it or above it.
+    pub broken_chain: Vec<bool>,
+    /// (step, seconds), for the console and summary.json only.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+pub fn run(inputs: &[PathBuf], import_opts: &ImportOptions, dedupe_opts: &DedupeOptions) -> Result<Pipeline> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let dir = import::import(inputs, import_opts)?;
+    timings.push(("import", t.elapsed().as_secs_f64()));
+    Ok(analyse(dir, dedupe_opts, timings))
+}
+
+/// The steps after import, on a directory already in memory.
+pub fn analyse(
+    dir: Directory,
+    dedupe_opts: &DedupeOptions,
+    mut timings: Vec<(&'static str, f64)>,
+) -> Pipeline {
+    let g = Gazetteer::global();
+    let t = Instant::now();
+    let names: Vec<NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
+    let profiles = profile::profile_all(&dir, &names, g);
+    timings.push(("normalize", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let dedupe = dedupe::dedupe(&dir, &names, &profiles, dedupe_opts);
+    timings.push(("dedupe", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
+    let broken_chain = broken_chains(&dir, &check);
+    timings.push(("check", t.elapsed().as_secs_f64()));
+    Pipeline { dir, names, profiles, dedupe, check, broken_chain, timings }
+}
+
+fn broken_chains(dir: &Directory, check: &CheckResult) -> Vec<bool> {
+    let mut faulty = vec![false; dir.len()];
+    for f in check.findings.iter().filter(|f| f.code.is_structural()) {
+        faulty[f.org as usize] = true;
+    }
+    let edges = graph::edges_from(dir);
+    let cycle_of = graph::cycles(&edges);
+    graph::fold_up(&edges, &cycle_of, |_| true, |y, above| faulty[y as usize] || above.unwrap_or(false))
+}
