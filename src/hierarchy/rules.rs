@@ -4,7 +4,7 @@
 //! skips_province, cross_province, level_inversion, parent_is_duplicate. Fixing the parent fixes
 //! the rest, so one code per record is enough; credit-code findings are independent.
 
-use crate::geo::{Gazetteer, Region};
+use crate::geo::Gazetteer;
 use crate::model::{Clusters, Directory, FindingCode, Level, RecIdx};
 use crate::normalize;
 use crate::profile::OrgProfile;
@@ -68,35 +68,17 @@ pub fn edge_fault(ctx: &Ctx, child: RecIdx, parent: RecIdx) -> Option<FindingCod
     None
 }
 
-/// Is the parent not above the child? Associations must sit under a strictly higher level. A
-/// grassroots unit must sit under an association (or be a branch of the unit it sits under: 分会
-/// under its 学会), and not under an association below its own reach: a city-wide school under a
-/// county association is as wrong as a city association under a county one.
+/// Is the parent not above the child? Associations must sit under a strictly higher level; a
+/// grassroots unit must sit under an association, or be a branch of the unit it sits under (分会
+/// under its 学会). A grassroots unit under a county association is accepted whatever its columns
+/// say: a missing county column is far more common than a city-wide unit filed under a county.
 fn level_inverted(ctx: &Ctx, child: RecIdx, parent: RecIdx) -> bool {
     let c = &ctx.profiles[child as usize];
     let p = &ctx.profiles[parent as usize];
-    if c.level != Level::Grassroots {
-        return p.level >= c.level;
-    }
-    if p.level == Level::Grassroots {
-        return !is_branch_of(ctx.dir, child, parent);
-    }
-    match reach(ctx.g, &c.region) {
-        Some(reach) => p.level > reach,
-        None => false,
-    }
-}
-
-/// The level a grassroots unit's region reaches down to (a municipality's city row is transparent).
-fn reach(g: &Gazetteer, r: &Region) -> Option<Level> {
-    if r.county.is_some() {
-        Some(Level::County)
-    } else if r.city.and_then(|c| g.get(c)).is_some_and(|d| !d.transparent) {
-        Some(Level::City)
-    } else if r.province.is_some() {
-        Some(Level::Province)
-    } else {
-        None
+    match (c.level, p.level) {
+        (Level::Grassroots, Level::Grassroots) => !is_branch_of(ctx.dir, child, parent),
+        (Level::Grassroots, _) => false,
+        (cl, pl) => pl >= cl,
     }
 }
 
@@ -156,7 +138,8 @@ mod tests {
         b.add("X", "肥西县第八中学", "NJ", "安徽省", "合肥市", "肥西县", "学校");
         b.add("L1", "合肥市科学技术协会二", "FX", "安徽省", "合肥市", "", "市级科协");
         b.add("L2", "肥西县第九中学", "M", "安徽省", "合肥市", "肥西县", "学校");
-        b.add("L3", "合肥市第二人民医院", "FX", "安徽省", "合肥市", "", "医院");
+        b.add("L3", "肥西县第十中学", "S0", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("S0", "肥西县第十一中学", "FX", "安徽省", "合肥市", "肥西县", "学校");
         let got = codes_of(b);
         let want = [
             ("M", "missing_parent"),
