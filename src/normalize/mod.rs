@@ -40,6 +40,9 @@ pub struct NameParts {
     pub body: String,
     /// `body` without generic suffix and ordinal: the identifying words.
     pub core: String,
+    /// `core` with generic words at its end stripped too (职业技术学院, 有限公司, 镇), never empty
+    /// unless `core` is: the words that tell one unit from another of the same kind.
+    pub stem: String,
     /// Canonical generic suffix (科学技术协会, 学会, 中学, 医院, 有限公司…), if any.
     pub suffix: Option<String>,
     /// Kind of unit the suffix names (`data/name_suffixes.csv`): science_association, company…
@@ -55,6 +58,9 @@ pub struct NameParts {
     /// The generic suffix as written when it had one wrong character (科雪技术协会); `suffix`
     /// and `body` hold the correct spelling.
     pub suffix_typo: Option<String>,
+    /// Which foldings changed the written name: full-width characters, traditional characters,
+    /// spaces (for reasons).
+    pub folding: Vec<&'static str>,
 }
 
 impl NameParts {
@@ -96,8 +102,42 @@ const NATIONAL_PREFIXES: &[&str] = &["中华人民共和国", "中国", "全国"
 
 /// NFKC, traditional → simplified, every bracket as ASCII ( ), whitespace removed.
 fn unify(name: &str) -> String {
+    unify_noting(name, &mut Vec::new())
+}
+
+/// Traditional → simplified one character at a time, and only for characters that are not
+/// also simplified ones: the converter's phrase table maps some common simplified characters
+/// to rare variants (宁 → 㝉), which would break region names.
+fn to_simplified(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() || character_converter::is_simplified(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        let one: &str = c.encode_utf8(&mut buf);
+        if c.is_ascii() || character_converter::is_simplified(one) {
+            out.push(c);
+        } else {
+            out.push_str(&character_converter::traditional_to_simplified(one));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `unify`, noting in `notes` which foldings changed the name (for reasons).
+fn unify_noting(name: &str, notes: &mut Vec<&'static str>) -> String {
     let nfkc: String = name.nfkc().collect();
-    let simp = character_converter::traditional_to_simplified(&nfkc);
+    if nfkc != name {
+        notes.push("full-width characters");
+    }
+    let simp = to_simplified(&nfkc);
+    if simp != nfkc {
+        notes.push("traditional characters");
+    }
+    if simp.chars().any(char::is_whitespace) {
+        notes.push("spaces");
+    }
     simp.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -123,6 +163,24 @@ fn strip_punctuation(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// Generic words that end the identifying part of a name without naming a kind of unit.
+const GENERIC_TAIL_WORDS: &[&str] = &["街道", "镇", "乡"];
+
+/// Strip generic suffixes and town words from the end of `core` while something is left.
+fn stem_of(core: &str) -> String {
+    let mut stem = core;
+    loop {
+        let found = Suffixes::global()
+            .find(stem)
+            .map(|(s, _)| s)
+            .or_else(|| GENERIC_TAIL_WORDS.iter().copied().find(|w| stem.ends_with(w)));
+        match found {
+            Some(w) if w.len() < stem.len() => stem = &stem[..stem.len() - w.len()],
+            _ => return stem.to_string(),
+        }
+    }
+}
+
 /// Normalize a name to its folded form only: NFKC, simplified, no whitespace or punctuation
 /// (abbreviations and markers untouched).
 pub fn fold(name: &str) -> String {
@@ -131,7 +189,8 @@ pub fn fold(name: &str) -> String {
 
 /// Full parse of a name.
 pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
-    let mut unified = unify(name);
+    let mut folding = Vec::new();
+    let mut unified = unify_noting(name, &mut folding);
     let provisional = strip_provisional(&mut unified);
     let folded = strip_punctuation(&unified);
     let (expanded, expansions) = Abbreviations::global().expand(&folded);
@@ -178,6 +237,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     if let Some(n) = ordinal {
         core = core.replacen(&format!("第{n}"), "", 1);
     }
+    let stem = stem_of(&core);
     let branch = BRANCH_MARKERS
         .iter()
         .filter_map(|m| body.rfind(m).map(|i| i + m.len()))
@@ -192,6 +252,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         national,
         body,
         core,
+        stem,
         suffix,
         suffix_kind,
         ordinal,
@@ -199,6 +260,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         provisional,
         expansions,
         suffix_typo,
+        folding,
     }
 }
 
@@ -220,6 +282,8 @@ mod tests {
     #[test]
     fn traditional_folds_to_simplified() {
         assert_eq!(p("安徽省科學技術協會").key, p("安徽省科学技术协会").key);
+        assert_eq!(p("安徽省科學技術協會").folding, vec!["traditional characters"]);
+        assert_eq!(fold("辽宁省宏伟区"), "辽宁省宏伟区", "simplified characters are never converted");
     }
 
     #[test]
@@ -297,6 +361,14 @@ mod tests {
         assert_eq!(n.suffix_kind, Some("science_association"));
         assert_eq!(p("临沧市苛学技术馆").suffix_kind, Some("museum"));
         assert!(p("合肥市科学技术协会").suffix_typo.is_none());
+    }
+
+    #[test]
+    fn stems_drop_generic_words() {
+        assert_eq!(p("河北警察职业技术学院科学技术协会").stem, "警察");
+        assert_eq!(p("邱庄镇科学技术协会").stem, "邱庄");
+        assert_eq!(p("山东慧瑞食品有限公司科学技术协会").stem, "慧瑞食品");
+        assert_eq!(p("合肥市科学技术协会").stem, "");
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub struct Ordinal {
 }
 
 /// The ordinal of a name body (region prefix already removed): `第` + numeral anywhere, or a
-/// numeral right before a closing 中/小/中学/小学 (一中, 1小, 101中学).
+/// numeral right before a closing 中/小/中学/小学/院 (一中, 1小, 101中学, 一院).
 pub fn find_ordinal(body: &str) -> Option<Ordinal> {
     let chars: Vec<(usize, char)> = body.char_indices().collect();
     for (k, &(i, c)) in chars.iter().enumerate() {
@@ -99,8 +99,14 @@ pub fn find_ordinal(body: &str) -> Option<Ordinal> {
         }
     }
     // Short school forms at the end: 三中, 十一中, 1小, 101中学.
-    for (tail, school) in [("中学", None), ("小学", None), ("中", Some("中学")), ("小", Some("小学"))]
-    {
+    for (tail, school) in [
+        ("中学", None),
+        ("小学", None),
+        ("中", Some("中学")),
+        ("小", Some("小学")),
+        // 市一院: the city's First People's Hospital.
+        ("院", Some("人民医院")),
+    ] {
         let Some(head) = body.strip_suffix(tail) else {
             continue;
         };
@@ -149,5 +155,6 @@ mod tests {
         assert_eq!(v("实验中学"), None);
         assert_eq!(v("第一"), Some(1));
         assert_eq!(find_ordinal("三中").and_then(|o| o.school), Some("中学"));
+        assert_eq!(find_ordinal("一院").and_then(|o| o.school), Some("人民医院"));
     }
 }

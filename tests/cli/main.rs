@@ -3,5 +3,6 @@
 mod util;
 
 mod check;
+mod dedupe;
 mod import;
 mod run;
