@@ -10,6 +10,7 @@ pub mod changes;
 pub mod db;
 pub mod decisions;
 pub mod diff;
+pub mod history;
 pub mod review;
 pub mod snapshot;
 

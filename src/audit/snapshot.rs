@@ -139,7 +139,7 @@ pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
             }
         })
         .collect();
-    findings.sort_by(|a, b| a.key().cmp(&b.key()));
+    findings.sort_by(|a, b| (&a.org_id, &a.code).cmp(&(&b.org_id, &b.code)));
 
     let clusters = p
         .dedupe

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::audit::db;
+use crate::audit::{db, history};
 use crate::error::{Error, Outcome, Result};
 
 #[derive(Debug, Args)]
@@ -22,7 +22,7 @@ pub struct HistoryArgs {
 
 pub fn run(a: &HistoryArgs) -> Result<Outcome> {
     let adb = db::AuditDb::open(&a.db, false, Duration::from_secs(60))?;
-    let rows = db::history(&adb.conn, &a.db)?;
+    let rows = history::history(&adb.conn, &a.db)?;
     if a.json {
         let text =
             serde_json::to_string_pretty(&rows).map_err(|e| Error::Internal(format!("history: {e}")))?;
@@ -33,7 +33,7 @@ pub fn run(a: &HistoryArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn table(rows: &[db::HistoryRow]) -> String {
+fn table(rows: &[history::HistoryRow]) -> String {
     let mut s = String::new();
     if rows.is_empty() {
         s.push_str("no runs recorded yet\n");
