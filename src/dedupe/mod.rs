@@ -183,7 +183,9 @@ pub fn dedupe_with(
         };
         (a, b, score, Vec::new(), true)
     });
-    let mut pairs: Vec<ScoredPair> = scored
+    // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation of
+    // each merge depends on it).
+    let pairs: Vec<ScoredPair> = scored
         .into_iter()
         .chain(forced)
         .map(|(a, b, score, mut reasons, _)| {
@@ -200,7 +202,6 @@ pub fn dedupe_with(
             ScoredPair { a, b, score, reasons, decision }
         })
         .collect();
-    pairs.sort_by_key(|p| (p.a, p.b));
 
     let link = explain_members(&clusters, &pairs);
     DedupeResult { clusters, pairs, candidate_pairs: candidates.len(), link }
