@@ -3,6 +3,7 @@
 //! — over the shared types in `model` and the gazetteer in `geo`. `cli` maps arguments to steps;
 //! `main.rs` only calls `cli::main`.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod dedupe;

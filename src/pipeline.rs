@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::audit::Decisions;
 use crate::dedupe::{self, DedupeOptions, DedupeResult};
 use crate::error::Result;
 use crate::geo::Gazetteer;
@@ -29,18 +30,35 @@ pub struct Pipeline {
 }
 
 pub fn run(inputs: &[PathBuf], import_opts: &ImportOptions, dedupe_opts: &DedupeOptions) -> Result<Pipeline> {
+    run_with(inputs, import_opts, dedupe_opts, &Decisions::default())
+}
+
+/// `run` honouring reviewer decisions from an audit database (issue 6).
+pub fn run_with(
+    inputs: &[PathBuf],
+    import_opts: &ImportOptions,
+    dedupe_opts: &DedupeOptions,
+    decisions: &Decisions,
+) -> Result<Pipeline> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let dir = import::import(inputs, import_opts)?;
     timings.push(("import", t.elapsed().as_secs_f64()));
-    Ok(analyse(dir, dedupe_opts, timings))
+    Ok(analyse_with(dir, dedupe_opts, timings, decisions))
 }
 
 /// The steps after import, on a directory already in memory.
-pub fn analyse(
+pub fn analyse(dir: Directory, dedupe_opts: &DedupeOptions, timings: Vec<(&'static str, f64)>) -> Pipeline {
+    analyse_with(dir, dedupe_opts, timings, &Decisions::default())
+}
+
+/// `analyse` honouring reviewer decisions: pair decisions steer clustering, rejected fixes are
+/// withdrawn after the check (see `audit::Decisions`).
+pub fn analyse_with(
     dir: Directory,
     dedupe_opts: &DedupeOptions,
     mut timings: Vec<(&'static str, f64)>,
+    decisions: &Decisions,
 ) -> Pipeline {
     let g = Gazetteer::global();
     let t = Instant::now();
@@ -50,11 +68,13 @@ pub fn analyse(
     timings.push(("normalize", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let dedupe = dedupe::dedupe(&dir, &names, &profiles, dedupe_opts);
+    let rules = decisions.pair_rules(&dir);
+    let dedupe = dedupe::dedupe_with(&dir, &names, &profiles, dedupe_opts, &rules);
     timings.push(("dedupe", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
+    let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
+    hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
     let broken_chain = broken_chains(&dir, &check);
     timings.push(("check", t.elapsed().as_secs_f64()));
     Pipeline { dir, names, profiles, dedupe, check, broken_chain, timings }

@@ -8,10 +8,13 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
 
+mod audit;
 mod check;
 mod dedupe;
+mod history;
 mod import;
-mod run;
+mod review;
+pub mod run;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,8 +44,14 @@ pub enum Command {
     Run(run::RunArgs),
     /// Print settings: `orgclean config --example` prints a commented default orgclean.toml.
     Config(ConfigArgs),
-    /// Nightly audit with history in SQLite. [not yet implemented]
-    Audit(PipelineArgs),
+    /// Nightly audit: `run`, then record the run in SQLite (--db) and report what is new,
+    /// resolved and persisting since the last run: changes.csv (docs/nightly-audit.md).
+    Audit(audit::AuditArgs),
+    /// Review sheet: `review export` the open items, fill in decisions, `review import` them.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
+    /// The trend per recorded run: records, clusters, findings by code.
+    History(history::HistoryArgs),
 }
 
 /// How to read the input dumps; shared by every subcommand that reads dumps.
@@ -82,16 +91,6 @@ pub struct ConfigArgs {
     /// Print a commented example configuration with the defaults.
     #[arg(long)]
     pub example: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct PipelineArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-
-    /// Output directory.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
 }
 
 impl InputArgs {
@@ -154,10 +153,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             print!("{}", crate::config::EXAMPLE);
             Ok(Outcome::Clean)
         }
-        Command::Audit(_) => not_yet("audit"),
+        Command::Audit(args) => audit::run(&args, quiet),
+        Command::Review(cmd) => review::run(&cmd, quiet),
+        Command::History(args) => history::run(&args),
     }
-}
-
-fn not_yet(cmd: &str) -> Result<Outcome> {
-    Err(Error::Usage(format!("`orgclean {cmd}` is not yet implemented in this version")))
 }

@@ -45,8 +45,14 @@ pub struct RunArgs {
     pub as_of: Option<String>,
 
     /// Exit with 1 when a code reaches a count, e.g. `--fail-on cycle=1,skips_province=10`.
+    /// (`audit`: counts only findings that are new since the last run.)
     #[arg(long, value_name = "CODE=N,...")]
     pub fail_on: Option<String>,
+
+    /// Audit database (docs/nightly-audit.md): honour the review decisions stored in it.
+    /// Required by `audit`, which also records the run there.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 }
 
 /// Settings after merging the config file and the flags.
@@ -123,7 +129,12 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
     let input = args.input_with_config(&settings.config);
     let opts = input.to_options(quiet)?;
     output::prepare_out_dir(&args.out, &input.dumps)?;
-    let mut p = pipeline::run(&input.dumps, &opts, &settings.dedupe)?;
+    // Review decisions from an audit database (issue 6); `run` only reads them.
+    let decisions = match &args.db {
+        Some(db) => crate::audit::decisions::load(db)?,
+        None => crate::audit::Decisions::default(),
+    };
+    let mut p = pipeline::run_with(&input.dumps, &opts, &settings.dedupe, &decisions)?;
     apply_severity(&mut p, &settings.config);
     let written = write_outputs(&p, &settings, &args.out, &[])?;
     if !quiet {
@@ -165,6 +176,17 @@ pub fn write_outputs(
     out: &Path,
     extra_md: &[String],
 ) -> Result<Vec<&'static str>> {
+    write_outputs_with(p, s, out, extra_md, Vec::new())
+}
+
+/// `write_outputs` with extra sheets appended to report.xlsx (the audit's "Since last run").
+pub fn write_outputs_with(
+    p: &Pipeline,
+    s: &Settings,
+    out: &Path,
+    extra_md: &[String],
+    extra_sheets: Vec<xlsx::Sheet>,
+) -> Result<Vec<&'static str>> {
     let dir = &p.dir;
     let mut written = Vec::new();
     super::import::write_rejected(dir, &out.join("rejected_rows.csv"))?;
@@ -198,7 +220,8 @@ pub fn write_outputs(
     output::write_bytes(&out.join("report.md"), md.as_bytes())?;
     written.push("report.md");
 
-    let sheets = report::sheets::all(p, &rep, &queue, &changes);
+    let mut sheets = report::sheets::all(p, &rep, &queue, &changes);
+    sheets.extend(extra_sheets);
     let bytes =
         xlsx::render(&sheets, s.as_of).map_err(|e| Error::Internal(format!("building report.xlsx: {e}")))?;
     output::write_bytes(&out.join("report.xlsx"), &bytes)?;

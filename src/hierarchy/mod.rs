@@ -133,3 +133,30 @@ pub fn recheck(
         .filter_map(|(i, c)| c.map(|c| (i as RecIdx, c)))
         .collect()
 }
+
+/// Reviewer decisions (issue 6): a fix a person rejected is not proposed again while the rows it
+/// was made on are unchanged. `rejected` matches a finding against the stored rejections (the
+/// caller keys them by org, code, proposed parent and a hash of the rows) and returns the reason
+/// to show; such a fix becomes needs_review, so it leaves parent_fixes.csv and orgs_fixed.csv.
+/// Returns how many fixes were withdrawn.
+pub fn withdraw_rejected_fixes(
+    findings: &mut [Finding],
+    rejected: impl Fn(&Finding) -> Option<String>,
+) -> usize {
+    let mut n = 0;
+    for f in findings.iter_mut() {
+        let proposed = f.fix.as_ref().is_some_and(|x| x.confidence != crate::model::Confidence::NeedsReview);
+        if !proposed {
+            continue;
+        }
+        if let Some(reason) = rejected(f) {
+            f.fix = Some(crate::model::ParentFix {
+                new_parent: None,
+                confidence: crate::model::Confidence::NeedsReview,
+                reason,
+            });
+            n += 1;
+        }
+    }
+    n
+}

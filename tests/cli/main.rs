@@ -2,6 +2,7 @@
 
 mod util;
 
+mod audit;
 mod check;
 mod dedupe;
 mod import;
