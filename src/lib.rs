@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod dedupe;
 pub mod error;
 pub mod geo;
