@@ -9,6 +9,7 @@ use crate::error::{Error, Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
 
 mod check;
+mod coverage;
 mod dedupe;
 mod import;
 mod run;
@@ -39,6 +40,8 @@ pub enum Command {
     /// The whole pipeline: reports for people (report.xlsx, report.md, pending.csv) and fix files
     /// for the sync team (orgs_fixed.csv, id_remap.csv, parent_fixes.csv, summary.json).
     Run(run::RunArgs),
+    /// Which divisions' science associations are missing, duplicated or misplaced: coverage.csv.
+    Coverage(coverage::CoverageArgs),
     /// Print settings: `orgclean config --example` prints a commented default orgclean.toml.
     Config(ConfigArgs),
     /// Nightly audit with history in SQLite. [not yet implemented]
@@ -147,6 +150,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Dedupe(args) => dedupe::run(&args, quiet),
         Command::Check(args) => check::run(&args, quiet),
         Command::Run(args) => run::run(&args, quiet),
+        Command::Coverage(args) => coverage::run(&args, quiet),
         Command::Config(args) => {
             if !args.example {
                 return Err(Error::Usage("use `orgclean config --example`".into()));
