@@ -8,7 +8,7 @@ use clap::Args;
 use crate::config::{self, Config};
 use crate::dedupe::DedupeOptions;
 use crate::error::{Error, Outcome, Result};
-use crate::model::{Field, RecIdx};
+use crate::model::RecIdx;
 use crate::output;
 use crate::pipeline::{self, Pipeline};
 use crate::report::{self, fixed, markdown, pending, xlsx};
@@ -237,37 +237,7 @@ pub fn write_outputs(
 }
 
 fn write_pending(p: &Pipeline, queue: &[pending::PendingItem], path: &Path) -> Result<()> {
-    let dir = &p.dir;
-    let rows = queue.iter().map(|q| {
-        [
-            dir.id(q.org).to_string(),
-            dir.name(q.org).to_string(),
-            report::province_label(dir, p, q.org),
-            dir.get(q.org, Field::City).to_string(),
-            dir.get(q.org, Field::CreatedAt).to_string(),
-            q.age_days.map(|d| d.to_string()).unwrap_or_default(),
-            q.recommendation.as_str().to_string(),
-            q.survivor.map(|s| dir.id(s).to_string()).unwrap_or_default(),
-            q.survivor.map(|s| dir.name(s).to_string()).unwrap_or_default(),
-            q.why.clone(),
-        ]
-    });
-    output::write_csv(
-        path,
-        &[
-            "org_id",
-            "name",
-            "province",
-            "city",
-            "created_at",
-            "age_days",
-            "recommendation",
-            "survivor_id",
-            "survivor_name",
-            "why",
-        ],
-        rows,
-    )
+    output::write_csv(path, &pending::HEADER, queue.iter().map(|q| pending::row(p, q)))
 }
 
 fn console_summary(p: &Pipeline, written: &[&str], out: &Path) -> String {

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::model::{CertStatus, Clusters, Directory, Field, Finding, RecIdx};
+use crate::pipeline::Pipeline;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Recommendation {
@@ -33,6 +34,40 @@ pub struct PendingItem {
     /// The unit it duplicates (for reject_duplicate).
     pub survivor: Option<RecIdx>,
     pub why: String,
+}
+
+/// Columns of pending.csv and of the Certification queue sheet.
+pub const HEADER: [&str; 10] = [
+    "org_id",
+    "name",
+    "province",
+    "city",
+    "created_at",
+    "age_days",
+    "recommendation",
+    "survivor_id",
+    "survivor_name",
+    "why",
+];
+
+/// Index of `age_days` in `HEADER` (a number in the spreadsheet).
+pub const AGE_COLUMN: usize = 5;
+
+/// One queue item as the cells under `HEADER`.
+pub fn row(p: &Pipeline, q: &PendingItem) -> [String; 10] {
+    let dir = &p.dir;
+    [
+        dir.id(q.org).to_string(),
+        dir.name(q.org).to_string(),
+        super::province_label(dir, p, q.org),
+        dir.get(q.org, Field::City).to_string(),
+        dir.get(q.org, Field::CreatedAt).to_string(),
+        q.age_days.map(|d| d.to_string()).unwrap_or_default(),
+        q.recommendation.as_str().to_string(),
+        q.survivor.map(|s| dir.id(s).to_string()).unwrap_or_default(),
+        q.survivor.map(|s| dir.name(s).to_string()).unwrap_or_default(),
+        q.why.clone(),
+    ]
 }
 
 /// Read the dates that dumps carry: 2018-12-06, 2018/12/6, 2018.12.6, 2018年12月6日, optionally

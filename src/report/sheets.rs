@@ -146,40 +146,21 @@ fn findings(p: &Pipeline) -> Sheet {
 }
 
 fn pending(p: &Pipeline, queue: &[PendingItem]) -> Sheet {
-    let dir = &p.dir;
     let rows = queue
         .iter()
         .map(|q| {
-            vec![
-                text(dir.id(q.org).as_str()),
-                text(dir.name(q.org)),
-                text(province_label(dir, p, q.org)),
-                text(dir.get(q.org, Field::City)),
-                text(dir.get(q.org, Field::CreatedAt)),
-                q.age_days.map(|d| Cell::Number(d as f64)).unwrap_or(Cell::Empty),
-                text(q.recommendation.as_str()),
-                text(q.survivor.map(|s| dir.id(s).to_string()).unwrap_or_default()),
-                text(q.survivor.map(|s| dir.name(s).to_string()).unwrap_or_default()),
-                text(q.why.as_str()),
-            ]
+            let cells = super::pending::row(p, q);
+            cells
+                .into_iter()
+                .enumerate()
+                .map(|(c, v)| match v.parse::<f64>() {
+                    Ok(n) if c == super::pending::AGE_COLUMN => Cell::Number(n),
+                    _ => text(v),
+                })
+                .collect()
         })
         .collect();
-    sheet(
-        "Certification queue",
-        &[
-            "org_id",
-            "name",
-            "province",
-            "city",
-            "created_at",
-            "age_days",
-            "recommendation",
-            "survivor_id",
-            "survivor_name",
-            "why",
-        ],
-        rows,
-    )
+    sheet("Certification queue", &super::pending::HEADER, rows)
 }
 
 fn rejected(p: &Pipeline) -> Sheet {
