@@ -3,6 +3,7 @@
 mod util;
 
 mod check;
+mod coverage;
 mod dedupe;
 mod import;
 mod run;
