@@ -298,3 +298,33 @@ fn public_20k_deleted_associations_are_the_only_new_missing_rows() {
         .collect();
     assert_eq!(newly_missing, gone.iter().collect::<BTreeSet<_>>());
 }
+
+/// Without an org_type column associations are recognised by name and region (fixtures/coverage).
+#[test]
+fn associations_recognised_by_name_without_type_column() {
+    let tmp = tempdir();
+    let (rows, stdout) = coverage(&fixture("coverage/no_type_column.csv"), tmp.path(), &[]);
+    let status = |code: &str| rows.get(code).map(|r| r.status.as_str()).unwrap_or("(no row)");
+    for (code, want) in [
+        ("460000", "present"),
+        ("460100", "present"),
+        ("460106", "present"),
+        ("460200", "present"),
+        ("460203", "present"),
+        ("469001", "present"),
+        ("469005", "present"),
+        ("469028", "present"),
+        ("460300", "misplaced"),
+        ("460108", "missing"),
+        ("460400", "missing"),
+        ("469000", "(no row)"),
+    ] {
+        assert_eq!(status(code), want, "{code}");
+    }
+    assert_eq!(rows.len(), 31);
+    assert_eq!(rows.values().filter(|r| r.status == "missing").count(), 22);
+    let (_, raw) = read_csv(&tmp.path().join("coverage.csv"));
+    let sansha = raw.iter().find(|r| r[0] == "460300").unwrap();
+    assert_eq!(sansha[9], "skips_province");
+    assert!(stdout.contains("1 association records name no division"), "{stdout}");
+}
