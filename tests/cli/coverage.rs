@@ -328,3 +328,31 @@ fn associations_recognised_by_name_without_type_column() {
     assert_eq!(sansha[9], "skips_province");
     assert!(stdout.contains("1 association records name no division"), "{stdout}");
 }
+
+#[test]
+fn same_bytes_whatever_the_thread_count_and_bad_flags_exit_2() {
+    let tmp = tempdir();
+    let mut outputs = Vec::new();
+    for threads in ["1", "3"] {
+        let out = tmp.path().join(threads);
+        let o = orgclean()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["coverage", "-q", "--out"])
+            .arg(&out)
+            .arg(fixture("demo/orgs.csv"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr_of(&o));
+        outputs.push(fs::read(out.join("coverage.csv")).unwrap());
+    }
+    assert!(outputs[0] == outputs[1], "coverage.csv differs between thread counts");
+
+    let o = orgclean()
+        .args(["coverage", "--merge-threshold", "2", "--out"])
+        .arg(tmp.path().join("bad"))
+        .arg(fixture("demo/orgs.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr_of(&o).contains("--merge-threshold"), "{}", stderr_of(&o));
+}
