@@ -200,7 +200,9 @@ pub fn markdown(dir: &Directory, cov: &Coverage) -> String {
             s.unplaced_associations
         );
     }
-    let gaps: Vec<&CoverageRow> = cov.rows.iter().filter(|r| r.status != Status::Present).collect();
+    let mut gaps: Vec<&CoverageRow> = cov.rows.iter().filter(|r| r.status != Status::Present).collect();
+    // Missing associations first (the point of the section), then duplicated, then misplaced.
+    gaps.sort_by_key(|r| r.status);
     if !gaps.is_empty() {
         let _ = writeln!(out, "\n| division | status | org_ids | detail |\n| --- | --- | --- | --- |");
         for r in gaps.iter().take(MD_GAPS) {

@@ -174,3 +174,25 @@ fn percentages_round_to_one_decimal() {
     empty.finish();
     assert_eq!(empty.coverage_pct, 0.0);
 }
+
+#[test]
+fn report_lists_missing_before_misplaced_and_csv_names_the_finding() {
+    let mut b = backbone_without(&[NINGXIA], &[640522]);
+    b.set_parent("A640104", "ROOT");
+    let (cov, c) = coverage_of(&b, Scope::InputProvinces);
+    let md = render::markdown(&c.dir, &cov);
+    let missing = md.find("| 640522 ").unwrap_or(usize::MAX);
+    let misplaced = md.find("| 640104 ").unwrap_or(0);
+    assert!(missing < misplaced, "{md}");
+    let row = cov.rows.iter().find(|r| r.division == 640104).map(|r| render::csv_cells(&c.dir, r));
+    let row = row.unwrap_or_default();
+    assert_eq!(
+        (row[5].as_str(), row[6].as_str(), row[9].as_str()),
+        ("misplaced", "A640104", "skips_province")
+    );
+    assert_eq!(row[7], "兴庆区科学技术协会");
+    let missing_row = cov.rows.iter().find(|r| r.division == 640522).map(|r| render::csv_cells(&c.dir, r));
+    let missing_row = missing_row.unwrap_or_default();
+    assert_eq!(missing_row[1..4], ["宁夏回族自治区", "中卫市", "海原县"]);
+    assert_eq!(missing_row[6], "");
+}
