@@ -5,13 +5,16 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use rayon::prelude::*;
 
+use crate::dedupe::{self, DedupeOptions};
 use crate::error::{Error, Outcome, Result};
 use crate::geo::Gazetteer;
 use crate::hierarchy::{self, CheckOptions, CheckResult};
 use crate::model::{Cluster, Clusters, Directory, Field, FindingCode, RecIdx};
+use crate::normalize::{self, NameParts};
 use crate::output;
-use crate::profile::OrgProfile;
+use crate::profile::{self, OrgProfile};
 
 use super::InputArgs;
 
@@ -25,9 +28,13 @@ pub struct CheckArgs {
     pub out: PathBuf,
 
     /// Duplicate clusters (clusters.csv from `orgclean dedupe`: org_id,cluster_id,is_survivor),
-    /// needed for parent_is_duplicate. Without it no parent is treated as a duplicate.
-    #[arg(long, value_name = "FILE")]
+    /// needed for parent_is_duplicate. Without it, check runs dedupe itself (default settings).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_dedupe")]
     pub clusters: Option<PathBuf>,
+
+    /// Do not look for duplicates: no parent is treated as a duplicate (faster).
+    #[arg(long)]
+    pub no_dedupe: bool,
 }
 
 pub const FINDINGS_HEADER: [&str; 11] = [
@@ -48,12 +55,16 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
     let opts = args.input.to_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let dir = crate::import::import(&args.input.dumps, &opts)?;
+    let g = Gazetteer::global();
+    let names: Vec<NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
+    let profiles = profile::profile_all(&dir, &names, g);
     let clusters = match &args.clusters {
         Some(path) => read_clusters(path, &dir)?,
-        // Seam for the pipeline: `run` passes the clusters dedupe computed in-process.
-        None => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },
+        None if args.no_dedupe => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },
+        None => dedupe::dedupe(&dir, &names, &profiles, &DedupeOptions::default()).clusters,
     };
-    let (profiles, result) = hierarchy::check_directory(&dir, &clusters, CheckOptions::default());
+    let result = hierarchy::check(&dir, &profiles, &clusters, CheckOptions::default());
     write_findings(&dir, &result, &args.out.join("findings.csv"))?;
     if !quiet {
         print!("{}", summary(&dir, &profiles, &result));

@@ -19,6 +19,8 @@ fn run_check(with_clusters: bool) -> (BTreeMap<(String, String), Row>, String) {
     cmd.arg("check").arg(fixture("check/orgs.csv")).arg("--out").arg(&out);
     if with_clusters {
         cmd.arg("--clusters").arg(fixture("check/clusters.csv"));
+    } else {
+        cmd.arg("--no-dedupe");
     }
     let output = cmd.output().expect("runs");
     assert!(output.status.success(), "check failed: {}", String::from_utf8_lossy(&output.stderr));
@@ -100,6 +102,24 @@ fn without_clusters_parents_are_not_duplicates() {
     let (rows, _) = run_check(false);
     assert!(!rows.keys().any(|(_, c)| c == "parent_is_duplicate"));
     assert!(rows.contains_key(&("S2".to_string(), "missing_parent".to_string())));
+}
+
+#[test]
+fn without_a_clusters_file_check_runs_dedupe_itself() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let output = orgclean()
+        .arg("-q")
+        .arg("check")
+        .arg(fixture("check/orgs.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let (_, rows) = read_csv(&out.join("findings.csv"));
+    // 肥西县科协 is a duplicate of 肥西县科学技术协会: S1's parent.
+    assert!(rows.iter().any(|r| r[0] == "S1" && r[1] == "parent_is_duplicate" && r[5] == "FX"), "{rows:?}");
 }
 
 #[test]
