@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod dedupe;
 pub mod error;
 pub mod geo;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::audit::Decisions;
+use crate::coverage::{self, Coverage, Scope};
 use crate::dedupe::{self, DedupeOptions, DedupeResult};
 use crate::error::Result;
 use crate::geo::Gazetteer;
@@ -25,6 +26,9 @@ pub struct Pipeline {
     pub check: CheckResult,
     /// Per record: its chain has a structural finding on it or above it.
     pub broken_chain: Vec<bool>,
+    /// Which divisions' associations are in the directory (scope: the input's provinces; see
+    /// `recompute_coverage` for another scope).
+    pub coverage: Coverage,
     /// (step, seconds), for the console and summary.json only.
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -77,7 +81,20 @@ pub fn analyse_with(
     hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
     let broken_chain = broken_chains(&dir, &check);
     timings.push(("check", t.elapsed().as_secs_f64()));
-    Pipeline { dir, names, profiles, dedupe, check, broken_chain, timings }
+
+    let t = Instant::now();
+    let coverage =
+        coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, Scope::InputProvinces);
+    timings.push(("coverage", t.elapsed().as_secs_f64()));
+    Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, timings }
+}
+
+impl Pipeline {
+    /// Coverage for another scope (`--all-divisions`).
+    pub fn recompute_coverage(&mut self, scope: Scope) {
+        self.coverage =
+            coverage::compute(&self.dir, &self.profiles, &self.dedupe.clusters, &self.check.findings, scope);
+    }
 }
 
 fn broken_chains(dir: &Directory, check: &CheckResult) -> Vec<bool> {

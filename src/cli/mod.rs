@@ -10,6 +10,7 @@ use crate::import::{ColumnOverride, ImportOptions};
 
 mod audit;
 mod check;
+mod coverage;
 mod dedupe;
 mod history;
 mod import;
@@ -42,6 +43,8 @@ pub enum Command {
     /// The whole pipeline: reports for people (report.xlsx, report.md, pending.csv) and fix files
     /// for the sync team (orgs_fixed.csv, id_remap.csv, parent_fixes.csv, summary.json).
     Run(run::RunArgs),
+    /// Which divisions' science associations are missing, duplicated or misplaced: coverage.csv.
+    Coverage(coverage::CoverageArgs),
     /// Print settings: `orgclean config --example` prints a commented default orgclean.toml.
     Config(ConfigArgs),
     /// Nightly audit: `run`, then record the run in SQLite (--db) and report what is new,
@@ -146,6 +149,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Dedupe(args) => dedupe::run(&args, quiet),
         Command::Check(args) => check::run(&args, quiet),
         Command::Run(args) => run::run(&args, quiet),
+        Command::Coverage(args) => coverage::run(&args, quiet),
         Command::Config(args) => {
             if !args.example {
                 return Err(Error::Usage("use `orgclean config --example`".into()));

@@ -44,6 +44,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 
+    /// Coverage (coverage.csv, report sections) of every division of the country, not only of
+    /// the provinces in the input.
+    #[arg(long)]
+    pub all_divisions: bool,
+
     /// Exit with 1 when a code reaches a count, e.g. `--fail-on cycle=1,skips_province=10`.
     /// (`audit`: counts only findings that are new since the last run.)
     #[arg(long, value_name = "CODE=N,...")]
@@ -136,6 +141,9 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
     };
     let mut p = pipeline::run_with(&input.dumps, &opts, &settings.dedupe, &decisions)?;
     apply_severity(&mut p, &settings.config);
+    if args.all_divisions {
+        p.recompute_coverage(crate::coverage::Scope::All);
+    }
     let written = write_outputs(&p, &settings, &args.out, &[])?;
     if !quiet {
         eprint!("{}", console_summary(&p, &written, &args.out));
@@ -196,6 +204,8 @@ pub fn write_outputs_with(
     written.extend(["clusters.csv", "pairs.csv"]);
     super::check::write_findings(dir, &p.check, &out.join("findings.csv"))?;
     written.push("findings.csv");
+    crate::coverage::render::write_csv(dir, &p.coverage, &out.join("coverage.csv"))?;
+    written.push("coverage.csv");
 
     let changes = fixed::parent_changes(dir, &p.dedupe.clusters, &p.check.findings);
     let reason = |i: RecIdx| merge_reason(p, i);
@@ -216,7 +226,9 @@ pub fn write_outputs_with(
     written.push("pending.csv");
 
     let rep = report::build(p, &queue, changes.len(), s.as_of);
-    let md = markdown::render(&rep, extra_md);
+    let mut sections = vec![crate::coverage::render::markdown(dir, &p.coverage)];
+    sections.extend(extra_md.iter().cloned());
+    let md = markdown::render(&rep, &sections);
     output::write_bytes(&out.join("report.md"), md.as_bytes())?;
     written.push("report.md");
 
@@ -269,6 +281,12 @@ fn console_summary(p: &Pipeline, written: &[&str], out: &Path) -> String {
         merged
     );
     let _ = writeln!(s, "check: {} findings", p.check.findings.len());
+    let c = &p.coverage.summary.total;
+    let _ = writeln!(
+        s,
+        "coverage: {} divisions expect an association: {} present, {} missing, {} duplicated, {} misplaced ({:.1}% covered)",
+        c.expected, c.present, c.missing, c.duplicated, c.misplaced, c.coverage_pct
+    );
     let _ = writeln!(s, "wrote to {}:", out.display());
     for w in written {
         let _ = writeln!(s, "  {}", out.join(w).display());

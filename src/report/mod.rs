@@ -90,6 +90,8 @@ pub struct RunReport {
     pub provinces: BTreeMap<String, ProvinceStats>,
     pub worst_clusters: Vec<WorstCluster>,
     pub parent_fixes: u64,
+    /// Which divisions' associations are present, missing, duplicated or misplaced, per province.
+    pub coverage: crate::coverage::CoverageSummary,
 }
 
 /// The province a record is counted under: its resolved province, else its province column.
@@ -200,6 +202,7 @@ pub fn build(p: &Pipeline, pending: &[PendingItem], parent_fixes: usize, as_of: 
         provinces,
         worst_clusters,
         parent_fixes: parent_fixes as u64,
+        coverage: p.coverage.summary.clone(),
     }
 }
 

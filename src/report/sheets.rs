@@ -24,7 +24,9 @@ fn sheet(name: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> Sheet {
 }
 
 pub fn all(p: &Pipeline, r: &RunReport, queue: &[PendingItem], changes: &[ParentChange]) -> Vec<Sheet> {
-    vec![summary(r, changes.len()), clusters(p), findings(p), pending(p, queue), rejected(p)]
+    let mut v = vec![summary(r, changes.len()), clusters(p), findings(p), pending(p, queue), rejected(p)];
+    v.extend(crate::coverage::render::sheets(&p.dir, &p.coverage));
+    v
 }
 
 fn summary(r: &RunReport, fixes: usize) -> Sheet {

@@ -4,6 +4,7 @@ mod util;
 
 mod audit;
 mod check;
+mod coverage;
 mod dedupe;
 mod import;
 mod run;
