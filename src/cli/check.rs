@@ -35,6 +35,10 @@ pub struct CheckArgs {
     /// Do not look for duplicates: no parent is treated as a duplicate (faster).
     #[arg(long)]
     pub no_dedupe: bool,
+
+    /// Exit with 1 when a code reaches a count, e.g. `--fail-on cycle=1,skips_province=10`.
+    #[arg(long, value_name = "CODE=N,...")]
+    pub fail_on: Option<String>,
 }
 
 pub const FINDINGS_HEADER: [&str; 11] = [
@@ -52,6 +56,10 @@ pub const FINDINGS_HEADER: [&str; 11] = [
 ];
 
 pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
+    let fail_on = match &args.fail_on {
+        Some(f) => crate::config::parse_fail_on(f)?,
+        None => Default::default(),
+    };
     let opts = args.input.to_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let dir = crate::import::import(&args.input.dumps, &opts)?;
@@ -69,7 +77,7 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
     if !quiet {
         print!("{}", summary(&dir, &profiles, &result));
     }
-    Ok(Outcome::Clean)
+    Ok(super::run::findings_outcome(&result.findings, &fail_on))
 }
 
 pub fn write_findings(dir: &Directory, result: &CheckResult, path: &Path) -> Result<()> {

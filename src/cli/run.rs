@@ -159,8 +159,16 @@ pub fn apply_severity(p: &mut Pipeline, cfg: &Config) {
 
 /// Exit 1 when any `fail_on` count is reached.
 pub fn outcome(p: &Pipeline, cfg: &Config) -> Outcome {
-    let over = cfg.fail_on.iter().any(|(code, &limit)| {
-        let n = p.check.findings.iter().filter(|f| f.code.as_str() == code).count() as u64;
+    findings_outcome(&p.check.findings, &cfg.fail_on)
+}
+
+/// Exit 1 when any code has at least its `fail_on` count of findings.
+pub fn findings_outcome(
+    findings: &[crate::model::Finding],
+    fail_on: &std::collections::BTreeMap<String, u64>,
+) -> Outcome {
+    let over = fail_on.iter().any(|(code, &limit)| {
+        let n = findings.iter().filter(|f| f.code.as_str() == code).count() as u64;
         limit > 0 && n >= limit
     });
     if over {

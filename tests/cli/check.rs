@@ -145,3 +145,25 @@ fn clusters_file_without_survivor_is_an_input_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("has no survivor"));
 }
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let tmp = tempdir();
+    let run = |fail_on: &str| {
+        orgclean()
+            .arg("-q")
+            .arg("check")
+            .arg(fixture("check/orgs.csv"))
+            .arg("--no-dedupe")
+            .arg("--out")
+            .arg(tmp.path().join("out"))
+            .args(["--fail-on", fail_on])
+            .output()
+            .expect("runs")
+            .status
+            .code()
+    };
+    assert_eq!(run("cycle=1"), Some(1), "the fixture has a cycle");
+    assert_eq!(run("cycle=1000"), Some(0));
+    assert_eq!(run("cycles=1"), Some(2), "unknown code is a usage error");
+}
