@@ -30,7 +30,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Error, Result};
 use crate::model::{Directory, Field, FileCounts, OrgId, RecIdx, Record, RejectedRow, SourceFile};
 
-pub use decode::{decode, Decoded};
+pub use decode::{decode, decode_owned, Decoded};
 pub use header::{map_headers, ColumnOverride, MAX_TITLE_ROWS};
 pub use write::write_directory;
 
@@ -148,7 +148,7 @@ pub fn import_owned(
 ) -> Result<()> {
     let len = bytes.len() as u64;
     let was_empty = bytes.is_empty();
-    let decoded = decode(bytes, opts.encoding).map_err(|m| Error::input(display, m))?;
+    let decoded = decode_owned(bytes, opts.encoding).map_err(|m| Error::input(display, m))?;
     let text = decoded.text.as_str();
     if text.trim().is_empty() {
         return Err(Error::input(

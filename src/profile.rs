@@ -52,45 +52,42 @@ impl OrgProfile {
 
 /// Profile every record. `names[i]` is the parse of record i's name.
 pub fn profile_all(dir: &Directory, names: &[NameParts], g: &Gazetteer) -> Vec<OrgProfile> {
-    (0..dir.len() as RecIdx)
-        .into_par_iter()
-        .map(|i| profile_one(dir, i, &names[i as usize], g))
-        .collect()
+    (0..dir.len() as RecIdx).into_par_iter().map(|i| profile_one(dir, i, &names[i as usize], g)).collect()
 }
 
 pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) -> OrgProfile {
-    let column_region = g.resolve_columns(
-        dir.get(i, Field::Province),
-        dir.get(i, Field::City),
-        dir.get(i, Field::County),
-    );
+    let column_region =
+        g.resolve_columns(dir.get(i, Field::Province), dir.get(i, Field::City), dir.get(i, Field::County));
     let uscc = uscc::validate(dir.get(i, Field::Uscc));
     let uscc_province = match uscc {
         UsccCheck::Valid { division } => g.province_of(division),
         _ => None,
     };
-    let mut region = merge_regions(g, column_region, name.region);
+    let named = name_level(name, g);
+    let typed = type_level(dir.get(i, Field::OrgType));
+    let (level, is_association) = match (named, typed) {
+        (Some(NamedLevel { level, full: true }), _) => (level, true),
+        // A short region name can mean several levels (东营 is the city and its 东营区; 阿勒泰 the
+        // prefecture and the county-level city): the type column says which.
+        (Some(NamedLevel { full: false, .. }), Some(t)) => (t, true),
+        (Some(NamedLevel { level, full: false }), None) => (level, true),
+        (None, Some(t)) => (t, true),
+        (None, None) => (Level::Grassroots, false),
+    };
+    let mut region = if is_association {
+        // An association's own division is in its name: use it to fill what the columns leave out.
+        cut_to_level(g, merge_regions(g, column_region, name.region), level)
+    } else if column_region.is_empty() {
+        name.region
+    } else {
+        // The columns' depth is the unit's registered depth: a university named after its city
+        // (大连理工大学) with only a province in its columns is a province-level unit.
+        column_region
+    };
     if region.province.is_none() {
         region.province = uscc_province;
     }
-    let (level, is_association) = match name_level(name, g) {
-        Some(level) => (level, true),
-        None => match type_level(dir.get(i, Field::OrgType)) {
-            Some(level) => (level, true),
-            None => (Level::Grassroots, false),
-        },
-    };
-    if is_association {
-        region = cut_to_level(g, region, level);
-    }
-    OrgProfile {
-        region,
-        column_region,
-        level,
-        is_association,
-        uscc,
-        uscc_province,
-    }
+    OrgProfile { region, column_region, level, is_association, uscc, uscc_province }
 }
 
 /// Columns first; each level they leave empty is taken from the name if the name agrees with
@@ -123,10 +120,7 @@ fn merge_regions(g: &Gazetteer, columns: Region, name: Region) -> Region {
 fn cut_to_level(g: &Gazetteer, mut r: Region, level: Level) -> Region {
     match level {
         Level::National => Region::default(),
-        Level::Province => Region {
-            province: r.province,
-            ..Region::default()
-        },
+        Level::Province => Region { province: r.province, ..Region::default() },
         Level::City => {
             r.county = None;
             // A municipality's association is province-level; a "city" one there is the same thing.
@@ -145,12 +139,20 @@ const ASSOC_WORDS: &[&str] = &["科学技术协会", "科协", "科學技術協�
 const PROVISIONAL: &[&str] = &["(筹)", "（筹）", "筹备组", "筹委会", "筹"];
 const NATIONAL_NAMES: &[&str] = &["中国科学技术协会", "中国科协", "中华人民共和国科学技术协会"];
 
+/// The level a name states, and whether it states it in full (安徽省, 东营区) rather than in a
+/// short form that may mean several levels (东营).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NamedLevel {
+    level: Level,
+    full: bool,
+}
+
 /// Level of a name that is just a region (or China) plus the association word.
-fn name_level(name: &NameParts, g: &Gazetteer) -> Option<Level> {
+fn name_level(name: &NameParts, g: &Gazetteer) -> Option<NamedLevel> {
     let key = name.key.as_str();
     let bare = strip_provisional(key);
     if NATIONAL_NAMES.contains(&bare) {
-        return Some(Level::National);
+        return Some(NamedLevel { level: Level::National, full: true });
     }
     if name.region_text.is_empty() {
         return None;
@@ -162,11 +164,12 @@ fn name_level(name: &NameParts, g: &Gazetteer) -> Option<Level> {
     let mentions = g.region_prefix(&name.region_text);
     let last = mentions.last()?;
     let code = *last.candidates.first()?;
-    Some(match g.get(code)?.level {
+    let level = match g.get(code)?.level {
         DivLevel::Province => Level::Province,
         DivLevel::City => Level::City,
         DivLevel::County => Level::County,
-    })
+    };
+    Some(NamedLevel { level, full: !last.short })
 }
 
 fn strip_provisional(s: &str) -> &str {
@@ -187,10 +190,8 @@ pub fn type_level(org_type: &str) -> Option<Level> {
     if !(t.contains("科协") || t.contains("科学技术协会")) {
         return None;
     }
-    const GRASSROOTS: &[&str] = &[
-        "基层", "企业", "高校", "学校", "院校", "乡", "镇", "街道", "村", "社区", "园区", "学会",
-        "医院",
-    ];
+    const GRASSROOTS: &[&str] =
+        &["基层", "企业", "高校", "学校", "院校", "乡", "镇", "街道", "村", "社区", "园区", "学会", "医院"];
     if GRASSROOTS.iter().any(|w| t.contains(w)) {
         return None;
     }
@@ -241,15 +242,9 @@ mod tests {
 
     #[test]
     fn levels_from_names_without_type_column() {
-        assert_eq!(
-            profile("中国科学技术协会", "", "", "", "").level,
-            Level::National
-        );
+        assert_eq!(profile("中国科学技术协会", "", "", "", "").level, Level::National);
         let p = profile("安徽省科学技术协会", "", "", "", "");
-        assert_eq!(
-            (p.level, p.is_association, p.own_division()),
-            (Level::Province, true, Some(340000))
-        );
+        assert_eq!((p.level, p.is_association, p.own_division()), (Level::Province, true, Some(340000)));
         let p = profile("合肥市科协", "", "", "", "");
         assert_eq!((p.level, p.own_division()), (Level::City, Some(340100)));
         let p = profile("安徽省合肥市肥西县科学技术协会", "", "", "", "");
@@ -259,27 +254,23 @@ mod tests {
         // A university's association is grassroots even though its name starts with a region.
         let p = profile("上海大学科学技术协会", "上海市", "", "", "");
         assert_eq!((p.level, p.is_association), (Level::Grassroots, false));
-        assert_eq!(
-            profile("合肥市第一中学", "", "", "", "").level,
-            Level::Grassroots
-        );
+        assert_eq!(profile("合肥市第一中学", "", "", "", "").level, Level::Grassroots);
     }
 
     #[test]
     fn municipalities_are_province_level_and_districts_county_level() {
         let p = profile("北京市科学技术协会", "北京市", "北京市", "", "省级科协");
-        assert_eq!(
-            (p.level, p.own_division(), p.region.city),
-            (Level::Province, Some(110000), None)
-        );
-        let p = profile(
-            "北京市朝阳区科学技术协会",
-            "北京市",
-            "北京市",
-            "朝阳区",
-            "县级科协",
-        );
+        assert_eq!((p.level, p.own_division(), p.region.city), (Level::Province, Some(110000), None));
+        let p = profile("北京市朝阳区科学技术协会", "北京市", "北京市", "朝阳区", "县级科协");
         assert_eq!((p.level, p.own_division()), (Level::County, Some(110105)));
+    }
+
+    #[test]
+    fn short_names_that_mean_two_levels_follow_the_type_column() {
+        let p = profile("东营科协", "山东省", "东营市", "东营区", "县级科协");
+        assert_eq!((p.level, p.own_division()), (Level::County, Some(370502)));
+        let p = profile("东营市科协", "山东省", "东营市", "", "县级科协");
+        assert_eq!((p.level, p.own_division()), (Level::City, Some(370500)), "a full name wins");
     }
 
     #[test]
@@ -299,8 +290,14 @@ mod tests {
         // Name names another county: the columns are kept.
         let p = profile("庐江县第一中学", "安徽省", "合肥市", "肥西县", "学校");
         assert_eq!(p.region.county, Some(340123));
-        // Name fills what the columns leave empty.
-        let p = profile("肥西县第一中学", "安徽省", "合肥市", "", "学校");
+        // For a grassroots unit the columns' depth is kept: the name does not deepen it.
+        let p = profile("大连理工大学", "辽宁省", "", "", "高校");
+        assert_eq!((p.region.province, p.region.city), (Some(210000), None));
+        // With no region columns at all, the name gives the region.
+        let p = profile("肥西县第一中学", "", "", "", "学校");
         assert_eq!(p.region.county, Some(340123));
+        // An association's name fills its own division.
+        let p = profile("肥西县科学技术协会", "安徽省", "合肥市", "", "");
+        assert_eq!(p.own_division(), Some(340123));
     }
 }

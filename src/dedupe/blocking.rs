@@ -39,11 +39,7 @@ fn ordered(a: RecIdx, b: RecIdx) -> Pair {
 
 /// All pairs of a small group; a window over a large one (members sorted by index).
 fn pairs_in(members: &[RecIdx], out: &mut Vec<Pair>) {
-    let w = if members.len() <= MAX_GROUP {
-        members.len()
-    } else {
-        WINDOW
-    };
+    let w = if members.len() <= MAX_GROUP { members.len() } else { WINDOW };
     for (i, &a) in members.iter().enumerate() {
         for &b in members.iter().skip(i + 1).take(w) {
             out.push(ordered(a, b));
@@ -51,16 +47,12 @@ fn pairs_in(members: &[RecIdx], out: &mut Vec<Pair>) {
     }
 }
 
-fn group_pairs<K: std::hash::Hash + Eq + Ord>(
-    keys: impl Iterator<Item = (K, RecIdx)>,
-    out: &mut Vec<Pair>,
-) {
+fn group_pairs<K: std::hash::Hash + Eq + Ord>(keys: impl Iterator<Item = (K, RecIdx)>, out: &mut Vec<Pair>) {
     let mut groups: HashMap<K, Vec<RecIdx>> = HashMap::new();
     for (k, i) in keys {
         groups.entry(k).or_default().push(i);
     }
-    let mut groups: Vec<(K, Vec<RecIdx>)> =
-        groups.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    let mut groups: Vec<(K, Vec<RecIdx>)> = groups.into_iter().filter(|(_, v)| v.len() > 1).collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, mut members) in groups {
         members.sort_unstable();
@@ -71,11 +63,8 @@ fn group_pairs<K: std::hash::Hash + Eq + Ord>(
 /// Character bigrams of a name key (a one-character key is its own gram).
 fn grams(key: &str) -> Vec<u64> {
     let cs: Vec<u64> = key.chars().map(|c| c as u64).collect();
-    let mut g: Vec<u64> = if cs.len() < 2 {
-        cs.clone()
-    } else {
-        cs.windows(2).map(|w| (w[0] << 32) | w[1]).collect()
-    };
+    let mut g: Vec<u64> =
+        if cs.len() < 2 { cs.clone() } else { cs.windows(2).map(|w| (w[0] << 32) | w[1]).collect() };
     g.sort_unstable();
     g.dedup();
     g
@@ -88,10 +77,7 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
     // 1. Same body within a province; large groups split by the place the record is the unit of.
     let mut by_body: HashMap<(u32, &str), Vec<RecIdx>> = HashMap::new();
     for i in 0..n {
-        by_body
-            .entry((feats[i].province_key(), names[i].body.as_str()))
-            .or_default()
-            .push(i as RecIdx);
+        by_body.entry((feats[i].province_key(), names[i].body.as_str())).or_default().push(i as RecIdx);
     }
     let mut bodies: Vec<_> = by_body.into_iter().filter(|(_, v)| v.len() > 1).collect();
     bodies.sort_by(|a, b| a.0.cmp(&b.0));
@@ -100,18 +86,13 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
         if members.len() <= MAX_GROUP {
             pairs_in(&members, &mut out);
         } else {
-            let keyed = members
-                .iter()
-                .map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i));
+            let keyed = members.iter().map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i));
             group_pairs(keyed, &mut out);
         }
     }
 
     // 2. Same valid credit code.
-    group_pairs(
-        (0..n).filter_map(|i| feats[i].uscc.as_deref().map(|u| (u, i as RecIdx))),
-        &mut out,
-    );
+    group_pairs((0..n).filter_map(|i| feats[i].uscc.as_deref().map(|u| (u, i as RecIdx))), &mut out);
 
     // 3. Rare bigrams within a province. Records of unknown province are indexed under 0 and
     //    probe every province; the others probe their own and 0.
@@ -124,11 +105,7 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
         .into_par_iter()
         .flat_map_iter(|i| {
             let p = feats[i].province_key();
-            let buckets: Vec<u32> = if p == 0 {
-                provinces.clone()
-            } else {
-                vec![p, 0]
-            };
+            let buckets: Vec<u32> = if p == 0 { provinces.clone() } else { vec![p, 0] };
             let mut probes: Vec<(usize, u64, &[RecIdx])> = Vec::new();
             for &g in &rec_grams[i] {
                 for &b in &buckets {
@@ -148,15 +125,10 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
                 }
             }
             let mine = &rec_grams[i];
-            let mut scored: Vec<(usize, RecIdx)> = overlap
-                .into_keys()
-                .map(|j| (shared(mine, &rec_grams[j as usize]), j))
-                .collect();
+            let mut scored: Vec<(usize, RecIdx)> =
+                overlap.into_keys().map(|j| (shared(mine, &rec_grams[j as usize]), j)).collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored
-                .into_iter()
-                .take(TOP_K)
-                .map(move |(_, j)| ordered(i as RecIdx, j))
+            scored.into_iter().take(TOP_K).map(move |(_, j)| ordered(i as RecIdx, j))
         })
         .collect();
     out.extend(fuzzy);

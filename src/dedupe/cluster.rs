@@ -20,10 +20,7 @@ struct Components {
 
 impl Components {
     fn new(n: usize) -> Self {
-        Components {
-            parent: (0..n as RecIdx).collect(),
-            members: vec![Vec::new(); n],
-        }
+        Components { parent: (0..n as RecIdx).collect(), members: vec![Vec::new(); n] }
     }
 
     fn find(&mut self, mut x: RecIdx) -> RecIdx {
@@ -52,11 +49,7 @@ pub fn cluster(
     mut edges: Vec<Edge>,
     vetoes: impl Fn(RecIdx, RecIdx) -> bool,
 ) -> (Vec<Vec<RecIdx>>, Vec<Edge>) {
-    edges.sort_by(|x, y| {
-        y.2.partial_cmp(&x.2)
-            .unwrap_or(Ordering::Equal)
-            .then((x.0, x.1).cmp(&(y.0, y.1)))
-    });
+    edges.sort_by(|x, y| y.2.partial_cmp(&x.2).unwrap_or(Ordering::Equal).then((x.0, x.1).cmp(&(y.0, y.1))));
     let mut c = Components::new(n);
     let mut refused = Vec::new();
     for e in edges {
@@ -125,19 +118,11 @@ pub fn survivor(
             dir.id(i).as_str().to_string(),
         )
     };
-    members
-        .iter()
-        .copied()
-        .min_by_key(|&i| key(i))
-        .unwrap_or(members[0])
+    members.iter().copied().min_by_key(|&i| key(i)).unwrap_or(members[0])
 }
 
 /// Clusters with survivors and stable ids ("C-" + survivor id), sorted by id.
-pub fn finish(
-    dir: &Directory,
-    groups: Vec<Vec<RecIdx>>,
-    has_uscc: impl Fn(RecIdx) -> bool,
-) -> Clusters {
+pub fn finish(dir: &Directory, groups: Vec<Vec<RecIdx>>, has_uscc: impl Fn(RecIdx) -> bool) -> Clusters {
     let mut children = vec![0u32; dir.len()];
     for i in 0..dir.len() as RecIdx {
         if let Some(p) = dir.parent(i) {
@@ -150,11 +135,7 @@ pub fn finish(
         .into_iter()
         .map(|members| {
             let s = survivor(dir, &members, &children, &has_uscc);
-            Cluster {
-                id: format!("C-{}", dir.id(s)),
-                survivor: s,
-                members,
-            }
+            Cluster { id: format!("C-{}", dir.id(s)), survivor: s, members }
         })
         .collect();
     clusters.sort_by(|a, b| a.id.cmp(&b.id));
@@ -164,10 +145,7 @@ pub fn finish(
             cluster_of[m as usize] = Some(k as u32);
         }
     }
-    Clusters {
-        clusters,
-        cluster_of,
-    }
+    Clusters { clusters, cluster_of }
 }
 
 #[cfg(test)]

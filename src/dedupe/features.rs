@@ -66,10 +66,7 @@ fn set_at(g: &Gazetteer, r: &mut Region, code: DivCode, level: DivLevel) {
 
 /// Is division `d` compatible with every level `r` knows (inside it or containing it)?
 fn consistent(g: &Gazetteer, r: &Region, d: DivCode) -> bool {
-    [r.province, r.city, r.county]
-        .into_iter()
-        .flatten()
-        .all(|c| g.within(d, c) || g.within(c, d))
+    [r.province, r.city, r.county].into_iter().flatten().all(|c| g.within(d, c) || g.within(c, d))
 }
 
 /// Features of record `i` of `dir`.
@@ -85,10 +82,7 @@ pub fn of_record(
 
 pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gazetteer) -> Features {
     let mut region = profile.column_region;
-    let mut f = Features {
-        uscc: uscc::canonical(uscc_raw).map(Into::into),
-        ..Features::default()
-    };
+    let mut f = Features { uscc: uscc::canonical(uscc_raw).map(Into::into), ..Features::default() };
     if name.national {
         f.named_division = Some(NATIONAL);
     }
@@ -111,15 +105,9 @@ pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gaze
         }
         // Prefer the reading the columns confirm, deepest first (阿勒泰 = 阿勒泰市 when the
         // county column says so); else a unique reading.
-        let confirmed = cands
-            .iter()
-            .filter(|d| code_at(&region, d.level) == Some(d.code))
-            .max_by_key(|d| d.level);
-        let pick = confirmed.or(if cands.len() == 1 {
-            cands.first()
-        } else {
-            None
-        });
+        let confirmed =
+            cands.iter().filter(|d| code_at(&region, d.level) == Some(d.code)).max_by_key(|d| d.level);
+        let pick = confirmed.or(if cands.len() == 1 { cands.first() } else { None });
         match pick {
             Some(d) => {
                 set_at(g, &mut region, d.code, d.level);

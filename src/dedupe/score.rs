@@ -26,11 +26,7 @@ pub enum Verdict {
     Veto(String),
     /// A score and why. `reviewable_only`: the names alone cannot tell (a generic name whose
     /// region is ambiguous), so the pair may be reviewed but never merged automatically.
-    Scored {
-        score: f32,
-        reasons: Vec<String>,
-        reviewable_only: bool,
-    },
+    Scored { score: f32, reasons: Vec<String>, reviewable_only: bool },
 }
 
 fn division_name(g: &Gazetteer, code: Option<DivCode>) -> String {
@@ -71,11 +67,7 @@ pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
     }
     if a.name.ordinal != b.name.ordinal {
         let show = |o: Option<u32>| o.map_or("none".to_string(), |n| format!("第{n}"));
-        return Some(format!(
-            "different ordinals: {} / {}",
-            show(a.name.ordinal),
-            show(b.name.ordinal)
-        ));
+        return Some(format!("different ordinals: {} / {}", show(a.name.ordinal), show(b.name.ordinal)));
     }
     if a.name.branch.is_some() != b.name.branch.is_some() {
         return Some("a branch and the unit it belongs to".into());
@@ -109,32 +101,35 @@ pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
         }
     }
     if a.level != b.level && a.level != Level::Grassroots && b.level != Level::Grassroots {
-        return Some(format!(
-            "different levels: {} / {}",
-            a.level.as_str(),
-            b.level.as_str()
-        ));
+        return Some(format!("different levels: {} / {}", a.level.as_str(), b.level.as_str()));
     }
     None
 }
 
-/// Name similarity on the informative text: edit distance between the bodies (or between the
-/// whole keys, when a typo broke a region prefix), over the longer body's length. When both
-/// suffixes name the same kind of unit, the cores alone are compared too (有限公司 = 公司).
+/// Name similarity on the informative text.
+///
+/// When the generic words of both names agree (same text once the stems are taken out), the
+/// names differ only in their identifying words, so the stems are compared alone: 河北警察职业
+/// 技术学院科协 and 河北轻工职业技术学院科协 share 14 of 16 characters but none of their 2
+/// identifying ones. Otherwise (a typo or a different wording in the generic part) the bodies
+/// are compared — or the whole keys, when a typo broke a region prefix — over the longer body;
+/// and when both suffixes name the same kind of unit, the cores alone too (有限公司 = 公司).
 pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
     let ratio = |d: usize, x: &str, y: &str| {
         let len = x.chars().count().max(y.chars().count()).max(1);
         (1.0 - d as f32 / len as f32).max(0.0)
     };
-    let d = strsim::levenshtein(&a.body, &b.body).min(strsim::levenshtein(&a.key, &b.key));
-    let body = ratio(d, &a.body, &b.body);
+    let lev = strsim::levenshtein;
+    if !a.stem.is_empty() && !b.stem.is_empty() {
+        let generic = |n: &NameParts| n.body.replacen(n.stem.as_str(), "", 1);
+        if generic(a) == generic(b) {
+            return ratio(lev(&a.stem, &b.stem).min(lev(&a.key, &b.key)), &a.stem, &b.stem);
+        }
+    }
+    let body = ratio(lev(&a.body, &b.body).min(lev(&a.key, &b.key)), &a.body, &b.body);
     let same_kind = a.suffix_kind.is_some() && a.suffix_kind == b.suffix_kind;
     if same_kind && !a.core.is_empty() && !b.core.is_empty() {
-        body.max(ratio(
-            strsim::levenshtein(&a.core, &b.core),
-            &a.core,
-            &b.core,
-        ))
+        body.max(ratio(lev(&a.core, &b.core), &a.core, &b.core))
     } else {
         body
     }
@@ -167,19 +162,14 @@ pub fn compare(g: &Gazetteer, a: Side, b: Side) -> Verdict {
     }
     if a.name.key == b.name.key {
         reasons.push("same name after normalization".into());
-    } else {
-        describe_differences(a.name, b.name, &mut reasons);
     }
+    describe_differences(a.name, b.name, &mut reasons);
     if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
         score = (score + SAME_USCC_BONUS).min(1.0);
         reasons.push("same credit code".into());
     }
     reasons.push(format!("score {score:.2}"));
-    Verdict::Scored {
-        score,
-        reasons,
-        reviewable_only,
-    }
+    Verdict::Scored { score, reasons, reviewable_only }
 }
 
 /// Plain-words account of how two names differ where normalization made them agree.
@@ -194,24 +184,19 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>)
             }
         }
     }
-    if a.region_text != b.region_text {
-        let (long, short) = if a.region_text.len() >= b.region_text.len() {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        match long.region_text.strip_prefix(short.region_text.as_str()) {
-            Some(extra) if !extra.is_empty() && long.body == short.body => {
-                reasons.push(format!("region prefix {extra} omitted"))
-            }
-            _ if !short.region_text.is_empty() && long.body == short.body => reasons.push(format!(
-                "region {} = {}",
-                long.region_text, short.region_text
-            )),
-            _ if short.region_text.is_empty() && long.body == short.body => {
-                reasons.push(format!("region prefix {} omitted", long.region_text))
-            }
-            _ => {}
+    for note in ["full-width characters", "traditional characters", "spaces"] {
+        if a.folding.contains(&note) != b.folding.contains(&note) {
+            reasons.push(format!("{note} folded"));
+        }
+    }
+    if a.region_text != b.region_text && a.body == b.body {
+        let (long, short) = if a.region_text.len() >= b.region_text.len() { (a, b) } else { (b, a) };
+        let (l, s) = (long.region_text.as_str(), short.region_text.as_str());
+        // The extra text must itself be a place name (2+ characters), else it is a short form.
+        let extra = l.strip_suffix(s).or_else(|| l.strip_prefix(s)).filter(|e| e.chars().count() >= 2);
+        match extra {
+            Some(e) => reasons.push(format!("region prefix {e} omitted")),
+            None => reasons.push(format!("region {l} = {s}")),
         }
     }
     if a.provisional != b.provisional {
@@ -262,20 +247,13 @@ mod tests {
 
     fn cmp(a: &Rec, b: &Rec) -> Verdict {
         fn side(r: &Rec) -> Side<'_> {
-            Side {
-                name: &r.name,
-                feat: &r.feat,
-                level: Level::Grassroots,
-            }
+            Side { name: &r.name, feat: &r.feat, level: Level::Grassroots }
         }
         // Symmetric by construction: check it on every test pair.
         let g = Gazetteer::global();
         let ab = compare(g, side(a), side(b));
         let ba = compare(g, side(b), side(a));
-        assert_eq!(
-            matches!(ab, Verdict::Veto(_)),
-            matches!(ba, Verdict::Veto(_))
-        );
+        assert_eq!(matches!(ab, Verdict::Veto(_)), matches!(ba, Verdict::Veto(_)));
         ab
     }
 
@@ -315,13 +293,7 @@ mod tests {
         let b = rec("中国科学技术协会", "", "", "", "");
         assert!(vetoed(&cmp(&a, &b), "kinds"));
         let c = rec("嘉兴科盛光电股份有限公司", "浙江省", "嘉兴市", "", "");
-        let d = rec(
-            "嘉兴科盛光电股份有限公司科学技术协会(筹)",
-            "浙江省",
-            "嘉兴市",
-            "",
-            "",
-        );
+        let d = rec("嘉兴科盛光电股份有限公司科学技术协会(筹)", "浙江省", "嘉兴市", "", "");
         assert!(vetoed(&cmp(&c, &d), "kinds"), "an org and its own 科协");
     }
 
@@ -370,13 +342,7 @@ mod tests {
         let a = rec("夏县科学技术协会", "山西省", "运城市", "夏县", "");
         let b = rec("夏县科雪技术协会", "山西省", "运城市", "夏县", "");
         assert_eq!(score(&cmp(&a, &b)), 1.0);
-        let c = rec(
-            "莒县同金智能科技有限责任公司",
-            "山东省",
-            "日照市",
-            "莒县",
-            "",
-        );
+        let c = rec("莒县同金智能科技有限责任公司", "山东省", "日照市", "莒县", "");
         let d = rec("莒县同金智能科技公司", "山东省", "日照市", "莒县", "");
         assert!(score(&cmp(&c, &d)) > 0.85);
     }
@@ -385,12 +351,6 @@ mod tests {
     fn generic_name_with_ambiguous_place_is_review_only() {
         let a = rec("鼓楼区科学技术协会", "", "", "", "");
         let b = rec("鼓楼区科协", "", "", "", "");
-        assert!(matches!(
-            cmp(&a, &b),
-            Verdict::Scored {
-                reviewable_only: true,
-                ..
-            }
-        ));
+        assert!(matches!(cmp(&a, &b), Verdict::Scored { reviewable_only: true, .. }));
     }
 }

@@ -42,10 +42,7 @@ impl AssocIndex {
                 *slot = Some(i);
             }
         }
-        AssocIndex {
-            national,
-            by_division,
-        }
+        AssocIndex { national, by_division }
     }
 
     pub fn of_division(&self, d: DivCode) -> Option<RecIdx> {
@@ -92,10 +89,7 @@ pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expecte
         };
     }
     let Some(province) = r.province else {
-        return Err(
-            "the record's province is unknown (no region in its columns, name or credit code)"
-                .into(),
-        );
+        return Err("the record's province is unknown (no region in its columns, name or credit code)".into());
     };
     let real_city = r.city.filter(|&c| g.get(c).is_some_and(|d| !d.transparent));
     let mut candidates: Vec<DivCode> = Vec::with_capacity(3);
@@ -105,9 +99,7 @@ pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expecte
     if matches!(p.level, Level::Grassroots | Level::County) {
         // A county's city from the gazetteer beats a city column that may be a placeholder.
         let city = match (p.level, r.county) {
-            (Level::County, Some(k)) => g
-                .city_of(k)
-                .filter(|&c| g.get(c).is_some_and(|d| !d.transparent)),
+            (Level::County, Some(k)) => g.city_of(k).filter(|&c| g.get(c).is_some_and(|d| !d.transparent)),
             _ => real_city,
         };
         candidates.extend(city);
@@ -118,34 +110,20 @@ pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expecte
         let Some(a) = idx.of_division(d).filter(|&a| a != i) else {
             continue;
         };
-        let mut confidence = if d == ideal {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        };
+        let mut confidence = if d == ideal { Confidence::High } else { Confidence::Medium };
         if p.column_region.is_empty() {
             confidence = Confidence::Low;
         }
         let what = g.name_of(d);
         let reason = if d == ideal {
-            format!(
-                "the association of {what}, one level up from this {} unit",
-                p.level.as_str()
-            )
+            format!("the association of {what}, one level up from this {} unit", p.level.as_str())
         } else {
             format!(
                 "the association of {} is not in the directory; its nearest ancestor, the association of {what}",
                 g.name_of(ideal)
             )
         };
-        return Ok(Expected {
-            parent: a,
-            confidence,
-            reason,
-        });
+        return Ok(Expected { parent: a, confidence, reason });
     }
-    Err(format!(
-        "no association of {} or above is in the directory",
-        g.name_of(ideal)
-    ))
+    Err(format!("no association of {} or above is in the directory", g.name_of(ideal)))
 }

@@ -12,9 +12,7 @@ fn who(ctx: &Ctx, i: RecIdx) -> String {
 }
 
 fn province_name<'a>(ctx: &Ctx<'a>, p: Option<DivCode>) -> &'a str {
-    p.map(|p| ctx.g.name_of(p))
-        .filter(|s| !s.is_empty())
-        .unwrap_or("an unknown province")
+    p.map(|p| ctx.g.name_of(p)).filter(|s| !s.is_empty()).unwrap_or("an unknown province")
 }
 
 /// The detail of a structural finding on record `i`.

@@ -61,10 +61,7 @@ pub fn cycles(edges: &[Edge]) -> Vec<Option<RecIdx>> {
         loop {
             state[x as usize] = ON_PATH;
             path.push(x);
-            let Some(p) = edges[x as usize]
-                .target()
-                .filter(|&p| p != x && (p as usize) < n)
-            else {
+            let Some(p) = edges[x as usize].target().filter(|&p| p != x && (p as usize) < n) else {
                 break;
             };
             match state[p as usize] {
@@ -118,10 +115,7 @@ pub fn fold_up<T: Copy>(
                 break Some(v);
             }
             path.push(x);
-            match edges[x as usize]
-                .target()
-                .filter(|&p| p != x && (p as usize) < n)
-            {
+            match edges[x as usize].target().filter(|&p| p != x && (p as usize) < n) {
                 Some(p) => x = p,
                 None => break None,
             }
@@ -133,9 +127,7 @@ pub fn fold_up<T: Copy>(
         }
     }
     // Every record was given a value: either on a path or as a cycle member.
-    memo.into_iter()
-        .map(|v| v.unwrap_or_else(|| on_cycle(0)))
-        .collect()
+    memo.into_iter().map(|v| v.unwrap_or_else(|| on_cycle(0))).collect()
 }
 
 /// Members of each cycle, by cycle id, in walk order starting from the id.

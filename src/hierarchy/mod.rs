@@ -51,10 +51,8 @@ pub fn check_directory(
     opts: CheckOptions,
 ) -> (Vec<OrgProfile>, CheckResult) {
     let g = Gazetteer::global();
-    let names: Vec<normalize::NameParts> = (0..dir.len() as RecIdx)
-        .into_par_iter()
-        .map(|i| normalize::parse(dir.name(i), g))
-        .collect();
+    let names: Vec<normalize::NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
     let profiles = profile::profile_all(dir, &names, g);
     let result = check(dir, &profiles, clusters, opts);
     (profiles, result)
@@ -62,9 +60,9 @@ pub fn check_directory(
 
 pub fn severity(code: FindingCode) -> Severity {
     match code {
-        FindingCode::ParentIsDuplicate
-        | FindingCode::InvalidUscc
-        | FindingCode::UsccProvinceMismatch => Severity::Warning,
+        FindingCode::ParentIsDuplicate | FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch => {
+            Severity::Warning
+        }
         _ => Severity::Error,
     }
 }
@@ -75,22 +73,13 @@ pub fn check(
     clusters: &Clusters,
     opts: CheckOptions,
 ) -> CheckResult {
-    let ctx = rules::Ctx {
-        dir,
-        profiles,
-        clusters,
-        g: Gazetteer::global(),
-    };
+    let ctx = rules::Ctx { dir, profiles, clusters, g: Gazetteer::global() };
     let edges = graph::edges_from(dir);
     let cycle_of = graph::cycles(&edges);
     let codes = rules::classify_all(&ctx, &edges, &cycle_of);
     let index = assoc::AssocIndex::build(&ctx);
     let mut proposed = fixes::propose(&ctx, &index, &edges, &codes, &cycle_of);
-    let downgraded = if opts.skip_verification {
-        0
-    } else {
-        fixes::verify(&ctx, &edges, &mut proposed)
-    };
+    let downgraded = if opts.skip_verification { 0 } else { fixes::verify(&ctx, &edges, &mut proposed) };
     let vis = visibility::compute(&ctx, &edges, &cycle_of, &codes);
 
     let mut findings = Vec::new();
@@ -99,11 +88,8 @@ pub fn check(
             let mut text = detail::structural(&ctx, i, code, &edges, &cycle_of);
             let hidden = vis.hidden_below[i as usize];
             if hidden > 0 {
-                let prov = profiles[i as usize]
-                    .region
-                    .province
-                    .map(|p| ctx.g.name_of(p))
-                    .unwrap_or("its province");
+                let prov =
+                    profiles[i as usize].region.province.map(|p| ctx.g.name_of(p)).unwrap_or("its province");
                 text.push_str(&format!(
                     "; {hidden} units below it are invisible to the {prov} administrator"
                 ));
@@ -117,20 +103,10 @@ pub fn check(
             });
         }
         if let Some((code, text)) = detail::uscc(&ctx, i) {
-            findings.push(Finding {
-                org: i,
-                code,
-                severity: severity(code),
-                detail: text,
-                fix: None,
-            });
+            findings.push(Finding { org: i, code, severity: severity(code), detail: text, fix: None });
         }
     }
-    CheckResult {
-        findings,
-        invisible_by_province: vis.by_province,
-        downgraded,
-    }
+    CheckResult { findings, invisible_by_province: vis.by_province, downgraded }
 }
 
 /// Re-run the structural rules on the directory with every proposed parent applied: the records
@@ -141,12 +117,7 @@ pub fn recheck(
     clusters: &Clusters,
     findings: &[Finding],
 ) -> Vec<(RecIdx, FindingCode)> {
-    let ctx = rules::Ctx {
-        dir,
-        profiles,
-        clusters,
-        g: Gazetteer::global(),
-    };
+    let ctx = rules::Ctx { dir, profiles, clusters, g: Gazetteer::global() };
     let edges = graph::edges_from(dir);
     let mut fx: Vec<Option<crate::model::ParentFix>> = vec![None; dir.len()];
     for f in findings {
@@ -161,4 +132,31 @@ pub fn recheck(
         .enumerate()
         .filter_map(|(i, c)| c.map(|c| (i as RecIdx, c)))
         .collect()
+}
+
+/// Reviewer decisions (issue 6): a fix a person rejected is not proposed again while the rows it
+/// was made on are unchanged. `rejected` matches a finding against the stored rejections (the
+/// caller keys them by org, code, proposed parent and a hash of the rows) and returns the reason
+/// to show; such a fix becomes needs_review, so it leaves parent_fixes.csv and orgs_fixed.csv.
+/// Returns how many fixes were withdrawn.
+pub fn withdraw_rejected_fixes(
+    findings: &mut [Finding],
+    rejected: impl Fn(&Finding) -> Option<String>,
+) -> usize {
+    let mut n = 0;
+    for f in findings.iter_mut() {
+        let proposed = f.fix.as_ref().is_some_and(|x| x.confidence != crate::model::Confidence::NeedsReview);
+        if !proposed {
+            continue;
+        }
+        if let Some(reason) = rejected(f) {
+            f.fix = Some(crate::model::ParentFix {
+                new_parent: None,
+                confidence: crate::model::Confidence::NeedsReview,
+                reason,
+            });
+            n += 1;
+        }
+    }
+    n
 }

@@ -4,7 +4,7 @@
 //! skips_province, cross_province, level_inversion, parent_is_duplicate. Fixing the parent fixes
 //! the rest, so one code per record is enough; credit-code findings are independent.
 
-use crate::geo::{Gazetteer, Region};
+use crate::geo::Gazetteer;
 use crate::model::{Clusters, Directory, FindingCode, Level, RecIdx};
 use crate::normalize;
 use crate::profile::OrgProfile;
@@ -20,11 +20,7 @@ pub struct Ctx<'a> {
 }
 
 /// The primary structural code of every record.
-pub fn classify_all(
-    ctx: &Ctx,
-    edges: &[Edge],
-    cycle_of: &[Option<RecIdx>],
-) -> Vec<Option<FindingCode>> {
+pub fn classify_all(ctx: &Ctx, edges: &[Edge], cycle_of: &[Option<RecIdx>]) -> Vec<Option<FindingCode>> {
     (0..edges.len() as RecIdx)
         .map(|i| classify(ctx, i, edges[i as usize], cycle_of[i as usize].is_some()))
         .collect()
@@ -32,8 +28,9 @@ pub fn classify_all(
 
 pub fn classify(ctx: &Ctx, i: RecIdx, edge: Edge, on_cycle: bool) -> Option<FindingCode> {
     match edge {
-        Edge::Empty => (ctx.profiles[i as usize].level != Level::National)
-            .then_some(FindingCode::MissingParent),
+        Edge::Empty => {
+            (ctx.profiles[i as usize].level != Level::National).then_some(FindingCode::MissingParent)
+        }
         Edge::Itself => Some(FindingCode::SelfParent),
         Edge::Dangling => Some(FindingCode::DanglingParent),
         Edge::To(_) if on_cycle => Some(FindingCode::Cycle),
@@ -71,39 +68,17 @@ pub fn edge_fault(ctx: &Ctx, child: RecIdx, parent: RecIdx) -> Option<FindingCod
     None
 }
 
-/// Is the parent not above the child? Associations must sit under a strictly higher level. A
-/// grassroots unit must sit under an association (or be a branch of the unit it sits under: 分会
-/// under its 学会), and not under an association below its own reach: a city-wide school under a
-/// county association is as wrong as a city association under a county one.
+/// Is the parent not above the child? Associations must sit under a strictly higher level; a
+/// grassroots unit must sit under an association, or be a branch of the unit it sits under (分会
+/// under its 学会). A grassroots unit under a county association is accepted whatever its columns
+/// say: a missing county column is far more common than a city-wide unit filed under a county.
 fn level_inverted(ctx: &Ctx, child: RecIdx, parent: RecIdx) -> bool {
     let c = &ctx.profiles[child as usize];
     let p = &ctx.profiles[parent as usize];
-    if c.level != Level::Grassroots {
-        return p.level >= c.level;
-    }
-    if p.level == Level::Grassroots {
-        return !is_branch_of(ctx.dir, child, parent);
-    }
-    match reach(ctx.g, &c.region) {
-        Some(reach) => p.level > reach,
-        None => false,
-    }
-}
-
-/// The level a grassroots unit's region reaches down to (a municipality's city row is transparent).
-fn reach(g: &Gazetteer, r: &Region) -> Option<Level> {
-    if r.county.is_some() {
-        Some(Level::County)
-    } else if r
-        .city
-        .and_then(|c| g.get(c))
-        .is_some_and(|d| !d.transparent)
-    {
-        Some(Level::City)
-    } else if r.province.is_some() {
-        Some(Level::Province)
-    } else {
-        None
+    match (c.level, p.level) {
+        (Level::Grassroots, Level::Grassroots) => !is_branch_of(ctx.dir, child, parent),
+        (Level::Grassroots, _) => false,
+        (cl, pl) => pl >= cl,
     }
 }
 
@@ -123,129 +98,30 @@ mod tests {
     fn base() -> DirBuilder {
         let mut b = DirBuilder::new();
         b.add("ROOT", "中国科学技术协会", "", "", "", "", "全国科协");
-        b.add(
-            "AH",
-            "安徽省科学技术协会",
-            "ROOT",
-            "安徽省",
-            "",
-            "",
-            "省级科协",
-        );
-        b.add(
-            "HF",
-            "合肥市科学技术协会",
-            "AH",
-            "安徽省",
-            "合肥市",
-            "",
-            "市级科协",
-        );
-        b.add(
-            "FX",
-            "肥西县科学技术协会",
-            "HF",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "县级科协",
-        );
-        b.add(
-            "JS",
-            "江苏省科学技术协会",
-            "ROOT",
-            "江苏省",
-            "",
-            "",
-            "省级科协",
-        );
-        b.add(
-            "NJ",
-            "南京市科学技术协会",
-            "JS",
-            "江苏省",
-            "南京市",
-            "",
-            "市级科协",
-        );
+        b.add("AH", "安徽省科学技术协会", "ROOT", "安徽省", "", "", "省级科协");
+        b.add("HF", "合肥市科学技术协会", "AH", "安徽省", "合肥市", "", "市级科协");
+        b.add("FX", "肥西县科学技术协会", "HF", "安徽省", "合肥市", "肥西县", "县级科协");
+        b.add("JS", "江苏省科学技术协会", "ROOT", "江苏省", "", "", "省级科协");
+        b.add("NJ", "南京市科学技术协会", "JS", "江苏省", "南京市", "", "市级科协");
         b
     }
 
     fn codes_of(b: DirBuilder) -> Vec<(String, &'static str)> {
         let r = b.check();
-        r.findings
-            .iter()
-            .map(|f| (r.id(f.org), f.code.as_str()))
-            .collect()
+        r.findings.iter().map(|f| (r.id(f.org), f.code.as_str())).collect()
     }
 
     #[test]
     fn clean_tree_has_no_findings() {
         let mut b = base();
-        b.add(
-            "S1",
-            "肥西县第一中学",
-            "FX",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "S2",
-            "合肥市第一人民医院",
-            "HF",
-            "安徽省",
-            "合肥市",
-            "",
-            "医院",
-        );
+        b.add("S1", "肥西县第一中学", "FX", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("S2", "合肥市第一人民医院", "HF", "安徽省", "合肥市", "", "医院");
         b.add("S3", "安徽省化学会", "AH", "安徽省", "", "", "学会");
-        b.add(
-            "S4",
-            "安徽省化学会有机化学分会",
-            "S3",
-            "安徽省",
-            "",
-            "",
-            "学会",
-        );
-        b.add(
-            "BJ",
-            "北京市科学技术协会",
-            "ROOT",
-            "北京市",
-            "北京市",
-            "",
-            "省级科协",
-        );
-        b.add(
-            "CY",
-            "北京市朝阳区科学技术协会",
-            "BJ",
-            "北京市",
-            "北京市",
-            "朝阳区",
-            "县级科协",
-        );
-        b.add(
-            "HN",
-            "河南省科学技术协会",
-            "ROOT",
-            "河南省",
-            "",
-            "",
-            "省级科协",
-        );
-        b.add(
-            "JY",
-            "济源市科学技术协会",
-            "HN",
-            "河南省",
-            "省直辖县级行政区划",
-            "济源市",
-            "县级科协",
-        );
+        b.add("S4", "安徽省化学会有机化学分会", "S3", "安徽省", "", "", "学会");
+        b.add("BJ", "北京市科学技术协会", "ROOT", "北京市", "北京市", "", "省级科协");
+        b.add("CY", "北京市朝阳区科学技术协会", "BJ", "北京市", "北京市", "朝阳区", "县级科协");
+        b.add("HN", "河南省科学技术协会", "ROOT", "河南省", "", "", "省级科协");
+        b.add("JY", "济源市科学技术协会", "HN", "河南省", "省直辖县级行政区划", "济源市", "县级科协");
         b.add("N1", "中国化学会", "ROOT", "", "", "", "学会");
         assert_eq!(codes_of(b), vec![]);
     }
@@ -253,96 +129,17 @@ mod tests {
     #[test]
     fn each_rule() {
         let mut b = base();
-        b.add(
-            "M",
-            "肥西县第二中学",
-            "",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "SP",
-            "肥西县第三中学",
-            "SP",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "D",
-            "肥西县第四中学",
-            "NOPE",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "C1",
-            "肥西县第五中学",
-            "C2",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "C2",
-            "肥西县第六中学",
-            "C1",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "SK",
-            "肥西县第七中学",
-            "ROOT",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "X",
-            "肥西县第八中学",
-            "NJ",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "L1",
-            "合肥市科学技术协会二",
-            "FX",
-            "安徽省",
-            "合肥市",
-            "",
-            "市级科协",
-        );
-        b.add(
-            "L2",
-            "肥西县第九中学",
-            "M",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
-        b.add(
-            "L3",
-            "合肥市第二人民医院",
-            "FX",
-            "安徽省",
-            "合肥市",
-            "",
-            "医院",
-        );
+        b.add("M", "肥西县第二中学", "", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("SP", "肥西县第三中学", "SP", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("D", "肥西县第四中学", "NOPE", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("C1", "肥西县第五中学", "C2", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("C2", "肥西县第六中学", "C1", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("SK", "肥西县第七中学", "ROOT", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("X", "肥西县第八中学", "NJ", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("L1", "合肥市科学技术协会二", "FX", "安徽省", "合肥市", "", "市级科协");
+        b.add("L2", "肥西县第九中学", "M", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("L3", "肥西县第十中学", "S0", "安徽省", "合肥市", "肥西县", "学校");
+        b.add("S0", "肥西县第十一中学", "FX", "安徽省", "合肥市", "肥西县", "学校");
         let got = codes_of(b);
         let want = [
             ("M", "missing_parent"),
@@ -363,62 +160,20 @@ mod tests {
     #[test]
     fn parent_is_duplicate_needs_clusters() {
         let mut b = base();
-        b.add(
-            "FX2",
-            "肥西县科协",
-            "HF",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "县级科协",
-        );
-        b.add(
-            "S",
-            "肥西县第一中学",
-            "FX2",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
+        b.add("FX2", "肥西县科协", "HF", "安徽省", "合肥市", "肥西县", "县级科协");
+        b.add("S", "肥西县第一中学", "FX2", "安徽省", "合肥市", "肥西县", "学校");
         b.cluster(&["FX", "FX2"], "FX");
         let r = b.check();
         assert_eq!(r.findings.len(), 1);
-        assert_eq!(
-            (r.id(r.findings[0].org), r.findings[0].code),
-            ("S".to_string(), ParentIsDuplicate)
-        );
-        assert_eq!(
-            r.findings[0]
-                .fix
-                .as_ref()
-                .and_then(|f| f.new_parent)
-                .map(|p| r.id(p)),
-            Some("FX".into())
-        );
+        assert_eq!((r.id(r.findings[0].org), r.findings[0].code), ("S".to_string(), ParentIsDuplicate));
+        assert_eq!(r.findings[0].fix.as_ref().and_then(|f| f.new_parent).map(|p| r.id(p)), Some("FX".into()));
     }
 
     #[test]
     fn precedence_cross_province_before_duplicate() {
         let mut b = base();
-        b.add(
-            "NJ2",
-            "南京市科协",
-            "JS",
-            "江苏省",
-            "南京市",
-            "",
-            "市级科协",
-        );
-        b.add(
-            "S",
-            "肥西县第一中学",
-            "NJ2",
-            "安徽省",
-            "合肥市",
-            "肥西县",
-            "学校",
-        );
+        b.add("NJ2", "南京市科协", "JS", "江苏省", "南京市", "", "市级科协");
+        b.add("S", "肥西县第一中学", "NJ2", "安徽省", "合肥市", "肥西县", "学校");
         b.cluster(&["NJ", "NJ2"], "NJ");
         let got = codes_of(b);
         assert_eq!(got, vec![("S".to_string(), "cross_province")]);

@@ -1,11 +1,7 @@
 //! Test-only: build a `Directory` by hand, as the importer would, and run the check on it.
 
-use std::collections::HashMap;
-
 use crate::geo::Gazetteer;
-use crate::model::{
-    Cluster, Clusters, Directory, Field, Finding, OrgId, RecIdx, Record, SourceFile,
-};
+use crate::model::{Cluster, Clusters, Directory, Field, Finding, OrgId, RecIdx, Record, SourceFile};
 use crate::normalize::{self, NameParts};
 use crate::profile::{self, OrgProfile};
 
@@ -49,10 +45,6 @@ impl DirBuilder {
         DirBuilder::default()
     }
 
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
     #[allow(clippy::too_many_arguments)]
     pub fn add(
         &mut self,
@@ -79,18 +71,7 @@ impl DirBuilder {
         county: &str,
         typ: &str,
     ) {
-        let row = [
-            id,
-            name,
-            uscc,
-            parent,
-            prov,
-            city,
-            county,
-            typ,
-            "已认证",
-            "2020-01-01",
-        ];
+        let row = [id, name, uscc, parent, prov, city, county, typ, "已认证", "2020-01-01"];
         self.rows.push(row.map(str::to_string));
     }
 
@@ -102,10 +83,7 @@ impl DirBuilder {
     }
 
     pub fn cluster(&mut self, members: &[&str], survivor: &str) {
-        self.clusters.push((
-            members.iter().map(|s| s.to_string()).collect(),
-            survivor.to_string(),
-        ));
+        self.clusters.push((members.iter().map(|s| s.to_string()).collect(), survivor.to_string()));
     }
 
     pub fn build(&self) -> Directory {
@@ -121,10 +99,7 @@ impl DirBuilder {
             columns,
             ..SourceFile::default()
         };
-        let mut dir = Directory {
-            files: vec![file],
-            ..Directory::default()
-        };
+        let mut dir = Directory { files: vec![file], ..Directory::default() };
         for (n, row) in self.rows.iter().enumerate() {
             dir.by_id.insert(row[0].as_str().into(), n as RecIdx);
             dir.records.push(Record {
@@ -137,11 +112,7 @@ impl DirBuilder {
             });
         }
         for r in &mut dir.records {
-            r.parent = if r.parent_id.is_empty() {
-                None
-            } else {
-                dir.by_id.get(&r.parent_id).copied()
-            };
+            r.parent = if r.parent_id.is_empty() { None } else { dir.by_id.get(&r.parent_id).copied() };
         }
         dir
     }
@@ -149,17 +120,12 @@ impl DirBuilder {
     pub fn build_with_names(&self) -> (Directory, Vec<NameParts>) {
         let dir = self.build();
         let g = Gazetteer::global();
-        let names = (0..dir.len() as RecIdx)
-            .map(|i| normalize::parse(dir.name(i), g))
-            .collect();
+        let names = (0..dir.len() as RecIdx).map(|i| normalize::parse(dir.name(i), g)).collect();
         (dir, names)
     }
 
     pub fn clusters_for(&self, dir: &Directory) -> Clusters {
-        let mut c = Clusters {
-            clusters: Vec::new(),
-            cluster_of: vec![None; dir.len()],
-        };
+        let mut c = Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] };
         for (members, survivor) in &self.clusters {
             let mut idx: Vec<RecIdx> = members.iter().filter_map(|m| dir.lookup(m)).collect();
             idx.sort_unstable();
@@ -170,11 +136,7 @@ impl DirBuilder {
             for &m in &idx {
                 c.cluster_of[m as usize] = Some(k);
             }
-            c.clusters.push(Cluster {
-                id: survivor.clone(),
-                survivor: s,
-                members: idx,
-            });
+            c.clusters.push(Cluster { id: survivor.clone(), survivor: s, members: idx });
         }
         c
     }
@@ -185,21 +147,10 @@ impl DirBuilder {
         let clusters = self.clusters_for(&dir);
         let result = check(&dir, &profiles, &clusters, opts);
         let findings = result.findings.clone();
-        Checked {
-            dir,
-            profiles,
-            clusters,
-            result,
-            findings,
-        }
+        Checked { dir, profiles, clusters, result, findings }
     }
 
     pub fn check(&self) -> Checked {
         self.check_with(CheckOptions::default())
     }
-}
-
-/// Id → index map for assertions.
-pub fn ids(dir: &Directory) -> HashMap<String, RecIdx> {
-    dir.by_id.iter().map(|(k, &v)| (k.to_string(), v)).collect()
 }

@@ -37,13 +37,19 @@ pub fn compute(
         },
     );
     // First record with a structural finding on the chain (inclusive); cycle members are all flagged.
-    let cause: Vec<Option<RecIdx>> = fold_up(edges, cycle_of, Some, |y, above| {
-        if codes[y as usize].is_some() {
-            Some(y)
-        } else {
-            above.flatten()
-        }
-    });
+    let cause: Vec<Option<RecIdx>> =
+        fold_up(
+            edges,
+            cycle_of,
+            Some,
+            |y, above| {
+                if codes[y as usize].is_some() {
+                    Some(y)
+                } else {
+                    above.flatten()
+                }
+            },
+        );
     let n = edges.len();
     let mut hidden_below = vec![0u32; n];
     let mut counts: std::collections::BTreeMap<DivCode, u64> = Default::default();
@@ -60,8 +66,5 @@ pub fn compute(
             hidden_below[c as usize] += 1;
         }
     }
-    Visibility {
-        hidden_below,
-        by_province: counts.into_iter().collect(),
-    }
+    Visibility { hidden_below, by_province: counts.into_iter().collect() }
 }

@@ -38,9 +38,13 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const SAVE_AS: &str =
     "save it as UTF-8 or GB18030 (Excel: 另存为 → \"CSV UTF-8 (逗号分隔)\"; WPS: 另存为 → CSV)";
 
-/// Decode a whole file, taking ownership so that the usual case (UTF-8) costs no copy. `forced`
-/// skips detection (but a BOM is still removed).
-pub fn decode(mut bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+/// Decode a whole file. `forced` skips detection (but a BOM is still removed).
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+    decode_owned(bytes.to_vec(), forced)
+}
+
+/// `decode`, taking ownership so that the usual case (UTF-8) costs no copy.
+pub fn decode_owned(mut bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Result<Decoded, String> {
     if let Some(kind) = utf16_kind(&bytes) {
         return Err(format!("file is UTF-16 ({kind}); {SAVE_AS}"));
     }
@@ -211,7 +215,7 @@ mod tests {
     use super::*;
 
     fn dec(b: &[u8]) -> Result<Decoded, String> {
-        decode(b.to_vec(), None)
+        decode(b, None)
     }
 
     #[test]
@@ -289,8 +293,8 @@ mod tests {
     #[test]
     fn forced_encodings() {
         let gb = GB18030.encode("组织ID,组织名称").0.into_owned();
-        let e = decode(gb.clone(), Some(UTF_8)).unwrap_err();
+        let e = decode(&gb, Some(UTF_8)).unwrap_err();
         assert!(e.contains("--encoding gb18030"), "{e}");
-        assert_eq!(decode(gb, Some(GB18030)).unwrap().text, "组织ID,组织名称");
+        assert_eq!(decode(&gb, Some(GB18030)).unwrap().text, "组织ID,组织名称");
     }
 }

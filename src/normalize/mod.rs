@@ -40,6 +40,9 @@ pub struct NameParts {
     pub body: String,
     /// `body` without generic suffix and ordinal: the identifying words.
     pub core: String,
+    /// `core` with generic words at its end stripped too (职业技术学院, 有限公司, 镇), never empty
+    /// unless `core` is: the words that tell one unit from another of the same kind.
+    pub stem: String,
     /// Canonical generic suffix (科学技术协会, 学会, 中学, 医院, 有限公司…), if any.
     pub suffix: Option<String>,
     /// Kind of unit the suffix names (`data/name_suffixes.csv`): science_association, company…
@@ -55,6 +58,9 @@ pub struct NameParts {
     /// The generic suffix as written when it had one wrong character (科雪技术协会); `suffix`
     /// and `body` hold the correct spelling.
     pub suffix_typo: Option<String>,
+    /// Which foldings changed the written name: full-width characters, traditional characters,
+    /// spaces (for reasons).
+    pub folding: Vec<&'static str>,
 }
 
 impl NameParts {
@@ -70,17 +76,7 @@ impl NameParts {
 }
 
 /// Branch markers: a name containing one is a part of another unit, never the unit itself.
-const BRANCH_MARKERS: &[&str] = &[
-    "分公司",
-    "分中心",
-    "分会",
-    "分院",
-    "分校",
-    "分所",
-    "分部",
-    "分馆",
-    "支行",
-];
+const BRANCH_MARKERS: &[&str] = &["分公司", "分中心", "分会", "分院", "分校", "分所", "分部", "分馆", "支行"];
 
 /// Provisional (being founded) markers, matched at the end of the bracket-unified name. Bare
 /// 筹 / 筹备 only count inside brackets: 统筹 at the end of a name is a word, not a marker.
@@ -106,8 +102,42 @@ const NATIONAL_PREFIXES: &[&str] = &["中华人民共和国", "中国", "全国"
 
 /// NFKC, traditional → simplified, every bracket as ASCII ( ), whitespace removed.
 fn unify(name: &str) -> String {
+    unify_noting(name, &mut Vec::new())
+}
+
+/// Traditional → simplified one character at a time, and only for characters that are not
+/// also simplified ones: the converter's phrase table maps some common simplified characters
+/// to rare variants (宁 → 㝉), which would break region names.
+fn to_simplified(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() || character_converter::is_simplified(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        let one: &str = c.encode_utf8(&mut buf);
+        if c.is_ascii() || character_converter::is_simplified(one) {
+            out.push(c);
+        } else {
+            out.push_str(&character_converter::traditional_to_simplified(one));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `unify`, noting in `notes` which foldings changed the name (for reasons).
+fn unify_noting(name: &str, notes: &mut Vec<&'static str>) -> String {
     let nfkc: String = name.nfkc().collect();
-    let simp = character_converter::traditional_to_simplified(&nfkc);
+    if nfkc != name {
+        notes.push("full-width characters");
+    }
+    let simp = to_simplified(&nfkc);
+    if simp != nfkc {
+        notes.push("traditional characters");
+    }
+    if simp.chars().any(char::is_whitespace) {
+        notes.push("spaces");
+    }
     simp.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -121,10 +151,7 @@ fn unify(name: &str) -> String {
 /// Remove provisional markers at the end; true if there was one.
 fn strip_provisional(s: &mut String) -> bool {
     let mut found = false;
-    while let Some(m) = PROVISIONAL_MARKERS
-        .iter()
-        .find(|m| s.ends_with(*m) && s.len() > m.len())
-    {
+    while let Some(m) = PROVISIONAL_MARKERS.iter().find(|m| s.ends_with(*m) && s.len() > m.len()) {
         s.truncate(s.len() - m.len());
         found = true;
     }
@@ -133,10 +160,25 @@ fn strip_provisional(s: &mut String) -> bool {
 
 /// Keep letters and digits (CJK ideographs are letters), upper-case ASCII.
 fn strip_punctuation(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// Generic words that end the identifying part of a name without naming a kind of unit.
+const GENERIC_TAIL_WORDS: &[&str] = &["街道", "镇", "乡"];
+
+/// Strip generic suffixes and town words from the end of `core` while something is left.
+fn stem_of(core: &str) -> String {
+    let mut stem = core;
+    loop {
+        let found = Suffixes::global()
+            .find(stem)
+            .map(|(s, _)| s)
+            .or_else(|| GENERIC_TAIL_WORDS.iter().copied().find(|w| stem.ends_with(w)));
+        match found {
+            Some(w) if w.len() < stem.len() => stem = &stem[..stem.len() - w.len()],
+            _ => return stem.to_string(),
+        }
+    }
 }
 
 /// Normalize a name to its folded form only: NFKC, simplified, no whitespace or punctuation
@@ -147,37 +189,34 @@ pub fn fold(name: &str) -> String {
 
 /// Full parse of a name.
 pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
-    let mut unified = unify(name);
+    let mut folding = Vec::new();
+    let mut unified = unify_noting(name, &mut folding);
     let provisional = strip_provisional(&mut unified);
     let folded = strip_punctuation(&unified);
     let (expanded, expansions) = Abbreviations::global().expand(&folded);
 
-    let (region_text, mentions, national) = match NATIONAL_PREFIXES
-        .iter()
-        .find(|p| expanded.starts_with(*p) && expanded.len() > p.len())
-    {
-        Some(p) => (p.to_string(), Vec::new(), true),
-        None => {
-            let mut mentions = gazetteer.region_prefix(&expanded);
-            // A short form followed by 镇/乡/街道… names a town (城关镇), not the county 城关区.
-            while mentions.last().is_some_and(|m| {
-                m.short && TOWN_WORDS.iter().any(|w| expanded[m.end..].starts_with(w))
-            }) {
-                mentions.pop();
+    let (region_text, mentions, national) =
+        match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
+            Some(p) => (p.to_string(), Vec::new(), true),
+            None => {
+                let mut mentions = gazetteer.region_prefix(&expanded);
+                // A short form followed by 镇/乡/街道… names a town (城关镇), not the county 城关区.
+                while mentions
+                    .last()
+                    .is_some_and(|m| m.short && TOWN_WORDS.iter().any(|w| expanded[m.end..].starts_with(w)))
+                {
+                    mentions.pop();
+                }
+                let end = mentions.last().map(|m| m.end).unwrap_or(0);
+                (expanded[..end].to_string(), mentions, false)
             }
-            let end = mentions.last().map(|m| m.end).unwrap_or(0);
-            (expanded[..end].to_string(), mentions, false)
-        }
-    };
+        };
     let rest = &expanded[region_text.len()..];
 
     let (body, ordinal) = match find_ordinal(rest) {
         Some(o) => {
             let tail = o.school.unwrap_or(&rest[o.end..]);
-            (
-                format!("{}第{}{}", &rest[..o.start], o.value, tail),
-                Some(o.value),
-            )
+            (format!("{}第{}{}", &rest[..o.start], o.value, tail), Some(o.value))
         }
         None => (rest.to_string(), None),
     };
@@ -187,11 +226,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let mut suffix_typo = None;
     if let Some((canonical, _)) = typo {
         // Write the generic words correctly so that the typo does not count as a difference.
-        let cut = body
-            .char_indices()
-            .rev()
-            .nth(canonical.chars().count() - 1)
-            .map_or(0, |(i, _)| i);
+        let cut = body.char_indices().rev().nth(canonical.chars().count() - 1).map_or(0, |(i, _)| i);
         suffix_typo = Some(body[cut..].to_string());
         body = format!("{}{canonical}", &body[..cut]);
     }
@@ -202,6 +237,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     if let Some(n) = ordinal {
         core = core.replacen(&format!("第{n}"), "", 1);
     }
+    let stem = stem_of(&core);
     let branch = BRANCH_MARKERS
         .iter()
         .filter_map(|m| body.rfind(m).map(|i| i + m.len()))
@@ -216,6 +252,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         national,
         body,
         core,
+        stem,
         suffix,
         suffix_kind,
         ordinal,
@@ -223,6 +260,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         provisional,
         expansions,
         suffix_typo,
+        folding,
     }
 }
 
@@ -244,6 +282,8 @@ mod tests {
     #[test]
     fn traditional_folds_to_simplified() {
         assert_eq!(p("安徽省科學技術協會").key, p("安徽省科学技术协会").key);
+        assert_eq!(p("安徽省科學技術協會").folding, vec!["traditional characters"]);
+        assert_eq!(fold("辽宁省宏伟区"), "辽宁省宏伟区", "simplified characters are never converted");
     }
 
     #[test]
@@ -324,15 +364,17 @@ mod tests {
     }
 
     #[test]
+    fn stems_drop_generic_words() {
+        assert_eq!(p("河北警察职业技术学院科学技术协会").stem, "警察");
+        assert_eq!(p("邱庄镇科学技术协会").stem, "邱庄");
+        assert_eq!(p("山东慧瑞食品有限公司科学技术协会").stem, "慧瑞食品");
+        assert_eq!(p("合肥市科学技术协会").stem, "");
+    }
+
+    #[test]
     fn branch_markers() {
-        assert_eq!(
-            p("中国电子学会嵌入式分会").branch.as_deref(),
-            Some("电子学会嵌入式分会")
-        );
-        assert_eq!(
-            p("合肥市第一人民医院滨湖分院").branch.as_deref(),
-            Some("第1人民医院滨湖分院")
-        );
+        assert_eq!(p("中国电子学会嵌入式分会").branch.as_deref(), Some("电子学会嵌入式分会"));
+        assert_eq!(p("合肥市第一人民医院滨湖分院").branch.as_deref(), Some("第1人民医院滨湖分院"));
         assert!(p("合肥市第一人民医院").branch.is_none());
         assert!(p("某某科技有限公司合肥分公司").branch.is_some());
     }

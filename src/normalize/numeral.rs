@@ -33,9 +33,7 @@ pub fn chinese_value(s: &str) -> Option<u32> {
     };
     if chars.iter().all(|&c| digit(c).is_some()) {
         // 一〇一: digits written one by one. A single digit is the common case.
-        return chars
-            .iter()
-            .try_fold(0u32, |acc, &c| acc.checked_mul(10)?.checked_add(digit(c)?));
+        return chars.iter().try_fold(0u32, |acc, &c| acc.checked_mul(10)?.checked_add(digit(c)?));
     }
     let mut total = 0u32;
     let mut pending: Option<u32> = None;
@@ -83,32 +81,21 @@ pub struct Ordinal {
 }
 
 /// The ordinal of a name body (region prefix already removed): `第` + numeral anywhere, or a
-/// numeral right before a closing 中/小/中学/小学 (一中, 1小, 101中学).
+/// numeral right before a closing 中/小/中学/小学/院 (一中, 1小, 101中学, 一院).
 pub fn find_ordinal(body: &str) -> Option<Ordinal> {
     let chars: Vec<(usize, char)> = body.char_indices().collect();
     for (k, &(i, c)) in chars.iter().enumerate() {
         if c != '第' {
             continue;
         }
-        let run_end = chars[k + 1..]
-            .iter()
-            .take_while(|(_, c)| is_numeral_char(*c))
-            .count();
+        let run_end = chars[k + 1..].iter().take_while(|(_, c)| is_numeral_char(*c)).count();
         if run_end == 0 {
             continue;
         }
-        let end = chars
-            .get(k + 1 + run_end)
-            .map(|&(j, _)| j)
-            .unwrap_or(body.len());
+        let end = chars.get(k + 1 + run_end).map(|&(j, _)| j).unwrap_or(body.len());
         let start_num = chars[k + 1].0;
         if let Some(value) = numeral_value(&body[start_num..end]) {
-            return Some(Ordinal {
-                value,
-                start: i,
-                end,
-                school: None,
-            });
+            return Some(Ordinal { value, start: i, end, school: None });
         }
     }
     // Short school forms at the end: 三中, 十一中, 1小, 101中学.
@@ -117,27 +104,19 @@ pub fn find_ordinal(body: &str) -> Option<Ordinal> {
         ("小学", None),
         ("中", Some("中学")),
         ("小", Some("小学")),
+        // 市一院: the city's First People's Hospital.
+        ("院", Some("人民医院")),
     ] {
         let Some(head) = body.strip_suffix(tail) else {
             continue;
         };
-        let run: usize = head
-            .chars()
-            .rev()
-            .take_while(|&c| is_numeral_char(c))
-            .map(char::len_utf8)
-            .sum();
+        let run: usize = head.chars().rev().take_while(|&c| is_numeral_char(c)).map(char::len_utf8).sum();
         if run == 0 {
             continue;
         }
         let start = head.len() - run;
         if let Some(value) = numeral_value(&head[start..]) {
-            return Some(Ordinal {
-                value,
-                start,
-                end: head.len(),
-                school,
-            });
+            return Some(Ordinal { value, start, end: head.len(), school });
         }
     }
     None
@@ -176,5 +155,6 @@ mod tests {
         assert_eq!(v("实验中学"), None);
         assert_eq!(v("第一"), Some(1));
         assert_eq!(find_ordinal("三中").and_then(|o| o.school), Some("中学"));
+        assert_eq!(find_ordinal("一院").and_then(|o| o.school), Some("人民医院"));
     }
 }

@@ -53,10 +53,8 @@ impl Abbreviations {
         while i < s.len() {
             let rest = &s[i..];
             let Some(c) = rest.chars().next() else { break };
-            let hit = self
-                .by_first
-                .get(&c)
-                .and_then(|cands| cands.iter().find(|(pat, _)| rest.starts_with(pat)));
+            let hit =
+                self.by_first.get(&c).and_then(|cands| cands.iter().find(|(pat, _)| rest.starts_with(pat)));
             match hit {
                 Some(&(pat, long)) => {
                     out.push_str(long);
@@ -96,10 +94,7 @@ impl Suffixes {
 
     /// The longest generic suffix `s` ends with, and its kind.
     pub fn find(&self, s: &str) -> Option<(&'static str, &'static str)> {
-        self.entries
-            .iter()
-            .copied()
-            .find(|(suf, _)| s.ends_with(suf))
+        self.entries.iter().copied().find(|(suf, _)| s.ends_with(suf))
     }
 
     /// A suffix of at least `FUZZY_MIN_CHARS` characters that the end of `s` spells with exactly
@@ -154,32 +149,12 @@ mod tests {
     fn suffix_kinds() {
         let s = Suffixes::global();
         assert_eq!(s.find("中国科学技术大学"), Some(("大学", "university")));
-        assert_eq!(
-            s.find("中国科学技术协会"),
-            Some(("科学技术协会", "science_association"))
-        );
-        assert_eq!(
-            s.find("同金科技股份有限公司"),
-            Some(("股份有限公司", "company"))
-        );
+        assert_eq!(s.find("中国科学技术协会"), Some(("科学技术协会", "science_association")));
+        assert_eq!(s.find("同金科技股份有限公司"), Some(("股份有限公司", "company")));
         assert_eq!(s.find("某某"), None);
-        assert_eq!(
-            s.find_with_typo("夏县科雪技术协会"),
-            Some(("科学技术协会", "science_association"))
-        );
-        assert_eq!(
-            s.find_with_typo("泰和思兴水泥有限工司"),
-            Some(("有限公司", "company"))
-        );
-        assert_eq!(
-            s.find_with_typo("第3忠学"),
-            None,
-            "two-character suffixes are never guessed"
-        );
-        assert_eq!(
-            s.find_with_typo("某某科学技术学会"),
-            None,
-            "学会 is a word, not a typo"
-        );
+        assert_eq!(s.find_with_typo("夏县科雪技术协会"), Some(("科学技术协会", "science_association")));
+        assert_eq!(s.find_with_typo("泰和思兴水泥有限工司"), Some(("有限公司", "company")));
+        assert_eq!(s.find_with_typo("第3忠学"), None, "two-character suffixes are never guessed");
+        assert_eq!(s.find_with_typo("某某科学技术学会"), None, "学会 is a word, not a typo");
     }
 }

@@ -112,14 +112,19 @@ pub fn write_orgs_fixed(fx: &FixedOutputs, path: &Path) -> Result<()> {
         new_parent.insert(c.org, c.new_parent);
         notes.entry(c.org).or_default().push(format!(
             "parent {} -> {} ({}, {})",
-            if dir.records[c.org as usize].parent_id.is_empty() { "(none)" } else { &dir.records[c.org as usize].parent_id },
+            if dir.records[c.org as usize].parent_id.is_empty() {
+                "(none)"
+            } else {
+                &dir.records[c.org as usize].parent_id
+            },
             dir.id(c.new_parent),
             c.code,
             c.confidence.as_str()
         ));
     }
     for c in &fx.clusters.clusters {
-        let merged: Vec<&str> = c.members.iter().filter(|&&m| m != c.survivor).map(|&m| dir.id(m).as_str()).collect();
+        let merged: Vec<&str> =
+            c.members.iter().filter(|&&m| m != c.survivor).map(|&m| dir.id(m).as_str()).collect();
         notes.entry(c.survivor).or_default().push(format!("merged {}", merged.join(" ")));
     }
 
@@ -146,7 +151,8 @@ pub fn write_orgs_fixed(fx: &FixedOutputs, path: &Path) -> Result<()> {
                 row.extend(rec.raw.iter().map(str::to_string));
             } else {
                 for h in &headers {
-                    let v = file.headers.iter().position(|fh| fh == h).and_then(|c| rec.raw.get(c)).unwrap_or("");
+                    let v =
+                        file.headers.iter().position(|fh| fh == h).and_then(|c| rec.raw.get(c)).unwrap_or("");
                     row.push(v.to_string());
                 }
             }

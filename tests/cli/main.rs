@@ -2,5 +2,10 @@
 
 mod util;
 
+mod audit;
+mod check;
+mod coverage;
+mod dedupe;
 mod hostile;
 mod import;
+mod run;
