@@ -5,10 +5,12 @@
 //! into the platform). Only survivors are kept; parents are re-pointed and the change is explained
 //! in a `fix_note` column.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Result;
+use crate::import::write::CsvLayout;
 use crate::model::{Clusters, Confidence, Directory, Field, Finding, RecIdx};
 use crate::output;
 
@@ -90,33 +92,26 @@ pub fn write_parent_fixes(fx: &FixedOutputs, path: &Path) -> Result<()> {
     output::write_csv(path, &["org_id", "old_parent_id", "new_parent_id", "code", "confidence"], rows)
 }
 
-/// The corrected directory in the input's own format.
+/// The corrected directory in the input's own format (`import::write::CsvLayout`).
 pub fn write_orgs_fixed(fx: &FixedOutputs, path: &Path) -> Result<()> {
     let dir = fx.dir;
-    let Some(first) = dir.files.first() else {
+    let Some(mut layout) = CsvLayout::of(dir) else {
         return output::write_bytes(path, b"");
     };
-    // Union of headers: the first file's, then columns only later files have.
-    let mut headers: Vec<String> = first.headers.clone();
-    for f in &dir.files[1..] {
-        for h in &f.headers {
-            if !headers.contains(h) {
-                headers.push(h.clone());
-            }
-        }
+    if let Some(enc) = fx.encoding {
+        layout.encoding = enc;
     }
-    let parent_header = first.columns[Field::ParentId.index()].map(|c| first.headers[c].clone());
+    let first = &dir.files[0];
+    let parent_col = first.columns[Field::ParentId.index()]
+        .and_then(|c| layout.headers.iter().position(|h| *h == first.headers[c]));
     let mut notes: BTreeMap<RecIdx, Vec<String>> = BTreeMap::new();
     let mut new_parent: BTreeMap<RecIdx, RecIdx> = BTreeMap::new();
     for c in fx.changes {
         new_parent.insert(c.org, c.new_parent);
+        let old = &dir.records[c.org as usize].parent_id;
         notes.entry(c.org).or_default().push(format!(
             "parent {} -> {} ({}, {})",
-            if dir.records[c.org as usize].parent_id.is_empty() {
-                "(none)"
-            } else {
-                &dir.records[c.org as usize].parent_id
-            },
+            if old.is_empty() { "(none)" } else { old },
             dir.id(c.new_parent),
             c.code,
             c.confidence.as_str()
@@ -127,59 +122,18 @@ pub fn write_orgs_fixed(fx: &FixedOutputs, path: &Path) -> Result<()> {
             c.members.iter().filter(|&&m| m != c.survivor).map(|&m| dir.id(m).as_str()).collect();
         notes.entry(c.survivor).or_default().push(format!("merged {}", merged.join(" ")));
     }
-
-    let mut out_headers = headers.clone();
-    out_headers.push(unique_name("fix_note", &headers));
-    let delimiter = first.delimiter;
-    let mut buf: Vec<u8> = Vec::new();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .terminator(if first.crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
-            .from_writer(&mut buf);
-        let io = |e: csv::Error| crate::Error::Internal(format!("writing orgs_fixed.csv: {e}"));
-        w.write_record(&out_headers).map_err(io)?;
-        let mut row: Vec<String> = Vec::with_capacity(out_headers.len());
-        for i in 0..dir.len() as RecIdx {
-            if fx.clusters.is_merged_away(i) {
-                continue;
-            }
-            let rec = &dir.records[i as usize];
-            let file = &dir.files[rec.file as usize];
-            row.clear();
-            if file.headers == first.headers && headers.len() == first.headers.len() {
-                row.extend(rec.raw.iter().map(str::to_string));
-            } else {
-                for h in &headers {
-                    let v =
-                        file.headers.iter().position(|fh| fh == h).and_then(|c| rec.raw.get(c)).unwrap_or("");
-                    row.push(v.to_string());
-                }
-            }
-            if let (Some(p), Some(ph)) = (new_parent.get(&i), &parent_header) {
-                if let Some(col) = headers.iter().position(|h| h == ph) {
-                    row[col] = dir.id(*p).to_string();
-                }
-            }
-            row.push(notes.get(&i).map(|n| n.join("; ")).unwrap_or_default());
-            w.write_record(&row).map_err(io)?;
+    let note_header = unique_name("fix_note", &layout.headers);
+    let rows = (0..dir.len() as RecIdx).filter(|&i| !fx.clusters.is_merged_away(i)).map(|i| {
+        let mut row: Vec<Cow<str>> = layout.cells(dir, i).into_iter().map(Cow::Borrowed).collect();
+        if let (Some(p), Some(col)) = (new_parent.get(&i), parent_col) {
+            row[col] = Cow::Borrowed(dir.id(*p).as_str());
         }
-        w.flush().map_err(|e| crate::Error::Internal(format!("writing orgs_fixed.csv: {e}")))?;
-    }
-    let encoding = fx.encoding.unwrap_or_else(|| {
-        encoding_rs::Encoding::for_label(first.encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8)
+        row.push(Cow::Owned(notes.get(&i).map(|n| n.join("; ")).unwrap_or_default()));
+        row
     });
-    let text = String::from_utf8_lossy(&buf);
-    let mut bytes = Vec::with_capacity(buf.len() + 3);
-    if encoding == encoding_rs::UTF_8 {
-        if first.had_bom {
-            bytes.extend_from_slice(b"\xEF\xBB\xBF");
-        }
-        bytes.extend_from_slice(&buf);
-    } else {
-        let (encoded, _, _) = encoding.encode(&text);
-        bytes.extend_from_slice(&encoded);
-    }
+    let bytes = layout
+        .encode(&[note_header.as_str()], rows)
+        .map_err(|m| crate::Error::Internal(format!("writing {}: {m}", path.display())))?;
     output::write_bytes(path, &bytes)
 }
 
