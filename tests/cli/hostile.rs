@@ -417,3 +417,37 @@ fn fuzz_regressions() {
         }
     }
 }
+
+/// The whole catalogue through `orgclean run`: every hostile file gets the same verdict (exit
+/// code, and the same error message) as from `import`, and a failed run leaves no output behind.
+#[test]
+fn run_gives_the_same_verdicts_as_import() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture("hostile"))
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e != "py"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "catalogue incomplete: {files:?}");
+    for f in files {
+        let imported = orgclean().arg("import").arg(&f).output().expect("runs");
+        let tmp = tempdir();
+        let out = tmp.path().join("out");
+        let ran = orgclean()
+            .args(["run", "--as-of", "2025-01-01", "--out"])
+            .arg(&out)
+            .arg(&f)
+            .output()
+            .expect("runs");
+        let (ie, re) = (stderr_of(&imported), stderr_of(&ran));
+        assert!(!re.contains("panicked"), "{}: panic: {re}", f.display());
+        assert_eq!(imported.status.code(), ran.status.code(), "{}: import {ie} / run {re}", f.display());
+        if ran.status.code() == Some(2) {
+            let first = |s: &str| s.lines().next().unwrap_or("").to_string();
+            assert_eq!(first(&ie), first(&re), "{}", f.display());
+            let left: Vec<_> =
+                std::fs::read_dir(&out).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default();
+            assert!(left.is_empty(), "{}: outputs left after a failed run: {left:?}", f.display());
+        }
+    }
+}
