@@ -106,8 +106,7 @@ pub fn find_ordinal(body: &str) -> Option<Ordinal> {
         ("小", Some("小学")),
         // 市一院: the city's First People's Hospital.
         ("院", Some("人民医院")),
-    ]
-    {
+    ] {
         let Some(head) = body.strip_suffix(tail) else {
             continue;
         };
