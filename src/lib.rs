@@ -3,16 +3,22 @@
 //! — over the shared types in `model` and the gazetteer in `geo`. `cli` maps arguments to steps;
 //! `main.rs` only calls `cli::main`.
 
+pub mod audit;
 pub mod cli;
+pub mod config;
+pub mod coverage;
 pub mod dedupe;
 pub mod error;
 pub mod geo;
+pub mod hierarchy;
 pub mod import;
 pub mod model;
 pub mod normalize;
 pub mod output;
+pub mod pipeline;
 pub mod profile;
 pub mod progress;
+pub mod report;
 pub mod table;
 pub mod uscc;
 

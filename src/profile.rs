@@ -1,9 +1,18 @@
 //! Where each record sits: its region and administrative level, from its own columns, its name
-//! (via the gazetteer) and its credit code.
+//! (via the gazetteer) and its credit code. How conflicts between these sources are resolved is
+//! documented in `docs/levels.md`; the short version:
 //!
-//! OWNER NOTE (temporary): first cut by the lead; the hierarchy helper owns and extends this file.
+//! - **Region**: the province/city/county columns first; levels the columns leave empty are filled
+//!   from the name when the name does not contradict the columns; the credit code's province is used
+//!   only when neither columns nor name give a province (a wrong credit code is a finding of its own,
+//!   so it must never move a record).
+//! - **Level**: a name that is nothing but a region plus 科协/科学技术协会 is self-describing and wins;
+//!   otherwise the org_type column (省级科协, 市级科协, 县级科协, 全国科协, in any wording that says so);
+//!   everything else is grassroots.
 
-use crate::geo::{DivCode, Gazetteer, Region};
+use rayon::prelude::*;
+
+use crate::geo::{DivCode, DivLevel, Gazetteer, Region};
 use crate::model::{Directory, Field, Level, RecIdx};
 use crate::normalize::NameParts;
 use crate::uscc::{self, UsccCheck};
@@ -11,6 +20,8 @@ use crate::uscc::{self, UsccCheck};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgProfile {
     /// Best estimate of the record's region (see `docs/levels.md` for how sources are combined).
+    /// For an association, cut to the association's own level (a county association's city is kept,
+    /// a province association has only the province).
     pub region: Region,
     /// Region from the province/city/county columns alone.
     pub column_region: Region,
@@ -23,9 +34,25 @@ pub struct OrgProfile {
     pub uscc_province: Option<DivCode>,
 }
 
+impl OrgProfile {
+    /// The division an association stands for (its province, city or county code); `None` for
+    /// grassroots units, the national association, and associations whose division is unknown.
+    pub fn own_division(&self) -> Option<DivCode> {
+        if !self.is_association {
+            return None;
+        }
+        match self.level {
+            Level::Province => self.region.province,
+            Level::City => self.region.city,
+            Level::County => self.region.county,
+            Level::National | Level::Grassroots => None,
+        }
+    }
+}
+
 /// Profile every record. `names[i]` is the parse of record i's name.
 pub fn profile_all(dir: &Directory, names: &[NameParts], g: &Gazetteer) -> Vec<OrgProfile> {
-    (0..dir.len() as RecIdx).map(|i| profile_one(dir, i, &names[i as usize], g)).collect()
+    (0..dir.len() as RecIdx).into_par_iter().map(|i| profile_one(dir, i, &names[i as usize], g)).collect()
 }
 
 pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) -> OrgProfile {
@@ -36,6 +63,241 @@ pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) 
         UsccCheck::Valid { division } => g.province_of(division),
         _ => None,
     };
-    let region = if column_region.is_empty() { name.region } else { column_region };
-    OrgProfile { region, column_region, level: Level::Grassroots, is_association: false, uscc, uscc_province }
+    let named = name_level(name, g);
+    let typed = type_level(dir.get(i, Field::OrgType));
+    let (level, is_association) = match (named, typed) {
+        (Some(NamedLevel { level, full: true }), _) => (level, true),
+        // A short region name can mean several levels (东营 is the city and its 东营区; 阿勒泰 the
+        // prefecture and the county-level city): the type column says which.
+        (Some(NamedLevel { full: false, .. }), Some(t)) => (t, true),
+        (Some(NamedLevel { level, full: false }), None) => (level, true),
+        (None, Some(t)) => (t, true),
+        (None, None) => (Level::Grassroots, false),
+    };
+    let mut region = if is_association {
+        // An association's own division is in its name: use it to fill what the columns leave out.
+        cut_to_level(g, merge_regions(g, column_region, name.region), level)
+    } else if column_region.is_empty() {
+        name.region
+    } else {
+        // The columns' depth is the unit's registered depth: a university named after its city
+        // (大连理工大学) with only a province in its columns is a province-level unit.
+        column_region
+    };
+    if region.province.is_none() {
+        region.province = uscc_province;
+    }
+    OrgProfile { region, column_region, level, is_association, uscc, uscc_province }
+}
+
+/// Columns first; each level they leave empty is taken from the name if the name agrees with
+/// everything the columns do say.
+fn merge_regions(g: &Gazetteer, columns: Region, name: Region) -> Region {
+    if columns.is_empty() {
+        return name;
+    }
+    if name.is_empty() || g.conflicts(&columns, &name) {
+        return columns;
+    }
+    let mut r = columns;
+    r.province = r.province.or(name.province);
+    if r.city.is_none() && r.county.is_none() {
+        r.city = name.city;
+    }
+    if r.county.is_none() {
+        // A county from the name must sit in the city the columns give.
+        if let Some(k) = name.county {
+            if r.city.is_none_or(|c| g.city_of(k) == Some(c)) {
+                r.county = Some(k);
+                r.city = r.city.or_else(|| g.city_of(k));
+            }
+        }
+    }
+    r
+}
+
+/// An association's region stops at its own level.
+fn cut_to_level(g: &Gazetteer, mut r: Region, level: Level) -> Region {
+    match level {
+        Level::National => Region::default(),
+        Level::Province => Region { province: r.province, ..Region::default() },
+        Level::City => {
+            r.county = None;
+            // A municipality's association is province-level; a "city" one there is the same thing.
+            if r.city.and_then(|c| g.get(c)).is_some_and(|d| d.transparent) {
+                r.city = None;
+            }
+            r
+        }
+        Level::County | Level::Grassroots => r,
+    }
+}
+
+/// The written forms of "science and technology association" after name folding.
+const ASSOC_WORDS: &[&str] = &["科学技术协会", "科协", "科學技術協會"];
+/// Provisional markers that do not change what an association is.
+const PROVISIONAL: &[&str] = &["(筹)", "（筹）", "筹备组", "筹委会", "筹"];
+const NATIONAL_NAMES: &[&str] = &["中国科学技术协会", "中国科协", "中华人民共和国科学技术协会"];
+
+/// The level a name states, and whether it states it in full (安徽省, 东营区) rather than in a
+/// short form that may mean several levels (东营).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NamedLevel {
+    level: Level,
+    full: bool,
+}
+
+/// Level of a name that is just a region (or China) plus the association word.
+fn name_level(name: &NameParts, g: &Gazetteer) -> Option<NamedLevel> {
+    let key = name.key.as_str();
+    let bare = strip_provisional(key);
+    if NATIONAL_NAMES.contains(&bare) {
+        return Some(NamedLevel { level: Level::National, full: true });
+    }
+    if name.region_text.is_empty() {
+        return None;
+    }
+    let rest = strip_provisional(key.strip_prefix(name.region_text.as_str())?);
+    if !ASSOC_WORDS.contains(&rest) {
+        return None;
+    }
+    let mentions = g.region_prefix(&name.region_text);
+    let last = mentions.last()?;
+    let code = *last.candidates.first()?;
+    let level = match g.get(code)?.level {
+        DivLevel::Province => Level::Province,
+        DivLevel::City => Level::City,
+        DivLevel::County => Level::County,
+    };
+    Some(NamedLevel { level, full: !last.short })
+}
+
+fn strip_provisional(s: &str) -> &str {
+    let mut s = s;
+    for m in PROVISIONAL {
+        if let Some(t) = s.strip_suffix(m) {
+            s = t;
+            break;
+        }
+    }
+    s
+}
+
+/// Level named by an org_type value, for association types only. Words that mark a grassroots
+/// association (企业科协, 高校科协, 基层科协, 乡镇/街道科协…) are not regional associations.
+pub fn type_level(org_type: &str) -> Option<Level> {
+    let t = org_type.trim();
+    if !(t.contains("科协") || t.contains("科学技术协会")) {
+        return None;
+    }
+    const GRASSROOTS: &[&str] =
+        &["基层", "企业", "高校", "学校", "院校", "乡", "镇", "街道", "村", "社区", "园区", "学会", "医院"];
+    if GRASSROOTS.iter().any(|w| t.contains(w)) {
+        return None;
+    }
+    if t.contains("全国") || t.contains("中国") || t.contains("国家") {
+        Some(Level::National)
+    } else if t.contains("县") {
+        Some(Level::County)
+    } else if t.contains("自治区") {
+        Some(Level::Province)
+    } else if t.contains("区") {
+        Some(Level::County)
+    } else if t.contains("市") || t.contains("地") || t.contains("州") || t.contains("盟") {
+        Some(Level::City)
+    } else if t.contains("省") {
+        Some(Level::Province)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hierarchy::testkit::DirBuilder;
+
+    fn profile(name: &str, prov: &str, city: &str, county: &str, typ: &str) -> OrgProfile {
+        let mut b = DirBuilder::new();
+        b.add_full("A", name, "", "", prov, city, county, typ);
+        let (dir, names) = b.build_with_names();
+        profile_one(&dir, 0, &names[0], Gazetteer::global())
+    }
+
+    #[test]
+    fn org_type_words() {
+        assert_eq!(type_level("省级科协"), Some(Level::Province));
+        assert_eq!(type_level("市级科协"), Some(Level::City));
+        assert_eq!(type_level("地市级科协"), Some(Level::City));
+        assert_eq!(type_level("县级科协"), Some(Level::County));
+        assert_eq!(type_level("区县科协"), Some(Level::County));
+        assert_eq!(type_level("全国科协"), Some(Level::National));
+        assert_eq!(type_level("自治区科协"), Some(Level::Province));
+        assert_eq!(type_level("省直辖县科协"), Some(Level::County));
+        assert_eq!(type_level("企业科协"), None);
+        assert_eq!(type_level("高校科协"), None);
+        assert_eq!(type_level("基层科协"), None);
+        assert_eq!(type_level("学校"), None);
+    }
+
+    #[test]
+    fn levels_from_names_without_type_column() {
+        assert_eq!(profile("中国科学技术协会", "", "", "", "").level, Level::National);
+        let p = profile("安徽省科学技术协会", "", "", "", "");
+        assert_eq!((p.level, p.is_association, p.own_division()), (Level::Province, true, Some(340000)));
+        let p = profile("合肥市科协", "", "", "", "");
+        assert_eq!((p.level, p.own_division()), (Level::City, Some(340100)));
+        let p = profile("安徽省合肥市肥西县科学技术协会", "", "", "", "");
+        assert_eq!((p.level, p.own_division()), (Level::County, Some(340123)));
+        let p = profile("肥西县科学技术协会（筹）", "", "", "", "");
+        assert_eq!(p.level, Level::County);
+        // A university's association is grassroots even though its name starts with a region.
+        let p = profile("上海大学科学技术协会", "上海市", "", "", "");
+        assert_eq!((p.level, p.is_association), (Level::Grassroots, false));
+        assert_eq!(profile("合肥市第一中学", "", "", "", "").level, Level::Grassroots);
+    }
+
+    #[test]
+    fn municipalities_are_province_level_and_districts_county_level() {
+        let p = profile("北京市科学技术协会", "北京市", "北京市", "", "省级科协");
+        assert_eq!((p.level, p.own_division(), p.region.city), (Level::Province, Some(110000), None));
+        let p = profile("北京市朝阳区科学技术协会", "北京市", "北京市", "朝阳区", "县级科协");
+        assert_eq!((p.level, p.own_division()), (Level::County, Some(110105)));
+    }
+
+    #[test]
+    fn short_names_that_mean_two_levels_follow_the_type_column() {
+        let p = profile("东营科协", "山东省", "东营市", "东营区", "县级科协");
+        assert_eq!((p.level, p.own_division()), (Level::County, Some(370502)));
+        let p = profile("东营市科协", "山东省", "东营市", "", "县级科协");
+        assert_eq!((p.level, p.own_division()), (Level::City, Some(370500)), "a full name wins");
+    }
+
+    #[test]
+    fn type_column_used_when_the_name_is_misspelt() {
+        let p = profile("合飞市科学技术协会", "安徽省", "合肥市", "", "市级科协");
+        assert_eq!((p.level, p.own_division()), (Level::City, Some(340100)));
+    }
+
+    #[test]
+    fn shared_county_names_resolved_by_columns() {
+        let p = profile("鼓楼区科学技术协会", "江苏省", "南京市", "鼓楼区", "");
+        assert_eq!((p.level, p.own_division()), (Level::County, Some(320106)));
+    }
+
+    #[test]
+    fn columns_win_over_name_and_credit_code() {
+        // Name names another county: the columns are kept.
+        let p = profile("庐江县第一中学", "安徽省", "合肥市", "肥西县", "学校");
+        assert_eq!(p.region.county, Some(340123));
+        // For a grassroots unit the columns' depth is kept: the name does not deepen it.
+        let p = profile("大连理工大学", "辽宁省", "", "", "高校");
+        assert_eq!((p.region.province, p.region.city), (Some(210000), None));
+        // With no region columns at all, the name gives the region.
+        let p = profile("肥西县第一中学", "", "", "", "学校");
+        assert_eq!(p.region.county, Some(340123));
+        // An association's name fills its own division.
+        let p = profile("肥西县科学技术协会", "安徽省", "合肥市", "", "");
+        assert_eq!(p.own_division(), Some(340123));
+    }
 }

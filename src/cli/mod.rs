@@ -8,8 +8,14 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
 
+mod audit;
+mod check;
+mod coverage;
 mod dedupe;
+mod history;
 mod import;
+mod review;
+pub mod run;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,12 +38,23 @@ pub enum Command {
     Import(ImportArgs),
     /// Find duplicate entries: clusters.csv, pairs.csv.
     Dedupe(dedupe::DedupeArgs),
-    /// Check parent chains and propose fixes: findings.csv. [not yet implemented]
-    Check(PipelineArgs),
-    /// The whole pipeline: reports for people, fix files for the sync team. [not yet implemented]
-    Run(PipelineArgs),
-    /// Nightly audit with history in SQLite. [not yet implemented]
-    Audit(PipelineArgs),
+    /// Check parent chains and propose fixes: findings.csv.
+    Check(check::CheckArgs),
+    /// The whole pipeline: reports for people (report.xlsx, report.md, pending.csv) and fix files
+    /// for the sync team (orgs_fixed.csv, id_remap.csv, parent_fixes.csv, summary.json).
+    Run(run::RunArgs),
+    /// Which divisions' science associations are missing, duplicated or misplaced: coverage.csv.
+    Coverage(coverage::CoverageArgs),
+    /// Print settings: `orgclean config --example` prints a commented default orgclean.toml.
+    Config(ConfigArgs),
+    /// Nightly audit: `run`, then record the run in SQLite (--db) and report what is new,
+    /// resolved and persisting since the last run: changes.csv (docs/nightly-audit.md).
+    Audit(audit::AuditArgs),
+    /// Review sheet: `review export` the open items, fill in decisions, `review import` them.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
+    /// The trend per recorded run: records, clusters, findings by code.
+    History(history::HistoryArgs),
 }
 
 /// How to read the input dumps; shared by every subcommand that reads dumps.
@@ -73,13 +90,10 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct PipelineArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-
-    /// Output directory.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+pub struct ConfigArgs {
+    /// Print a commented example configuration with the defaults.
+    #[arg(long)]
+    pub example: bool,
 }
 
 impl InputArgs {
@@ -133,12 +147,18 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Import(args) => import::run(&args, quiet),
         Command::Dedupe(args) => dedupe::run(&args, quiet),
-        Command::Check(_) => not_yet("check"),
-        Command::Run(_) => not_yet("run"),
-        Command::Audit(_) => not_yet("audit"),
+        Command::Check(args) => check::run(&args, quiet),
+        Command::Run(args) => run::run(&args, quiet),
+        Command::Coverage(args) => coverage::run(&args, quiet),
+        Command::Config(args) => {
+            if !args.example {
+                return Err(Error::Usage("use `orgclean config --example`".into()));
+            }
+            print!("{}", crate::config::EXAMPLE);
+            Ok(Outcome::Clean)
+        }
+        Command::Audit(args) => audit::run(&args, quiet),
+        Command::Review(cmd) => review::run(&cmd, quiet),
+        Command::History(args) => history::run(&args),
     }
-}
-
-fn not_yet(cmd: &str) -> Result<Outcome> {
-    Err(Error::Usage(format!("`orgclean {cmd}` is not yet implemented in this version")))
 }

@@ -10,7 +10,7 @@ mod cluster;
 mod features;
 mod score;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -89,11 +89,50 @@ pub fn run(dir: &Directory, opts: &DedupeOptions) -> DedupeResult {
     dedupe(dir, &names, &profiles, opts)
 }
 
+/// Reviewer decisions on pairs (from the audit database, issue 6), by record index, each pair
+/// stored as (smaller, larger). A `different` pair vetoes in clustering like a credit-code
+/// mismatch, so the two are never joined, not even through a third record. A `same` pair is a
+/// merge edge taken before every scored one, and the automatic vetoes do not block it (a
+/// `different` decision still does).
+#[derive(Debug, Clone, Default)]
+pub struct PairRules {
+    pub same: HashSet<(RecIdx, RecIdx)>,
+    pub different: HashSet<(RecIdx, RecIdx)>,
+}
+
+impl PairRules {
+    pub fn is_empty(&self) -> bool {
+        self.same.is_empty() && self.different.is_empty()
+    }
+}
+
+fn ordered(a: RecIdx, b: RecIdx) -> (RecIdx, RecIdx) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// Sorts before any real score (scores are at most 1) so that reviewer merges come first.
+const REVIEWER_SAME_SCORE: f32 = 2.0;
+
 pub fn dedupe(
     dir: &Directory,
     names: &[NameParts],
     profiles: &[OrgProfile],
     opts: &DedupeOptions,
+) -> DedupeResult {
+    dedupe_with(dir, names, profiles, opts, &PairRules::default())
+}
+
+/// `dedupe` honouring reviewer decisions (see `PairRules`).
+pub fn dedupe_with(
+    dir: &Directory,
+    names: &[NameParts],
+    profiles: &[OrgProfile],
+    opts: &DedupeOptions,
+    rules: &PairRules,
 ) -> DedupeResult {
     let t = std::time::Instant::now();
     let g = Gazetteer::global();
@@ -125,8 +164,18 @@ pub fn dedupe(
         })
         .collect();
 
-    let edges: Vec<cluster::Edge> = scored.iter().filter(|s| s.4).map(|s| (s.0, s.1, s.2)).collect();
-    let (groups, refused) = cluster::cluster(n, edges, |x, y| score::vetoes(g, side(x), side(y)));
+    // Reviewer decisions: `different` pairs lose their edge and veto; `same` pairs become edges.
+    let mut edges: Vec<cluster::Edge> = scored
+        .iter()
+        .filter(|s| s.4 && !rules.different.contains(&ordered(s.0, s.1)))
+        .map(|s| (s.0, s.1, s.2))
+        .collect();
+    edges.extend(rules.same.iter().map(|&(a, b)| (a, b, REVIEWER_SAME_SCORE)));
+    let vetoes = |x: RecIdx, y: RecIdx| {
+        let k = ordered(x, y);
+        rules.different.contains(&k) || (!rules.same.contains(&k) && score::vetoes(g, side(x), side(y)))
+    };
+    let (groups, refused) = cluster::cluster(n, edges, vetoes);
     let clusters = cluster::finish(dir, groups, |i| feats[i as usize].uscc.is_some());
     let refused: std::collections::HashSet<(RecIdx, RecIdx)> = refused.iter().map(|e| (e.0, e.1)).collect();
 
@@ -134,10 +183,30 @@ pub fn dedupe(
         let c = &clusters.cluster_of;
         c[a as usize].is_some() && c[a as usize] == c[b as usize]
     };
+    // A reviewer `same` pair that blocking never proposed still needs a row explaining the merge.
+    let scored_keys: HashSet<(RecIdx, RecIdx)> = scored.iter().map(|s| ordered(s.0, s.1)).collect();
+    let mut forced: Vec<_> = rules.same.iter().filter(|k| !scored_keys.contains(k)).copied().collect();
+    forced.sort_unstable();
+    let forced = forced.into_iter().map(|(a, b)| {
+        let score = match score::compare(g, side(a), side(b)) {
+            Verdict::Scored { score, .. } => score,
+            Verdict::Veto(_) => 0.0,
+        };
+        (a, b, score, Vec::new(), true)
+    });
+    // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation of
+    // each merge depends on it).
     let pairs: Vec<ScoredPair> = scored
         .into_iter()
+        .chain(forced)
         .map(|(a, b, score, mut reasons, _)| {
             let decision = if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
+            let key = ordered(a, b);
+            if rules.same.contains(&key) {
+                reasons.push("marked same by a reviewer".into());
+            } else if rules.different.contains(&key) {
+                reasons.push("kept apart: marked different by a reviewer".into());
+            }
             if refused.contains(&(a, b)) {
                 reasons.push("not merged: another record of the cluster vetoes it".into());
             }

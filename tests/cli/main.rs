@@ -2,5 +2,9 @@
 
 mod util;
 
+mod audit;
+mod check;
+mod coverage;
 mod dedupe;
 mod import;
+mod run;

@@ -1,0 +1,129 @@
+//! The association backbone: which record is the association of each division, and which
+//! association a record should hang under.
+
+use std::collections::HashMap;
+
+use crate::geo::DivCode;
+use crate::model::{Confidence, Field, Level, RecIdx};
+
+use super::rules::Ctx;
+
+/// One association record per division (and the national one).
+pub struct AssocIndex {
+    pub national: Option<RecIdx>,
+    by_division: HashMap<DivCode, RecIdx>,
+}
+
+impl AssocIndex {
+    /// When a division has several association records (duplicates), the one to point at is the
+    /// cluster survivor; without clusters, the one a survivor rule would keep: certified first,
+    /// then with a credit code, then created first, then first in the file.
+    pub fn build(ctx: &Ctx) -> AssocIndex {
+        let mut national: Option<RecIdx> = None;
+        let mut by_division: HashMap<DivCode, RecIdx> = HashMap::new();
+        let better = |a: RecIdx, b: RecIdx| rank(ctx, a) < rank(ctx, b);
+        for (i, p) in ctx.profiles.iter().enumerate() {
+            let i = i as RecIdx;
+            if !p.is_association {
+                continue;
+            }
+            let slot = if p.level == Level::National {
+                &mut national
+            } else if let Some(d) = p.own_division() {
+                let c = by_division.entry(d).or_insert(i);
+                if better(i, *c) {
+                    *c = i;
+                }
+                continue;
+            } else {
+                continue;
+            };
+            if slot.is_none_or(|c| better(i, c)) {
+                *slot = Some(i);
+            }
+        }
+        AssocIndex { national, by_division }
+    }
+
+    pub fn of_division(&self, d: DivCode) -> Option<RecIdx> {
+        self.by_division.get(&d).copied()
+    }
+}
+
+fn rank(ctx: &Ctx, i: RecIdx) -> (bool, crate::model::CertStatus, bool, String, RecIdx) {
+    (
+        ctx.clusters.is_merged_away(i),
+        ctx.dir.status(i),
+        ctx.dir.get(i, Field::Uscc).is_empty(),
+        ctx.dir.get(i, Field::CreatedAt).to_string(),
+        i,
+    )
+}
+
+/// The parent a record should have, or why none can be named.
+pub struct Expected {
+    pub parent: RecIdx,
+    pub confidence: Confidence,
+    pub reason: String,
+}
+
+/// The association of the record's own region one level up: county association → its city's
+/// association (the province's in a municipality or for a 省直辖 county), city → province,
+/// province → national; a grassroots unit → the association of the most specific division it is in.
+/// Falls back upward (with lower confidence) when that association is not in the directory.
+pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expected, String> {
+    let p = &ctx.profiles[i as usize];
+    let g = ctx.g;
+    let r = p.region;
+    if p.level == Level::National {
+        return Err("the national association has no parent".into());
+    }
+    if p.level == Level::Province {
+        return match idx.national {
+            Some(n) if n != i => Ok(Expected {
+                parent: n,
+                confidence: Confidence::High,
+                reason: "a province association sits under the national association".into(),
+            }),
+            _ => Err("the national association is not in the directory".into()),
+        };
+    }
+    let Some(province) = r.province else {
+        return Err("the record's province is unknown (no region in its columns, name or credit code)".into());
+    };
+    let real_city = r.city.filter(|&c| g.get(c).is_some_and(|d| !d.transparent));
+    let mut candidates: Vec<DivCode> = Vec::with_capacity(3);
+    if p.level == Level::Grassroots {
+        candidates.extend(r.county);
+    }
+    if matches!(p.level, Level::Grassroots | Level::County) {
+        // A county's city from the gazetteer beats a city column that may be a placeholder.
+        let city = match (p.level, r.county) {
+            (Level::County, Some(k)) => g.city_of(k).filter(|&c| g.get(c).is_some_and(|d| !d.transparent)),
+            _ => real_city,
+        };
+        candidates.extend(city);
+    }
+    candidates.push(province);
+    let ideal = candidates[0];
+    for &d in &candidates {
+        let Some(a) = idx.of_division(d).filter(|&a| a != i) else {
+            continue;
+        };
+        let mut confidence = if d == ideal { Confidence::High } else { Confidence::Medium };
+        if p.column_region.is_empty() {
+            confidence = Confidence::Low;
+        }
+        let what = g.name_of(d);
+        let reason = if d == ideal {
+            format!("the association of {what}, one level up from this {} unit", p.level.as_str())
+        } else {
+            format!(
+                "the association of {} is not in the directory; its nearest ancestor, the association of {what}",
+                g.name_of(ideal)
+            )
+        };
+        return Ok(Expected { parent: a, confidence, reason });
+    }
+    Err(format!("no association of {} or above is in the directory", g.name_of(ideal)))
+}

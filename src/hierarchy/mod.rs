@@ -1,0 +1,162 @@
+//! Step 3: validate parent chains and propose a fix for each fault (docs/findings.md).
+//!
+//! `graph` walks the one-parent-per-record graph (cycles, folds up chains) in linear time without
+//! recursion; `rules` gives each record one primary structural code; `assoc` finds the association
+//! a record belongs under; `fixes` proposes parents and re-checks the fixed directory;
+//! `visibility` counts what provincial administrators cannot see.
+
+mod assoc;
+mod detail;
+mod fixes;
+pub mod graph;
+mod rules;
+mod visibility;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+pub(crate) mod testkit;
+
+use rayon::prelude::*;
+
+use crate::geo::{DivCode, Gazetteer};
+use crate::model::{Clusters, Directory, Finding, FindingCode, RecIdx, Severity};
+use crate::normalize;
+use crate::profile::{self, OrgProfile};
+
+pub use graph::Edge;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// Skip the re-check of the fixed directory (only for showing what it would catch, in tests).
+    pub skip_verification: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    /// Sorted by record, then code: at most one structural finding per record, plus credit-code ones.
+    pub findings: Vec<Finding>,
+    /// (province, records invisible to that province's administrator), by province code.
+    pub invisible_by_province: Vec<(DivCode, u64)>,
+    /// Fixes that failed the re-check and were turned into needs_review.
+    pub downgraded: usize,
+}
+
+/// The whole check from a directory and its duplicate clusters: parses names, profiles records,
+/// checks. This is the seam for the pipeline: pass empty `Clusters` when dedupe has not run
+/// (parent_is_duplicate then finds nothing).
+pub fn check_directory(
+    dir: &Directory,
+    clusters: &Clusters,
+    opts: CheckOptions,
+) -> (Vec<OrgProfile>, CheckResult) {
+    let g = Gazetteer::global();
+    let names: Vec<normalize::NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
+    let profiles = profile::profile_all(dir, &names, g);
+    let result = check(dir, &profiles, clusters, opts);
+    (profiles, result)
+}
+
+pub fn severity(code: FindingCode) -> Severity {
+    match code {
+        FindingCode::ParentIsDuplicate | FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch => {
+            Severity::Warning
+        }
+        _ => Severity::Error,
+    }
+}
+
+pub fn check(
+    dir: &Directory,
+    profiles: &[OrgProfile],
+    clusters: &Clusters,
+    opts: CheckOptions,
+) -> CheckResult {
+    let ctx = rules::Ctx { dir, profiles, clusters, g: Gazetteer::global() };
+    let edges = graph::edges_from(dir);
+    let cycle_of = graph::cycles(&edges);
+    let codes = rules::classify_all(&ctx, &edges, &cycle_of);
+    let index = assoc::AssocIndex::build(&ctx);
+    let mut proposed = fixes::propose(&ctx, &index, &edges, &codes, &cycle_of);
+    let downgraded = if opts.skip_verification { 0 } else { fixes::verify(&ctx, &edges, &mut proposed) };
+    let vis = visibility::compute(&ctx, &edges, &cycle_of, &codes);
+
+    let mut findings = Vec::new();
+    for i in 0..dir.len() as RecIdx {
+        if let Some(code) = codes[i as usize] {
+            let mut text = detail::structural(&ctx, i, code, &edges, &cycle_of);
+            let hidden = vis.hidden_below[i as usize];
+            if hidden > 0 {
+                let prov =
+                    profiles[i as usize].region.province.map(|p| ctx.g.name_of(p)).unwrap_or("its province");
+                text.push_str(&format!(
+                    "; {hidden} units below it are invisible to the {prov} administrator"
+                ));
+            }
+            findings.push(Finding {
+                org: i,
+                code,
+                severity: severity(code),
+                detail: text,
+                fix: proposed[i as usize].take(),
+            });
+        }
+        if let Some((code, text)) = detail::uscc(&ctx, i) {
+            findings.push(Finding { org: i, code, severity: severity(code), detail: text, fix: None });
+        }
+    }
+    CheckResult { findings, invisible_by_province: vis.by_province, downgraded }
+}
+
+/// Re-run the structural rules on the directory with every proposed parent applied: the records
+/// that still have a structural finding. Exposed so callers (and tests) can assert closure.
+pub fn recheck(
+    dir: &Directory,
+    profiles: &[OrgProfile],
+    clusters: &Clusters,
+    findings: &[Finding],
+) -> Vec<(RecIdx, FindingCode)> {
+    let ctx = rules::Ctx { dir, profiles, clusters, g: Gazetteer::global() };
+    let edges = graph::edges_from(dir);
+    let mut fx: Vec<Option<crate::model::ParentFix>> = vec![None; dir.len()];
+    for f in findings {
+        if f.fix.is_some() {
+            fx[f.org as usize] = f.fix.clone();
+        }
+    }
+    let fixed = fixes::apply(&edges, &fx);
+    let cycle_of = graph::cycles(&fixed);
+    rules::classify_all(&ctx, &fixed, &cycle_of)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (i as RecIdx, c)))
+        .collect()
+}
+
+/// Reviewer decisions (issue 6): a fix a person rejected is not proposed again while the rows it
+/// was made on are unchanged. `rejected` matches a finding against the stored rejections (the
+/// caller keys them by org, code, proposed parent and a hash of the rows) and returns the reason
+/// to show; such a fix becomes needs_review, so it leaves parent_fixes.csv and orgs_fixed.csv.
+/// Returns how many fixes were withdrawn.
+pub fn withdraw_rejected_fixes(
+    findings: &mut [Finding],
+    rejected: impl Fn(&Finding) -> Option<String>,
+) -> usize {
+    let mut n = 0;
+    for f in findings.iter_mut() {
+        let proposed = f.fix.as_ref().is_some_and(|x| x.confidence != crate::model::Confidence::NeedsReview);
+        if !proposed {
+            continue;
+        }
+        if let Some(reason) = rejected(f) {
+            f.fix = Some(crate::model::ParentFix {
+                new_parent: None,
+                confidence: crate::model::Confidence::NeedsReview,
+                reason,
+            });
+            n += 1;
+        }
+    }
+    n
+}

@@ -1,0 +1,108 @@
+//! import → normalize/profile → dedupe → check in one process, each step's output handed to the
+//! next without re-reading anything.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::audit::Decisions;
+use crate::coverage::{self, Coverage, Scope};
+use crate::dedupe::{self, DedupeOptions, DedupeResult};
+use crate::error::Result;
+use crate::geo::Gazetteer;
+use crate::hierarchy::{self, graph, CheckOptions, CheckResult};
+use crate::import::{self, ImportOptions};
+use crate::model::{Directory, RecIdx};
+use crate::normalize::{self, NameParts};
+use crate::profile::{self, OrgProfile};
+
+/// Everything the steps computed, for the reports.
+pub struct Pipeline {
+    pub dir: Directory,
+    pub names: Vec<NameParts>,
+    pub profiles: Vec<OrgProfile>,
+    pub dedupe: DedupeResult,
+    pub check: CheckResult,
+    /// Per record: its chain has a structural finding on it or above it.
+    pub broken_chain: Vec<bool>,
+    /// Which divisions' associations are in the directory (scope: the input's provinces; see
+    /// `recompute_coverage` for another scope).
+    pub coverage: Coverage,
+    /// (step, seconds), for the console and summary.json only.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+pub fn run(inputs: &[PathBuf], import_opts: &ImportOptions, dedupe_opts: &DedupeOptions) -> Result<Pipeline> {
+    run_with(inputs, import_opts, dedupe_opts, &Decisions::default())
+}
+
+/// `run` honouring reviewer decisions from an audit database (issue 6).
+pub fn run_with(
+    inputs: &[PathBuf],
+    import_opts: &ImportOptions,
+    dedupe_opts: &DedupeOptions,
+    decisions: &Decisions,
+) -> Result<Pipeline> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let dir = import::import(inputs, import_opts)?;
+    timings.push(("import", t.elapsed().as_secs_f64()));
+    Ok(analyse_with(dir, dedupe_opts, timings, decisions))
+}
+
+/// The steps after import, on a directory already in memory.
+pub fn analyse(dir: Directory, dedupe_opts: &DedupeOptions, timings: Vec<(&'static str, f64)>) -> Pipeline {
+    analyse_with(dir, dedupe_opts, timings, &Decisions::default())
+}
+
+/// `analyse` honouring reviewer decisions: pair decisions steer clustering, rejected fixes are
+/// withdrawn after the check (see `audit::Decisions`).
+pub fn analyse_with(
+    dir: Directory,
+    dedupe_opts: &DedupeOptions,
+    mut timings: Vec<(&'static str, f64)>,
+    decisions: &Decisions,
+) -> Pipeline {
+    let g = Gazetteer::global();
+    let t = Instant::now();
+    let names: Vec<NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
+    let profiles = profile::profile_all(&dir, &names, g);
+    timings.push(("normalize", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let rules = decisions.pair_rules(&dir);
+    let dedupe = dedupe::dedupe_with(&dir, &names, &profiles, dedupe_opts, &rules);
+    timings.push(("dedupe", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
+    hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
+    let broken_chain = broken_chains(&dir, &check);
+    timings.push(("check", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let coverage =
+        coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, Scope::InputProvinces);
+    timings.push(("coverage", t.elapsed().as_secs_f64()));
+    Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, timings }
+}
+
+impl Pipeline {
+    /// Coverage for another scope (`--all-divisions`).
+    pub fn recompute_coverage(&mut self, scope: Scope) {
+        self.coverage =
+            coverage::compute(&self.dir, &self.profiles, &self.dedupe.clusters, &self.check.findings, scope);
+    }
+}
+
+fn broken_chains(dir: &Directory, check: &CheckResult) -> Vec<bool> {
+    let mut faulty = vec![false; dir.len()];
+    for f in check.findings.iter().filter(|f| f.code.is_structural()) {
+        faulty[f.org as usize] = true;
+    }
+    let edges = graph::edges_from(dir);
+    let cycle_of = graph::cycles(&edges);
+    graph::fold_up(&edges, &cycle_of, |_| true, |y, above| faulty[y as usize] || above.unwrap_or(false))
+}

@@ -1,0 +1,88 @@
+//! report.md: the summary as text for e-mail or chat.
+
+use std::fmt::Write;
+
+use super::{top_provinces, RunReport};
+
+/// Markdown table cells cannot hold `|` or line breaks.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+pub fn render(r: &RunReport, extra_sections: &[String]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# orgclean report — {}\n", r.as_of);
+    let i = &r.import;
+    let _ = writeln!(
+        s,
+        "Input: {} file(s), {} rows read = {} accepted + {} rejected + {} exact repeats.\n",
+        r.inputs.len(),
+        i.rows_read,
+        i.accepted,
+        i.rejected,
+        i.exact_repeats
+    );
+    let _ = writeln!(s, "## Summary\n");
+    let _ = writeln!(s, "| what | count |\n| --- | ---: |");
+    let d = &r.dedupe;
+    let c = &r.check;
+    for (k, v) in [
+        ("records", d.records),
+        ("duplicate clusters", d.clusters),
+        ("records in clusters", d.records_in_clusters),
+        ("records merged away (see id_remap.csv)", d.records_merged_away),
+        ("pairs for review", d.pairs_needs_review),
+        ("hierarchy and credit-code findings", c.findings),
+        ("parent fixes to apply (parent_fixes.csv)", r.parent_fixes),
+        ("findings needing review", c.needs_review),
+        ("units invisible to their provincial admin", c.invisible_to_province),
+    ] {
+        let _ = writeln!(s, "| {k} | {v} |");
+    }
+    let _ = writeln!(s, "\n## Findings by code\n");
+    let _ = writeln!(s, "| code | count |\n| --- | ---: |");
+    for (code, n) in &c.by_code {
+        let _ = writeln!(s, "| {code} | {n} |");
+    }
+    let _ = writeln!(s, "\n## Certification queue (待认证)\n");
+    let _ = writeln!(s, "| recommendation | count |\n| --- | ---: |");
+    for (k, n) in &r.pending {
+        let _ = writeln!(s, "| {k} | {n} |");
+    }
+    let _ = writeln!(s, "\n## Top provinces\n");
+    let _ = writeln!(
+        s,
+        "| province | records | clusters | merged away | findings | invisible | pending |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for (p, st) in top_provinces(r, 10) {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            cell(p),
+            st.records,
+            st.clusters,
+            st.records_merged_away,
+            st.findings,
+            st.invisible,
+            st.pending
+        );
+    }
+    let _ = writeln!(s, "\n## Largest duplicate clusters\n");
+    let _ = writeln!(s, "| cluster | size | survivor | name | province |\n| --- | ---: | --- | --- | --- |");
+    for w in &r.worst_clusters {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            cell(&w.cluster_id),
+            w.size,
+            cell(&w.survivor_id),
+            cell(&w.survivor_name),
+            cell(&w.province)
+        );
+    }
+    for extra in extra_sections {
+        s.push('\n');
+        s.push_str(extra);
+    }
+    s
+}

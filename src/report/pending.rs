@@ -1,0 +1,141 @@
+//! The certification queue: every 待认证 record with its age and what to do with it.
+
+use chrono::NaiveDate;
+
+use crate::model::{CertStatus, Clusters, Directory, Field, Finding, RecIdx};
+use crate::pipeline::Pipeline;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Recommendation {
+    /// It duplicates a unit already in the directory: point the applicant to the survivor.
+    RejectDuplicate,
+    /// A new unit whose parent chain is broken: fix the parent, then certify.
+    FixParentThenCertify,
+    /// A new unit with a sound chain.
+    Certify,
+}
+
+impl Recommendation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recommendation::RejectDuplicate => "reject_duplicate",
+            Recommendation::FixParentThenCertify => "fix_parent_then_certify",
+            Recommendation::Certify => "certify",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingItem {
+    pub org: RecIdx,
+    /// Days since created_at as of the report date; `None` if the date cannot be read.
+    pub age_days: Option<i64>,
+    pub recommendation: Recommendation,
+    /// The unit it duplicates (for reject_duplicate).
+    pub survivor: Option<RecIdx>,
+    pub why: String,
+}
+
+/// Columns of pending.csv and of the Certification queue sheet.
+pub const HEADER: [&str; 10] = [
+    "org_id",
+    "name",
+    "province",
+    "city",
+    "created_at",
+    "age_days",
+    "recommendation",
+    "survivor_id",
+    "survivor_name",
+    "why",
+];
+
+/// Index of `age_days` in `HEADER` (a number in the spreadsheet).
+pub const AGE_COLUMN: usize = 5;
+
+/// One queue item as the cells under `HEADER`.
+pub fn row(p: &Pipeline, q: &PendingItem) -> [String; 10] {
+    let dir = &p.dir;
+    [
+        dir.id(q.org).to_string(),
+        dir.name(q.org).to_string(),
+        super::province_label(dir, p, q.org),
+        dir.get(q.org, Field::City).to_string(),
+        dir.get(q.org, Field::CreatedAt).to_string(),
+        q.age_days.map(|d| d.to_string()).unwrap_or_default(),
+        q.recommendation.as_str().to_string(),
+        q.survivor.map(|s| dir.id(s).to_string()).unwrap_or_default(),
+        q.survivor.map(|s| dir.name(s).to_string()).unwrap_or_default(),
+        q.why.clone(),
+    ]
+}
+
+/// Read the dates that dumps carry: 2018-12-06, 2018/12/6, 2018.12.6, 2018年12月6日, optionally
+/// followed by a time.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let date_part = s.split([' ', 'T']).next()?;
+    let nums: Vec<&str> = date_part.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    match nums.as_slice() {
+        [y, m, d, ..] => NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        [ymd] if ymd.len() == 8 => {
+            NaiveDate::from_ymd_opt(ymd[..4].parse().ok()?, ymd[4..6].parse().ok()?, ymd[6..].parse().ok()?)
+        }
+        _ => None,
+    }
+}
+
+/// Build the queue. `broken_chain[i]` says whether record i's own parent chain has a structural
+/// finding on it or above it (the record cannot be reviewed by its province until fixed).
+pub fn queue(
+    dir: &Directory,
+    clusters: &Clusters,
+    findings: &[Finding],
+    broken_chain: &[bool],
+    as_of: NaiveDate,
+) -> Vec<PendingItem> {
+    let mut own_finding: Vec<Option<&Finding>> = vec![None; dir.len()];
+    for f in findings.iter().filter(|f| f.code.is_structural()) {
+        own_finding[f.org as usize].get_or_insert(f);
+    }
+    let mut out = Vec::new();
+    for i in 0..dir.len() as RecIdx {
+        if dir.status(i) != CertStatus::Pending {
+            continue;
+        }
+        let age_days = parse_date(dir.get(i, Field::CreatedAt)).map(|d| (as_of - d).num_days());
+        let (recommendation, survivor, why) = if let Some(s) = clusters.survivor_of(i) {
+            (Recommendation::RejectDuplicate, Some(s), format!("same unit as {} {}", dir.id(s), dir.name(s)))
+        } else if let Some(f) = own_finding[i as usize] {
+            (Recommendation::FixParentThenCertify, None, format!("{}: {}", f.code.as_str(), f.detail))
+        } else if broken_chain.get(i as usize).copied().unwrap_or(false) {
+            (
+                Recommendation::FixParentThenCertify,
+                None,
+                "a unit above it in the chain has a parent fault".to_string(),
+            )
+        } else {
+            (Recommendation::Certify, None, String::new())
+        };
+        out.push(PendingItem { org: i, age_days, recommendation, survivor, why });
+    }
+    // Oldest first: the backlog the operators complain about.
+    out.sort_by(|a, b| b.age_days.cmp(&a.age_days).then_with(|| dir.id(a.org).cmp(dir.id(b.org))));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_forms_dumps_use() {
+        let d = NaiveDate::from_ymd_opt(2018, 12, 6);
+        for s in ["2018-12-06", "2018/12/6", "2018.12.06", "2018年12月6日", "2018-12-06 10:30:00", "20181206"]
+        {
+            assert_eq!(parse_date(s), d, "{s}");
+        }
+        assert_eq!(parse_date(""), None);
+        assert_eq!(parse_date("2018-13-01"), None);
+    }
+}

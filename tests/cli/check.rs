@@ -1,0 +1,147 @@
+//! `orgclean check` on the hand-made fixture in fixtures/check/.
+
+use std::collections::BTreeMap;
+
+use crate::util::{fixture, orgclean, read_csv, stdout_of, tempdir};
+
+struct Row {
+    code: String,
+    detail: String,
+    proposed: String,
+    confidence: String,
+    name: String,
+}
+
+fn run_check(with_clusters: bool) -> (BTreeMap<(String, String), Row>, String) {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let mut cmd = orgclean();
+    cmd.arg("check").arg(fixture("check/orgs.csv")).arg("--out").arg(&out);
+    if with_clusters {
+        cmd.arg("--clusters").arg(fixture("check/clusters.csv"));
+    } else {
+        cmd.arg("--no-dedupe");
+    }
+    let output = cmd.output().expect("runs");
+    assert!(output.status.success(), "check failed: {}", String::from_utf8_lossy(&output.stderr));
+    let (headers, rows) = read_csv(&out.join("findings.csv"));
+    assert_eq!(
+        headers,
+        [
+            "org_id",
+            "code",
+            "severity",
+            "detail",
+            "parent_id",
+            "proposed_parent_id",
+            "confidence",
+            "reason",
+            "name",
+            "province",
+            "city"
+        ]
+    );
+    let map = rows
+        .into_iter()
+        .map(|r| {
+            let key = (r[0].clone(), r[1].clone());
+            let row = Row {
+                code: r[1].clone(),
+                detail: r[3].clone(),
+                proposed: r[5].clone(),
+                confidence: r[6].clone(),
+                name: r[8].clone(),
+            };
+            (key, row)
+        })
+        .collect();
+    (map, stdout_of(&output))
+}
+
+#[test]
+fn every_code_is_found_with_its_fix() {
+    let (rows, _) = run_check(true);
+    let codes: Vec<(&str, &str)> = rows.keys().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let mut want = vec![
+        ("LJ", "skips_province"),
+        ("S1", "parent_is_duplicate"),
+        ("S10", "uscc_province_mismatch"),
+        ("S2", "missing_parent"),
+        ("S3", "self_parent"),
+        ("S4", "dangling_parent"),
+        ("S5", "cycle"),
+        ("S6", "cycle"),
+        ("S7", "cross_province"),
+        ("S8", "level_inversion"),
+        ("S9", "invalid_uscc"),
+    ];
+    want.sort();
+    assert_eq!(codes, want);
+    let fix = |id: &str, code: &str| {
+        let r = &rows[&(id.to_string(), code.to_string())];
+        (r.proposed.as_str(), r.confidence.as_str())
+    };
+    assert_eq!(fix("LJ", "skips_province"), ("HF", "high"));
+    assert_eq!(fix("S1", "parent_is_duplicate"), ("FX", "high"));
+    for id in ["S2", "S3", "S4", "S5", "S6", "S7"] {
+        let code = &rows.keys().find(|(a, _)| a == id).map(|(_, c)| c.clone()).unwrap_or_default();
+        assert_eq!(fix(id, code), ("FX", "high"), "{id}");
+    }
+    assert_eq!(fix("S8", "level_inversion"), ("FX", "high"));
+    let lj = &rows[&("LJ".to_string(), "skips_province".to_string())];
+    assert!(lj.detail.contains("1 units below it are invisible"), "{}", lj.detail);
+    let cyc = &rows[&("S5".to_string(), "cycle".to_string())];
+    assert!(cyc.detail.contains("S5 → S6 → S5"), "{}", cyc.detail);
+    assert_eq!(rows[&("S9".to_string(), "invalid_uscc".to_string())].code, "invalid_uscc");
+    // A name that a spreadsheet would run as a formula is neutralized.
+    assert_eq!(rows[&("S4".to_string(), "dangling_parent".to_string())].name, "'=SUM(1)测试中学");
+}
+
+#[test]
+fn without_clusters_parents_are_not_duplicates() {
+    let (rows, _) = run_check(false);
+    assert!(!rows.keys().any(|(_, c)| c == "parent_is_duplicate"));
+    assert!(rows.contains_key(&("S2".to_string(), "missing_parent".to_string())));
+}
+
+#[test]
+fn without_a_clusters_file_check_runs_dedupe_itself() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let output = orgclean()
+        .arg("-q")
+        .arg("check")
+        .arg(fixture("check/orgs.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let (_, rows) = read_csv(&out.join("findings.csv"));
+    // 肥西县科协 is a duplicate of 肥西县科学技术协会: S1's parent.
+    assert!(rows.iter().any(|r| r[0] == "S1" && r[1] == "parent_is_duplicate" && r[5] == "FX"), "{rows:?}");
+}
+
+#[test]
+fn summary_by_code_and_province() {
+    let (_, stdout) = run_check(true);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn clusters_file_without_survivor_is_an_input_error() {
+    let tmp = tempdir();
+    let bad = tmp.path().join("clusters.csv");
+    std::fs::write(&bad, "org_id,cluster_id,is_survivor\nFX,C,0\nFX2,C,0\n").expect("write");
+    let output = orgclean()
+        .arg("check")
+        .arg(fixture("check/orgs.csv"))
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .arg("--clusters")
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("has no survivor"));
+}
