@@ -21,11 +21,13 @@ const MAX_GROUP: usize = 64;
 /// in id order.
 const WINDOW: usize = 16;
 /// Grams more frequent than this within a province carry no identity (科学, 协会).
-const MAX_DF: usize = 400;
+const MAX_DF: usize = 100;
 /// Rarest grams of a record used to look up neighbours.
-const PROBES: usize = 4;
+const PROBES: usize = 3;
 /// Neighbours kept per record from the gram index.
 const TOP_K: usize = 8;
+/// Neighbours (by rarity-weighted probe hits) whose full gram overlap is counted.
+const SHORTLIST: usize = 2 * TOP_K;
 
 type Pair = (RecIdx, RecIdx);
 
@@ -71,6 +73,7 @@ fn grams(key: &str) -> Vec<u64> {
 }
 
 pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
+    let t0 = std::time::Instant::now();
     let n = names.len();
     let mut out = Vec::new();
 
@@ -96,8 +99,12 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
 
     // 3. Rare bigrams within a province. Records of unknown province are indexed under 0 and
     //    probe every province; the others probe their own and 0.
+    super::timing("blocking: exact + uscc", t0);
+    let t0 = std::time::Instant::now();
     let rec_grams: Vec<Vec<u64>> = names.par_iter().map(|nm| grams(&nm.key)).collect();
     let index = GramIndex::build(&rec_grams, feats);
+    super::timing("blocking: gram index", t0);
+    let t0 = std::time::Instant::now();
     let mut provinces: Vec<u32> = feats.iter().map(Features::province_key).collect();
     provinces.sort_unstable();
     provinces.dedup();
@@ -116,32 +123,45 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
                 }
             }
             probes.sort_by_key(|&(df, g, _)| (df, g));
-            let mut overlap: HashMap<RecIdx, usize> = HashMap::new();
-            for (_, _, post) in probes.iter().take(PROBES) {
-                for &j in post.iter() {
-                    if j as usize != i {
-                        *overlap.entry(j).or_default() += 1;
-                    }
+            // Neighbours weighted by how rare the shared probe grams are; only the best few get
+            // the exact (more costly) shared-gram count.
+            let mut hits: Vec<(RecIdx, f32)> = Vec::new();
+            for (df, _, post) in probes.iter().take(PROBES) {
+                let w = 1.0 / *df as f32;
+                hits.extend(post.iter().filter(|&&j| j as usize != i).map(|&j| (j, w)));
+            }
+            hits.sort_unstable_by_key(|h| h.0);
+            let mut merged: Vec<(f32, RecIdx)> = Vec::new();
+            for (j, w) in hits {
+                match merged.last_mut() {
+                    Some(last) if last.1 == j => last.0 += w,
+                    _ => merged.push((w, j)),
                 }
+            }
+            let by_weight = |a: &(f32, RecIdx), b: &(f32, RecIdx)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if merged.len() > SHORTLIST {
+                merged.select_nth_unstable_by(SHORTLIST, by_weight);
+                merged.truncate(SHORTLIST);
             }
             let mine = &rec_grams[i];
             let mut scored: Vec<(usize, RecIdx)> =
-                overlap.into_keys().map(|j| (shared(mine, &rec_grams[j as usize]), j)).collect();
+                merged.into_iter().map(|(_, j)| (shared(mine, &rec_grams[j as usize]), j)).collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             scored.into_iter().take(TOP_K).map(move |(_, j)| ordered(i as RecIdx, j))
         })
         .collect();
     out.extend(fuzzy);
+    super::timing("blocking: gram probes", t0);
 
     out.par_sort_unstable();
     out.dedup();
     out
 }
 
-/// (province, gram) → records, as one sorted array: compact and cache-friendly at a million
-/// records.
+/// (province, gram) → records: one sorted array of record indexes plus a hash map from key to
+/// its range, so that a lookup costs one probe instead of a binary search over millions.
 struct GramIndex {
-    keys: Vec<(u32, u64)>,
+    ranges: ahash::AHashMap<(u32, u64), (u32, u32)>,
     recs: Vec<RecIdx>,
 }
 
@@ -153,15 +173,23 @@ impl GramIndex {
             entries.extend(gs.iter().map(|&g| (p, g, i as RecIdx)));
         }
         entries.par_sort_unstable();
-        let keys = entries.iter().map(|&(p, g, _)| (p, g)).collect();
+        let mut ranges = ahash::AHashMap::new();
+        let mut lo = 0;
+        while lo < entries.len() {
+            let key = (entries[lo].0, entries[lo].1);
+            let hi = lo + entries[lo..].partition_point(|e| (e.0, e.1) == key);
+            ranges.insert(key, (lo as u32, hi as u32));
+            lo = hi;
+        }
         let recs = entries.iter().map(|&(_, _, i)| i).collect();
-        GramIndex { keys, recs }
+        GramIndex { ranges, recs }
     }
 
     fn postings(&self, province: u32, gram: u64) -> &[RecIdx] {
-        let lo = self.keys.partition_point(|&k| k < (province, gram));
-        let hi = lo + self.keys[lo..].partition_point(|&k| k == (province, gram));
-        &self.recs[lo..hi]
+        match self.ranges.get(&(province, gram)) {
+            Some(&(lo, hi)) => &self.recs[lo as usize..hi as usize],
+            None => &[],
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use crate::normalize::{self, NameParts};
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
-pub use score::{compare, name_similarity, veto, Side, Verdict};
+pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DedupeOptions {
@@ -76,10 +76,16 @@ pub struct DedupeResult {
 
 /// Parse names, profile records and dedupe: the whole step for a directory.
 pub fn run(dir: &Directory, opts: &DedupeOptions) -> DedupeResult {
+    let t = std::time::Instant::now();
     let g = Gazetteer::global();
     let names: Vec<NameParts> =
         (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
-    let profiles = profile::profile_all(dir, &names, g);
+    // profile::profile_one per record in parallel (profile_all is sequential).
+    let profiles: Vec<OrgProfile> = (0..dir.len() as RecIdx)
+        .into_par_iter()
+        .map(|i| profile::profile_one(dir, i, &names[i as usize], g))
+        .collect();
+    timing("parse + profile", t);
     dedupe(dir, &names, &profiles, opts)
 }
 
@@ -128,6 +134,7 @@ pub fn dedupe_with(
     opts: &DedupeOptions,
     rules: &PairRules,
 ) -> DedupeResult {
+    let t = std::time::Instant::now();
     let g = Gazetteer::global();
     let n = dir.len();
     let feats: Vec<Features> = (0..n)
@@ -139,16 +146,21 @@ pub fn dedupe_with(
         feat: &feats[i as usize],
         level: profiles[i as usize].level,
     };
-
+    timing("features", t);
+    let t = std::time::Instant::now();
     let candidates = blocking::candidate_pairs(names, &feats);
+    timing("blocking", t);
+    let t = std::time::Instant::now();
     // (a, b, score, reasons, may merge)
     let scored: Vec<(RecIdx, RecIdx, f32, Vec<String>, bool)> = candidates
         .par_iter()
-        .filter_map(|&(a, b)| match score::compare(g, side(a), side(b)) {
-            Verdict::Scored { score, reasons, reviewable_only } if score >= opts.review_threshold => {
-                Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
+        .filter_map(|&(a, b)| {
+            let (score, reviewable_only) = score::score_only(g, side(a), side(b))?;
+            if score < opts.review_threshold {
+                return None;
             }
-            _ => None,
+            let Verdict::Scored { reasons, .. } = score::compare(g, side(a), side(b)) else { return None };
+            Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
         })
         .collect();
 
@@ -161,8 +173,7 @@ pub fn dedupe_with(
     edges.extend(rules.same.iter().map(|&(a, b)| (a, b, REVIEWER_SAME_SCORE)));
     let vetoes = |x: RecIdx, y: RecIdx| {
         let k = ordered(x, y);
-        rules.different.contains(&k)
-            || (!rules.same.contains(&k) && score::veto(g, side(x), side(y)).is_some())
+        rules.different.contains(&k) || (!rules.same.contains(&k) && score::vetoes(g, side(x), side(y)))
     };
     let (groups, refused) = cluster::cluster(n, edges, vetoes);
     let clusters = cluster::finish(dir, groups, |i| feats[i as usize].uscc.is_some());
@@ -204,7 +215,15 @@ pub fn dedupe_with(
         .collect();
 
     let link = explain_members(&clusters, &pairs);
+    timing("score + cluster", t);
     DedupeResult { clusters, pairs, candidate_pairs: candidates.len(), link }
+}
+
+/// Phase times on stderr for benchmarks (`ORGCLEAN_TIMING=1`).
+fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("ORGCLEAN_TIMING").is_some() {
+        eprintln!("dedupe: {phase}: {:.2} s", since.elapsed().as_secs_f64());
+    }
 }
 
 /// For each non-survivor, the merged pair that best explains why it is in its cluster.

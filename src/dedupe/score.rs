@@ -39,38 +39,54 @@ fn division_name(g: &Gazetteer, code: Option<DivCode>) -> String {
 
 /// Evidence that two records are different units, whatever their names.
 pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
+    veto_explained(g, a, b, true)
+}
+
+/// `veto` without building the explanation: the hot path over millions of candidate pairs.
+pub fn vetoes(g: &Gazetteer, a: Side, b: Side) -> bool {
+    veto_explained(g, a, b, false).is_some()
+}
+
+fn veto_explained(g: &Gazetteer, a: Side, b: Side, explain: bool) -> Option<String> {
+    let why = |f: &dyn Fn() -> String| if explain { f() } else { String::new() };
     if let (Some(x), Some(y)) = (&a.feat.uscc, &b.feat.uscc) {
         if x != y {
-            return Some(format!("different credit codes {x} / {y}"));
+            return Some(why(&|| format!("different credit codes {x} / {y}")));
         }
     }
     if g.conflicts(&a.feat.region, &b.feat.region) {
-        return Some(format!(
-            "different regions: {} / {}",
-            division_name(g, a.feat.region.most_specific()),
-            division_name(g, b.feat.region.most_specific())
-        ));
+        return Some(why(&|| {
+            format!(
+                "different regions: {} / {}",
+                division_name(g, a.feat.region.most_specific()),
+                division_name(g, b.feat.region.most_specific())
+            )
+        }));
     }
     let national = |s: Side| s.feat.named_division == Some(NATIONAL);
     let regional = |s: Side| !s.name.mentions.is_empty();
     if (national(a) && regional(b)) || (national(b) && regional(a)) {
-        return Some("national unit / regional unit".into());
+        return Some(why(&|| "national unit / regional unit".into()));
     }
     if let (Some(x), Some(y)) = (a.name.suffix_kind, b.name.suffix_kind) {
         if x != y {
-            return Some(format!(
-                "different kinds of unit: {} / {}",
-                a.name.suffix.as_deref().unwrap_or(""),
-                b.name.suffix.as_deref().unwrap_or("")
-            ));
+            return Some(why(&|| {
+                format!(
+                    "different kinds of unit: {} / {}",
+                    a.name.suffix.as_deref().unwrap_or(""),
+                    b.name.suffix.as_deref().unwrap_or("")
+                )
+            }));
         }
     }
     if a.name.ordinal != b.name.ordinal {
         let show = |o: Option<u32>| o.map_or("none".to_string(), |n| format!("第{n}"));
-        return Some(format!("different ordinals: {} / {}", show(a.name.ordinal), show(b.name.ordinal)));
+        return Some(why(&|| {
+            format!("different ordinals: {} / {}", show(a.name.ordinal), show(b.name.ordinal))
+        }));
     }
     if a.name.branch.is_some() != b.name.branch.is_some() {
-        return Some("a branch and the unit it belongs to".into());
+        return Some(why(&|| "a branch and the unit it belongs to".into()));
     }
     let named = |s: Side| {
         if s.feat.named_ambiguous {
@@ -81,27 +97,31 @@ pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
     };
     if let (Some(x), Some(y)) = (named(a), named(b)) {
         if x != y {
-            return Some(format!(
-                "names name different places: {} / {}",
-                division_name(g, Some(x)),
-                division_name(g, Some(y))
-            ));
+            return Some(why(&|| {
+                format!(
+                    "names name different places: {} / {}",
+                    division_name(g, Some(x)),
+                    division_name(g, Some(y))
+                )
+            }));
         }
     }
     if a.name.core.is_empty() && b.name.core.is_empty() {
         // Generic names (城区科协, 第一中学): the place is the whole identity.
         if let (Some(x), Some(y)) = (a.feat.identity_division(), b.feat.identity_division()) {
             if x != y {
-                return Some(format!(
-                    "units of different places: {} / {}",
-                    division_name(g, Some(x)),
-                    division_name(g, Some(y))
-                ));
+                return Some(why(&|| {
+                    format!(
+                        "units of different places: {} / {}",
+                        division_name(g, Some(x)),
+                        division_name(g, Some(y))
+                    )
+                }));
             }
         }
     }
     if a.level != b.level && a.level != Level::Grassroots && b.level != Level::Grassroots {
-        return Some(format!("different levels: {} / {}", a.level.as_str(), b.level.as_str()));
+        return Some(why(&|| format!("different levels: {} / {}", a.level.as_str(), b.level.as_str())));
     }
     None
 }
@@ -135,7 +155,27 @@ pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
     }
 }
 
-/// Compare two records.
+/// The score of a pair that no veto forbids, and whether it is review-only; `None` if vetoed.
+/// Cheap: no reasons are built.
+pub fn score_only(g: &Gazetteer, a: Side, b: Side) -> Option<(f32, bool)> {
+    if vetoes(g, a, b) {
+        return None;
+    }
+    let mut score = name_similarity(a.name, b.name);
+    let mut reviewable_only = false;
+    if a.name.core.is_empty() && b.name.core.is_empty() {
+        match (a.feat.identity_division(), b.feat.identity_division()) {
+            (Some(_), Some(_)) => score = 1.0,
+            _ => reviewable_only = true,
+        }
+    }
+    if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
+        score = (score + SAME_USCC_BONUS).min(1.0);
+    }
+    Some((score, reviewable_only))
+}
+
+/// Compare two records, with reasons in words.
 pub fn compare(g: &Gazetteer, a: Side, b: Side) -> Verdict {
     if let Some(v) = veto(g, a, b) {
         return Verdict::Veto(v);
@@ -252,6 +292,13 @@ mod tests {
         // Symmetric by construction: check it on every test pair.
         let g = Gazetteer::global();
         let ab = compare(g, side(a), side(b));
+        let quick = score_only(g, side(a), side(b));
+        match &ab {
+            Verdict::Veto(_) => assert!(quick.is_none()),
+            Verdict::Scored { score, reviewable_only, .. } => {
+                assert_eq!(quick, Some((*score, *reviewable_only)))
+            }
+        }
         let ba = compare(g, side(b), side(a));
         assert_eq!(matches!(ab, Verdict::Veto(_)), matches!(ba, Verdict::Veto(_)));
         ab
