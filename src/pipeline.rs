@@ -4,17 +4,14 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::audit::Decisions;
 use crate::coverage::{self, Coverage, Scope};
 use crate::dedupe::{self, DedupeOptions, DedupeResult};
 use crate::error::Result;
-use crate::geo::Gazetteer;
 use crate::hierarchy::{self, graph, CheckOptions, CheckResult};
 use crate::import::{self, ImportOptions};
-use crate::model::{Directory, RecIdx};
-use crate::normalize::{self, NameParts};
+use crate::model::Directory;
+use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 /// Everything the steps computed, for the reports.
@@ -64,11 +61,8 @@ pub fn analyse_with(
     mut timings: Vec<(&'static str, f64)>,
     decisions: &Decisions,
 ) -> Pipeline {
-    let g = Gazetteer::global();
     let t = Instant::now();
-    let names: Vec<NameParts> =
-        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
-    let profiles = profile::profile_all(&dir, &names, g);
+    let (names, profiles) = profile::parse_and_profile(&dir);
     timings.push(("normalize", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();

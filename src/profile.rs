@@ -51,6 +51,15 @@ impl OrgProfile {
 }
 
 /// Profile every record. `names[i]` is the parse of record i's name.
+/// Parse every name and profile every record: what dedupe, check and coverage all start from.
+pub fn parse_and_profile(dir: &Directory) -> (Vec<NameParts>, Vec<OrgProfile>) {
+    let g = Gazetteer::global();
+    let names: Vec<NameParts> =
+        (0..dir.len() as RecIdx).into_par_iter().map(|i| crate::normalize::parse(dir.name(i), g)).collect();
+    let profiles = profile_all(dir, &names, g);
+    (names, profiles)
+}
+
 pub fn profile_all(dir: &Directory, names: &[NameParts], g: &Gazetteer) -> Vec<OrgProfile> {
     (0..dir.len() as RecIdx).into_par_iter().map(|i| profile_one(dir, i, &names[i as usize], g)).collect()
 }

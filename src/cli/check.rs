@@ -5,14 +5,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use rayon::prelude::*;
 
 use crate::dedupe::{self, DedupeOptions};
 use crate::error::{Error, Outcome, Result};
 use crate::geo::Gazetteer;
 use crate::hierarchy::{self, CheckOptions, CheckResult};
 use crate::model::{Cluster, Clusters, Directory, Field, FindingCode, RecIdx};
-use crate::normalize::{self, NameParts};
 use crate::output;
 use crate::profile::{self, OrgProfile};
 
@@ -63,10 +61,7 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
     let opts = args.input.to_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let dir = crate::import::import(&args.input.dumps, &opts)?;
-    let g = Gazetteer::global();
-    let names: Vec<NameParts> =
-        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
-    let profiles = profile::profile_all(&dir, &names, g);
+    let (names, profiles) = profile::parse_and_profile(&dir);
     let clusters = match &args.clusters {
         Some(path) => read_clusters(path, &dir)?,
         None if args.no_dedupe => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },

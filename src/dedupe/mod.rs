@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::geo::Gazetteer;
 use crate::model::{Clusters, Directory, RecIdx};
-use crate::normalize::{self, NameParts};
+use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
@@ -77,14 +77,7 @@ pub struct DedupeResult {
 /// Parse names, profile records and dedupe: the whole step for a directory.
 pub fn run(dir: &Directory, opts: &DedupeOptions) -> DedupeResult {
     let t = std::time::Instant::now();
-    let g = Gazetteer::global();
-    let names: Vec<NameParts> =
-        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
-    // profile::profile_one per record in parallel (profile_all is sequential).
-    let profiles: Vec<OrgProfile> = (0..dir.len() as RecIdx)
-        .into_par_iter()
-        .map(|i| profile::profile_one(dir, i, &names[i as usize], g))
-        .collect();
+    let (names, profiles) = profile::parse_and_profile(dir);
     timing("parse + profile", t);
     dedupe(dir, &names, &profiles, opts)
 }

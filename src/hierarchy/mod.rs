@@ -17,12 +17,9 @@ mod proptests;
 #[cfg(test)]
 pub(crate) mod testkit;
 
-use rayon::prelude::*;
-
 use crate::geo::{DivCode, Gazetteer};
 use crate::model::{Clusters, Directory, Finding, FindingCode, RecIdx, Severity};
-use crate::normalize;
-use crate::profile::{self, OrgProfile};
+use crate::profile::OrgProfile;
 
 pub use graph::Edge;
 
@@ -40,22 +37,6 @@ pub struct CheckResult {
     pub invisible_by_province: Vec<(DivCode, u64)>,
     /// Fixes that failed the re-check and were turned into needs_review.
     pub downgraded: usize,
-}
-
-/// The whole check from a directory and its duplicate clusters: parses names, profiles records,
-/// checks. This is the seam for the pipeline: pass empty `Clusters` when dedupe has not run
-/// (parent_is_duplicate then finds nothing).
-pub fn check_directory(
-    dir: &Directory,
-    clusters: &Clusters,
-    opts: CheckOptions,
-) -> (Vec<OrgProfile>, CheckResult) {
-    let g = Gazetteer::global();
-    let names: Vec<normalize::NameParts> =
-        (0..dir.len() as RecIdx).into_par_iter().map(|i| normalize::parse(dir.name(i), g)).collect();
-    let profiles = profile::profile_all(dir, &names, g);
-    let result = check(dir, &profiles, clusters, opts);
-    (profiles, result)
 }
 
 pub fn severity(code: FindingCode) -> Severity {
