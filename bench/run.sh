@@ -16,13 +16,13 @@ BIN=target/release/orgclean
 measure() { # label, command...
   local label=$1; shift
   local log; log=$(mktemp)
-  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { echo "$label: FAILED"; tail -5 "$log"; rm -f "$log"; return; }
+  /usr/bin/time -v "$@" >"$log.out" 2>"$log" || { echo "$label: FAILED"; tail -5 "$log"; rm -f "$log"; return; }
   local wall rss
   wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}')
   rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
   printf '%-28s wall %-10s peak RSS %6d MB\n' "$label" "$wall" $((rss / 1024))
-  grep -E 'candidate pairs' "$log" | head -1 | sed 's/^/    /' || true
-  rm -f "$log"
+  grep -hE "candidate pairs" "$log.out" "$log" | head -1 | sed "s/^/    /" || true
+  rm -f "$log" "$log.out"
 }
 
 echo "== quality on public-20k =="

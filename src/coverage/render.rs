@@ -225,27 +225,12 @@ pub fn markdown(dir: &Directory, cov: &Coverage) -> String {
     out
 }
 
-fn text(s: impl Into<String>) -> Cell {
-    Cell::from(s.into())
-}
-
-fn sheet(name: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> Sheet {
-    let n = rows.len();
-    Sheet {
-        name: name.to_string(),
-        header: header.iter().map(|h| h.to_string()).collect(),
-        rows,
-        band_by: None,
-        bold_rows: vec![false; n],
-    }
-}
-
 /// Sheets for report.xlsx: the per-province summary, and every division that is not `present`.
 pub fn sheets(dir: &Directory, cov: &Coverage) -> Vec<Sheet> {
     let s = &cov.summary;
     let counts_row = |name: &str, c: &CoverageCounts| {
         vec![
-            text(name),
+            Cell::text(name),
             Cell::from(c.expected),
             Cell::from(c.present),
             Cell::from(c.missing),
@@ -256,7 +241,7 @@ pub fn sheets(dir: &Directory, cov: &Coverage) -> Vec<Sheet> {
     };
     let mut rows: Vec<Vec<Cell>> = s.provinces.iter().map(|p| counts_row(&p.province, &p.counts)).collect();
     rows.push(counts_row("total", &s.total));
-    let mut summary = sheet(
+    let mut summary = Sheet::new(
         "Coverage",
         &["province", "expected", "present", "missing", "duplicated", "misplaced", "coverage %"],
         rows,
@@ -268,7 +253,7 @@ pub fn sheets(dir: &Directory, cov: &Coverage) -> Vec<Sheet> {
         .rows
         .iter()
         .filter(|r| r.status != Status::Present)
-        .map(|r| csv_cells(dir, r).into_iter().map(text).collect())
+        .map(|r| csv_cells(dir, r).into_iter().map(Cell::text).collect())
         .collect();
-    vec![summary, sheet("Coverage gaps", &CSV_HEADER, gaps)]
+    vec![summary, Sheet::new("Coverage gaps", &CSV_HEADER, gaps)]
 }

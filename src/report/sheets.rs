@@ -8,21 +8,6 @@ use super::pending::PendingItem;
 use super::xlsx::{Cell, Sheet};
 use super::{province_label, top_provinces, RunReport};
 
-fn text(s: impl Into<String>) -> Cell {
-    Cell::from(s.into())
-}
-
-fn sheet(name: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> Sheet {
-    let n = rows.len();
-    Sheet {
-        name: name.to_string(),
-        header: header.iter().map(|h| h.to_string()).collect(),
-        rows,
-        band_by: None,
-        bold_rows: vec![false; n],
-    }
-}
-
 pub fn all(p: &Pipeline, r: &RunReport, queue: &[PendingItem], changes: &[ParentChange]) -> Vec<Sheet> {
     let mut v = vec![summary(r, changes.len()), clusters(p), findings(p), pending(p, queue), rejected(p)];
     v.extend(crate::coverage::render::sheets(&p.dir, &p.coverage));
@@ -31,7 +16,7 @@ pub fn all(p: &Pipeline, r: &RunReport, queue: &[PendingItem], changes: &[Parent
 
 fn summary(r: &RunReport, fixes: usize) -> Sheet {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let mut kv = |k: &str, v: u64| rows.push(vec![text(k), Cell::from(v)]);
+    let mut kv = |k: &str, v: u64| rows.push(vec![Cell::text(k), Cell::from(v)]);
     kv("rows read", r.import.rows_read);
     kv("accepted", r.import.accepted);
     kv("rejected (see sheet Rejected rows)", r.import.rejected);
@@ -50,11 +35,11 @@ fn summary(r: &RunReport, fixes: usize) -> Sheet {
         kv(&format!("pending: {rec}"), *n);
     }
     rows.push(vec![Cell::Empty, Cell::Empty]);
-    rows.push(vec![text("province (top 10)"), text("findings + merged")]);
+    rows.push(vec![Cell::text("province (top 10)"), Cell::text("findings + merged")]);
     for (prov, st) in top_provinces(r, 10) {
-        rows.push(vec![text(prov.as_str()), Cell::from(st.findings + st.records_merged_away)]);
+        rows.push(vec![Cell::text(prov.as_str()), Cell::from(st.findings + st.records_merged_away)]);
     }
-    sheet("Summary", &["what", "count"], rows)
+    Sheet::new("Summary", &["what", "count"], rows)
 }
 
 fn clusters(p: &Pipeline) -> Sheet {
@@ -73,20 +58,20 @@ fn clusters(p: &Pipeline) -> Sheet {
                 }
             };
             rows.push(vec![
-                text(c.id.as_str()),
-                text(dir.id(m).as_str()),
-                text(if is_survivor { "✓" } else { "" }),
-                text(dir.name(m)),
-                text(province_label(dir, p, m)),
-                text(dir.get(m, Field::City)),
-                text(dir.get(m, Field::Status)),
-                text(dir.get(m, Field::Uscc)),
-                text(reason),
+                Cell::text(c.id.as_str()),
+                Cell::text(dir.id(m).as_str()),
+                Cell::text(if is_survivor { "✓" } else { "" }),
+                Cell::text(dir.name(m)),
+                Cell::text(province_label(dir, p, m)),
+                Cell::text(dir.get(m, Field::City)),
+                Cell::text(dir.get(m, Field::Status)),
+                Cell::text(dir.get(m, Field::Uscc)),
+                Cell::text(reason),
             ]);
             bold.push(is_survivor);
         }
     }
-    let mut s = sheet(
+    let mut s = Sheet::new(
         "Duplicate clusters",
         &["cluster_id", "org_id", "survivor", "name", "province", "city", "status", "uscc", "reasons"],
         rows,
@@ -109,24 +94,24 @@ fn findings(p: &Pipeline) -> Sheet {
                 None => (String::new(), "", String::new()),
             };
             vec![
-                text(dir.id(f.org).as_str()),
-                text(f.code.as_str()),
-                text(match f.severity {
+                Cell::text(dir.id(f.org).as_str()),
+                Cell::text(f.code.as_str()),
+                Cell::text(match f.severity {
                     crate::model::Severity::Error => "error",
                     crate::model::Severity::Warning => "warning",
                 }),
-                text(dir.name(f.org)),
-                text(province_label(dir, p, f.org)),
-                text(dir.get(f.org, Field::City)),
-                text(&*dir.records[f.org as usize].parent_id),
-                text(proposed),
-                text(confidence),
-                text(f.detail.as_str()),
-                text(reason),
+                Cell::text(dir.name(f.org)),
+                Cell::text(province_label(dir, p, f.org)),
+                Cell::text(dir.get(f.org, Field::City)),
+                Cell::text(&*dir.records[f.org as usize].parent_id),
+                Cell::text(proposed),
+                Cell::text(confidence),
+                Cell::text(f.detail.as_str()),
+                Cell::text(reason),
             ]
         })
         .collect();
-    sheet(
+    Sheet::new(
         "Hierarchy findings",
         &[
             "org_id",
@@ -155,12 +140,12 @@ fn pending(p: &Pipeline, queue: &[PendingItem]) -> Sheet {
                 .enumerate()
                 .map(|(c, v)| match v.parse::<f64>() {
                     Ok(n) if c == super::pending::AGE_COLUMN => Cell::Number(n),
-                    _ => text(v),
+                    _ => Cell::text(v),
                 })
                 .collect()
         })
         .collect();
-    sheet("Certification queue", &super::pending::HEADER, rows)
+    Sheet::new("Certification queue", &super::pending::HEADER, rows)
 }
 
 fn rejected(p: &Pipeline) -> Sheet {
@@ -169,8 +154,13 @@ fn rejected(p: &Pipeline) -> Sheet {
         .rejected
         .iter()
         .map(|r| {
-            vec![text(r.file.as_str()), Cell::from(r.line), text(r.reason.as_str()), text(r.raw.as_str())]
+            vec![
+                Cell::text(r.file.as_str()),
+                Cell::from(r.line),
+                Cell::text(r.reason.as_str()),
+                Cell::text(r.raw.as_str()),
+            ]
         })
         .collect();
-    sheet("Rejected rows", &["file", "line", "reason", "raw"], rows)
+    Sheet::new("Rejected rows", &["file", "line", "reason", "raw"], rows)
 }

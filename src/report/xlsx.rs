@@ -16,11 +16,32 @@ pub struct Sheet {
     pub bold_rows: Vec<bool>,
 }
 
+impl Sheet {
+    /// A plain sheet: no banding, nothing bold.
+    pub fn new(name: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> Sheet {
+        let n = rows.len();
+        Sheet {
+            name: name.to_string(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows,
+            band_by: None,
+            bold_rows: vec![false; n],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Number(f64),
     Empty,
+}
+
+impl Cell {
+    /// Text, or an empty cell for an empty string.
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::from(s.into())
+    }
 }
 
 impl From<&str> for Cell {
