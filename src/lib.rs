@@ -3,6 +3,9 @@
 //! — over the shared types in `model` and the gazetteer in `geo`. `cli` maps arguments to steps;
 //! `main.rs` only calls `cli::main`.
 
+// Input never panics the tool: no unwrap/expect outside tests (tests may).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod audit;
 pub mod cli;
 pub mod config;

@@ -1,7 +1,6 @@
 //! Encoding detection: UTF-8 (with or without BOM) or GB18030. Anything else is refused with the
 //! offset, line and byte-in-line of the first byte that does not decode, so the user can find it in
 //! an editor or a hex viewer.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_8};
 

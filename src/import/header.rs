@@ -1,5 +1,4 @@
 //! Mapping header names to the canonical fields.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use crate::error::{Error, Result};
 use crate::model::Field;

@@ -1,6 +1,5 @@
 //! Reading the records of a decoded file one at a time, with the physical line where each starts
 //! and its raw text, and stopping at quotes that would swallow rows.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use super::quotes::{self, QuoteProblem};
 

@@ -1,5 +1,4 @@
 //! Guessing the layout of a file before parsing it: the delimiter and the line ends.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use super::header::{map_headers, ColumnOverride, MAX_TITLE_ROWS};
 

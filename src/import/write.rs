@@ -4,7 +4,6 @@
 //!
 //! No formula escaping here: these are machine files that go back into the platform, and an
 //! apostrophe in front of `=` would change the value. Reports for people use `output::write_csv`.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::borrow::Cow;
 use std::path::Path;
