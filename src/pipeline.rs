@@ -45,7 +45,13 @@ pub fn run_with(
     let t = Instant::now();
     let dir = import::import(inputs, import_opts)?;
     timings.push(("import", t.elapsed().as_secs_f64()));
-    Ok(analyse_with(dir, dedupe_opts, timings, decisions))
+    let spinner = crate::progress::step(
+        &format!("{} records: normalize, dedupe, check, coverage", dir.len()),
+        import_opts.progress,
+    );
+    let p = analyse_with(dir, dedupe_opts, timings, decisions);
+    spinner.finish_and_clear();
+    Ok(p)
 }
 
 /// The steps after import, on a directory already in memory.

@@ -27,6 +27,9 @@ pub fn step(label: &str, wanted: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
     bar.set_message(label.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
