@@ -12,6 +12,7 @@
 //!    (`data/name_suffixes.csv`), branch marker (分会, 分院, 分校, 分公司…).
 
 mod numeral;
+mod sound;
 mod tables;
 
 use unicode_normalization::UnicodeNormalization;
@@ -19,6 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::geo::{Gazetteer, Region, RegionMention};
 
 pub use numeral::{chinese_value, find_ordinal, numeral_value};
+pub use sound::{homophone_distance, homophone_substitutions, same_sound, shared_reading};
 pub use tables::{Abbreviations, Suffixes};
 
 /// The structured parse of one organization name.
