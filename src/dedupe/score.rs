@@ -441,6 +441,9 @@ mod tests {
         let a = rec("邱庄镇科学技术协会", "河北省", "", "", "");
         let b = rec("郭庄镇科学技术协会", "河北省", "", "", "");
         assert!(score(&cmp(&a, &b)) < merge);
+        // A slip beside a real difference is no slip: a long shared suffix must not dilute it.
+        let s = rec("邱庄振科学技术协会", "河北省", "", "", "");
+        assert!(score(&cmp(&s, &b)) < merge);
         // 查 sounds like 察 (cha), 擦 does not (ca): only the first is a slip.
         let c = rec("河北警察职业技术学院科协", "", "", "", "");
         let d = rec("河北警查职业技术学院科协", "", "", "", "");

@@ -88,13 +88,18 @@ pub fn shared_reading(a: char, b: char) -> Option<&'static str> {
     table().names.get(usize::from(id) - 1).copied()
 }
 
-/// Cost of one edit, in quarters of an edit so that the arithmetic stays exact.
-const UNIT: u32 = 4;
-/// A same-sound substitution costs a quarter of an edit: the typist spelled the right syllables
-/// (the input method had them) and only picked the wrong candidate. At a quarter, one slip in a
-/// two-character identifying word (1 − 0.25/2 = 0.875) still clears the merge threshold (0.85),
-/// two slips in it (0.75) or one in a single character (0.75) only reach review.
-const HOMOPHONE: u32 = 1;
+/// Edit costs packed so that one sum orders alignments by full edits first, then slips: a full
+/// edit (insertion, deletion, unrelated substitution) counts in the high bits, a same-sound
+/// substitution in the low ones. Names are far shorter than 2^16 characters.
+const FULL: u32 = 1 << 16;
+const SLIP: u32 = 1;
+
+/// What a same-sound substitution costs when slips explain the whole difference: a quarter of an
+/// edit. The typist spelled the right syllables (the input method had them) and only picked the
+/// wrong candidate. At a quarter, one slip in a two-character identifying word (1 − 0.25/2 =
+/// 0.875) still clears the merge threshold (0.85); two slips in it, or one in a single
+/// character (0.75), only reach review.
+const SLIP_COST: f32 = 0.25;
 
 /// One character of a compared string, with its readings.
 #[derive(Clone, Copy)]
@@ -111,65 +116,48 @@ fn sub_cost(x: Voiced, y: Voiced) -> u32 {
     if x.c == y.c {
         0
     } else if x.sound.same_as(y.sound) {
-        HOMOPHONE
+        SLIP
     } else {
-        UNIT
+        FULL
     }
 }
 
-/// Levenshtein distance in which a same-sound substitution costs a quarter of an edit. Equal to
-/// the plain distance when no substitution is a homophone.
-pub fn homophone_distance(a: &str, b: &str) -> f32 {
-    let (x, y) = (voiced(a), voiced(b));
-    let mut row: Vec<u32> = (0..=y.len() as u32).map(|j| j * UNIT).collect();
+/// Full edits and same-sound substitutions of a cheapest alignment (fewest full edits first).
+fn edits(x: &[Voiced], y: &[Voiced]) -> (u32, u32) {
+    let mut row: Vec<u32> = (0..=y.len() as u32).map(|j| j * FULL).collect();
     for (i, &xc) in x.iter().enumerate() {
         let mut diag = row[0];
-        row[0] = (i as u32 + 1) * UNIT;
+        row[0] = (i as u32 + 1) * FULL;
         for (j, &yc) in y.iter().enumerate() {
-            let best = (diag + sub_cost(xc, yc)).min(row[j] + UNIT).min(row[j + 1] + UNIT);
+            let best = (diag + sub_cost(xc, yc)).min(row[j] + FULL).min(row[j + 1] + FULL);
             diag = row[j + 1];
             row[j + 1] = best;
         }
     }
-    row[y.len()] as f32 / UNIT as f32
+    let total = row[y.len()];
+    (total / FULL, total % FULL)
 }
 
-/// The same-sound substitutions of a cheapest alignment of `a` and `b`, each as the character
-/// positions in `a` and in `b` (for reasons).
+/// Levenshtein distance in which a same-sound substitution costs a quarter of an edit — when
+/// slips are the only difference. Two names that differ anyway (邱庄振 / 郭庄镇: 邱 ≠ 郭) get no
+/// discount: a slip explains a name typed wrong, not two different names, and a discount there
+/// would let a long shared suffix dilute a real difference into a merge.
+pub fn homophone_distance(a: &str, b: &str) -> f32 {
+    match edits(&voiced(a), &voiced(b)) {
+        (0, slips) => slips as f32 * SLIP_COST,
+        (full, slips) => (full + slips) as f32,
+    }
+}
+
+/// The same-sound substitutions between `a` and `b` as character positions in each (for
+/// reasons), when slips are the only difference; otherwise none.
 pub fn homophone_substitutions(a: &str, b: &str) -> Vec<(usize, usize)> {
     let (x, y) = (voiced(a), voiced(b));
-    let w = y.len() + 1;
-    let mut d = vec![0u32; (x.len() + 1) * w];
-    for (j, cell) in d.iter_mut().take(w).enumerate() {
-        *cell = j as u32 * UNIT;
+    if x.len() != y.len() || edits(&x, &y).0 != 0 {
+        return Vec::new();
     }
-    for i in 1..=x.len() {
-        d[i * w] = i as u32 * UNIT;
-        for j in 1..=y.len() {
-            d[i * w + j] = (d[(i - 1) * w + j - 1] + sub_cost(x[i - 1], y[j - 1]))
-                .min(d[(i - 1) * w + j] + UNIT)
-                .min(d[i * w + j - 1] + UNIT);
-        }
-    }
-    let mut out = Vec::new();
-    let (mut i, mut j) = (x.len(), y.len());
-    while i > 0 && j > 0 {
-        let here = d[i * w + j];
-        let cost = sub_cost(x[i - 1], y[j - 1]);
-        if here == d[(i - 1) * w + j - 1] + cost {
-            if cost == HOMOPHONE {
-                out.push((i - 1, j - 1));
-            }
-            i -= 1;
-            j -= 1;
-        } else if here == d[(i - 1) * w + j] + UNIT {
-            i -= 1;
-        } else {
-            j -= 1;
-        }
-    }
-    out.reverse();
-    out
+    // No full edit and equal lengths: the alignment is position by position.
+    (0..x.len()).filter(|&i| sub_cost(x[i], y[i]) == SLIP).map(|i| (i, i)).collect()
 }
 
 #[cfg(test)]
@@ -194,6 +182,8 @@ mod tests {
         assert_eq!(homophone_distance("建鞍区", "建安区"), 0.25);
         assert_eq!(homophone_distance("郭庄镇", "邱庄镇"), 1.0);
         assert_eq!(homophone_distance("学会", "学汇会"), 1.0);
+        assert_eq!(homophone_distance("邱庄振", "郭庄镇"), 2.0, "no discount beside a real difference");
+        assert_eq!(homophone_distance("中学", "终雪"), 0.5);
         assert_eq!(homophone_distance("", "学会"), 2.0);
         assert_eq!(homophone_distance("学会", "学会"), 0.0);
         assert_eq!(homophone_distance("ABC", "ABD"), strsim::levenshtein("ABC", "ABD") as f32);
@@ -203,5 +193,6 @@ mod tests {
     fn substitutions_are_listed_for_reasons() {
         assert_eq!(homophone_substitutions("建鞍区科协", "建安区科协"), vec![(1, 1)]);
         assert!(homophone_substitutions("郭庄镇", "邱庄镇").is_empty());
+        assert!(homophone_substitutions("郭庄振", "邱庄镇").is_empty());
     }
 }
