@@ -244,6 +244,9 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>)
         reasons.push("provisional marker (筹) ignored".into());
     }
     for n in [a, b] {
+        for (written, meant) in &n.sound_slips {
+            reasons.push(format!("{written} = {meant} (same sound)"));
+        }
         if let Some(t) = &n.suffix_typo {
             reasons.push(format!("typo {t} = {}", n.suffix.as_deref().unwrap_or("")));
         }
