@@ -199,7 +199,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let mut unified = unify_noting(name, &mut folding);
     let provisional = strip_provisional(&mut unified);
     let folded = strip_punctuation(&unified);
-    let (expanded, expansions) = Abbreviations::global().expand(&folded);
+    let (expanded, expansions, abbreviation_slips) = Abbreviations::global().expand_noting_slips(&folded);
 
     let (region_text, mentions, national) =
         match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
@@ -218,7 +218,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
             }
         };
     let rest = &expanded[region_text.len()..];
-    let mut sound_slips = Vec::new();
+    let mut sound_slips = abbreviation_slips;
     let repaired = repair_ordinal_marker(rest);
     let rest = match &repaired {
         Some((fixed, slip)) => {
