@@ -143,6 +143,9 @@ fn edits(x: &[Voiced], y: &[Voiced]) -> (u32, u32) {
 /// discount: a slip explains a name typed wrong, not two different names, and a discount there
 /// would let a long shared suffix dilute a real difference into a merge.
 pub fn homophone_distance(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 0.0;
+    }
     match edits(&voiced(a), &voiced(b)) {
         (0, slips) => slips as f32 * SLIP_COST,
         (full, slips) => (full + slips) as f32,
