@@ -12,6 +12,7 @@
 //!    (`data/name_suffixes.csv`), branch marker (分会, 分院, 分校, 分公司…).
 
 mod numeral;
+mod region_slip;
 mod sound;
 mod tables;
 
@@ -199,13 +200,18 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let mut unified = unify_noting(name, &mut folding);
     let provisional = strip_provisional(&mut unified);
     let folded = strip_punctuation(&unified);
-    let (expanded, expansions, abbreviation_slips) = Abbreviations::global().expand_noting_slips(&folded);
+    let (mut expanded, expansions, mut sound_slips) = Abbreviations::global().expand_noting_slips(&folded);
 
     let (region_text, mentions, national) =
         match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
             Some(p) => (p.to_string(), Vec::new(), true),
             None => {
                 let mut mentions = gazetteer.region_prefix(&expanded);
+                if let Some((repaired, again, slip)) = region_slip::repair(&expanded, &mentions, gazetteer) {
+                    expanded = repaired;
+                    mentions = again;
+                    sound_slips.push(slip);
+                }
                 // A short form followed by 镇/乡/街道… names a town (城关镇), not the county 城关区.
                 while mentions
                     .last()
@@ -218,7 +224,6 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
             }
         };
     let rest = &expanded[region_text.len()..];
-    let mut sound_slips = abbreviation_slips;
     let repaired = repair_ordinal_marker(rest);
     let rest = match &repaired {
         Some((fixed, slip)) => {
@@ -412,6 +417,23 @@ mod tests {
         // Not before a numeral, or a name that has its own 第: no repair.
         assert!(p("武威市低压电器有限公司").sound_slips.is_empty());
         assert_eq!(p("武威市第二地一中学").ordinal, Some(2));
+    }
+
+    #[test]
+    fn a_division_name_with_one_same_sound_slip_is_read_as_the_division() {
+        for (slip, meant) in [
+            ("西安市场安区蔡家乡科普协会", "西安市长安区蔡家乡科普协会"),
+            ("六鞍市第二中学", "六安市第二中学"),
+            ("北晶市科学技术协会", "北京市科学技术协会"),
+        ] {
+            let n = p(slip);
+            assert_eq!(n.key, p(meant).key, "{slip}");
+            assert_eq!(n.region, p(meant).region, "{slip}");
+            assert_eq!(n.sound_slips.len(), 1, "{slip}");
+        }
+        // A real name is never rewritten, nor a different sound.
+        assert!(p("西安市长安区科学技术协会").sound_slips.is_empty());
+        assert!(p("六盘市第二中学").sound_slips.is_empty());
     }
 
     #[test]

@@ -20,7 +20,8 @@ const MAX_READINGS: usize = 4;
 pub struct Sound(u64);
 
 impl Sound {
-    fn readings(self) -> impl Iterator<Item = u16> {
+    /// Reading ids, first reading first.
+    pub fn readings(self) -> impl Iterator<Item = u16> {
         (0..MAX_READINGS).map(move |i| (self.0 >> (16 * i)) as u16).take_while(|&r| r != 0)
     }
 
