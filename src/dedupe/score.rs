@@ -3,7 +3,7 @@
 
 use crate::geo::{DivCode, Gazetteer};
 use crate::model::Level;
-use crate::normalize::NameParts;
+use crate::normalize::{homophone_distance, homophone_substitutions, shared_reading, NameParts};
 
 use super::features::{Features, NATIONAL};
 
@@ -135,11 +135,12 @@ fn veto_explained(g: &Gazetteer, a: Side, b: Side, explain: bool) -> Option<Stri
 /// are compared — or the whole keys, when a typo broke a region prefix — over the longer body;
 /// and when both suffixes name the same kind of unit, the cores alone too (有限公司 = 公司).
 pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
-    let ratio = |d: usize, x: &str, y: &str| {
+    let ratio = |d: f32, x: &str, y: &str| {
         let len = x.chars().count().max(y.chars().count()).max(1);
-        (1.0 - d as f32 / len as f32).max(0.0)
+        (1.0 - d / len as f32).max(0.0)
     };
-    let lev = strsim::levenshtein;
+    // Levenshtein in which a same-sound substitution (学汇 / 学会) costs a quarter of an edit.
+    let lev = homophone_distance;
     if !a.stem.is_empty() && !b.stem.is_empty() {
         let generic = |n: &NameParts| n.body.replacen(n.stem.as_str(), "", 1);
         if generic(a) == generic(b) {
@@ -243,6 +244,9 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>)
         reasons.push("provisional marker (筹) ignored".into());
     }
     for n in [a, b] {
+        for (written, meant) in &n.sound_slips {
+            reasons.push(format!("{written} = {meant} (same sound)"));
+        }
         if let Some(t) = &n.suffix_typo {
             reasons.push(format!("typo {t} = {}", n.suffix.as_deref().unwrap_or("")));
         }
@@ -250,9 +254,27 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>)
     if a.ordinal.is_some() && a.body == b.body && a.key != b.key {
         reasons.push(format!("same ordinal 第{}", a.ordinal.unwrap_or(0)));
     }
+    reasons.extend(same_sound_slips(&a.key, &b.key));
     if a.body != b.body {
         reasons.push(format!("names differ: {} / {}", a.body, b.body));
     }
+}
+
+/// "建鞍 ≈ 建安 (same sound an)" for each same-sound substitution between two names, shown with
+/// the character before it (after it at the start) so that the word can be recognized.
+fn same_sound_slips(a: &str, b: &str) -> Vec<String> {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let word = |s: &[char], i: usize| -> String {
+        let (from, to) = if i > 0 { (i - 1, i + 1) } else { (0, 2.min(s.len())) };
+        s[from..to].iter().collect()
+    };
+    homophone_substitutions(a, b)
+        .into_iter()
+        .map(|(i, j)| {
+            let sound = shared_reading(x[i], y[j]).unwrap_or_default();
+            format!("{} ≈ {} (same sound {sound})", word(&x, i), word(&y, j))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -392,6 +414,45 @@ mod tests {
         let c = rec("莒县同金智能科技有限责任公司", "山东省", "日照市", "莒县", "");
         let d = rec("莒县同金智能科技公司", "山东省", "日照市", "莒县", "");
         assert!(score(&cmp(&c, &d)) > 0.85);
+    }
+
+    #[test]
+    fn a_same_sound_slip_still_merges() {
+        let merge = crate::dedupe::DedupeOptions::default().merge_threshold;
+        for (x, y) in [
+            ("邱庄镇科学技术协会", "邱庄振科学技术协会"),
+            ("建安区科学技术协会", "建鞍区科学技术协会"),
+            ("合肥市化学学会", "合肥市化学学汇"),
+            ("河北警察职业技术学院科协", "河北警查职业技术学院科协"),
+        ] {
+            let a = rec(x, "", "", "", "");
+            let b = rec(y, "", "", "", "");
+            let v = cmp(&a, &b);
+            assert!(score(&v) >= merge, "{x} / {y}: {v:?}");
+            let Verdict::Scored { reasons, .. } = v else { unreachable!() };
+            assert!(reasons.iter().any(|r| r.contains("(same sound")), "{reasons:?}");
+        }
+        let a = rec("建安区科学技术协会", "河南省", "许昌市", "建安区", "");
+        let b = rec("建鞍区科学技术协会", "河南省", "许昌市", "建安区", "");
+        let Verdict::Scored { reasons, .. } = cmp(&a, &b) else { panic!("vetoed") };
+        assert!(reasons.contains(&"建鞍区 = 建安区 (same sound)".to_string()), "{reasons:?}");
+    }
+
+    #[test]
+    fn a_different_sound_is_a_full_edit() {
+        let merge = crate::dedupe::DedupeOptions::default().merge_threshold;
+        let a = rec("邱庄镇科学技术协会", "河北省", "", "", "");
+        let b = rec("郭庄镇科学技术协会", "河北省", "", "", "");
+        assert!(score(&cmp(&a, &b)) < merge);
+        // A slip beside a real difference is no slip: a long shared suffix must not dilute it.
+        let s = rec("邱庄振科学技术协会", "河北省", "", "", "");
+        assert!(score(&cmp(&s, &b)) < merge);
+        // 查 sounds like 察 (cha), 擦 does not (ca): only the first is a slip.
+        let c = rec("河北警察职业技术学院科协", "", "", "", "");
+        let d = rec("河北警查职业技术学院科协", "", "", "", "");
+        let e = rec("河北警擦职业技术学院科协", "", "", "", "");
+        assert!(score(&cmp(&c, &d)) > score(&cmp(&c, &e)));
+        assert!(score(&cmp(&c, &e)) < merge);
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //!    (`data/name_suffixes.csv`), branch marker (分会, 分院, 分校, 分公司…).
 
 mod numeral;
+mod region_slip;
+mod sound;
 mod tables;
 
 use unicode_normalization::UnicodeNormalization;
@@ -19,6 +21,8 @@ use unicode_normalization::UnicodeNormalization;
 use crate::geo::{Gazetteer, Region, RegionMention};
 
 pub use numeral::{chinese_value, find_ordinal, numeral_value};
+use sound::same_sound as sounds_alike;
+pub use sound::{homophone_distance, homophone_substitutions, same_sound, shared_reading};
 pub use tables::{Abbreviations, Suffixes};
 
 /// The structured parse of one organization name.
@@ -58,6 +62,9 @@ pub struct NameParts {
     /// The generic suffix as written when it had one wrong character (科雪技术协会); `suffix`
     /// and `body` hold the correct spelling.
     pub suffix_typo: Option<String>,
+    /// Same-sound slips repaired in generic words, as written → repaired (递一 → 第一), for
+    /// reasons.
+    pub sound_slips: Vec<(String, String)>,
     /// Which foldings changed the written name: full-width characters, traditional characters,
     /// spaces (for reasons).
     pub folding: Vec<&'static str>,
@@ -193,13 +200,18 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let mut unified = unify_noting(name, &mut folding);
     let provisional = strip_provisional(&mut unified);
     let folded = strip_punctuation(&unified);
-    let (expanded, expansions) = Abbreviations::global().expand(&folded);
+    let (mut expanded, expansions, mut sound_slips) = Abbreviations::global().expand_noting_slips(&folded);
 
     let (region_text, mentions, national) =
         match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
             Some(p) => (p.to_string(), Vec::new(), true),
             None => {
                 let mut mentions = gazetteer.region_prefix(&expanded);
+                if let Some((repaired, again, slip)) = region_slip::repair(&expanded, &mentions, gazetteer) {
+                    expanded = repaired;
+                    mentions = again;
+                    sound_slips.push(slip);
+                }
                 // A short form followed by 镇/乡/街道… names a town (城关镇), not the county 城关区.
                 while mentions
                     .last()
@@ -212,6 +224,14 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
             }
         };
     let rest = &expanded[region_text.len()..];
+    let repaired = repair_ordinal_marker(rest);
+    let rest = match &repaired {
+        Some((fixed, slip)) => {
+            sound_slips.push(slip.clone());
+            fixed.as_str()
+        }
+        None => rest,
+    };
 
     let (body, ordinal) = match find_ordinal(rest) {
         Some(o) => {
@@ -260,8 +280,29 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         provisional,
         expansions,
         suffix_typo,
+        sound_slips,
         folding,
     }
+}
+
+/// The ordinal marker 第 typed as another character of the same sound before a numeral (递一,
+/// 弟一, 地一 for 第一: a pinyin input slip): the text with 第 written, and the slip as written →
+/// repaired. Only where the repaired text reads as an ordinal at that very place, and only in a
+/// name with no 第 of its own.
+fn repair_ordinal_marker(rest: &str) -> Option<(String, (String, String))> {
+    if rest.contains('第') {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = rest.char_indices().collect();
+    chars.windows(2).find_map(|w| {
+        let ((i, c), (_, next)) = (w[0], w[1]);
+        if !sounds_alike(c, '第') || !numeral::is_numeral_char(next) {
+            return None;
+        }
+        let fixed = format!("{}第{}", &rest[..i], &rest[i + c.len_utf8()..]);
+        let ordinal = find_ordinal(&fixed)?;
+        (ordinal.start == i).then(|| (fixed, (format!("{c}{next}"), format!("第{next}"))))
+    })
 }
 
 #[cfg(test)]
@@ -361,6 +402,38 @@ mod tests {
         assert_eq!(n.suffix_kind, Some("science_association"));
         assert_eq!(p("临沧市苛学技术馆").suffix_kind, Some("museum"));
         assert!(p("合肥市科学技术协会").suffix_typo.is_none());
+    }
+
+    #[test]
+    fn an_ordinal_marker_typed_with_the_same_sound_is_repaired() {
+        let a = p("武威市第一中学");
+        for v in ["武威市递一中学", "武威市弟一中学", "武威市地一中学"] {
+            let n = p(v);
+            assert_eq!((n.key.as_str(), n.ordinal), (a.key.as_str(), Some(1)), "{v}");
+            assert_eq!(n.sound_slips.len(), 1, "{v}");
+        }
+        assert_eq!(p("荆州市地一人民医院").ordinal, Some(1));
+        assert_eq!(p("荆州市地一人民医院").sound_slips, vec![("地一".to_string(), "第一".to_string())]);
+        // Not before a numeral, or a name that has its own 第: no repair.
+        assert!(p("武威市低压电器有限公司").sound_slips.is_empty());
+        assert_eq!(p("武威市第二地一中学").ordinal, Some(2));
+    }
+
+    #[test]
+    fn a_division_name_with_one_same_sound_slip_is_read_as_the_division() {
+        for (slip, meant) in [
+            ("西安市场安区蔡家乡科普协会", "西安市长安区蔡家乡科普协会"),
+            ("六鞍市第二中学", "六安市第二中学"),
+            ("北晶市科学技术协会", "北京市科学技术协会"),
+        ] {
+            let n = p(slip);
+            assert_eq!(n.key, p(meant).key, "{slip}");
+            assert_eq!(n.region, p(meant).region, "{slip}");
+            assert_eq!(n.sound_slips.len(), 1, "{slip}");
+        }
+        // A real name is never rewritten, nor a different sound.
+        assert!(p("西安市长安区科学技术协会").sound_slips.is_empty());
+        assert!(p("六盘市第二中学").sound_slips.is_empty());
     }
 
     #[test]

@@ -23,6 +23,32 @@ fn rows(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)
 pub struct Abbreviations {
     /// First character → (pattern, replacement), longest pattern first.
     by_first: HashMap<char, Vec<(&'static str, &'static str)>>,
+    /// Short forms that are also recognized with one same-sound slip, by their first and by their
+    /// second character (with one slip in three or more characters, one of the two is right).
+    slip_forms: HashMap<char, Vec<(&'static str, &'static str)>>,
+}
+
+/// Short forms of at least this many characters are also read with one same-sound slip (科普官,
+/// 棵技馆: a pinyin input slip). Shorter ones are too close to other words (科协 / 科谐).
+const SLIP_MIN_CHARS: usize = 3;
+
+/// `written` spells `pattern` (same length) with exactly one same-sound slip, not on a numeral
+/// (一院 is an ordinal, not 医院). Returns the slipped length in bytes.
+fn spelled_with_slip(rest: &str, pattern: &str) -> Option<usize> {
+    let mut slips = 0;
+    let mut len = 0;
+    let mut written = rest.chars();
+    for p in pattern.chars() {
+        let w = written.next()?;
+        if w != p {
+            if !super::sound::same_sound(w, p) || super::numeral::is_numeral_char(w) {
+                return None;
+            }
+            slips += 1;
+        }
+        len += w.len_utf8();
+    }
+    (slips == 1).then_some(len)
 }
 
 impl Abbreviations {
@@ -37,18 +63,38 @@ impl Abbreviations {
                     }
                 }
             }
-            for v in by_first.values_mut() {
+            let mut slip_forms: HashMap<char, Vec<(&'static str, &'static str)>> = HashMap::new();
+            for (short, long) in rows(ABBREVIATIONS_CSV) {
+                if short.chars().count() >= SLIP_MIN_CHARS {
+                    for c in short.chars().take(2) {
+                        slip_forms.entry(c).or_default().push((short, long));
+                    }
+                }
+            }
+            for v in by_first.values_mut().chain(slip_forms.values_mut()) {
                 v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
                 v.dedup();
             }
-            Abbreviations { by_first }
+            Abbreviations { by_first, slip_forms }
         })
     }
 
     /// The long form of `s`, plus the (short, long) pairs that were expanded, for reasons.
     pub fn expand(&self, s: &str) -> (String, Vec<(&'static str, &'static str)>) {
+        let (out, used, _) = self.expand_noting_slips(s);
+        (out, used)
+    }
+
+    /// `expand`, also reading a short form written with one same-sound slip (科普官 = 科普馆);
+    /// the third list holds each slip as written → meant, for reasons.
+    #[allow(clippy::type_complexity)]
+    pub fn expand_noting_slips(
+        &self,
+        s: &str,
+    ) -> (String, Vec<(&'static str, &'static str)>, Vec<(String, String)>) {
         let mut out = String::with_capacity(s.len() + 8);
         let mut used = Vec::new();
+        let mut slips = Vec::new();
         let mut i = 0;
         while i < s.len() {
             let rest = &s[i..];
@@ -64,12 +110,26 @@ impl Abbreviations {
                     i += pat.len();
                 }
                 None => {
-                    out.push(c);
-                    i += c.len_utf8();
+                    let second = rest.chars().nth(1);
+                    let slipped = [Some(c), second]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|k| self.slip_forms.get(&k))
+                        .flatten()
+                        .find_map(|&(pat, long)| Some((pat, long, spelled_with_slip(rest, pat)?)));
+                    if let Some((pat, long, len)) = slipped {
+                        out.push_str(long);
+                        used.push((pat, long));
+                        slips.push((rest[..len].to_string(), pat.to_string()));
+                        i += len;
+                    } else {
+                        out.push(c);
+                        i += c.len_utf8();
+                    }
                 }
             }
         }
-        (out, used)
+        (out, used, slips)
     }
 }
 
@@ -143,6 +203,21 @@ mod tests {
         assert_eq!(a.expand("同金科技有限责任公司").0, "同金科技有限公司");
         let (_, used) = a.expand("肥西科协");
         assert_eq!(used, vec![("科协", "科学技术协会")]);
+    }
+
+    #[test]
+    fn a_short_form_with_one_same_sound_slip_expands() {
+        let a = Abbreviations::global();
+        let (out, used, slips) = a.expand_noting_slips("高青县颗普馆");
+        assert_eq!(out, "高青县科学普及馆");
+        assert_eq!(used, vec![("科普馆", "科学普及馆")]);
+        assert_eq!(slips, vec![("颗普馆".to_string(), "科普馆".to_string())]);
+        assert_eq!(a.expand("岳西县科普管").0, "岳西县科学普及馆");
+        assert_eq!(a.expand("大安区棵技馆").0, "大安区科学技术馆");
+        // Two slips, a different sound, or a short form of two characters: left as written.
+        assert_eq!(a.expand("颗普管").0, "颗普管");
+        assert_eq!(a.expand("科普楼").0, "科普楼");
+        assert_eq!(a.expand("合肥市科谐").0, "合肥市科谐");
     }
 
     #[test]

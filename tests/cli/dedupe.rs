@@ -67,6 +67,8 @@ fn hard_cases_cluster_exactly_as_expected() {
         &["P01", "P02"],        // (筹)
         &["SH01", "SH02"],      // abbreviation
         &["SH03", "SH04"],      // municipality prefix omitted
+        &["Q01", "Q02"],        // 邱庄振 typed for 邱庄镇 (same sound); not 郭庄镇
+        &["G01", "G02"],        // 学汇 typed for 学会 (same sound)
     ]
     .iter()
     .map(|ids| set(ids))
@@ -87,9 +89,11 @@ fn hard_cases_cluster_exactly_as_expected() {
     assert!(info["SH01"].2.contains("科协 = 科学技术协会"), "{}", info["SH01"].2);
     assert!(info["F01"].2.contains("region prefix 安徽省合肥市 omitted"), "{}", info["F01"].2);
     assert!(info["P02"].2.contains("provisional marker"), "{}", info["P02"].2);
+    assert!(info["Q02"].2.contains("庄镇 ≈ 庄振 (same sound zhen)"), "{}", info["Q02"].2);
+    assert!(info["G02"].2.contains("学会 ≈ 学汇 (same sound hui)"), "{}", info["G02"].2);
 
-    assert!(stdout.contains("records: 31"), "{stdout}");
-    assert!(stdout.contains("clusters: 10 (21 records in clusters"), "{stdout}");
+    assert!(stdout.contains("records: 36"), "{stdout}");
+    assert!(stdout.contains("clusters: 12 (25 records in clusters"), "{stdout}");
     assert!(stdout.contains("candidate pairs: "), "{stdout}");
     assert!(stdout.contains("广东省: 1 / 3"), "{stdout}");
 }
