@@ -71,7 +71,9 @@ pub struct Gazetteer {
     by_code: HashMap<DivCode, usize>,
     /// Full and short names → division indexes.
     by_name: HashMap<String, Vec<usize>>,
-    max_name_chars: usize,
+    /// The same names grouped by first character, longest first: prefix search compares a few
+    /// strings instead of hashing every prefix length.
+    by_first_char: HashMap<char, Vec<(String, Vec<usize>)>>,
 }
 
 const DIVISIONS_CSV: &str = include_str!("../data/divisions.csv");
@@ -219,8 +221,16 @@ impl Gazetteer {
                 by_name.entry(s.clone()).or_default().push(i);
             }
         }
-        let max_name_chars = by_name.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-        Gazetteer { divisions, by_code, by_name, max_name_chars }
+        let mut by_first_char: HashMap<char, Vec<(String, Vec<usize>)>> = HashMap::new();
+        for (name, idxs) in &by_name {
+            if let Some(c) = name.chars().next() {
+                by_first_char.entry(c).or_default().push((name.clone(), idxs.clone()));
+            }
+        }
+        for names in by_first_char.values_mut() {
+            names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+        Gazetteer { divisions, by_code, by_name, by_first_char }
     }
 
     pub fn divisions(&self) -> &[Division] {
@@ -357,17 +367,14 @@ impl Gazetteer {
         let mut pos = 0;
         loop {
             let rest = &s[pos..];
-            let boundaries: Vec<usize> =
-                rest.char_indices().map(|(i, c)| i + c.len_utf8()).take(self.max_name_chars).collect();
+            let Some(first) = rest.chars().next() else { break };
+            let names = self.by_first_char.get(&first).map(Vec::as_slice).unwrap_or(&[]);
             let mut found = None;
-            for &end in boundaries.iter().rev() {
-                let text = &rest[..end];
-                if text.chars().count() < 2 {
-                    break;
-                }
-                let Some(idxs) = self.by_name.get(text) else {
+            for (text, idxs) in names {
+                if text.chars().nth(1).is_none() || !rest.starts_with(text.as_str()) {
                     continue;
-                };
+                }
+                let end = text.len();
                 let cands: Vec<&Division> = idxs
                     .iter()
                     .map(|&i| &self.divisions[i])
@@ -386,7 +393,7 @@ impl Gazetteer {
                 let top = cands.iter().map(|d| d.level).min().unwrap_or(DivLevel::County);
                 let candidates: Vec<DivCode> =
                     cands.iter().filter(|d| d.level == top).map(|d| d.code).collect();
-                let short = cands.iter().all(|d| d.name != text);
+                let short = cands.iter().all(|d| d.name != *text);
                 found = Some(RegionMention { start: pos, end: pos + end, candidates, short });
                 break;
             }

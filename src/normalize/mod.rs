@@ -116,25 +116,69 @@ fn unify(name: &str) -> String {
 /// also simplified ones: the converter's phrase table maps some common simplified characters
 /// to rare variants (宁 → 㝉), which would break region names.
 fn to_simplified(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.is_ascii() || character_converter::is_simplified(s) {
+    if s.is_ascii() || !s.chars().any(|c| simplified_char(c) != Some(c)) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
-    let mut buf = [0u8; 4];
     for c in s.chars() {
-        let one: &str = c.encode_utf8(&mut buf);
-        if c.is_ascii() || character_converter::is_simplified(one) {
-            out.push(c);
-        } else {
-            out.push_str(&character_converter::traditional_to_simplified(one));
+        match simplified_char(c) {
+            Some(x) => out.push(x),
+            None => out.push_str(&convert_one(c)),
         }
     }
     std::borrow::Cow::Owned(out)
 }
 
+/// The per-character conversion of `character_converter` (kept whole-name conversion out: it
+/// turned 宁 into 㝉 and broke region names).
+fn convert_one(c: char) -> String {
+    let mut buf = [0u8; 4];
+    let one: &str = c.encode_utf8(&mut buf);
+    if c.is_ascii() || character_converter::is_simplified(one) {
+        one.to_string()
+    } else {
+        character_converter::traditional_to_simplified(one).into_owned()
+    }
+}
+
+/// CJK ideographs (Extension A and the URO block) covered by the precomputed table.
+const CJK_TABLE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+
+/// `convert_one` for one character from a table computed once (the crate's own check is slow per
+/// call and names are millions): `Some(simplified)` when the result is one character (ASCII and
+/// characters outside the table map to themselves), `None` when the crate must be asked.
+fn simplified_char(c: char) -> Option<char> {
+    static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let code = c as u32;
+    if c.is_ascii() {
+        return Some(c);
+    }
+    if !CJK_TABLE.contains(&code) {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| {
+        CJK_TABLE
+            .map(|u| {
+                let Some(ch) = char::from_u32(u) else { return '\0' };
+                let out = convert_one(ch);
+                let mut it = out.chars();
+                match (it.next(), it.next()) {
+                    (Some(x), None) => x,
+                    _ => '\0',
+                }
+            })
+            .collect()
+    });
+    table.get((code - CJK_TABLE.start()) as usize).copied().filter(|&x| x != '\0')
+}
+
 /// `unify`, noting in `notes` which foldings changed the name (for reasons).
 fn unify_noting(name: &str, notes: &mut Vec<&'static str>) -> String {
-    let nfkc: String = name.nfkc().collect();
+    // Most names are already NFKC: the quick check skips the allocation for them.
+    let nfkc: String = match unicode_normalization::is_nfkc_quick(name.chars()) {
+        unicode_normalization::IsNormalized::Yes => name.to_string(),
+        _ => name.nfkc().collect(),
+    };
     if nfkc != name {
         notes.push("full-width characters");
     }
