@@ -283,9 +283,9 @@ pub fn insert_run(tx: &Transaction, path: &Path, s: &Snapshot, d: &Diff) -> Resu
                 i.bytes as i64,
                 i.sha256,
                 i.encoding,
-                i.rows_read as i64,
-                i.accepted as i64,
-                i.rejected as i64
+                i.counts.rows_read as i64,
+                i.counts.accepted as i64,
+                i.counts.rejected as i64
             ])
             .map_err(&e)?;
         }

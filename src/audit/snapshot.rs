@@ -8,17 +8,6 @@ use crate::model::{RecIdx, Severity};
 use crate::pipeline::Pipeline;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct InputRow {
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
-    pub encoding: String,
-    pub rows_read: u64,
-    pub accepted: u64,
-    pub rejected: u64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct FindingRow {
     pub org_id: String,
     pub code: String,
@@ -83,7 +72,7 @@ pub struct Snapshot {
     pub as_of: String,
     pub settings_json: String,
     pub records: u64,
-    pub inputs: Vec<InputRow>,
+    pub inputs: Vec<crate::report::InputInfo>,
     /// Sorted by (org_id, code).
     pub findings: Vec<FindingRow>,
     /// Sorted by cluster id.
@@ -102,19 +91,7 @@ fn severity_word(s: Severity) -> &'static str {
 pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
     let dir = &p.dir;
     let id = |i: RecIdx| dir.id(i).to_string();
-    let inputs = dir
-        .files
-        .iter()
-        .map(|f| InputRow {
-            path: f.display.clone(),
-            bytes: f.bytes,
-            sha256: f.sha256.clone(),
-            encoding: f.encoding.to_string(),
-            rows_read: f.counts.rows_read,
-            accepted: f.counts.accepted,
-            rejected: f.counts.rejected,
-        })
-        .collect();
+    let inputs = crate::report::input_info(dir);
 
     let mut findings: Vec<FindingRow> = p
         .check

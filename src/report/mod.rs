@@ -106,10 +106,9 @@ pub fn province_label(dir: &Directory, p: &Pipeline, i: RecIdx) -> String {
     }
 }
 
-pub fn build(p: &Pipeline, pending: &[PendingItem], parent_fixes: usize, as_of: NaiveDate) -> RunReport {
-    let dir = &p.dir;
-    let inputs = dir
-        .files
+/// The input files as summary.json and the audit database record them.
+pub fn input_info(dir: &Directory) -> Vec<InputInfo> {
+    dir.files
         .iter()
         .map(|f| InputInfo {
             path: f.display.clone(),
@@ -118,7 +117,12 @@ pub fn build(p: &Pipeline, pending: &[PendingItem], parent_fixes: usize, as_of: 
             encoding: f.encoding.to_string(),
             counts: f.counts,
         })
-        .collect();
+        .collect()
+}
+
+pub fn build(p: &Pipeline, pending: &[PendingItem], parent_fixes: usize, as_of: NaiveDate) -> RunReport {
+    let dir = &p.dir;
+    let inputs = input_info(dir);
     let prov: Vec<String> = (0..dir.len() as RecIdx).map(|i| province_label(dir, p, i)).collect();
     let mut provinces: BTreeMap<String, ProvinceStats> = BTreeMap::new();
     for label in &prov {
