@@ -23,24 +23,23 @@ pub struct Pipeline {
     pub check: CheckResult,
     /// Per record: its chain has a structural finding on it or above it.
     pub broken_chain: Vec<bool>,
-    /// Which divisions' associations are in the directory (scope: the input's provinces; see
-    /// `recompute_coverage` for another scope).
+    /// Which divisions' associations are in the directory (scope from `Steps::coverage`).
     pub coverage: Coverage,
     /// (step, seconds), for the console and summary.json only.
     pub timings: Vec<(&'static str, f64)>,
 }
 
-pub fn run(inputs: &[PathBuf], import_opts: &ImportOptions, dedupe_opts: &DedupeOptions) -> Result<Pipeline> {
-    run_with(inputs, import_opts, dedupe_opts, &Decisions::default())
+/// What the steps after import need besides the directory.
+pub struct Steps<'a> {
+    pub dedupe: DedupeOptions,
+    /// Reviewer decisions from an audit database (issue 6): pair decisions steer clustering,
+    /// rejected fixes are withdrawn after the check.
+    pub decisions: &'a Decisions,
+    /// Which divisions coverage reports (`--all-divisions` = `Scope::All`).
+    pub coverage: Scope,
 }
 
-/// `run` honouring reviewer decisions from an audit database (issue 6).
-pub fn run_with(
-    inputs: &[PathBuf],
-    import_opts: &ImportOptions,
-    dedupe_opts: &DedupeOptions,
-    decisions: &Decisions,
-) -> Result<Pipeline> {
+pub fn run(inputs: &[PathBuf], import_opts: &ImportOptions, steps: &Steps) -> Result<Pipeline> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let dir = import::import(inputs, import_opts)?;
@@ -49,31 +48,21 @@ pub fn run_with(
         &format!("{} records: normalize, dedupe, check, coverage", dir.len()),
         import_opts.progress,
     );
-    let p = analyse_with(dir, dedupe_opts, timings, decisions);
+    let p = analyse(dir, steps, timings);
     spinner.finish_and_clear();
     Ok(p)
 }
 
 /// The steps after import, on a directory already in memory.
-pub fn analyse(dir: Directory, dedupe_opts: &DedupeOptions, timings: Vec<(&'static str, f64)>) -> Pipeline {
-    analyse_with(dir, dedupe_opts, timings, &Decisions::default())
-}
-
-/// `analyse` honouring reviewer decisions: pair decisions steer clustering, rejected fixes are
-/// withdrawn after the check (see `audit::Decisions`).
-pub fn analyse_with(
-    dir: Directory,
-    dedupe_opts: &DedupeOptions,
-    mut timings: Vec<(&'static str, f64)>,
-    decisions: &Decisions,
-) -> Pipeline {
+pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f64)>) -> Pipeline {
+    let decisions = steps.decisions;
     let t = Instant::now();
     let (names, profiles) = profile::parse_and_profile(&dir);
     timings.push(("normalize", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
     let rules = decisions.pair_rules(&dir);
-    let dedupe = dedupe::dedupe_with(&dir, &names, &profiles, dedupe_opts, &rules);
+    let dedupe = dedupe::dedupe_with(&dir, &names, &profiles, &steps.dedupe, &rules);
     timings.push(("dedupe", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
@@ -83,18 +72,9 @@ pub fn analyse_with(
     timings.push(("check", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let coverage =
-        coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, Scope::InputProvinces);
+    let coverage = coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
     timings.push(("coverage", t.elapsed().as_secs_f64()));
     Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, timings }
-}
-
-impl Pipeline {
-    /// Coverage for another scope (`--all-divisions`).
-    pub fn recompute_coverage(&mut self, scope: Scope) {
-        self.coverage =
-            coverage::compute(&self.dir, &self.profiles, &self.dedupe.clusters, &self.check.findings, scope);
-    }
 }
 
 fn broken_chains(dir: &Directory, check: &CheckResult) -> Vec<bool> {

@@ -48,7 +48,7 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
     let mut adb = db::AuditDb::open(db_path, true, Duration::from_secs(args.db_wait))?;
     let decisions = db::load_decisions(&adb.conn, db_path)?;
     let started = db::now_utc();
-    let mut p = pipeline::run_with(&input.dumps, &opts, &settings.dedupe, &decisions)?;
+    let mut p = pipeline::run(&input.dumps, &opts, &ra.steps(&settings, &decisions))?;
     run_cmd::apply_severity(&mut p, &settings.config);
     let snap = snapshot::of(&p, &settings, started);
 

@@ -42,10 +42,10 @@ pub fn run(args: &CoverageArgs, quiet: bool) -> Result<Outcome> {
     };
     let opts = args.input.to_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
-    let mut p = pipeline::run(&args.input.dumps, &opts, &dedupe)?;
-    if args.all_divisions {
-        p.recompute_coverage(Scope::All);
-    }
+    let decisions = crate::audit::Decisions::default();
+    let scope = if args.all_divisions { Scope::All } else { Scope::InputProvinces };
+    let steps = pipeline::Steps { dedupe, decisions: &decisions, coverage: scope };
+    let p = pipeline::run(&args.input.dumps, &opts, &steps)?;
     let path = args.out.join("coverage.csv");
     render::write_csv(&p.dir, &p.coverage, &path)?;
     if !quiet {

@@ -110,6 +110,20 @@ impl RunArgs {
         Ok(Settings { config: cfg, dedupe, output_encoding, as_of })
     }
 
+    /// The pipeline's settings for this run.
+    pub fn steps<'a>(
+        &self,
+        settings: &Settings,
+        decisions: &'a crate::audit::Decisions,
+    ) -> pipeline::Steps<'a> {
+        let coverage = if self.all_divisions {
+            crate::coverage::Scope::All
+        } else {
+            crate::coverage::Scope::InputProvinces
+        };
+        pipeline::Steps { dedupe: settings.dedupe, decisions, coverage }
+    }
+
     pub fn input_with_config(&self, cfg: &Config) -> InputArgs {
         let mut input = self.input.clone();
         if input.encoding == "auto" {
@@ -139,11 +153,8 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
         Some(db) => crate::audit::decisions::load(db)?,
         None => crate::audit::Decisions::default(),
     };
-    let mut p = pipeline::run_with(&input.dumps, &opts, &settings.dedupe, &decisions)?;
+    let mut p = pipeline::run(&input.dumps, &opts, &args.steps(&settings, &decisions))?;
     apply_severity(&mut p, &settings.config);
-    if args.all_divisions {
-        p.recompute_coverage(crate::coverage::Scope::All);
-    }
     let written = write_outputs(&p, &settings, &args.out, &[])?;
     if !quiet {
         eprint!("{}", console_summary(&p, &written, &args.out));

@@ -393,3 +393,15 @@ fn a_database_from_a_newer_version_or_another_program_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr_of(&o).contains("--db"));
 }
+
+#[test]
+fn all_divisions_widens_coverage_in_audit_as_in_run() {
+    let tmp = tempdir();
+    let db = tmp.path().join("a.sqlite");
+    audit_ok(&night(1), &db, &tmp.path().join("o1"), &[]);
+    audit_ok(&night(1), &db, &tmp.path().join("o2"), &["--all-divisions"]);
+    let (_, narrow) = read_csv(&tmp.path().join("o1/coverage.csv"));
+    let (_, all) = read_csv(&tmp.path().join("o2/coverage.csv"));
+    assert_eq!(all.len(), 3214, "31 provinces + 333 prefectures + 2,850 counties");
+    assert!(narrow.len() < all.len());
+}
