@@ -36,21 +36,14 @@ impl AtomicFile {
         self.tmp.as_file_mut()
     }
 
-    /// Flush to disk (where a full disk shows up at the latest), still under the temp name.
-    fn sync(&self) -> Result<()> {
-        self.tmp.as_file().sync_all().map_err(|e| write_err(&self.path, e))
-    }
-
-    /// Rename into place. On error the temp file is removed (dropped).
-    fn persist(self) -> Result<()> {
+    /// Flush to disk (where a full disk shows up at the latest) under the temp name, then rename
+    /// into place.
+    pub fn commit(self) -> Result<()> {
         let path = self.path;
+        self.tmp.as_file().sync_all().map_err(|e| write_err(&path, e))?;
+        // On error the temp file is removed (dropped).
         self.tmp.persist(&path).map_err(|e| write_err(&path, e.error))?;
         Ok(())
-    }
-
-    pub fn commit(self) -> Result<()> {
-        self.sync()?;
-        self.persist()
     }
 }
 
@@ -86,45 +79,6 @@ pub fn write_streamed(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Resu
     w.flush().map_err(|e| write_err(path, e))?;
     drop(w);
     f.commit()
-}
-
-/// Several outputs that should appear together: each is written to its own temp file, and none
-/// is renamed into place until all are written and synced. A failure while writing (a full disk)
-/// leaves none of them; only a failure during the renames themselves (the directory removed
-/// under us) can leave some renamed.
-#[derive(Default)]
-pub struct OutputSet {
-    staged: Vec<AtomicFile>,
-}
-
-impl OutputSet {
-    pub fn new() -> OutputSet {
-        OutputSet::default()
-    }
-
-    /// Stage `bytes` for `path`.
-    pub fn add_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let mut f = AtomicFile::create(path)?;
-        f.writer().write_all(bytes).map_err(|e| write_err(path, e))?;
-        f.sync()?;
-        self.staged.push(f);
-        Ok(())
-    }
-
-    /// Stage a file built in memory by `fill`.
-    pub fn add_with(&mut self, path: &Path, fill: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> Result<()> {
-        let mut buf = Vec::new();
-        fill(&mut buf).map_err(|e| write_err(path, e))?;
-        self.add_bytes(path, &buf)
-    }
-
-    /// Rename every staged file into place.
-    pub fn commit(self) -> Result<()> {
-        for f in self.staged {
-            f.persist()?;
-        }
-        Ok(())
-    }
 }
 
 /// Build a file in memory with `fill`, then write it atomically. Output files are at most a few
@@ -279,25 +233,6 @@ mod tests {
         let e = write_streamed(&p, |_| Err(err)).unwrap_err();
         assert!(e.to_string().contains("no partial file"), "{e}");
         assert!(entries(dir.path()).is_empty());
-    }
-
-    #[test]
-    fn output_set_appears_together_or_not_at_all() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut set = OutputSet::new();
-        set.add_bytes(&dir.path().join("a.csv"), b"a").unwrap();
-        let e = set
-            .add_with(&dir.path().join("b.csv"), |_| Err(io::Error::new(io::ErrorKind::StorageFull, "full")));
-        assert!(e.is_err());
-        drop(set);
-        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
-
-        let mut set = OutputSet::new();
-        set.add_bytes(&dir.path().join("a.csv"), b"a").unwrap();
-        set.add_with(&dir.path().join("b.csv"), |b| b.write_all(b"b")).unwrap();
-        assert!(entries(dir.path()).iter().all(|n| n.starts_with(".orgclean-")));
-        set.commit().unwrap();
-        assert_eq!(entries(dir.path()), ["a.csv", "b.csv"]);
     }
 
     #[test]
