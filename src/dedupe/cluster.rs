@@ -121,16 +121,34 @@ pub fn survivor(
     members.iter().copied().min_by_key(|&i| key(i)).unwrap_or(members[0])
 }
 
-/// Clusters with survivors and stable ids ("C-" + survivor id), sorted by id.
-pub fn finish(dir: &Directory, groups: Vec<Vec<RecIdx>>, has_uscc: impl Fn(RecIdx) -> bool) -> Clusters {
+/// Children per record, for the survivor rule. A child created before its parent record existed
+/// was re-pointed there later, and a re-pointed link is exactly what `parent_is_duplicate`
+/// questions: letting it count would let the suspect edge vote for its own parent. Such children
+/// are left out; a missing or unreadable date on either side leaves the child in.
+fn settled_children(dir: &Directory, groups: &[Vec<RecIdx>]) -> Vec<u32> {
     let mut children = vec![0u32; dir.len()];
+    let mut clustered = vec![false; dir.len()];
+    for &m in groups.iter().flatten() {
+        clustered[m as usize] = true;
+    }
     for i in 0..dir.len() as RecIdx {
-        if let Some(p) = dir.parent(i) {
-            if p != i {
-                children[p as usize] += 1;
-            }
+        let Some(p) = dir.parent(i) else { continue };
+        if p == i || !clustered[p as usize] {
+            continue;
+        }
+        let (child, parent) =
+            (created_key(dir.get(i, Field::CreatedAt)), created_key(dir.get(p, Field::CreatedAt)));
+        let moved_later = !child.0 && !parent.0 && child.1 < parent.1;
+        if !moved_later {
+            children[p as usize] += 1;
         }
     }
+    children
+}
+
+/// Clusters with survivors and stable ids ("C-" + survivor id), sorted by id.
+pub fn finish(dir: &Directory, groups: Vec<Vec<RecIdx>>, has_uscc: impl Fn(RecIdx) -> bool) -> Clusters {
+    let children = settled_children(dir, &groups);
     let mut clusters: Vec<Cluster> = groups
         .into_iter()
         .map(|members| {

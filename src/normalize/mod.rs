@@ -107,6 +107,27 @@ const TOWN_WORDS: &[&str] = &["镇", "乡", "街道", "村", "社区", "路"];
 /// Prefixes that make a name national (中国科学技术协会, 全国…学会).
 const NATIONAL_PREFIXES: &[&str] = &["中华人民共和国", "中国", "全国"];
 
+/// A regional association whose place name ends in a same-sound slip that leaves a short form
+/// readable (亳州式科学技术协会: 亳州 is read, 式 is left over): the short mention is repaired
+/// to the full name (亳州市) only when the rest is then nothing but an association suffix. Any
+/// other text after a short form may be a word of the name (合肥世纪中学 is not 合肥市纪中学).
+fn repair_short_association(
+    text: &str,
+    mentions: &[RegionMention],
+    g: &Gazetteer,
+) -> Option<(String, Vec<RegionMention>, (String, String))> {
+    let (last, before) = mentions.split_last()?;
+    if !last.short {
+        return None;
+    }
+    let (repaired, again, slip) = region_slip::repair(text, before, g)?;
+    let rest = &repaired[again.last()?.end..];
+    let whole_suffix = Suffixes::global()
+        .find(rest)
+        .is_some_and(|(suffix, kind)| suffix == rest && kind.ends_with("association"));
+    whole_suffix.then_some((repaired, again, slip))
+}
+
 /// NFKC, traditional → simplified, every bracket as ASCII ( ), whitespace removed.
 fn unify(name: &str) -> String {
     unify_noting(name, &mut Vec::new())
@@ -251,7 +272,9 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
             Some(p) => (p.to_string(), Vec::new(), true),
             None => {
                 let mut mentions = gazetteer.region_prefix(&expanded);
-                if let Some((repaired, again, slip)) = region_slip::repair(&expanded, &mentions, gazetteer) {
+                let slip = region_slip::repair(&expanded, &mentions, gazetteer)
+                    .or_else(|| repair_short_association(&expanded, &mentions, gazetteer));
+                if let Some((repaired, again, slip)) = slip {
                     expanded = repaired;
                     mentions = again;
                     sound_slips.push(slip);
@@ -478,6 +501,20 @@ mod tests {
         // A real name is never rewritten, nor a different sound.
         assert!(p("西安市长安区科学技术协会").sound_slips.is_empty());
         assert!(p("六盘市第二中学").sound_slips.is_empty());
+    }
+
+    #[test]
+    fn a_short_form_left_with_a_slip_is_repaired_only_in_an_association_name() {
+        for (slip, meant) in
+            [("亳州式科学技术协会", "亳州市科学技术协会"), ("安徽省亳州式科协", "安徽省亳州市科协")]
+        {
+            let n = p(slip);
+            assert_eq!((n.key.as_str(), n.region), (p(meant).key.as_str(), p(meant).region), "{slip}");
+            assert_eq!(n.sound_slips, vec![("亳州式".to_string(), "亳州市".to_string())], "{slip}");
+        }
+        // 世 sounds like 市, but 世纪 is a word of the name.
+        assert!(p("合肥世纪中学").sound_slips.is_empty());
+        assert!(p("亳州式样协会").sound_slips.is_empty());
     }
 
     #[test]
