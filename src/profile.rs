@@ -54,9 +54,13 @@ impl OrgProfile {
 /// Parse every name and profile every record: what dedupe, check and coverage all start from.
 pub fn parse_and_profile(dir: &Directory) -> (Vec<NameParts>, Vec<OrgProfile>) {
     let g = Gazetteer::global();
+    let t = std::time::Instant::now();
     let names: Vec<NameParts> =
         (0..dir.len() as RecIdx).into_par_iter().map(|i| crate::normalize::parse(dir.name(i), g)).collect();
+    crate::progress::timing("parse names", t);
+    let t = std::time::Instant::now();
     let profiles = profile_all(dir, &names, g);
+    crate::progress::timing("profile records", t);
     (names, profiles)
 }
 

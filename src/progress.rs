@@ -34,3 +34,11 @@ pub fn step(label: &str, wanted: bool) -> ProgressBar {
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
+
+/// Phase times on stderr for benchmarks (`ORGCLEAN_TIMING=1`), whatever `--quiet` says: they are
+/// asked for explicitly and go where no output file is written.
+pub fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("ORGCLEAN_TIMING").is_some() {
+        eprintln!("{phase}: {:.2} s", since.elapsed().as_secs_f64());
+    }
+}

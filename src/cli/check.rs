@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use clap::Args;
 
@@ -13,6 +14,7 @@ use crate::hierarchy::{self, CheckOptions, CheckResult};
 use crate::model::{Cluster, Clusters, Directory, Field, FindingCode, RecIdx};
 use crate::output;
 use crate::profile::{self, OrgProfile};
+use crate::progress::timing;
 
 use super::InputArgs;
 
@@ -60,15 +62,25 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
     };
     let opts = args.input.to_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
+    let t = Instant::now();
     let dir = crate::import::import(&args.input.dumps, &opts)?;
+    timing("import", t);
+    let t = Instant::now();
     let (names, profiles) = profile::parse_and_profile(&dir);
+    timing("parse + profile", t);
+    let t = Instant::now();
     let clusters = match &args.clusters {
         Some(path) => read_clusters(path, &dir)?,
         None if args.no_dedupe => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },
         None => dedupe::dedupe(&dir, &names, &profiles, &DedupeOptions::default()).clusters,
     };
+    timing("clusters", t);
+    let t = Instant::now();
     let result = hierarchy::check(&dir, &profiles, &clusters, CheckOptions::default());
+    timing("check", t);
+    let t = Instant::now();
     write_findings(&dir, &result, &args.out.join("findings.csv"))?;
+    timing("write", t);
     if !quiet {
         print!("{}", summary(&dir, &profiles, &result));
     }

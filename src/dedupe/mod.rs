@@ -212,11 +212,8 @@ pub fn dedupe_with(
     DedupeResult { clusters, pairs, candidate_pairs: candidates.len(), link }
 }
 
-/// Phase times on stderr for benchmarks (`ORGCLEAN_TIMING=1`).
 fn timing(phase: &str, since: std::time::Instant) {
-    if std::env::var_os("ORGCLEAN_TIMING").is_some() {
-        eprintln!("dedupe: {phase}: {:.2} s", since.elapsed().as_secs_f64());
-    }
+    crate::progress::timing(&format!("dedupe: {phase}"), since);
 }
 
 /// For each non-survivor, the merged pair that best explains why it is in its cluster.
