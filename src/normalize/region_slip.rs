@@ -6,55 +6,49 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::sound::{same_sound, sound_of};
+use super::sound::{same_sound, CJK_FIRST, CJK_LAST};
 use crate::geo::{Gazetteer, RegionMention};
 
 /// Division names are at most this many characters long in practice (道真仡佬族苗族自治县).
 const MAX_NAME_CHARS: usize = 12;
 
-/// Full division names by sound: each name under every key made of the first reading of each
-/// character except one, which takes each of its readings in turn (长安区 is filed under chang
-/// and zhang at its first place). A name written with one slip shares one of these keys with
-/// one of its own, built the same way.
-fn index(g: &Gazetteer) -> &'static HashMap<Vec<u16>, Vec<String>> {
-    static INDEX: OnceLock<HashMap<Vec<u16>, Vec<String>>> = OnceLock::new();
+/// Full division names by length and one of their first two characters. A name written with
+/// one slip keeps its first character (slip elsewhere) or its second (slip in the first), so
+/// its candidates are the names filed under either of those; `one_slip` then keeps the right
+/// ones. This finds exactly the names one same-sound slip away, with no pinyin work per window.
+struct SlipIndex {
+    /// (length in characters, character, is it the second) → names, sorted.
+    by_lead: HashMap<(usize, char, bool), Vec<String>>,
+    /// Per CJK character: an administrative ending or sounds like one (限 for 县).
+    ending_like: Vec<bool>,
+}
+
+fn index(g: &Gazetteer) -> &'static SlipIndex {
+    static INDEX: OnceLock<SlipIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut by_sound: HashMap<Vec<u16>, Vec<String>> = HashMap::new();
+        let mut by_lead: HashMap<(usize, char, bool), Vec<String>> = HashMap::new();
         for d in g.divisions() {
-            if d.name.chars().count() < 2 {
+            let chars: Vec<char> = d.name.chars().collect();
+            if chars.len() < 2 {
                 continue;
             }
-            for key in sound_keys(&d.name) {
-                let names = by_sound.entry(key).or_default();
+            for (c, second) in [(chars[0], false), (chars[1], true)] {
+                let names = by_lead.entry((chars.len(), c, second)).or_default();
                 if !names.contains(&d.name) {
                     names.push(d.name.clone());
                 }
             }
         }
-        for names in by_sound.values_mut() {
+        for names in by_lead.values_mut() {
             names.sort();
         }
-        by_sound
+        let ending_like = (CJK_FIRST..=CJK_LAST)
+            .map(|cp| {
+                char::from_u32(cp).is_some_and(|c| ADMIN_ENDINGS.iter().any(|&e| e == c || same_sound(e, c)))
+            })
+            .collect();
+        SlipIndex { by_lead, ending_like }
     })
-}
-
-/// The keys of `s` (see `index`); none if a character has no reading.
-fn sound_keys(s: &str) -> Vec<Vec<u16>> {
-    let sounds: Vec<_> = s.chars().map(sound_of).collect();
-    let Some(first) = sounds.iter().map(|x| x.readings().next()).collect::<Option<Vec<u16>>>() else {
-        return Vec::new();
-    };
-    let mut keys = Vec::new();
-    for (i, x) in sounds.iter().enumerate() {
-        for r in x.readings() {
-            let mut k = first.clone();
-            k[i] = r;
-            if !keys.contains(&k) {
-                keys.push(k);
-            }
-        }
-    }
-    keys
 }
 
 /// Last characters of full division names; a window is only tried if it ends with one of them
@@ -82,12 +76,24 @@ pub fn repair(
     // Longest first, like the gazetteer's own reading.
     for &len in bounds.iter().skip(1).rev() {
         let written = &rest[..len];
-        let Some(last) = written.chars().next_back() else { continue };
-        if !ADMIN_ENDINGS.iter().any(|&e| e == last || same_sound(e, last)) {
+        let index = index(g);
+        let mut chars = written.chars();
+        let (Some(first), Some(second), Some(last)) =
+            (chars.next(), chars.next(), written.chars().next_back())
+        else {
+            continue;
+        };
+        let ending_like = (CJK_FIRST..=CJK_LAST).contains(&(last as u32))
+            && index.ending_like[(last as u32 - CJK_FIRST) as usize];
+        if !ending_like {
             continue;
         }
-        let mut names: Vec<&String> =
-            sound_keys(written).iter().filter_map(|k| index(g).get(k)).flatten().collect();
+        let n_chars = written.chars().count();
+        let mut names: Vec<&String> = [(first, false), (second, true)]
+            .iter()
+            .filter_map(|&(c, at_second)| index.by_lead.get(&(n_chars, c, at_second)))
+            .flatten()
+            .collect();
         names.sort();
         names.dedup();
         for name in names.into_iter().filter(|n| one_slip(written, n)) {

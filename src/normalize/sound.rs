@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// First and last code point of the CJK Unified Ideographs block: where organization names live.
-const CJK_FIRST: u32 = 0x4E00;
-const CJK_LAST: u32 = 0x9FFF;
+pub const CJK_FIRST: u32 = 0x4E00;
+pub const CJK_LAST: u32 = 0x9FFF;
 
 /// Readings kept per character. Four covers every heteronym of the common characters; a rare
 /// fifth reading is dropped (the comparison is then only a little less forgiving).

@@ -162,22 +162,24 @@ impl Suffixes {
     /// The wrong character must lie outside the exact suffix match: 科学技术学会 ends with the
     /// real word 学会, which is a choice, not a typo.
     pub fn find_with_typo(&self, s: &str) -> Option<(&'static str, &'static str)> {
-        let tail: Vec<char> = s.chars().rev().collect();
         let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
         self.entries.iter().copied().find(|(suf, _)| {
             let n = suf.chars().count();
-            if n < FUZZY_MIN_CHARS || tail.len() < n || n <= exact_chars {
+            if n < FUZZY_MIN_CHARS || n <= exact_chars {
                 return false;
             }
-            let diffs: Vec<usize> = suf
-                .chars()
-                .rev()
-                .zip(&tail)
-                .enumerate()
-                .filter(|(_, (a, b))| a != *b)
-                .map(|(i, _)| i)
-                .collect();
-            diffs.len() == 1 && diffs[0] >= exact_chars
+            // Compare from the end; stop at the second difference.
+            let mut tail = s.chars().rev();
+            let mut diff = None;
+            for (i, a) in suf.chars().rev().enumerate() {
+                match tail.next() {
+                    None => return false,
+                    Some(b) if b == a => {}
+                    Some(_) if diff.is_some() => return false,
+                    Some(_) => diff = Some(i),
+                }
+            }
+            diff.is_some_and(|i| i >= exact_chars)
         })
     }
 }
