@@ -79,6 +79,7 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
     if !quiet {
         eprint!("{}", console(run_id, prev_label, &d, &written, &ra.out));
     }
+    super::leave_at_exit((p, snap, d));
     Ok(outcome)
 }
 

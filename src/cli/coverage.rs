@@ -52,5 +52,6 @@ pub fn run(args: &CoverageArgs, quiet: bool) -> Result<Outcome> {
         print!("{}", render::console(&p.coverage.summary));
         println!("wrote {}", path.display());
     }
+    super::leave_at_exit(p);
     Ok(Outcome::Clean)
 }

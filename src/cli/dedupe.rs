@@ -60,6 +60,7 @@ pub fn run(args: &DedupeArgs, quiet: bool) -> Result<Outcome> {
     if !quiet {
         print!("{}", summary(&dir, &result, &args.out));
     }
+    super::leave_at_exit((dir, result));
     Ok(Outcome::Clean)
 }
 

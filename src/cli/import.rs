@@ -22,6 +22,7 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<Outcome> {
     if !quiet {
         print!("{}", summary(&dir, args.out.as_deref())?);
     }
+    super::leave_at_exit(dir);
     Ok(Outcome::Clean)
 }
 

@@ -159,7 +159,9 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
     if !quiet {
         eprint!("{}", console_summary(&p, &written, &args.out));
     }
-    Ok(outcome(&p, &settings.config))
+    let outcome = outcome(&p, &settings.config);
+    super::leave_at_exit(p);
+    Ok(outcome)
 }
 
 pub fn apply_severity(p: &mut Pipeline, cfg: &Config) {
