@@ -259,8 +259,14 @@ thread_local! {
 
 /// (province, gram) → records: one sorted array of record indexes plus a hash map from key to
 /// its range, so that a lookup costs one probe instead of a binary search over millions.
+///
+/// Only grams a record may probe with are kept (shared by 2 to `MAX_DF` records): most distinct
+/// grams occur once, and leaving them out keeps the map small enough to stay mostly in cache.
+/// The few records of unknown province (0) get a map of their own, so that every record's
+/// look-up in bucket 0 is a cheap miss instead of a trip to main memory.
 struct GramIndex {
     ranges: ahash::AHashMap<(u32, u64), (u32, u32)>,
+    unknown: ahash::AHashMap<u64, (u32, u32)>,
     recs: Vec<RecIdx>,
 }
 
@@ -271,21 +277,35 @@ impl GramIndex {
             entries.extend(grams.of(i).iter().map(|&g| (p, g, i as RecIdx)));
         }
         entries.par_sort_unstable();
-        let distinct = 1 + entries.windows(2).filter(|w| (w[0].0, w[0].1) != (w[1].0, w[1].1)).count();
-        let mut ranges = ahash::AHashMap::with_capacity(distinct);
+        let mut kept: Vec<((u32, u64), (usize, usize))> = Vec::new();
         let mut lo = 0;
         while lo < entries.len() {
             let key = (entries[lo].0, entries[lo].1);
             let hi = lo + entries[lo..].partition_point(|e| (e.0, e.1) == key);
-            ranges.insert(key, (lo as u32, hi as u32));
+            if (2..=MAX_DF).contains(&(hi - lo)) {
+                kept.push((key, (lo, hi)));
+            }
             lo = hi;
         }
-        let recs = entries.iter().map(|&(_, _, i)| i).collect();
-        GramIndex { ranges, recs }
+        let mut recs = Vec::with_capacity(kept.iter().map(|k| k.1 .1 - k.1 .0).sum());
+        let mut ranges = ahash::AHashMap::with_capacity(kept.len());
+        let mut unknown = ahash::AHashMap::new();
+        for ((p, g), (lo, hi)) in kept {
+            let range = (recs.len() as u32, (recs.len() + hi - lo) as u32);
+            recs.extend(entries[lo..hi].iter().map(|e| e.2));
+            if p == 0 {
+                unknown.insert(g, range);
+            } else {
+                ranges.insert((p, g), range);
+            }
+        }
+        GramIndex { ranges, unknown, recs }
     }
 
+    /// Records of `province` whose names have `gram`, if that gram may be probed with.
     fn postings(&self, province: u32, gram: u64) -> &[RecIdx] {
-        match self.ranges.get(&(province, gram)) {
+        let range = if province == 0 { self.unknown.get(&gram) } else { self.ranges.get(&(province, gram)) };
+        match range {
             Some(&(lo, hi)) => &self.recs[lo as usize..hi as usize],
             None => &[],
         }

@@ -84,12 +84,19 @@ pub fn cluster(
 /// Sort key of a creation time: its numbers in order (2019-04-25, 2019/4/25 8:00 compare
 /// right); a missing time sorts last.
 fn created_key(s: &str) -> (bool, Vec<u32>) {
-    let nums: Vec<u32> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|t| !t.is_empty())
-        .filter_map(|t| t.parse().ok())
-        .collect();
+    let nums: Vec<u32> = created_numbers(s).collect();
     (nums.is_empty(), nums)
+}
+
+/// The numbers of a creation time, in order.
+fn created_numbers(s: &str) -> impl Iterator<Item = u32> + '_ {
+    s.split(|c: char| !c.is_ascii_digit()).filter(|t| !t.is_empty()).filter_map(|t| t.parse().ok())
+}
+
+/// `a` is a creation time strictly before `b`; false when either has no readable time.
+fn created_before(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (created_numbers(a).peekable(), created_numbers(b).peekable());
+    x.peek().is_some() && y.peek().is_some() && x.lt(y)
 }
 
 fn status_rank(s: CertStatus) -> u8 {
@@ -136,10 +143,7 @@ fn settled_children(dir: &Directory, groups: &[Vec<RecIdx>]) -> Vec<u32> {
         if p == i || !clustered[p as usize] {
             continue;
         }
-        let (child, parent) =
-            (created_key(dir.get(i, Field::CreatedAt)), created_key(dir.get(p, Field::CreatedAt)));
-        let moved_later = !child.0 && !parent.0 && child.1 < parent.1;
-        if !moved_later {
+        if !created_before(dir.get(i, Field::CreatedAt), dir.get(p, Field::CreatedAt)) {
             children[p as usize] += 1;
         }
     }
@@ -191,5 +195,8 @@ mod tests {
     fn created_times_compare_as_numbers() {
         assert!(created_key("2019/4/5") < created_key("2019-04-25"));
         assert!(created_key("2019-04-25") < created_key(""));
+        assert!(created_before("2019/4/5", "2019-04-25"));
+        assert!(!created_before("2019-04-25", "2019-04-25"));
+        assert!(!created_before("", "2019-04-25") && !created_before("2019-04-25", "n/a"));
     }
 }
