@@ -6,7 +6,6 @@
 //! organization name. County names are not unique (鼓楼区 is in 南京 and 徐州), so lookups return
 //! every candidate and callers narrow them with whatever context they have.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A 6-digit division code (`340000` province, `340100` city, `340123` county).
@@ -68,12 +67,12 @@ impl Region {
 
 pub struct Gazetteer {
     divisions: Vec<Division>,
-    by_code: HashMap<DivCode, usize>,
+    by_code: ahash::AHashMap<DivCode, usize>,
     /// Full and short names → division indexes.
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: ahash::AHashMap<String, Vec<usize>>,
     /// The same names grouped by first character, longest first: prefix search compares a few
     /// strings instead of hashing every prefix length.
-    by_first_char: HashMap<char, Vec<(String, Vec<usize>)>>,
+    by_first_char: ahash::AHashMap<char, Vec<(String, Vec<usize>)>>,
 }
 
 const DIVISIONS_CSV: &str = include_str!("../data/divisions.csv");
@@ -199,7 +198,7 @@ impl Gazetteer {
                 transparent: false,
             });
         }
-        let by_code: HashMap<DivCode, usize> =
+        let by_code: ahash::AHashMap<DivCode, usize> =
             divisions.iter().enumerate().map(|(i, d)| (d.code, i)).collect();
         for i in 0..divisions.len() {
             let d = &divisions[i];
@@ -209,7 +208,7 @@ impl Gazetteer {
                 divisions[i].transparent = transparent;
             }
         }
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: ahash::AHashMap<String, Vec<usize>> = ahash::AHashMap::new();
         for (i, d) in divisions.iter().enumerate() {
             // Placeholder rows (省直辖县级行政区划) and municipality city rows are not names that
             // appear in org names as a city; the municipality is found as the province.
@@ -221,7 +220,7 @@ impl Gazetteer {
                 by_name.entry(s.clone()).or_default().push(i);
             }
         }
-        let mut by_first_char: HashMap<char, Vec<(String, Vec<usize>)>> = HashMap::new();
+        let mut by_first_char: ahash::AHashMap<char, Vec<(String, Vec<usize>)>> = ahash::AHashMap::new();
         for (name, idxs) in &by_name {
             if let Some(c) = name.chars().next() {
                 by_first_char.entry(c).or_default().push((name.clone(), idxs.clone()));

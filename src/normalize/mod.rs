@@ -325,8 +325,11 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         core = core.replacen(&format!("第{n}"), "", 1);
     }
     let stem = stem_of(&core);
+    // Every marker opens with 分 or 支: most names have neither, and skip the searches.
+    let may_branch = body.contains(['分', '支']);
     let branch = BRANCH_MARKERS
         .iter()
+        .filter(|_| may_branch)
         .filter_map(|m| body.rfind(m).map(|i| i + m.len()))
         .max()
         .map(|end| body[..end].to_string());
@@ -523,6 +526,11 @@ mod tests {
         assert_eq!(p("邱庄镇科学技术协会").stem, "邱庄");
         assert_eq!(p("山东慧瑞食品有限公司科学技术协会").stem, "慧瑞食品");
         assert_eq!(p("合肥市科学技术协会").stem, "");
+    }
+
+    #[test]
+    fn every_branch_marker_opens_with_a_character_parse_looks_for() {
+        assert!(BRANCH_MARKERS.iter().all(|m| m.starts_with(['分', '支'])));
     }
 
     #[test]

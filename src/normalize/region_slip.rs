@@ -3,7 +3,6 @@
 //! chain of mentions. Only full names (with their 市/区/县…) are repaired: a short form is too
 //! close to ordinary words.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::sound::{same_sound, CJK_FIRST, CJK_LAST};
@@ -18,7 +17,7 @@ const MAX_NAME_CHARS: usize = 12;
 /// ones. This finds exactly the names one same-sound slip away, with no pinyin work per window.
 struct SlipIndex {
     /// (length in characters, character, is it the second) → names, sorted.
-    by_lead: HashMap<(usize, char, bool), Vec<String>>,
+    by_lead: ahash::AHashMap<(usize, char, bool), Vec<String>>,
     /// Per CJK character: an administrative ending or sounds like one (限 for 县).
     ending_like: Vec<bool>,
 }
@@ -26,7 +25,7 @@ struct SlipIndex {
 fn index(g: &Gazetteer) -> &'static SlipIndex {
     static INDEX: OnceLock<SlipIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut by_lead: HashMap<(usize, char, bool), Vec<String>> = HashMap::new();
+        let mut by_lead: ahash::AHashMap<(usize, char, bool), Vec<String>> = ahash::AHashMap::new();
         for d in g.divisions() {
             let chars: Vec<char> = d.name.chars().collect();
             if chars.len() < 2 {

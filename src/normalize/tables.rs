@@ -1,7 +1,6 @@
 //! The data tables behind normalization, embedded from `data/`: abbreviation equivalences and
 //! generic name suffixes with the kind of unit they name.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const ABBREVIATIONS_CSV: &str = include_str!("../../data/abbreviations.csv");
@@ -22,10 +21,10 @@ fn rows(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)
 /// 老科协 wins over 科协.
 pub struct Abbreviations {
     /// First character → (pattern, replacement), longest pattern first.
-    by_first: HashMap<char, Vec<(&'static str, &'static str)>>,
+    by_first: ahash::AHashMap<char, Vec<(&'static str, &'static str)>>,
     /// Short forms that are also recognized with one same-sound slip, by their first and by their
     /// second character (with one slip in three or more characters, one of the two is right).
-    slip_forms: HashMap<char, Vec<(&'static str, &'static str)>>,
+    slip_forms: ahash::AHashMap<char, Vec<(&'static str, &'static str)>>,
 }
 
 /// Short forms of at least this many characters are also read with one same-sound slip (科普官,
@@ -55,7 +54,8 @@ impl Abbreviations {
     pub fn global() -> &'static Abbreviations {
         static A: OnceLock<Abbreviations> = OnceLock::new();
         A.get_or_init(|| {
-            let mut by_first: HashMap<char, Vec<(&'static str, &'static str)>> = HashMap::new();
+            let mut by_first: ahash::AHashMap<char, Vec<(&'static str, &'static str)>> =
+                ahash::AHashMap::new();
             for (short, long) in rows(ABBREVIATIONS_CSV) {
                 for pat in [short, long] {
                     if let Some(c) = pat.chars().next() {
@@ -63,7 +63,8 @@ impl Abbreviations {
                     }
                 }
             }
-            let mut slip_forms: HashMap<char, Vec<(&'static str, &'static str)>> = HashMap::new();
+            let mut slip_forms: ahash::AHashMap<char, Vec<(&'static str, &'static str)>> =
+                ahash::AHashMap::new();
             for (short, long) in rows(ABBREVIATIONS_CSV) {
                 if short.chars().count() >= SLIP_MIN_CHARS {
                     for c in short.chars().take(2) {
@@ -140,6 +141,11 @@ const FUZZY_MIN_CHARS: usize = 4;
 pub struct Suffixes {
     /// Longest first.
     entries: Vec<(&'static str, &'static str)>,
+    /// Positions in `entries` (ascending) of the suffixes ending with a character, and of those
+    /// whose next-to-last character it is: a name is only compared with suffixes that can match
+    /// its end, exactly or with one wrong character.
+    by_last: ahash::AHashMap<char, Vec<usize>>,
+    by_next_to_last: ahash::AHashMap<char, Vec<usize>>,
 }
 
 impl Suffixes {
@@ -148,13 +154,25 @@ impl Suffixes {
         S.get_or_init(|| {
             let mut entries: Vec<_> = rows(SUFFIXES_CSV).collect();
             entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
-            Suffixes { entries }
+            let (mut by_last, mut by_next_to_last) = (ahash::AHashMap::new(), ahash::AHashMap::new());
+            for (k, (suf, _)) in entries.iter().enumerate() {
+                let mut rev = suf.chars().rev();
+                if let Some(c) = rev.next() {
+                    by_last.entry(c).or_insert_with(Vec::new).push(k);
+                }
+                if let Some(c) = rev.next() {
+                    by_next_to_last.entry(c).or_insert_with(Vec::new).push(k);
+                }
+            }
+            Suffixes { entries, by_last, by_next_to_last }
         })
     }
 
     /// The longest generic suffix `s` ends with, and its kind.
     pub fn find(&self, s: &str) -> Option<(&'static str, &'static str)> {
-        self.entries.iter().copied().find(|(suf, _)| s.ends_with(suf))
+        let last = s.chars().next_back()?;
+        let candidates = self.by_last.get(&last)?;
+        candidates.iter().map(|&k| self.entries[k]).find(|(suf, _)| s.ends_with(suf))
     }
 
     /// A suffix of at least `FUZZY_MIN_CHARS` characters that the end of `s` spells with exactly
@@ -162,8 +180,17 @@ impl Suffixes {
     /// The wrong character must lie outside the exact suffix match: 科学技术学会 ends with the
     /// real word 学会, which is a choice, not a typo.
     pub fn find_with_typo(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        // With one wrong character, the last or the next-to-last one is right.
+        let mut rev = s.chars().rev();
+        let (last, next_to_last) = (rev.next()?, rev.next());
+        let none = Vec::new();
+        let a = self.by_last.get(&last).unwrap_or(&none);
+        let b = next_to_last.and_then(|c| self.by_next_to_last.get(&c)).unwrap_or(&none);
+        let mut candidates: Vec<usize> = a.iter().chain(b).copied().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
-        self.entries.iter().copied().find(|(suf, _)| {
+        candidates.into_iter().map(|k| self.entries[k]).find(|(suf, _)| {
             let n = suf.chars().count();
             if n < FUZZY_MIN_CHARS || n <= exact_chars {
                 return false;
