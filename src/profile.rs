@@ -76,14 +76,15 @@ pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) 
         UsccCheck::Valid { division } => g.province_of(division),
         _ => None,
     };
-    let named = name_level(name, g);
+    let named = name_level(name, g, &column_region);
     let typed = type_level(dir.get(i, Field::OrgType));
     let (level, is_association) = match (named, typed) {
-        (Some(NamedLevel { level, full: true }), _) => (level, true),
+        (Some(NamedLevel { level, full: true, .. }), _) => (level, true),
         // A short region name can mean several levels (东营 is the city and its 东营区; 阿勒泰 the
-        // prefecture and the county-level city): the type column says which.
+        // prefecture and the county-level city): the type column says which, else the region
+        // columns when they name one of its readings.
         (Some(NamedLevel { full: false, .. }), Some(t)) => (t, true),
-        (Some(NamedLevel { level, full: false }), None) => (level, true),
+        (Some(NamedLevel { level, full: false, confirmed }), None) => (confirmed.unwrap_or(level), true),
         (None, Some(t)) => (t, true),
         (None, None) => (Level::Grassroots, false),
     };
@@ -94,13 +95,30 @@ pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) 
         name.region
     } else {
         // The columns' depth is the unit's registered depth: a university named after its city
-        // (大连理工大学) with only a province in its columns is a province-level unit.
-        column_region
+        // (大连理工大学) with only a province in its columns is a province-level unit. But only
+        // as deep as the file can say: in a dump without a county column, 寒亭区实验小学 of
+        // 潍坊市 is in 寒亭区.
+        let absent = |f: Field| !dir.has_column(i, f);
+        if absent(Field::County) || absent(Field::City) {
+            fill_absent_columns(g, column_region, name.region, absent(Field::City))
+        } else {
+            column_region
+        }
     };
     if region.province.is_none() {
         region.province = uscc_province;
     }
     OrgProfile { region, column_region, level, is_association, uscc, uscc_province }
+}
+
+/// The region of a unit from a file without a county column (and perhaps without a city one):
+/// the levels the file cannot give are taken from the name where it agrees with the columns.
+fn fill_absent_columns(g: &Gazetteer, columns: Region, name: Region, city_absent: bool) -> Region {
+    let merged = merge_regions(g, columns, name);
+    if !city_absent && merged.city != columns.city {
+        return columns;
+    }
+    merged
 }
 
 /// Columns first; each level they leave empty is taken from the name if the name agrees with
@@ -158,14 +176,17 @@ const NATIONAL_NAMES: &[&str] = &["中国科学技术协会", "中国科协", "�
 struct NamedLevel {
     level: Level,
     full: bool,
+    /// For a short form, the deepest level at which one of its readings is the division the
+    /// columns give (东营 with county column 东营区 → county).
+    confirmed: Option<Level>,
 }
 
 /// Level of a name that is just a region (or China) plus the association word.
-fn name_level(name: &NameParts, g: &Gazetteer) -> Option<NamedLevel> {
+fn name_level(name: &NameParts, g: &Gazetteer, columns: &Region) -> Option<NamedLevel> {
     let key = name.key.as_str();
     let bare = strip_provisional(key);
     if NATIONAL_NAMES.contains(&bare) {
-        return Some(NamedLevel { level: Level::National, full: true });
+        return Some(NamedLevel { level: Level::National, full: true, confirmed: None });
     }
     if name.region_text.is_empty() {
         return None;
@@ -177,12 +198,34 @@ fn name_level(name: &NameParts, g: &Gazetteer) -> Option<NamedLevel> {
     let mentions = g.region_prefix(&name.region_text);
     let last = mentions.last()?;
     let code = *last.candidates.first()?;
-    let level = match g.get(code)?.level {
+    let level = level_of(g.get(code)?.level);
+    let confirmed = if last.short {
+        let text = name.region_text.get(last.start..last.end).unwrap_or("");
+        g.lookup(text)
+            .into_iter()
+            .filter(|d| {
+                let column = match d.level {
+                    DivLevel::Province => columns.province,
+                    DivLevel::City => columns.city,
+                    DivLevel::County => columns.county,
+                };
+                column == Some(d.code)
+            })
+            .map(|d| d.level)
+            .max()
+            .map(level_of)
+    } else {
+        None
+    };
+    Some(NamedLevel { level, full: !last.short, confirmed })
+}
+
+fn level_of(d: DivLevel) -> Level {
+    match d {
         DivLevel::Province => Level::Province,
         DivLevel::City => Level::City,
         DivLevel::County => Level::County,
-    };
-    Some(NamedLevel { level, full: !last.short })
+    }
 }
 
 fn strip_provisional(s: &str) -> &str {

@@ -167,3 +167,41 @@ fn fail_on_sets_the_exit_code() {
     assert_eq!(run("cycle=1000"), Some(0));
     assert_eq!(run("cycles=1"), Some(2), "unknown code is a usage error");
 }
+
+/// Findings of `check --no-dedupe` on a fixture, as (org_id, code, proposed_parent_id).
+fn findings_of(name: &str) -> Vec<(String, String, String)> {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let output = orgclean()
+        .arg("-q")
+        .arg("check")
+        .arg(fixture(name))
+        .arg("--no-dedupe")
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(output.status.code() == Some(0) || output.status.code() == Some(1), "{output:?}");
+    read_csv(&out.join("findings.csv"))
+        .1
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[5].clone()))
+        .collect()
+}
+
+#[test]
+fn without_a_type_column_the_region_columns_say_which_level_a_short_name_means() {
+    // 东营科协 is the city's or 东营区's association; the county column says 东营区, so its
+    // parent, the city association, is above it: no level inversion.
+    assert_eq!(findings_of("check/no_type_column.csv"), vec![]);
+}
+
+#[test]
+fn without_a_county_column_the_name_gives_the_county() {
+    // The file cannot say 寒亭区, the name does: the school goes under 寒亭区's association. A
+    // name without a county (潍坊第一中学) goes under the city's.
+    let got = findings_of("check/no_county_column.csv");
+    let want = [("S", "missing_parent", "K"), ("T", "missing_parent", "C")];
+    let want: Vec<_> = want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+    assert_eq!(got, want);
+}
