@@ -11,6 +11,10 @@ use super::features::{Features, NATIONAL};
 /// have little in common (a unit that borrowed its parent's code).
 const SAME_USCC_BONUS: f32 = 0.15;
 
+/// Score of a name written short (南大 for 南京大学) that carries the same valid credit code as
+/// the full one: the merge threshold is 0.85, so such pairs merge, with their reason.
+const ABBREVIATION_WITH_USCC: f32 = 0.95;
+
 /// What is known about one record when comparing it.
 #[derive(Clone, Copy)]
 pub struct Side<'a> {
@@ -172,8 +176,26 @@ pub fn score_only(g: &Gazetteer, a: Side, b: Side) -> Option<(f32, bool)> {
     }
     if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
         score = (score + SAME_USCC_BONUS).min(1.0);
+        if abbreviation(a.name, b.name).is_some() {
+            score = score.max(ABBREVIATION_WITH_USCC);
+        }
     }
     Some((score, reviewable_only))
+}
+
+/// The shorter name, if it abbreviates the longer one the way Chinese names are shortened:
+/// keeping some of its characters, in order (南京大学 → 南大, 实验中学 → 实中, 职业技术学院 →
+/// 职院, 人民医院 → 医院). Alone this is weak evidence (南大 fits 南昌大学 as well); with the same
+/// valid credit code it is the same unit written short.
+fn abbreviation<'n>(a: &'n NameParts, b: &'n NameParts) -> Option<(&'n str, &'n str)> {
+    // Whole keys: a short form may cut into the place name too (四川大学 → 川大).
+    let (na, nb) = (a.key.chars().count(), b.key.chars().count());
+    let (short, long) = if na <= nb { (&a.key, &b.key) } else { (&b.key, &a.key) };
+    if na.min(nb) < 2 || na == nb {
+        return None;
+    }
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|x| x == c)).then_some((short.as_str(), long.as_str()))
 }
 
 /// Compare two records, with reasons in words.
@@ -208,6 +230,10 @@ pub fn compare(g: &Gazetteer, a: Side, b: Side) -> Verdict {
     if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
         score = (score + SAME_USCC_BONUS).min(1.0);
         reasons.push("same credit code".into());
+        if let Some((short, long)) = abbreviation(a.name, b.name).filter(|_| score < ABBREVIATION_WITH_USCC) {
+            score = ABBREVIATION_WITH_USCC;
+            reasons.push(format!("{short} abbreviates {long}"));
+        }
     }
     reasons.push(format!("score {score:.2}"));
     Verdict::Scored { score, reasons, reviewable_only }
@@ -364,6 +390,27 @@ mod tests {
         let c = rec("嘉兴科盛光电股份有限公司", "浙江省", "嘉兴市", "", "");
         let d = rec("嘉兴科盛光电股份有限公司科学技术协会(筹)", "浙江省", "嘉兴市", "", "");
         assert!(vetoed(&cmp(&c, &d), "kinds"), "an org and its own 科协");
+    }
+
+    #[test]
+    fn a_short_form_with_the_same_credit_code_merges() {
+        const CODE: &str = "12510000986745454P";
+        let full = rec("四川大学", "四川省", "", "", CODE);
+        let short = rec("川大", "四川省", "", "", CODE);
+        let v = cmp(&full, &short);
+        assert!(score(&v) >= 0.85, "{v:?}");
+        assert!(
+            matches!(&v, Verdict::Scored { reasons, .. } if reasons.contains(&"川大 abbreviates 四川大学".to_string()))
+        );
+        // Without the code, characters in order are not enough (南大 also fits 南昌大学).
+        let no_code = rec("川大", "四川省", "", "", "");
+        assert!(score(&cmp(&full, &no_code)) < 0.7);
+        // Not an abbreviation (characters out of order, or one the full name lacks): no help.
+        let other = rec("大川", "四川省", "", "", CODE);
+        assert!(score(&cmp(&full, &other)) < 0.85);
+        let school = rec("乌海市实验中学", "内蒙古自治区", "乌海市", "", "121503007013740219");
+        let nick = rec("乌海市实中", "内蒙古自治区", "乌海市", "", "121503007013740219");
+        assert!(score(&cmp(&school, &nick)) >= 0.85);
     }
 
     #[test]
