@@ -47,6 +47,81 @@ impl AtomicFile {
     }
 }
 
+/// The output files of one run, written into a hidden staging directory inside OUT and moved
+/// into OUT together once all of them are complete. A run that fails or is killed while writing
+/// (a full disk in the nightly run) leaves the previous run's set whole, never some files of each:
+/// the sync team must not apply an id_remap.csv of one run with a parent_fixes.csv of another.
+/// The moves are renames inside one directory, so the window in which the set is mixed is the
+/// few milliseconds they take; `summary.json`, with every other file's size and SHA-256, moves
+/// last, so a reader can check that the files beside it are the ones it lists.
+pub struct Staging {
+    out: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+/// Staging directories are named so; one older than this was left by a killed run.
+const STAGING_PREFIX: &str = ".orgclean-staging-";
+const STALE_STAGING: std::time::Duration = std::time::Duration::from_secs(3600);
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        remove_stale_staging(out);
+        let dir =
+            tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(out).map_err(|e| write_err(out, e))?;
+        Ok(Staging { out: out.to_path_buf(), dir })
+    }
+
+    /// Where output `name` is written before the commit.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Size and SHA-256 of the files staged so far, by name.
+    pub fn manifest(&self) -> Result<Vec<(String, u64, String)>> {
+        use sha2::{Digest, Sha256};
+        let mut names: Vec<String> = fs::read_dir(self.dir.path())
+            .map_err(|e| write_err(self.dir.path(), e))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with(".orgclean-"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|name| {
+                let bytes = fs::read(self.path(&name)).map_err(|e| write_err(&self.path(&name), e))?;
+                let sha = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+                Ok((name, bytes.len() as u64, sha))
+            })
+            .collect()
+    }
+
+    /// Move the staged files into OUT, `summary.json` last. On error, or if never committed, the
+    /// staging directory is removed and OUT keeps what it had.
+    pub fn commit(self, names: &[&str]) -> Result<()> {
+        let mut names = names.to_vec();
+        names.sort_by_key(|n| *n == "summary.json");
+        for name in names {
+            let to = self.out.join(name);
+            fs::rename(self.path(name), &to).map_err(|e| write_err(&to, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Staging directories of runs killed more than an hour ago (a live run's is recent).
+fn remove_stale_staging(out: &Path) {
+    let Ok(entries) = fs::read_dir(out) else { return };
+    for e in entries.flatten() {
+        let stale = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if e.file_name().to_string_lossy().starts_with(STAGING_PREFIX)
+            && stale.is_some_and(|a| a > STALE_STAGING)
+        {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// A write error, with what the user can do about the common ones.
 fn write_err(path: &Path, source: io::Error) -> Error {
     let hint = match source.kind() {

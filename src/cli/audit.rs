@@ -64,10 +64,12 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
         std::thread::sleep(Duration::from_millis(ms));
     }
     let prev_label = prev.as_ref().map(|x| (x.run_id, x.as_of.as_str()));
-    changes::write_csv(&d, &ra.out.join("changes.csv"))?;
+    let stage = output::Staging::new(&ra.out)?;
+    changes::write_csv(&d, &stage.path("changes.csv"))?;
     let md = changes::markdown(&d, prev_label, MD_LIMIT);
-    let mut written = run_cmd::write_outputs_with(&p, &settings, &ra.out, &[md], vec![changes::sheet(&d)])?;
+    let mut written = run_cmd::write_outputs_with(&p, &settings, &stage, &[md], vec![changes::sheet(&d)])?;
     written.push("changes.csv");
+    stage.commit(&written)?;
     tx.commit().map_err(|e| Error::Database { path: db_path.clone(), message: e.to_string() })?;
 
     let outcome = outcome(&d, &settings.config);

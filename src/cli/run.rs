@@ -155,7 +155,9 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
     };
     let mut p = pipeline::run(&input.dumps, &opts, &args.steps(&settings, &decisions))?;
     apply_severity(&mut p, &settings.config);
-    let written = write_outputs(&p, &settings, &args.out, &[])?;
+    let stage = output::Staging::new(&args.out)?;
+    let written = write_outputs(&p, &settings, &stage, &[])?;
+    stage.commit(&written)?;
     if !quiet {
         eprint!("{}", console_summary(&p, &written, &args.out));
     }
@@ -202,30 +204,32 @@ fn merge_reason(p: &Pipeline, i: RecIdx) -> String {
 pub fn write_outputs(
     p: &Pipeline,
     s: &Settings,
-    out: &Path,
+    stage: &output::Staging,
     extra_md: &[String],
 ) -> Result<Vec<&'static str>> {
-    write_outputs_with(p, s, out, extra_md, Vec::new())
+    write_outputs_with(p, s, stage, extra_md, Vec::new())
 }
 
 /// `write_outputs` with extra sheets appended to report.xlsx (the audit's "Since last run").
+/// Files go to the staging directory; the caller commits them (after adding its own).
 pub fn write_outputs_with(
     p: &Pipeline,
     s: &Settings,
-    out: &Path,
+    stage: &output::Staging,
     extra_md: &[String],
     extra_sheets: Vec<xlsx::Sheet>,
 ) -> Result<Vec<&'static str>> {
     let dir = &p.dir;
+    let out = |name: &str| stage.path(name);
     let mut written = Vec::new();
-    super::import::write_rejected(dir, &out.join("rejected_rows.csv"))?;
+    super::import::write_rejected(dir, &out("rejected_rows.csv"))?;
     written.push("rejected_rows.csv");
-    super::dedupe::write_clusters(dir, &p.dedupe, &out.join("clusters.csv"))?;
-    super::dedupe::write_pairs(dir, &p.dedupe, &out.join("pairs.csv"))?;
+    super::dedupe::write_clusters(dir, &p.dedupe, &out("clusters.csv"))?;
+    super::dedupe::write_pairs(dir, &p.dedupe, &out("pairs.csv"))?;
     written.extend(["clusters.csv", "pairs.csv"]);
-    super::check::write_findings(dir, &p.check, &out.join("findings.csv"))?;
+    super::check::write_findings(dir, &p.check, &out("findings.csv"))?;
     written.push("findings.csv");
-    crate::coverage::render::write_csv(dir, &p.coverage, &out.join("coverage.csv"))?;
+    crate::coverage::render::write_csv(dir, &p.coverage, &out("coverage.csv"))?;
     written.push("coverage.csv");
 
     let changes = fixed::parent_changes(dir, &p.dedupe.clusters, &p.check.findings);
@@ -237,31 +241,37 @@ pub fn write_outputs_with(
         merge_reason: &reason,
         encoding: s.output_encoding,
     };
-    fixed::write_orgs_fixed(&fx, &out.join("orgs_fixed.csv"))?;
-    fixed::write_id_remap(&fx, &out.join("id_remap.csv"))?;
-    fixed::write_parent_fixes(&fx, &out.join("parent_fixes.csv"))?;
+    fixed::write_orgs_fixed(&fx, &out("orgs_fixed.csv"))?;
+    fixed::write_id_remap(&fx, &out("id_remap.csv"))?;
+    fixed::write_parent_fixes(&fx, &out("parent_fixes.csv"))?;
     written.extend(["orgs_fixed.csv", "id_remap.csv", "parent_fixes.csv"]);
 
     let queue = pending::queue(dir, &p.dedupe.clusters, &p.check.findings, &p.broken_chain, s.as_of);
-    write_pending(p, &queue, &out.join("pending.csv"))?;
+    write_pending(p, &queue, &out("pending.csv"))?;
     written.push("pending.csv");
 
     let rep = report::build(p, &queue, changes.len(), s.as_of);
     let mut sections = vec![crate::coverage::render::markdown(dir, &p.coverage)];
     sections.extend(extra_md.iter().cloned());
     let md = markdown::render(&rep, &sections);
-    output::write_bytes(&out.join("report.md"), md.as_bytes())?;
+    output::write_bytes(&out("report.md"), md.as_bytes())?;
     written.push("report.md");
 
     let mut sheets = report::sheets::all(p, &rep, &queue, &changes);
     sheets.extend(extra_sheets);
     let bytes =
         xlsx::render(&sheets, s.as_of).map_err(|e| Error::Internal(format!("building report.xlsx: {e}")))?;
-    output::write_bytes(&out.join("report.xlsx"), &bytes)?;
+    output::write_bytes(&out("report.xlsx"), &bytes)?;
     written.push("report.xlsx");
 
+    let outputs: Vec<serde_json::Value> = stage
+        .manifest()?
+        .into_iter()
+        .map(|(file, bytes, sha256)| serde_json::json!({"file": file, "bytes": bytes, "sha256": sha256}))
+        .collect();
     let summary = serde_json::json!({
         "report": rep,
+        "outputs": outputs,
         "settings": {
             "merge_threshold": s.dedupe.merge_threshold,
             "review_threshold": s.dedupe.review_threshold,
@@ -275,7 +285,7 @@ pub fn write_outputs_with(
     });
     let json =
         serde_json::to_string_pretty(&summary).map_err(|e| Error::Internal(format!("summary.json: {e}")))?;
-    output::write_bytes(&out.join("summary.json"), json.as_bytes())?;
+    output::write_bytes(&out("summary.json"), json.as_bytes())?;
     written.push("summary.json");
     Ok(written)
 }

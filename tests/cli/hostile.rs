@@ -393,6 +393,73 @@ fn disk_full_while_writing_leaves_no_output_and_no_temp_file() {
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
+/// Every file of an output directory, by name.
+fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap_or_default()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_run_that_fails_while_writing_leaves_the_previous_set_whole() {
+    let tmp = tempdir();
+    let run = |input: &Path, out: &Path| {
+        orgclean()
+            .args(["-q", "run"])
+            .arg(input)
+            .arg("--out")
+            .arg(out)
+            .args(["--as-of", "2025-01-01"])
+            .output()
+            .unwrap()
+    };
+    // Run 1 (the demo) fits on the disk; run 2, the same directory eight times over, does not.
+    // Outputs are written in order, rejected_rows.csv first.
+    let demo = fixture("demo/orgs.csv");
+    let first = tmp.path().join("first");
+    assert!(run(&demo, &first).status.success());
+    let size: usize = files_of(&first).iter().map(|f| f.1.len()).sum();
+    let Some(m) = Mount::tmpfs(&format!("size={}k", size / 1024 + 128)) else { return };
+    assert!(run(&demo, m.path()).status.success());
+    let before = files_of(m.path());
+
+    let mut rd = csv::Reader::from_path(&demo).unwrap();
+    let mut w = csv::Writer::from_path(tmp.path().join("bigger.csv")).unwrap();
+    w.write_record(rd.headers().unwrap()).unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    for k in 0..8 {
+        for r in &rows {
+            // Ids and parent ids (the first and fourth columns) made unique per copy.
+            let f: Vec<String> = r
+                .iter()
+                .enumerate()
+                .map(
+                    |(i, v)| {
+                        if (i == 0 || i == 3) && !v.is_empty() {
+                            format!("K{k}{v}")
+                        } else {
+                            v.to_string()
+                        }
+                    },
+                )
+                .collect();
+            w.write_record(&f).unwrap();
+        }
+    }
+    // A row with no name: run 2's first file (rejected_rows.csv) is small and differs from run 1's.
+    w.write_record(["BAD1", "", "", "", "", "", "", "", "", ""]).unwrap();
+    w.flush().unwrap();
+    let o = run(&tmp.path().join("bigger.csv"), m.path());
+    assert!(!o.status.success(), "run 2 was meant not to fit: {}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("No space left on device"), "{}", stderr_of(&o));
+    // Not one file of run 2, no staging directory: run 1's set exactly.
+    assert!(files_of(m.path()) == before, "the output set changed after a failed run");
+}
+
 /// Inputs the fuzz targets found (fuzz/run.sh keeps them) stay fixed.
 #[test]
 fn fuzz_regressions() {

@@ -19,6 +19,7 @@ fn run_ok(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 
 const OUTPUTS: &[&str] = &[
     "rejected_rows.csv",
+    "coverage.csv",
     "clusters.csv",
     "pairs.csv",
     "findings.csv",
@@ -36,6 +37,13 @@ fn stable_summary(out: &Path) -> serde_json::Value {
     let mut v: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
     v["run"] = serde_json::Value::Null;
+    // The manifest's sizes and hashes follow every other output (checked on their own below).
+    if let Some(outputs) = v["outputs"].as_array_mut() {
+        for o in outputs {
+            o["bytes"] = serde_json::Value::Null;
+            o["sha256"] = serde_json::Value::Null;
+        }
+    }
     if let Some(inputs) = v["report"]["inputs"].as_array_mut() {
         for i in inputs {
             i["path"] = serde_json::Value::String("[INPUT]".into());
@@ -206,4 +214,31 @@ fn fail_on_threshold_exits_1_and_config_example_parses() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr_of(&o).contains("merge_treshold"), "{}", stderr_of(&o));
+}
+
+#[test]
+fn summary_lists_every_other_output_with_its_size_and_hash() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempdir();
+    run_ok(&fixture("demo/orgs.csv"), tmp.path(), &[]);
+    let out = tmp.path();
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let listed: Vec<&str> =
+        v["outputs"].as_array().unwrap().iter().map(|o| o["file"].as_str().unwrap()).collect();
+    let mut want: Vec<&str> = OUTPUTS.iter().copied().filter(|f| *f != "summary.json").collect();
+    want.sort();
+    assert_eq!(listed, want);
+    for o in v["outputs"].as_array().unwrap() {
+        let bytes = fs::read(out.join(o["file"].as_str().unwrap())).unwrap();
+        assert_eq!(o["bytes"].as_u64(), Some(bytes.len() as u64));
+        let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(o["sha256"].as_str(), Some(sha.as_str()), "{}", o["file"]);
+    }
+    // Nothing but the outputs is left in the directory (no staging directory).
+    let mut names: Vec<String> =
+        fs::read_dir(out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    let mut all: Vec<String> = OUTPUTS.iter().map(|s| s.to_string()).collect();
+    all.sort();
+    assert_eq!(names, all);
 }
