@@ -43,6 +43,9 @@ pub struct ImportOptions {
     pub delimiter: Option<u8>,
     pub columns: Vec<ColumnOverride>,
     pub progress: bool,
+    /// Columns the command needs besides id and name (check needs the parent), with what it
+    /// needs them for: a file without one is an input error, not a run full of false findings.
+    pub needs: Vec<(Field, &'static str)>,
 }
 
 /// Extensions picked up when a directory is given.
@@ -290,6 +293,10 @@ impl<'a> FileImport<'a> {
                 span.line,
                 col + 1
             )));
+        }
+        if let Some((field, why)) = self.opts.needs.iter().find(|(f, _)| columns[f.index()].is_none()) {
+            let seen = header_rec.iter().collect::<Vec<_>>().join(", ");
+            return Err(self.err(format!("{} ({why})", header::missing_message(&[*field], &seen))));
         }
         self.source.headers =
             header_rec.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();

@@ -42,7 +42,7 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
         .ok_or_else(|| Error::Usage("`orgclean audit` needs --db FILE (created if missing)".into()))?;
     let settings = ra.settings()?;
     let input = ra.input_with_config(&settings.config);
-    let opts = input.to_options(quiet)?;
+    let opts = input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&ra.out, &input.dumps)?;
 
     let mut adb = db::AuditDb::open(db_path, true, Duration::from_secs(args.db_wait))?;

@@ -60,7 +60,7 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
         Some(f) => crate::config::parse_fail_on(f)?,
         None => Default::default(),
     };
-    let opts = args.input.to_options(quiet)?;
+    let opts = args.input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let t = Instant::now();
     let dir = crate::import::import(&args.input.dumps, &opts)?;

@@ -40,7 +40,7 @@ pub fn run(args: &CoverageArgs, quiet: bool) -> Result<Outcome> {
         merge_threshold: args.merge_threshold,
         review_threshold: defaults.review_threshold.min(args.merge_threshold),
     };
-    let opts = args.input.to_options(quiet)?;
+    let opts = args.input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let decisions = crate::audit::Decisions::default();
     let scope = if args.all_divisions { Scope::All } else { Scope::InputProvinces };

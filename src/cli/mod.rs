@@ -97,6 +97,13 @@ pub struct ConfigArgs {
 }
 
 impl InputArgs {
+    /// Import options for a command that checks the hierarchy: every file needs a parent column.
+    pub fn to_hierarchy_options(&self, quiet: bool) -> Result<ImportOptions> {
+        let mut opts = self.to_options(quiet)?;
+        opts.needs.push((crate::model::Field::ParentId, "the hierarchy check needs each record's parent"));
+        Ok(opts)
+    }
+
     pub fn to_options(&self, quiet: bool) -> Result<ImportOptions> {
         let encoding = match self.encoding.to_ascii_lowercase().replace('_', "-").as_str() {
             "auto" => None,
@@ -119,7 +126,7 @@ impl InputArgs {
             }
         };
         let columns = self.columns.iter().map(|c| ColumnOverride::parse(c)).collect::<Result<Vec<_>>>()?;
-        Ok(ImportOptions { encoding, delimiter, columns, progress: !quiet })
+        Ok(ImportOptions { encoding, delimiter, columns, progress: !quiet, needs: Vec::new() })
     }
 }
 

@@ -146,7 +146,7 @@ impl RunArgs {
 pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
     let settings = args.settings()?;
     let input = args.input_with_config(&settings.config);
-    let opts = input.to_options(quiet)?;
+    let opts = input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &input.dumps)?;
     // Review decisions from an audit database (issue 6); `run` only reads them.
     let decisions = match &args.db {

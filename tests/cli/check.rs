@@ -205,3 +205,26 @@ fn without_a_county_column_the_name_gives_the_county() {
     let want: Vec<_> = want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_dump_without_a_parent_column_is_an_input_error() {
+    let tmp = tempdir();
+    let dump = tmp.path().join("no_parent.csv");
+    std::fs::write(&dump, "组织ID,组织名称,省份\nA1,合肥市科学技术协会,安徽省\n").unwrap();
+    for cmd in ["check", "run", "coverage"] {
+        let output =
+            orgclean().arg(cmd).arg(&dump).arg("--out").arg(tmp.path().join(cmd)).output().expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            err.contains("column `parent_id` not found")
+                && err.contains("headers seen: 组织ID, 组织名称, 省份")
+                && err.contains("use --column parent_id=HEADER"),
+            "{cmd}: {err}"
+        );
+    }
+    // dedupe and import do not need it.
+    let output =
+        orgclean().arg("dedupe").arg(&dump).arg("--out").arg(tmp.path().join("d")).output().expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+}
