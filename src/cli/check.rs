@@ -28,9 +28,14 @@ pub struct CheckArgs {
     pub out: PathBuf,
 
     /// Duplicate clusters (clusters.csv from `orgclean dedupe`: org_id,cluster_id,is_survivor),
-    /// needed for parent_is_duplicate. Without it, check runs dedupe itself (default settings).
+    /// needed for parent_is_duplicate. Without it, check runs dedupe itself.
     #[arg(long, value_name = "FILE", conflicts_with = "no_dedupe")]
     pub clusters: Option<PathBuf>,
+
+    /// When check runs dedupe itself: pairs scoring at least this are merged (0..1), as with
+    /// `orgclean dedupe --merge-threshold`.
+    #[arg(long, default_value_t = DedupeOptions::default().merge_threshold, conflicts_with_all = ["clusters", "no_dedupe"])]
+    pub merge_threshold: f32,
 
     /// Do not look for duplicates: no parent is treated as a duplicate (faster).
     #[arg(long)]
@@ -60,6 +65,7 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
         Some(f) => crate::config::parse_fail_on(f)?,
         None => Default::default(),
     };
+    let dedupe_opts = super::merge_only_options(args.merge_threshold)?;
     let opts = args.input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let t = Instant::now();
@@ -72,7 +78,7 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
     let clusters = match &args.clusters {
         Some(path) => read_clusters(path, &dir)?,
         None if args.no_dedupe => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },
-        None => dedupe::dedupe(&dir, &names, &profiles, &DedupeOptions::default()).clusters,
+        None => dedupe::dedupe(&dir, &names, &profiles, &dedupe_opts).clusters,
     };
     timing("clusters", t);
     let t = Instant::now();

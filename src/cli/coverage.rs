@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::coverage::{render, Scope};
 use crate::dedupe::DedupeOptions;
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Outcome, Result};
 use crate::output;
 use crate::pipeline;
 
@@ -32,14 +32,7 @@ pub struct CoverageArgs {
 }
 
 pub fn run(args: &CoverageArgs, quiet: bool) -> Result<Outcome> {
-    if !(0.0..=1.0).contains(&args.merge_threshold) {
-        return Err(Error::Usage("--merge-threshold must be between 0 and 1".into()));
-    }
-    let defaults = DedupeOptions::default();
-    let dedupe = DedupeOptions {
-        merge_threshold: args.merge_threshold,
-        review_threshold: defaults.review_threshold.min(args.merge_threshold),
-    };
+    let dedupe = super::merge_only_options(args.merge_threshold)?;
     let opts = args.input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let decisions = crate::audit::Decisions::default();

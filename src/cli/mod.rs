@@ -137,6 +137,19 @@ fn leave_at_exit<T>(data: T) {
     std::mem::forget(data);
 }
 
+/// Dedupe settings of a command that only needs clusters (check, coverage): the merge threshold
+/// given, and a review threshold no higher than it.
+fn merge_only_options(merge_threshold: f32) -> Result<crate::dedupe::DedupeOptions> {
+    if !(0.0..=1.0).contains(&merge_threshold) {
+        return Err(Error::Usage("--merge-threshold must be between 0 and 1".into()));
+    }
+    let defaults = crate::dedupe::DedupeOptions::default();
+    Ok(crate::dedupe::DedupeOptions {
+        merge_threshold,
+        review_threshold: defaults.review_threshold.min(merge_threshold),
+    })
+}
+
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

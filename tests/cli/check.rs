@@ -228,3 +228,40 @@ fn a_dump_without_a_parent_column_is_an_input_error() {
         orgclean().arg("dedupe").arg(&dump).arg("--out").arg(tmp.path().join("d")).output().expect("runs");
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn the_built_in_dedupe_takes_the_merge_threshold() {
+    let tmp = tempdir();
+    let dump = tmp.path().join("orgs.csv");
+    std::fs::write(
+        &dump,
+        "组织ID,组织名称,上级组织ID,省份,地市,区县,认证状态,创建时间\n\
+         N,中国科学技术协会,,,,,已认证,2010-01-01\n\
+         P,安徽省科学技术协会,N,安徽省,,,已认证,2010-01-01\n\
+         C,合肥市科学技术协会,P,安徽省,合肥市,,已认证,2010-01-01\n\
+         X1,合肥市化学学会,C,安徽省,合肥市,,已认证,2015-01-01\n\
+         X2,合肥市化学学汇,C,安徽省,合肥市,,待认证,2016-01-01\n\
+         S,合肥市化学学汇有机化学分会,X2,安徽省,合肥市,,已认证,2017-01-01\n",
+    )
+    .unwrap();
+    let dup_parents = |extra: &[&str]| {
+        let out = tmp.path().join("out");
+        let o =
+            orgclean().arg("-q").arg("check").arg(&dump).arg("--out").arg(&out).args(extra).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let rows = read_csv(&out.join("findings.csv")).1;
+        rows.iter().filter(|r| r[1] == "parent_is_duplicate").map(|r| r[0].clone()).collect::<Vec<_>>()
+    };
+    // 学汇 is 学会 typed with a same-sound slip (score below 1): merged at 0.85, not at 0.99.
+    assert_eq!(dup_parents(&[]), vec!["S".to_string()]);
+    assert!(dup_parents(&["--merge-threshold", "0.99"]).is_empty());
+    let bad = orgclean()
+        .arg("check")
+        .arg(&dump)
+        .arg("--out")
+        .arg(tmp.path().join("o"))
+        .args(["--merge-threshold", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
