@@ -89,9 +89,20 @@ impl Staging {
         names
             .into_iter()
             .map(|name| {
-                let bytes = fs::read(self.path(&name)).map_err(|e| write_err(&self.path(&name), e))?;
-                let sha = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-                Ok((name, bytes.len() as u64, sha))
+                let path = self.path(&name);
+                let read = |e| write_err(&path, e);
+                let mut file = fs::File::open(&path).map_err(read)?;
+                let (mut hasher, mut buf, mut len) = (Sha256::new(), vec![0u8; 1 << 16], 0u64);
+                loop {
+                    let n = io::Read::read(&mut file, &mut buf).map_err(read)?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..n]);
+                    len += n as u64;
+                }
+                let sha = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                Ok((name, len, sha))
             })
             .collect()
     }
