@@ -100,7 +100,7 @@ pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) 
         // 潍坊市 is in 寒亭区.
         let absent = |f: Field| !dir.has_column(i, f);
         if absent(Field::County) || absent(Field::City) {
-            fill_absent_columns(g, column_region, name.region, absent(Field::City))
+            fill_absent_columns(g, column_region, name.region, absent(Field::City), absent(Field::County))
         } else {
             column_region
         }
@@ -111,12 +111,23 @@ pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) 
     OrgProfile { region, column_region, level, is_association, uscc, uscc_province }
 }
 
-/// The region of a unit from a file without a county column (and perhaps without a city one):
-/// the levels the file cannot give are taken from the name where it agrees with the columns.
-fn fill_absent_columns(g: &Gazetteer, columns: Region, name: Region, city_absent: bool) -> Region {
-    let merged = merge_regions(g, columns, name);
+/// The region of a unit from a file without a city or county column: the levels the file has no
+/// column for are taken from the name where it agrees with the columns. A level the file has a
+/// column for stays as the row gives it, and so does the depth it implies: a row whose city cell
+/// is empty is a province-level unit, whatever county its name starts with.
+fn fill_absent_columns(
+    g: &Gazetteer,
+    columns: Region,
+    name: Region,
+    city_absent: bool,
+    county_absent: bool,
+) -> Region {
+    let mut merged = merge_regions(g, columns, name);
     if !city_absent && merged.city != columns.city {
         return columns;
+    }
+    if !county_absent {
+        merged.county = columns.county;
     }
     merged
 }
