@@ -231,10 +231,7 @@ impl Directory {
 
     /// The file of record `idx` has a column for `field` (which may still be empty in the row).
     pub fn has_column(&self, idx: RecIdx, field: Field) -> bool {
-        match field {
-            Field::Id | Field::ParentId => true,
-            _ => self.files[self.records[idx as usize].file as usize].columns[field.index()].is_some(),
-        }
+        self.files[self.records[idx as usize].file as usize].columns[field.index()].is_some()
     }
 
     pub fn id(&self, idx: RecIdx) -> &OrgId {
