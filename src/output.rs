@@ -51,9 +51,11 @@ impl AtomicFile {
 /// into OUT together once all of them are complete. A run that fails or is killed while writing
 /// (a full disk in the nightly run) leaves the previous run's set whole, never some files of each:
 /// the sync team must not apply an id_remap.csv of one run with a parent_fixes.csv of another.
-/// The moves are renames inside one directory, so the window in which the set is mixed is the
-/// few milliseconds they take; `summary.json`, with every other file's size and SHA-256, moves
-/// last, so a reader can check that the files beside it are the ones it lists.
+/// The moves are renames inside one file system; a move that fails puts the previous files
+/// back, so only a crash during the few milliseconds they take can leave a mixed set (the
+/// previous files are then in the staging directory's `.previous`). `summary.json`, with every
+/// other file's size and SHA-256, moves last, so a reader can check that the files beside it are
+/// the ones it lists.
 pub struct Staging {
     out: PathBuf,
     dir: tempfile::TempDir,
@@ -107,16 +109,53 @@ impl Staging {
             .collect()
     }
 
-    /// Move the staged files into OUT, `summary.json` last. On error, or if never committed, the
-    /// staging directory is removed and OUT keeps what it had.
+    /// Move the staged files into OUT, `summary.json` last. All or nothing: every target is
+    /// checked first, the previous files are moved aside into the staging directory, and if a
+    /// move fails they are put back. On error, or if never committed, the staging directory is
+    /// removed and OUT keeps what it had.
     pub fn commit(self, names: &[&str]) -> Result<()> {
         let mut names = names.to_vec();
         names.sort_by_key(|n| *n == "summary.json");
-        for name in names {
+        for name in &names {
             let to = self.out.join(name);
-            fs::rename(self.path(name), &to).map_err(|e| write_err(&to, e))?;
+            if fs::symlink_metadata(&to).is_ok_and(|m| !m.is_file()) {
+                return Err(write_err(
+                    &to,
+                    io::Error::other(
+                        "it exists and is not a file; move it away and run again (nothing was replaced)",
+                    ),
+                ));
+            }
         }
-        Ok(())
+        let previous = self.dir.path().join(".previous");
+        fs::create_dir(&previous).map_err(|e| write_err(&previous, e))?;
+        let mut set_aside: Vec<&str> = Vec::new();
+        let mut moved_in: Vec<&str> = Vec::new();
+        let result = (|| {
+            for name in &names {
+                let to = self.out.join(name);
+                if to.exists() {
+                    fs::rename(&to, previous.join(name)).map_err(|e| write_err(&to, e))?;
+                    set_aside.push(name);
+                }
+            }
+            for name in &names {
+                let to = self.out.join(name);
+                fs::rename(self.path(name), &to).map_err(|e| write_err(&to, e))?;
+                moved_in.push(name);
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            // Best effort: the new files out, the previous ones back.
+            for name in moved_in {
+                let _ = fs::remove_file(self.out.join(name));
+            }
+            for name in set_aside {
+                let _ = fs::rename(previous.join(name), self.out.join(name));
+            }
+        }
+        result
     }
 }
 
@@ -251,6 +290,36 @@ pub fn prepare_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_commit_that_fails_halfway_puts_the_previous_files_back() {
+        let out = tempfile::tempdir().unwrap();
+        fs::write(out.path().join("a.csv"), "old a").unwrap();
+        fs::write(out.path().join("b.csv"), "old b").unwrap();
+        let stage = Staging::new(out.path()).unwrap();
+        write_bytes(&stage.path("a.csv"), b"new a").unwrap();
+        // b.csv is listed but was never staged: its move fails after a.csv's.
+        assert!(stage.commit(&["a.csv", "b.csv"]).is_err());
+        assert_eq!(fs::read_to_string(out.path().join("a.csv")).unwrap(), "old a");
+        assert_eq!(fs::read_to_string(out.path().join("b.csv")).unwrap(), "old b");
+        let left: Vec<_> = fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 2, "staging directory left behind: {left:?}");
+    }
+
+    #[test]
+    fn a_commit_replaces_the_whole_set() {
+        let out = tempfile::tempdir().unwrap();
+        fs::write(out.path().join("a.csv"), "old a").unwrap();
+        let stage = Staging::new(out.path()).unwrap();
+        write_bytes(&stage.path("a.csv"), b"new a").unwrap();
+        write_bytes(&stage.path("summary.json"), b"{}").unwrap();
+        assert_eq!(stage.manifest().unwrap().len(), 2);
+        stage.commit(&["summary.json", "a.csv"]).unwrap();
+        assert_eq!(fs::read_to_string(out.path().join("a.csv")).unwrap(), "new a");
+        let mut left: Vec<_> = fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, ["a.csv", "summary.json"]);
+    }
 
     #[test]
     fn formulas_are_neutralized() {

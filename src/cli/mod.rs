@@ -130,7 +130,6 @@ impl InputArgs {
     }
 }
 
-/// Parse arguments, run, print the error if any, and return the process exit code.
 /// A command's data, left for the OS to reclaim when the process exits right after: freeing
 /// millions of small strings one by one took a second of a 1M-row check.
 fn leave_at_exit<T>(data: T) {
@@ -150,6 +149,7 @@ fn merge_only_options(merge_threshold: f32) -> Result<crate::dedupe::DedupeOptio
     })
 }
 
+/// Parse arguments, run, print the error if any, and return the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -81,22 +81,45 @@ pub fn cluster(
     (groups, refused)
 }
 
-/// Sort key of a creation time: its numbers in order (2019-04-25, 2019/4/25 8:00 compare
-/// right); a missing time sorts last.
+/// Sort key of a creation time: its numbers in order (2019-04-25, 2019/4/25 8:00, 20190425
+/// compare right); a missing time sorts last.
 fn created_key(s: &str) -> (bool, Vec<u32>) {
-    let nums: Vec<u32> = created_numbers(s).collect();
+    let nums = created_numbers(s);
     (nums.is_empty(), nums)
 }
 
-/// The numbers of a creation time, in order.
-fn created_numbers(s: &str) -> impl Iterator<Item = u32> + '_ {
-    s.split(|c: char| !c.is_ascii_digit()).filter(|t| !t.is_empty()).filter_map(|t| t.parse().ok())
+/// The numbers of a creation time, in order: year, month, day, then the time of day if given. A
+/// compact 20190425 or 20190425083000 is read as its parts.
+fn created_numbers(s: &str) -> Vec<u32> {
+    let mut nums = Vec::new();
+    for token in s.split(|c: char| !c.is_ascii_digit()).filter(|t| !t.is_empty()) {
+        if let Some(parts) = compact_date(token) {
+            nums.extend(parts);
+        } else if let Ok(n) = token.parse() {
+            nums.push(n);
+        }
+    }
+    nums
 }
 
-/// `a` is a creation time strictly before `b`; false when either has no readable time.
+/// YYYYMMDD, YYYYMMDDhhmm or YYYYMMDDhhmmss as its parts.
+fn compact_date(token: &str) -> Option<Vec<u32>> {
+    if !matches!(token.len(), 8 | 12 | 14) {
+        return None;
+    }
+    let mut parts = vec![token.get(0..4)?.parse().ok()?];
+    for i in (4..token.len()).step_by(2) {
+        parts.push(token.get(i..i + 2)?.parse().ok()?);
+    }
+    Some(parts)
+}
+
+/// `a` is a creation time strictly before `b`, on the precision both give (2019-04-25 is not
+/// before 2019-04-25 08:00); false when either has no readable time.
 fn created_before(a: &str, b: &str) -> bool {
-    let (mut x, mut y) = (created_numbers(a).peekable(), created_numbers(b).peekable());
-    x.peek().is_some() && y.peek().is_some() && x.lt(y)
+    let (x, y) = (created_numbers(a), created_numbers(b));
+    let n = x.len().min(y.len());
+    n > 0 && x[..n] < y[..n]
 }
 
 fn status_rank(s: CertStatus) -> u8 {
@@ -196,6 +219,13 @@ mod tests {
         assert!(created_key("2019/4/5") < created_key("2019-04-25"));
         assert!(created_key("2019-04-25") < created_key(""));
         assert!(created_before("2019/4/5", "2019-04-25"));
+        assert_eq!(created_key("20190425"), created_key("2019-04-25"));
+        assert_eq!(created_key("20190425083000"), created_key("2019-04-25 08:30:00"));
+        // Compared on the precision both give: the same day is not earlier.
+        assert!(!created_before("2019-04-25", "2019-04-25 00:00:00"));
+        assert!(!created_before("2019-04-25", "2019-04-25 08:00"));
+        assert!(!created_before("2019-04-25", "20190301"));
+        assert!(created_before("20190301", "2019-04-25 08:00"));
         assert!(!created_before("2019-04-25", "2019-04-25"));
         assert!(!created_before("", "2019-04-25") && !created_before("2019-04-25", "n/a"));
     }

@@ -191,7 +191,9 @@ fn abbreviation<'n>(a: &'n NameParts, b: &'n NameParts) -> Option<(&'n str, &'n 
     // Whole keys: a short form may cut into the place name too (四川大学 → 川大).
     let (na, nb) = (a.key.chars().count(), b.key.chars().count());
     let (short, long) = if na <= nb { (&a.key, &b.key) } else { (&b.key, &a.key) };
-    if na.min(nb) < 2 || na == nb {
+    // A name that opens with the whole other one names a part of it (…医院门诊部, …大学校区),
+    // which often carries the parent's credit code: that is not a short form.
+    if na.min(nb) < 2 || na == nb || long.starts_with(short.as_str()) {
         return None;
     }
     let mut rest = long.chars();
@@ -408,6 +410,10 @@ mod tests {
         // Not an abbreviation (characters out of order, or one the full name lacks): no help.
         let other = rec("大川", "四川省", "", "", CODE);
         assert!(score(&cmp(&full, &other)) < 0.85);
+        // A part of a unit under the unit's code is not its short form.
+        let part = rec("合肥市第一人民医院门诊部", "安徽省", "合肥市", "", CODE);
+        let hospital = rec("合肥市第一人民医院", "安徽省", "合肥市", "", CODE);
+        assert!(score(&cmp(&hospital, &part)) < 0.85);
         let school = rec("乌海市实验中学", "内蒙古自治区", "乌海市", "", "121503007013740219");
         let nick = rec("乌海市实中", "内蒙古自治区", "乌海市", "", "121503007013740219");
         assert!(score(&cmp(&school, &nick)) >= 0.85);

@@ -460,6 +460,35 @@ fn a_run_that_fails_while_writing_leaves_the_previous_set_whole() {
     assert!(files_of(m.path()) == before, "the output set changed after a failed run");
 }
 
+#[test]
+fn an_output_that_cannot_be_replaced_leaves_the_previous_set_whole() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = |input: &Path| {
+        orgclean()
+            .args(["-q", "run"])
+            .arg(input)
+            .arg("--out")
+            .arg(&out)
+            .args(["--as-of", "2025-01-01"])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&fixture("demo/orgs.csv")).status.success());
+    // Something in the way of one output (written late, after most of the others).
+    std::fs::remove_file(out.join("pending.csv")).unwrap();
+    std::fs::create_dir(out.join("pending.csv")).unwrap();
+    let before = files_of(&out);
+    let o = run(&fixture("check/orgs.csv"));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    assert!(
+        stderr_of(&o).contains("pending.csv") && stderr_of(&o).contains("not a file"),
+        "{}",
+        stderr_of(&o)
+    );
+    assert!(files_of(&out) == before, "outputs of the failed run were moved in");
+}
+
 /// Inputs the fuzz targets found (fuzz/run.sh keeps them) stay fixed.
 #[test]
 fn fuzz_regressions() {
