@@ -183,10 +183,7 @@ mod tests {
     use crate::hierarchy::CheckOptions;
 
     fn anhui() -> DirBuilder {
-        let mut b = DirBuilder::new();
-        b.add("ROOT", "中国科学技术协会", "", "", "", "", "全国科协");
-        b.add("AH", "安徽省科学技术协会", "ROOT", "安徽省", "", "", "省级科协");
-        b.add("HF", "合肥市科学技术协会", "AH", "安徽省", "合肥市", "", "市级科协");
+        let mut b = DirBuilder::hefei();
         b.add("FX", "肥西县科学技术协会", "", "安徽省", "合肥市", "肥西县", "县级科协");
         b.add("S", "肥西县第一中学", "FX", "安徽省", "合肥市", "肥西县", "学校");
         b

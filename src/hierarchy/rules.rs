@@ -96,10 +96,7 @@ mod tests {
 
     /// A small province: 安徽 with 合肥 and 肥西, and 江苏 for the cross-province case.
     fn base() -> DirBuilder {
-        let mut b = DirBuilder::new();
-        b.add("ROOT", "中国科学技术协会", "", "", "", "", "全国科协");
-        b.add("AH", "安徽省科学技术协会", "ROOT", "安徽省", "", "", "省级科协");
-        b.add("HF", "合肥市科学技术协会", "AH", "安徽省", "合肥市", "", "市级科协");
+        let mut b = DirBuilder::hefei();
         b.add("FX", "肥西县科学技术协会", "HF", "安徽省", "合肥市", "肥西县", "县级科协");
         b.add("JS", "江苏省科学技术协会", "ROOT", "江苏省", "", "", "省级科协");
         b.add("NJ", "南京市科学技术协会", "JS", "江苏省", "南京市", "", "市级科协");

@@ -45,6 +45,15 @@ impl DirBuilder {
         DirBuilder::default()
     }
 
+    /// 中国科协 → 安徽省科协 → 合肥市科协, the top of the chain most tests build on.
+    pub fn hefei() -> DirBuilder {
+        let mut b = DirBuilder::new();
+        b.add("ROOT", "中国科学技术协会", "", "", "", "", "全国科协");
+        b.add("AH", "安徽省科学技术协会", "ROOT", "安徽省", "", "", "省级科协");
+        b.add("HF", "合肥市科学技术协会", "AH", "安徽省", "合肥市", "", "市级科协");
+        b
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn add(
         &mut self,

@@ -9,6 +9,20 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 
+/// A heading and a two-column table of counts.
+fn count_table<'a, N: std::fmt::Display + 'a>(
+    s: &mut String,
+    heading: &str,
+    what: &str,
+    rows: impl Iterator<Item = (&'a str, &'a N)>,
+) {
+    let _ = writeln!(s, "{heading}\n");
+    let _ = writeln!(s, "| {what} | count |\n| --- | ---: |");
+    for (k, n) in rows {
+        let _ = writeln!(s, "| {k} | {n} |");
+    }
+}
+
 pub fn render(r: &RunReport, extra_sections: &[String]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# orgclean report — {}\n", r.as_of);
@@ -22,11 +36,9 @@ pub fn render(r: &RunReport, extra_sections: &[String]) -> String {
         i.rejected,
         i.exact_repeats
     );
-    let _ = writeln!(s, "## Summary\n");
-    let _ = writeln!(s, "| what | count |\n| --- | ---: |");
     let d = &r.dedupe;
     let c = &r.check;
-    for (k, v) in [
+    let summary = [
         ("records", d.records),
         ("duplicate clusters", d.clusters),
         ("records in clusters", d.records_in_clusters),
@@ -36,19 +48,15 @@ pub fn render(r: &RunReport, extra_sections: &[String]) -> String {
         ("parent fixes to apply (parent_fixes.csv)", r.parent_fixes),
         ("findings needing review", c.needs_review),
         ("units invisible to their provincial admin", c.invisible_to_province),
-    ] {
-        let _ = writeln!(s, "| {k} | {v} |");
-    }
-    let _ = writeln!(s, "\n## Findings by code\n");
-    let _ = writeln!(s, "| code | count |\n| --- | ---: |");
-    for (code, n) in &c.by_code {
-        let _ = writeln!(s, "| {code} | {n} |");
-    }
-    let _ = writeln!(s, "\n## Certification queue (待认证)\n");
-    let _ = writeln!(s, "| recommendation | count |\n| --- | ---: |");
-    for (k, n) in &r.pending {
-        let _ = writeln!(s, "| {k} | {n} |");
-    }
+    ];
+    count_table(&mut s, "## Summary", "what", summary.iter().map(|(k, v)| (*k, v)));
+    count_table(&mut s, "\n## Findings by code", "code", c.by_code.iter().map(|(k, v)| (k.as_str(), v)));
+    count_table(
+        &mut s,
+        "\n## Certification queue (待认证)",
+        "recommendation",
+        r.pending.iter().map(|(k, v)| (k.as_str(), v)),
+    );
     let _ = writeln!(s, "\n## Top provinces\n");
     let _ = writeln!(
         s,
