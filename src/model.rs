@@ -222,16 +222,18 @@ impl Directory {
         match field {
             Field::Id => rec.id.as_str(),
             Field::ParentId => &rec.parent_id,
-            _ => self.files[rec.file as usize].columns[field.index()]
-                .and_then(|c| rec.raw.get(c))
-                .map(str::trim)
-                .unwrap_or(""),
+            _ => self.column(idx, field).and_then(|c| rec.raw.get(c)).map(str::trim).unwrap_or(""),
         }
+    }
+
+    /// Where `field` is in the file of record `idx`, if that file has it.
+    fn column(&self, idx: RecIdx, field: Field) -> Option<usize> {
+        self.files[self.records[idx as usize].file as usize].columns[field.index()]
     }
 
     /// The file of record `idx` has a column for `field` (which may still be empty in the row).
     pub fn has_column(&self, idx: RecIdx, field: Field) -> bool {
-        self.files[self.records[idx as usize].file as usize].columns[field.index()].is_some()
+        self.column(idx, field).is_some()
     }
 
     pub fn id(&self, idx: RecIdx) -> &OrgId {

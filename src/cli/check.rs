@@ -87,13 +87,11 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
     let t = Instant::now();
     write_findings(&dir, &result, &args.out.join("findings.csv"))?;
     timing("write", t);
-    let t = Instant::now();
     if !quiet {
         print!("{}", summary(&dir, &profiles, &result));
     }
     let outcome = super::run::findings_outcome(&result.findings, &fail_on);
     super::leave_at_exit((dir, names, profiles, clusters, result));
-    timing("free", t);
     Ok(outcome)
 }
 

@@ -242,10 +242,6 @@ impl Grams {
         Grams { start, all }
     }
 
-    fn len(&self) -> usize {
-        self.start.len() - 1
-    }
-
     fn of(&self, i: usize) -> &[u64] {
         &self.all[self.start[i] as usize..self.start[i + 1] as usize]
     }
@@ -273,7 +269,7 @@ struct GramIndex {
 impl GramIndex {
     fn build(grams: &Grams, province: &[u32]) -> GramIndex {
         let mut entries: Vec<(u32, u64, RecIdx)> = Vec::with_capacity(grams.all.len());
-        for (i, &p) in province.iter().enumerate().take(grams.len()) {
+        for (i, &p) in province.iter().enumerate() {
             entries.extend(grams.of(i).iter().map(|&g| (p, g, i as RecIdx)));
         }
         entries.par_sort_unstable();

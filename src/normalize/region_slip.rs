@@ -72,10 +72,10 @@ pub fn repair(
     let rest = &text[end..];
     let bounds: Vec<usize> =
         rest.char_indices().map(|(i, c)| i + c.len_utf8()).take(MAX_NAME_CHARS).collect();
+    let index = index(g);
     // Longest first, like the gazetteer's own reading.
     for &len in bounds.iter().skip(1).rev() {
         let written = &rest[..len];
-        let index = index(g);
         let mut chars = written.chars();
         let (Some(first), Some(second), Some(last)) =
             (chars.next(), chars.next(), written.chars().next_back())
