@@ -15,6 +15,7 @@ pub mod error;
 pub mod geo;
 pub mod hierarchy;
 pub mod import;
+pub mod lang;
 pub mod model;
 pub mod normalize;
 pub mod output;
