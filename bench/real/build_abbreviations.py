@@ -23,8 +23,6 @@ their kind word (上海音乐学院 / 上海戏剧学院): `shared_head_kind`.
 
     python3 bench/real/build_abbreviations.py [--src ...tsv] [--out abbreviations]
 """
-import argparse
-import csv
 import os
 import sys
 from collections import defaultdict
@@ -57,12 +55,8 @@ def parse(line):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--src", default=os.path.join(HERE, "sources", "chinese_abbreviation_org_lines.tsv"))
-    ap.add_argument("--out", default=os.path.join(HERE, "abbreviations"))
-    args = ap.parse_args()
-    with open(args.src, encoding="utf-8", newline="") as f:
-        lines = [r["line"] for r in csv.DictReader(f, delimiter="\t")]
+    args = realkit.cli(__doc__, os.path.join(HERE, "sources", "chinese_abbreviation_org_lines.tsv"), os.path.join(HERE, "abbreviations"))
+    lines = [r["line"] for r in realkit.read_tsv(args.src)]
     fulls_of = defaultdict(set)
     kind_of = {}
     parsed = []

@@ -25,8 +25,6 @@ Rules (no hand edits):
 
     python3 bench/real/build_companies.py [--src sources/tushare_stock_basic_extract.tsv] [--out companies]
 """
-import argparse
-import csv
 import os
 import re
 import sys
@@ -48,12 +46,8 @@ def clean_short(name):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--src", default=os.path.join(HERE, "sources", "tushare_stock_basic_extract.tsv"))
-    ap.add_argument("--out", default=os.path.join(HERE, "companies"))
-    args = ap.parse_args()
-    with open(args.src, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+    args = realkit.cli(__doc__, os.path.join(HERE, "sources", "tushare_stock_basic_extract.tsv"), os.path.join(HERE, "companies"))
+    rows = realkit.read_tsv(args.src)
     seen, companies = set(), []
     for r in rows:
         if r["ts_code"] in seen:
@@ -68,23 +62,8 @@ def main():
         prov = CITY_AREAS.get(r["area"]) or realkit.province_of(r["area"])
         companies.append((r["ts_code"], short, full, prov))
 
-    records = []
-    for code, short, full, prov in companies:
-        base = {"省份": prov, "组织类型": "企业", "entity": "C" + code}
-        records.append(dict(base, key=code + "/full", 组织名称=full, canonical=1))
-        records.append(dict(base, key=code + "/short", 组织名称=short, canonical=0, variant="short_name"))
-
-    negatives = []
-    for i, (ci, si, fi, _) in enumerate(companies):
-        for j, (cj, sj, fj, _) in enumerate(companies):
-            if i == j:
-                continue
-            if len(si) >= 2 and si in fj:
-                negatives.append((ci + "/short", cj + "/full", "short_in_other_full"))
-            if i < j and len(fi) >= 8 and len(fj) >= 8 and fi[:4] == fj[:4]:
-                negatives.append((ci + "/full", cj + "/full", "shared_prefix4"))
-    recs = realkit.write_list(args.out, "C", records, negatives, SEED)
-    print(f"{args.out}: {len(recs)} records, {len(companies)} true pairs, {len(negatives)} look-alike pairs")
+    recs, pairs, negatives = realkit.write_company_list(args.out, "C", companies, 4, SEED)
+    print(f"{args.out}: {len(recs)} records, {pairs} true pairs, {negatives} look-alike pairs")
 
 
 if __name__ == "__main__":

@@ -96,3 +96,44 @@ def edit_kind(a, b):
             if l[:i] + l[i + 1:] == s:
                 return "insert"
     return None
+
+
+def write_company_list(out_dir, prefix, companies, prefix_len, seed):
+    """A list of companies filed twice: full name (canonical) and short name (variant
+    `short_name`), with 组织类型 = 企业 and the province.
+
+    companies: (code, short name, full name, province). Look-alikes between different companies:
+    `short_in_other_full` (one's short name inside another's full name) and
+    `shared_prefixN` (two full names sharing their first N = prefix_len characters).
+    Returns (records, true pairs, look-alike pairs).
+    """
+    records = []
+    for code, short, full, prov in companies:
+        base = {"省份": prov, "组织类型": "企业", "entity": prefix + code}
+        records.append(dict(base, key=code + "/full", 组织名称=full, canonical=1))
+        records.append(dict(base, key=code + "/short", 组织名称=short, canonical=0, variant="short_name"))
+    negatives = []
+    for i, (ci, si, fi, _) in enumerate(companies):
+        for j, (cj, sj, fj, _) in enumerate(companies):
+            if i == j:
+                continue
+            if len(si) >= 2 and si in fj:
+                negatives.append((ci + "/short", cj + "/full", "short_in_other_full"))
+            if i < j and min(len(fi), len(fj)) >= 2 * prefix_len and fi[:prefix_len] == fj[:prefix_len]:
+                negatives.append((ci + "/full", cj + "/full", f"shared_prefix{prefix_len}"))
+    recs = write_list(out_dir, prefix, records, negatives, seed)
+    return recs, len(companies), len(negatives)
+
+
+def cli(doc, src, out):
+    """--src (default `src`) and --out (default `out`) of a build script."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--src", default=src, help="the source file (default: %(default)s)")
+    ap.add_argument("--out", default=out, help="the list folder to write (default: %(default)s)")
+    return ap.parse_args()
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
