@@ -14,8 +14,8 @@ main boards, ChiNext, STAR).
 
 Rules (no hand edits):
 - full-name record: 组织名称 = fullname; short-name record: 组织名称 = name with a share-class
-  letter (A/Ａ/B/Ｂ) removed from its end after a Chinese character: it marks the security, not
-  the company. Companies whose short name carries the exchange's risk marker (*ST / ST) are left
+  letter (A/Ａ/B/Ｂ) removed from its end after a Chinese character, and a STAR-market marker
+  (-W, -WD, -U, -UW) removed from its end: they mark the security, not the company. Companies whose short name carries the exchange's risk marker (*ST / ST) are left
   out: the marker truncates the name to what fits (*ST生物, ST联合), which nobody uses for the
   company. A pair whose short name equals the full name is skipped.
 - 省份 from `area` (深圳 -> 广东省); 组织类型 = 企业.
@@ -35,7 +35,7 @@ import realkit  # noqa: E402
 
 SEED = 20261130
 STATUS = re.compile(r"^(\*ST|ST)")
-SHARE_CLASS = re.compile(r"(?<=[\u4e00-\u9fff])[AＡBＢ]$")
+SHARE_CLASS = re.compile(r"(?<=[\u4e00-\u9fff])[AＡBＢ]$|-(W|WD|U|UW)$")
 CITY_AREAS = {"深圳": "广东省"}
 
 
