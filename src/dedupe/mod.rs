@@ -8,6 +8,7 @@
 mod blocking;
 mod cluster;
 mod features;
+pub mod query;
 mod score;
 mod shortform;
 
