@@ -8,6 +8,7 @@
 mod blocking;
 mod cluster;
 mod features;
+pub mod reason;
 mod score;
 
 use std::collections::{HashMap, HashSet};
@@ -20,6 +21,7 @@ use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
+pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,7 +61,7 @@ pub struct ScoredPair {
     pub a: RecIdx,
     pub b: RecIdx,
     pub score: f32,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     pub decision: PairDecision,
 }
 
@@ -145,7 +147,7 @@ pub fn dedupe_with(
     timing("blocking", t);
     let t = std::time::Instant::now();
     // (a, b, score, reasons, may merge)
-    let scored: Vec<(RecIdx, RecIdx, f32, Vec<String>, bool)> = candidates
+    let scored: Vec<(RecIdx, RecIdx, f32, Vec<Reason>, bool)> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
             let (score, reviewable_only) = score::score_only(g, side(a), side(b))?;
@@ -196,12 +198,12 @@ pub fn dedupe_with(
             let decision = if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
             let key = ordered(a, b);
             if rules.same.contains(&key) {
-                reasons.push("marked same by a reviewer".into());
+                reasons.push(Reason::MarkedSameByReviewer);
             } else if rules.different.contains(&key) {
-                reasons.push("kept apart: marked different by a reviewer".into());
+                reasons.push(Reason::MarkedDifferentByReviewer);
             }
             if refused.contains(&(a, b)) {
-                reasons.push("not merged: another record of the cluster vetoes it".into());
+                reasons.push(Reason::RefusedInCluster);
             }
             ScoredPair { a, b, score, reasons, decision }
         })
