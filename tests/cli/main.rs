@@ -6,6 +6,8 @@ mod audit;
 mod check;
 mod coverage;
 mod dedupe;
+mod environment;
 mod hostile;
 mod import;
 mod run;
+mod silent;
