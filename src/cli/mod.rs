@@ -14,6 +14,8 @@ mod coverage;
 mod dedupe;
 mod history;
 mod import;
+mod lookup;
+mod matching;
 mod review;
 pub mod run;
 
@@ -55,6 +57,11 @@ pub enum Command {
     Review(review::ReviewCommand),
     /// The trend per recorded run: records, clusters, findings by code.
     History(history::HistoryArgs),
+    /// What a typed name finds: entries by duplicate cluster, parent chains, visibility.
+    Lookup(lookup::LookupArgs),
+    /// New registrations against the directory: existing, review or new (match.csv, match.xlsx).
+    #[command(name = "match")]
+    Match(matching::MatchArgs),
 }
 
 /// How to read the input dumps; shared by every subcommand that reads dumps.
@@ -163,6 +170,17 @@ fn leave_at_exit<T>(data: T) {
     std::mem::forget(data);
 }
 
+/// Print to stdout; a closed pipe (`| head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Internal(format!("writing to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Dedupe settings of a command that only needs clusters (check, coverage): the merge threshold
 /// given, and a review threshold no higher than it.
 fn merge_only_options(merge_threshold: f32) -> Result<crate::dedupe::DedupeOptions> {
@@ -234,5 +252,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Audit(args) => audit::run(&args, quiet),
         Command::Review(cmd) => review::run(&cmd, quiet),
         Command::History(args) => history::run(&args),
+        Command::Lookup(args) => lookup::run(&args, quiet),
+        Command::Match(args) => matching::run(&args, quiet),
     }
 }

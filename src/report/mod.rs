@@ -5,7 +5,9 @@
 //! No wall-clock time goes into CSV, Markdown or XLSX; the run's time is in summary.json only.
 
 pub mod fixed;
+pub mod lookup;
 pub mod markdown;
+pub mod matching;
 pub mod pending;
 pub mod sheets;
 pub mod xlsx;

@@ -9,5 +9,6 @@ mod dedupe;
 mod environment;
 mod hostile;
 mod import;
+mod lookup;
 mod run;
 mod silent;
