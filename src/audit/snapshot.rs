@@ -165,8 +165,8 @@ pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
     review_pairs.dedup_by(|a, b| a.a_id == b.a_id && a.b_id == b.b_id);
 
     let settings = serde_json::json!({
-        "merge_threshold": s.dedupe.merge_threshold,
-        "review_threshold": s.dedupe.review_threshold,
+        "merge_threshold": crate::config::as_written(s.dedupe.merge_threshold),
+        "review_threshold": crate::config::as_written(s.dedupe.review_threshold),
         "output_encoding": s.output_encoding.map(|e| e.name()),
         "config": s.config,
     });
