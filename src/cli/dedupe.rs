@@ -106,7 +106,7 @@ pub fn write_clusters(dir: &Directory, res: &DedupeResult, path: &Path) -> Resul
                 match res.link.get(&m).map(|&k| &res.pairs[k]) {
                     Some(p) => {
                         let other = if p.a == m { p.b } else { p.a };
-                        let mut r = p.reasons.join("; ");
+                        let mut r = crate::dedupe::reason::join(&p.reasons, crate::lang::Lang::En);
                         if other != c.survivor {
                             r = format!("via {}: {r}", dir.id(other));
                         }
@@ -151,7 +151,7 @@ pub fn write_pairs(dir: &Directory, res: &DedupeResult, path: &Path) -> Result<(
             dir.id(p.b).to_string(),
             format!("{:.3}", p.score),
             p.decision.as_str().to_string(),
-            p.reasons.join("; "),
+            crate::dedupe::reason::join(&p.reasons, crate::lang::Lang::En),
             dir.name(p.a).to_string(),
             dir.name(p.b).to_string(),
         ]

@@ -22,6 +22,8 @@ pub struct LookupArgs {
     pub query: Option<String>,
 
     /// A file of queries, one per line (UTF-8); a tab after the name may give its province.
+    /// `-` reads standard input and answers each line as it arrives: the directory is loaded
+    /// once and every further query takes milliseconds (a desk can keep it open).
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub queries: Option<PathBuf>,
 
@@ -92,6 +94,9 @@ fn read_queries(args: &LookupArgs) -> Result<Vec<(String, String)>> {
 
 pub fn run(args: &LookupArgs, quiet: bool) -> Result<Outcome> {
     let opts = thresholds(args.merge_threshold, args.review_threshold)?;
+    if args.queries.as_deref() == Some(std::path::Path::new("-")) {
+        return interactive(args, opts, quiet);
+    }
     let queries = read_queries(args)?;
     let qdir = lookup::probe::query_directory(&queries)?;
     let probes = lookup::probes_of(&qdir);
@@ -103,17 +108,49 @@ pub fn run(args: &LookupArgs, quiet: bool) -> Result<Outcome> {
         probes.par_iter().map(|p| catalog.lookup(p, args.limit.max(1))).collect()
     };
     crate::progress::timing("lookup: queries", t);
-    let mut out = String::new();
-    for a in &answers {
-        if args.json {
-            out.push_str(&report::lookup::json_line(a));
-            out.push('\n');
-        } else {
-            out.push_str(&report::lookup::text(a, args.lang));
-            out.push('\n');
-        }
-    }
+    let out: String = answers.iter().map(|a| render(a, args)).collect();
     super::print_stdout(&out)?;
+    super::leave_at_exit(catalog);
+    super::leave_at_exit(loaded);
+    Ok(Outcome::Clean)
+}
+
+fn render(a: &lookup::Answer, args: &LookupArgs) -> String {
+    if args.json {
+        format!("{}\n", report::lookup::json_line(a))
+    } else {
+        format!("{}\n", report::lookup::text(a, args.lang))
+    }
+}
+
+/// `--queries -`: load once, then answer standard input line by line, flushing each answer.
+fn interactive(args: &LookupArgs, opts: crate::dedupe::DedupeOptions, quiet: bool) -> Result<Outcome> {
+    use std::io::BufRead;
+    let loaded = super::matching::load(&args.input, quiet)?;
+    let catalog = Catalog::build(&loaded.dir, &loaded.names, &loaded.profiles, opts);
+    if !quiet {
+        eprintln!("{} 条记录已载入；每行输入一个名称（可用制表符分隔省份），Ctrl-D 结束", loaded.dir.len());
+    }
+    let province = args.province.clone().unwrap_or_default();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.map_err(|e| Error::Usage(format!("reading queries from standard input: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (name, p) = match line.split_once('\t') {
+            Some((n, p)) if !p.trim().is_empty() => (n.trim().to_string(), p.trim().to_string()),
+            Some((n, _)) => (n.trim().to_string(), province.clone()),
+            None => (line.trim().to_string(), province.clone()),
+        };
+        let qdir = lookup::probe::query_directory(&[(name, p)])?;
+        let text: String = lookup::probes_of(&qdir)
+            .iter()
+            .map(|p| render(&catalog.lookup(p, args.limit.max(1)), args))
+            .collect();
+        super::print_stdout(&text)?;
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    }
     super::leave_at_exit(catalog);
     super::leave_at_exit(loaded);
     Ok(Outcome::Clean)

@@ -195,7 +195,11 @@ pub fn findings_outcome(
 
 fn merge_reason(p: &Pipeline, i: RecIdx) -> String {
     match p.dedupe.link.get(&i).and_then(|&k| p.dedupe.pairs.get(k)) {
-        Some(pair) => format!("duplicate (score {:.2}): {}", pair.score, pair.reasons.join("; ")),
+        Some(pair) => format!(
+            "duplicate (score {:.2}): {}",
+            pair.score,
+            crate::dedupe::reason::join(&pair.reasons, crate::lang::Lang::En)
+        ),
         None => "duplicate".to_string(),
     }
 }

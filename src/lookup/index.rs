@@ -80,9 +80,8 @@ fn chars_of(key: &str, out: &mut Vec<u64>) {
     out.dedup();
 }
 
-/// Postings longer than this are not scanned for a query with a rarer gram: 科学, 协会 and the
-/// like name a tenth of the directory and say nothing about which unit is meant.
-const MAX_SCAN: usize = 50_000;
+/// Posting entries scanned per query, at most (rarest grams first).
+const SCAN_BUDGET: usize = 20_000;
 /// Candidates kept from the gram scan, by rarity-weighted overlap.
 const GRAM_CANDIDATES: usize = 300;
 /// Candidates kept from the short-form scan (names holding the query's characters in order).
@@ -127,17 +126,21 @@ impl NameIndex {
         let mut lists: Vec<&[RecIdx]> =
             grams.iter().map(|&g| self.bigrams.get(g)).filter(|p| !p.is_empty()).collect();
         lists.sort_by_key(|p| p.len());
+        // Rarest grams first, until the scan budget is spent: the rare grams say which unit is
+        // meant, and a query made only of common ones (科学技术协会) names none in particular.
         let mut weight: AHashMap<RecIdx, f32> = AHashMap::new();
+        let mut budget = SCAN_BUDGET;
         for (k, post) in lists.iter().enumerate() {
-            if k > 0 && post.len() > MAX_SCAN {
+            if k > 0 && post.len() > budget {
                 break;
             }
             let w = 1.0 / (1.0 + (post.len() as f32).ln());
-            for &i in post.iter().take(if k == 0 { 4 * MAX_SCAN } else { MAX_SCAN }) {
+            for &i in post.iter().take(budget) {
                 if keep(i) {
                     *weight.entry(i).or_default() += w;
                 }
             }
+            budget = budget.saturating_sub(post.len());
         }
         let mut ranked: Vec<(f32, RecIdx)> = weight.into_iter().map(|(i, w)| (w, i)).collect();
         let by_weight = |a: &(f32, RecIdx), b: &(f32, RecIdx)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -170,7 +173,7 @@ impl NameIndex {
         let Some(rarest) = wanted.iter().map(|&c| self.chars.get(c as u64)).min_by_key(|p| p.len()) else {
             return Vec::new();
         };
-        if rarest.len() > 4 * MAX_SCAN {
+        if rarest.len() > SCAN_BUDGET {
             return Vec::new();
         }
         let in_order = |name: &str| {

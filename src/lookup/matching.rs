@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::dedupe::{compare, query, Verdict};
+use crate::dedupe::{compare, query, score_only, Verdict};
 use crate::geo::Gazetteer;
 use crate::model::RecIdx;
 
@@ -77,17 +77,17 @@ impl Catalog<'_> {
             .candidates(probe)
             .into_iter()
             .filter_map(|c| {
+                // The cheap score first (as a dedupe run does), reasons only for the pairs kept.
+                let (quick, _) = score_only(g, probe.side(), self.side(c))?;
+                if quick < self.opts.review_threshold {
+                    return None;
+                }
                 let Verdict::Scored { score, reasons, reviewable_only } =
                     compare(g, probe.side(), self.side(c))
                 else {
                     return None;
                 };
-                (score >= self.opts.review_threshold).then_some((
-                    c,
-                    score,
-                    !reviewable_only && score >= self.opts.merge_threshold,
-                    reasons,
-                ))
+                Some((c, score, !reviewable_only && score >= self.opts.merge_threshold, reasons))
             })
             .collect();
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));

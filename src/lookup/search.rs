@@ -13,8 +13,9 @@ use super::{Catalog, Probe};
 
 /// Entries shown per query, at most (whole clusters: the last one may make it a few more).
 pub const DEFAULT_LIMIT: usize = 10;
-/// Found entries clustered per query: enough for every duplicate of the best few units.
-const CLUSTERED: usize = 40;
+/// Found entries clustered per query, at least: enough for every duplicate of the best few
+/// units (twice the entries shown when more are asked for).
+const CLUSTERED: usize = 20;
 /// Closest entries shown when nothing matches.
 const CLOSEST: usize = 5;
 
@@ -127,7 +128,7 @@ impl Catalog<'_> {
     /// The answer to one query; `limit` entries at most (whole clusters).
     pub fn lookup(&self, probe: &Probe, limit: usize) -> Answer {
         let hits = self.hits(probe);
-        let top: Vec<&Hit> = hits.iter().take(CLUSTERED).collect();
+        let top: Vec<&Hit> = hits.iter().take(CLUSTERED.max(2 * limit)).collect();
         let members: Vec<RecIdx> = top.iter().map(|h| h.rec).collect();
         let clusters =
             query::cluster_subset(self.dir, &members, |i| self.side(i), &self.children, &self.opts);
