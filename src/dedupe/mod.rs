@@ -175,7 +175,9 @@ pub fn dedupe_with(
                 return None;
             };
             for n in [&names[a as usize], &names[b as usize]] {
-                reasons.extend(n.decorations.iter().map(|(what, text)| format!("{what}: {text}")));
+                reasons.extend(
+                    n.decorations.iter().map(|(what, text)| Reason::Decoration { what, text: text.clone() }),
+                );
             }
             if let Some(why) = short {
                 reasons.push(why);

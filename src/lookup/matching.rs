@@ -87,6 +87,7 @@ impl Catalog<'_> {
                 else {
                     return None;
                 };
+                let reasons = reasons.iter().map(ToString::to_string).collect();
                 Some((c, score, !reviewable_only && score >= self.opts.merge_threshold, reasons))
             })
             .collect();
