@@ -174,6 +174,11 @@ pub fn dedupe_with(
             let Verdict::Scored { mut reasons, .. } = score::compare(g, side(a), side(b)) else {
                 return None;
             };
+            for n in [&names[a as usize], &names[b as usize]] {
+                reasons.extend(
+                    n.decorations.iter().map(|(what, text)| Reason::Decoration { what, text: text.clone() }),
+                );
+            }
             if let Some(why) = short {
                 reasons.push(why);
             }

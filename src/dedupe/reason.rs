@@ -177,6 +177,12 @@ pub enum Reason {
     },
     /// A short form alone scores low; it is lifted to the review threshold, never to a merge.
     ShortFormForReview(f32),
+    /// Read past in a name (`normalize::decor`): `what` is `English gloss`, `status`, `comment`,
+    /// `place after the name` or `region levels reversed`; `text` as written.
+    Decoration {
+        what: &'static str,
+        text: String,
+    },
 
     // ---- clustering and reviewers
     MarkedSameByReviewer,
@@ -269,6 +275,7 @@ impl Reason {
                 format!("{short} shortens {long} ({kept} open {opened})")
             }
             ShortFormForReview(s) => format!("score raised to {s:.2}: a short form alone is for review"),
+            Decoration { what, text } => format!("{what}: {text}"),
             MarkedSameByReviewer => "marked same by a reviewer".into(),
             MarkedDifferentByReviewer => "kept apart: marked different by a reviewer".into(),
             RefusedInCluster => "not merged: another record of the cluster vetoes it".into(),
@@ -314,6 +321,17 @@ impl Reason {
             Score(s) => format!("得分 {s:.2}"),
             Shortens { short, long, .. } => format!("“{short}”可能是“{long}”的简称"),
             ShortFormForReview(s) => format!("仅凭简称不能合并，得分提到 {s:.2} 供人工审核"),
+            Decoration { what, text } => {
+                let label = match *what {
+                    "English gloss" => "英文注释",
+                    "status" => "状态说明",
+                    "comment" => "备注",
+                    "place after the name" => "写在名称后的地名",
+                    "region levels reversed" => "顺序颠倒的行政区划",
+                    other => other,
+                };
+                format!("已识别{label}“{text}”")
+            }
             MarkedSameByReviewer => "审核人员已标记为同一单位".into(),
             MarkedDifferentByReviewer => "审核人员已标记为不同单位，不合并".into(),
             RefusedInCluster => "未合并：同一组中另有记录与其冲突".into(),

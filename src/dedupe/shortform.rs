@@ -86,6 +86,96 @@ pub fn may_be_short(n: &NameParts) -> bool {
         && !FULL_NAME_WORDS.iter().any(|w| n.key.contains(w))
 }
 
+/// Trade and form words that end the identifying part of a company's or a unit's name (the
+/// 行业 of 企业名称登记管理规定): split off from its end before the rest is cut in two-character
+/// words, so that an odd-length 字号 does not shift them (梦网云|科技|集团, not 梦网|云科|技集).
+const TRADE_WORDS: &[&str] = &[
+    "科技",
+    "技术",
+    "电子",
+    "电器",
+    "电气",
+    "机械",
+    "制造",
+    "精密",
+    "智能",
+    "装备",
+    "材料",
+    "新材料",
+    "化工",
+    "能源",
+    "新能源",
+    "环保",
+    "医药",
+    "药业",
+    "制药",
+    "生物",
+    "信息",
+    "网络",
+    "软件",
+    "通信",
+    "实业",
+    "发展",
+    "投资",
+    "控股",
+    "集团",
+    "传媒",
+    "文化",
+    "食品",
+    "农业",
+    "汽车",
+    "电力",
+    "建设",
+    "工程",
+    "置业",
+    "地产",
+    "物流",
+    "贸易",
+    "商贸",
+    "服务",
+    "管理",
+    "咨询",
+    "光电",
+    "数码",
+    "纺织",
+    "钢铁",
+    "矿业",
+    "水泥",
+    "酒业",
+    "银行",
+    "证券",
+    "保险",
+    "信托",
+    "金融",
+    "股份",
+    "国际",
+    "控制",
+    "设备",
+    "仪器",
+    "环境",
+    "健康",
+    "数据",
+];
+
+/// Split the identifying part `chars[from..to]`: trade words off its end (while a character is
+/// left before them), the rest in two-character words.
+fn core_words(chars: &[char], from: usize, to: usize, out: &mut Vec<Word>) {
+    let mut end = to;
+    let mut tail = Vec::new();
+    while let Some(n) = TRADE_WORDS
+        .iter()
+        .map(|w| w.chars().count())
+        .zip(TRADE_WORDS)
+        .find(|(n, w)| end > from + n && chars[end - n..end].iter().copied().eq(w.chars()))
+        .map(|(n, _)| n)
+    {
+        tail.push(Word { start: end - n, end, class: Class::Core });
+        end -= n;
+    }
+    chunks(from, end, Class::Core, out);
+    out.extend(tail.into_iter().rev());
+}
+
 /// Split `text[from..to]` into words of two characters (most Chinese words are), the last one
 /// shorter when the count is odd.
 fn chunks(from: usize, to: usize, class: Class, out: &mut Vec<Word>) {
@@ -117,7 +207,8 @@ fn words(n: &NameParts) -> Vec<Word> {
     let total = n.key.chars().count();
     let suffix_chars = n.suffix.as_deref().filter(|s| n.key.ends_with(s)).map_or(0, |s| s.chars().count());
     let core_end = total - suffix_chars;
-    chunks(region_end, core_end, Class::Core, &mut out);
+    let chars: Vec<char> = n.key.chars().collect();
+    core_words(&chars, region_end, core_end, &mut out);
     chunks(core_end, total, Class::Generic, &mut out);
     out
 }
@@ -133,7 +224,7 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
     let has_core = ws.iter().any(|w| w.class == Class::Core);
     let mut best: Option<((u8, u8), Vec<(usize, usize)>)> = None;
     let mut path = Vec::new();
-    search(&s, &l, &ws, 0, 0, 0, !has_core, &mut path, &mut best);
+    search(&s, &l, &ws, (0, 0), (0, 0), !has_core, &mut path, &mut best);
     let (rank, path) = best?;
     let mut kept = Vec::new();
     let mut opened = Vec::new();
@@ -147,28 +238,29 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
 }
 
 /// Depth-first search of the ways `s[i..]` opens words `ws[j..]` of `l` in order, keeping the
-/// cheapest (fewest identifying words skipped, then fewest dropped after). `path` holds the
-/// (word, characters kept) choices so far.
-#[allow(clippy::too_many_arguments)]
+/// cheapest (fewest identifying words skipped, then fewest dropped after). `at` is (i, j);
+/// `rank` is (cost, trailing) so far: identifying words skipped before a kept identifying word
+/// cost, those skipped before a kept form word (星徽股份 for 星徽精密制造股份有限公司) or left
+/// after the last kept word are trailing. `path` holds the (word, characters kept) choices.
 fn search(
     s: &[char],
     l: &[char],
     ws: &[Word],
-    i: usize,
-    j: usize,
-    cost: u8,
+    at: (usize, usize),
+    rank: (u8, u8),
     core_hit: bool,
     path: &mut Vec<(usize, usize)>,
     best: &mut Option<((u8, u8), Vec<(usize, usize)>)>,
 ) {
+    let ((i, j), (cost, trailing)) = (at, rank);
     if cost > MAX_COST || best.as_ref().is_some_and(|b| b.0 .0 < cost) {
         return;
     }
     if i == s.len() {
         if core_hit && !path.is_empty() {
-            let trailing = ws[j..].iter().filter(|w| w.class == Class::Core).count() as u8;
-            if best.as_ref().is_none_or(|b| (cost, trailing) < b.0) {
-                *best = Some(((cost, trailing), path.clone()));
+            let rank = (cost, trailing + ws[j..].iter().filter(|w| w.class == Class::Core).count() as u8);
+            if best.as_ref().is_none_or(|b| rank < b.0) {
+                *best = Some((rank, path.clone()));
             }
         }
         return;
@@ -176,24 +268,24 @@ fn search(
     let mut skipped = 0u8;
     for (w, word) in ws.iter().enumerate().skip(j) {
         let text = &l[word.start..word.end];
+        let core = word.class == Class::Core;
+        let next = if core { (cost + skipped, trailing) } else { (cost, trailing + skipped) };
         let mut len = 0;
         while len < text.len() && i + len < s.len() && s[i + len] == text[len] {
             len += 1;
             path.push((w, len));
-            search(
-                s,
-                l,
-                ws,
-                i + len,
-                w + 1,
-                cost + skipped,
-                core_hit || word.class == Class::Core,
-                path,
-                best,
-            );
+            search(s, l, ws, (i + len, w + 1), next, core_hit || core, path, best);
             path.pop();
         }
-        if word.class == Class::Core {
+        // The last character of the kind word may end a short form (体院 for 体育学院, 师院 for
+        // 师范学院): it is the character that tells the kind.
+        let closes = w + 1 == ws.len() && word.class == Class::Generic && i + 1 == s.len();
+        if closes && text.len() > 1 && text.last() == Some(&s[i]) {
+            path.push((w, 1));
+            search(s, l, ws, (i + 1, w + 1), next, core_hit, path, best);
+            path.pop();
+        }
+        if core {
             skipped += 1;
         }
     }
@@ -224,11 +316,14 @@ fn ordered(a: RecIdx, b: RecIdx) -> (RecIdx, RecIdx) {
 }
 
 /// Characters a short form of this name may open with: the first of its key, of each region
-/// mention and of its body (the first identifying word), with their character positions.
+/// mention, of its body (the first identifying word) and of the second two-character word of the
+/// body (全国青联 for 中华|全国|青年|联合会), with their byte positions.
 fn anchors(n: &NameParts) -> impl Iterator<Item = (usize, char)> + '_ {
+    let second = n.body.char_indices().nth(2).map(|(b, _)| n.region_text.len() + b);
     let starts = std::iter::once(0)
         .chain(n.mentions.iter().map(|m| m.start))
-        .chain(std::iter::once(n.region_text.len()));
+        .chain(std::iter::once(n.region_text.len()))
+        .chain(second);
     starts.filter(|&b| b < n.key.len()).filter_map(|b| n.key[b..].chars().next().map(|c| (b, c)))
 }
 
@@ -312,6 +407,9 @@ mod tests {
         assert_eq!(fits("哈工程", "哈尔滨工程大学").unwrap().cost, 0);
         assert_eq!(fits("北航", "北京航空航天大学").unwrap().trailing, 1);
         assert_eq!(fits("人大", "中国人民大学").unwrap().cost, 0);
+        // The kind word's last character may close it.
+        assert_eq!(fits("西安体院", "西安体育学院").unwrap().opened, "西安|体育|学院");
+        assert!(fits("西安育院", "西安体育学院").is_none(), "育 does not open 体育");
         // Characters in order but not opening words: 师大 does not open 京师 / 范大.
         assert!(fits("京范", "北京师范大学").is_none());
         assert!(fits("大师", "北京师范大学").is_none(), "out of order");
@@ -324,6 +422,10 @@ mod tests {
         assert_eq!(fits("海康威视", "杭州海康威视数字技术股份有限公司").unwrap().trailing, 2);
         assert_eq!(fits("中国石化", "中国石油化工股份有限公司").unwrap().cost, 0);
         assert_eq!(fits("浦发银行", "上海浦东发展银行股份有限公司").unwrap().cost, 0);
+        // The form word kept, the trade dropped before it.
+        assert_eq!(fits("星徽股份", "广东星徽精密制造股份有限公司").unwrap().cost, 0);
+        // Trade words are split off an odd-length 字号 before it is cut in two.
+        assert_eq!(fits("梦网科技", "梦网云科技集团股份有限公司").unwrap().cost, 1);
     }
 
     #[test]

@@ -163,10 +163,11 @@ impl Catalog<'_> {
         let view = self.chains.explain(h.rec);
         let id = |i: RecIdx| self.dir.id(i).to_string();
         let reasons = match crate::dedupe::compare(Gazetteer::global(), probe.side(), self.side(h.rec)) {
-            crate::dedupe::Verdict::Scored { reasons, .. } => reasons,
-            crate::dedupe::Verdict::Veto(v) => vec![v],
+            crate::dedupe::Verdict::Scored { reasons, .. } => {
+                reasons.iter().map(ToString::to_string).collect()
+            }
+            crate::dedupe::Verdict::Veto(v) => vec![v.to_string()],
         };
-        let reasons = reasons.iter().map(|r| r.text(crate::lang::Lang::En)).collect();
         Entry {
             org_id: id(h.rec),
             name: self.dir.name(h.rec).to_string(),
@@ -222,9 +223,7 @@ impl Catalog<'_> {
                 org_id: self.dir.id(c).to_string(),
                 name: self.dir.name(c).to_string(),
                 similarity: (s * 1000.0).round() / 1000.0,
-                why_not: veto(g, probe.side(), self.side(c))
-                    .map(|r| r.text(crate::lang::Lang::En))
-                    .unwrap_or_default(),
+                why_not: veto(g, probe.side(), self.side(c)).map(|r| r.to_string()).unwrap_or_default(),
             })
             .collect()
     }

@@ -34,7 +34,13 @@ const STATUS_WORDS: &[&str] = &[
     "待核实",
     "待删",
     "测试",
+    "审核",
+    "认证",
 ];
+
+/// Words that are a status when they are the whole bracket (or the whole word after a space):
+/// inside a name they are ordinary words (新华, 旧城).
+const WHOLE_STATUS_WORDS: &[&str] = &["新", "旧", "备用", "新建", "正式", "临时", "停办"];
 
 /// Status words that end a name without a bracket (`…科协已注销`): only the 已… forms, which no
 /// unit's name ends with.
@@ -72,7 +78,7 @@ fn english_gloss(c: &str) -> bool {
 }
 
 fn status_or_comment(c: &str) -> Option<&'static str> {
-    if STATUS_WORDS.iter().any(|w| c.contains(w)) {
+    if STATUS_WORDS.iter().any(|w| c.contains(w)) || WHOLE_STATUS_WORDS.contains(&c) {
         Some("status")
     } else if COMMENT_OPENINGS.iter().any(|w| c.starts_with(w)) && c.chars().count() >= 2 {
         Some("comment")
@@ -137,6 +143,22 @@ pub fn strip(s: &mut String, g: &Gazetteer) -> Stripped {
     }
 }
 
+/// A name whose last word, after a space, is a status or a place (`第一中学 铜川市`,
+/// `某某学会 备用`, `和平镇初级中学 罗甸县（新）`): the unified name with that word in brackets,
+/// so that `strip` reads it like a bracketed one. `None` (the common case, no space) costs one
+/// scan of the name.
+pub fn bracket_spaced_tail(name: &str, g: &Gazetteer) -> Option<String> {
+    let trimmed = name.trim();
+    let (head, tail) = trimmed.rsplit_once(char::is_whitespace)?;
+    let (head, tail) = (head.trim_end(), super::unify(tail));
+    let mut word = tail.clone();
+    strip(&mut word, g);
+    let word_is_decoration = status_or_comment(&word).is_some() || whole_region(&word, g);
+    let head_is_chinese = head.chars().next_back().is_some_and(|c| !c.is_ascii());
+    (head_is_chinese && !word.is_empty() && tail.starts_with(&word) && word_is_decoration)
+        .then(|| format!("{}({word}){}", super::unify(head), &tail[word.len()..]))
+}
+
 /// Cheap test that `strip` has anything to do.
 fn may_be_decorated(s: &str) -> bool {
     let last = s.chars().next_back();
@@ -172,17 +194,10 @@ fn bare_status(s: &str) -> Option<usize> {
 }
 
 /// Kinds of unit whose name followed by a bracketed place names a campus or a branch
-/// (中国石油大学（北京）, 某某医院（东院）, 某某有限公司（深圳）), not the region the name left out.
-const CAMPUS_KINDS: &[&str] = &[
-    "university",
-    "college",
-    "company",
-    "hospital",
-    "maternity_hospital",
-    "institute",
-    "academy",
-    "research_center",
-];
+/// (中国石油大学（北京）, 某某有限公司（深圳）), not the region the name left out. A hospital's
+/// bracketed place is the region (第一人民医院（昌吉回族自治州）); its branches say 院区 or 分院.
+const CAMPUS_KINDS: &[&str] =
+    &["university", "college", "company", "institute", "academy", "research_center"];
 
 /// Does the bracketed place after `rest` (the name read without it) belong in front of it? Only
 /// when the name has no region of its own and is of a kind that the place does not split into
@@ -252,6 +267,27 @@ mod tests {
     }
 
     #[test]
+    fn a_word_after_a_space_is_read_like_a_bracket() {
+        let g = Gazetteer::global();
+        assert_eq!(bracket_spaced_tail("第一中学 铜川市", g).as_deref(), Some("第一中学(铜川市)"));
+        assert_eq!(bracket_spaced_tail("某某学会 备用", g).as_deref(), Some("某某学会(备用)"));
+        assert_eq!(
+            bracket_spaced_tail("和平镇初级中学 罗甸县（新）", g).as_deref(),
+            Some("和平镇初级中学(罗甸县)(新)")
+        );
+        // A space inside the name, or before a word that is neither: nothing to do.
+        assert_eq!(bracket_spaced_tail("济南市 市中区科学技术协会", g), None);
+        assert_eq!(bracket_spaced_tail("白银市第五中学", g), None);
+    }
+
+    #[test]
+    fn whole_status_words_only_as_a_whole_bracket() {
+        assert_eq!(strip_str("常州市第六中学(旧)").0, "常州市第六中学");
+        assert_eq!(strip_str("资溪县实验中学(MiddleSchool)(已认证)").0, "资溪县实验中学");
+        assert_eq!(strip_str("新华书店(新华路)").0, "新华书店(新华路)");
+    }
+
+    #[test]
     fn a_bracketed_place_after_the_name_is_set_aside() {
         let (s, st) = strip_str("第五中学(白银市)");
         assert_eq!(s, "第五中学");
@@ -272,6 +308,9 @@ mod tests {
             ("大连市科学技术协会（已注销）", "大连市科学技术协会"),
             ("威县科学技协会", "威县科学技术协会"),
             ("威县科协（筹）（停用）", "威县科学技术协会"),
+            ("第一人民医院（昌吉回族自治州）", "昌吉回族自治州第一人民医院"),
+            ("贺村镇中心幼儿园 阿图什市", "阿图什市贺村镇中心幼儿园"),
+            ("杭州市科学技术会", "杭州市科学技术协会"),
         ] {
             let parts = super::super::parse(decorated, Gazetteer::global());
             assert_eq!(parts.key, key(plain), "{decorated}");
@@ -283,7 +322,7 @@ mod tests {
         // branch: it stays in the name.
         assert_eq!(key("中国石油大学（北京）"), "中国石油大学北京");
         assert_eq!(key("东北大学（秦皇岛）"), "东北大学秦皇岛");
-        assert_ne!(key("某某医院（白银）"), key("白银某某医院"));
+        assert_ne!(key("某某有限公司（白银）"), key("白银某某有限公司"));
     }
 
     #[test]

@@ -267,6 +267,9 @@ pub fn fold(name: &str) -> String {
 pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let mut folding = Vec::new();
     let mut unified = unify_noting(name, &mut folding);
+    if let Some(bracketed) = decor::bracket_spaced_tail(name, gazetteer) {
+        unified = bracketed;
+    }
     let mut stripped = decor::strip(&mut unified, gazetteer);
     let provisional = strip_provisional(&mut unified);
     if provisional {
@@ -348,11 +351,17 @@ fn parse_unified(
         None => (rest.to_string(), None),
     };
     let exact = Suffixes::global().find(&body);
-    // A wrong character, else a missing one (科学技协会), in a long generic suffix.
-    let typo = Suffixes::global()
-        .find_with_typo(&body)
-        .map(|t| (t, 0))
-        .or_else(|| Suffixes::global().find_with_dropped(&body).map(|t| (t, 1)));
+    // A wrong character, else a missing one (科学技协会), in a long generic suffix. A reading
+    // that keeps the last character (科学技术会: 协 dropped) beats one that changes it (科学技术馆):
+    // the last character carries the kind.
+    let wrong = Suffixes::global().find_with_typo(&body).map(|t| (t, 0));
+    let dropped = Suffixes::global().find_with_dropped(&body).map(|t| (t, 1));
+    let last = body.chars().next_back();
+    let keeps_last = |t: &((&str, &str), usize)| t.0 .0.chars().next_back() == last;
+    let typo = match (wrong, dropped) {
+        (Some(w), Some(d)) if !keeps_last(&w) && keeps_last(&d) => Some(d),
+        (w, d) => w.or(d),
+    };
     let mut body = body;
     let mut suffix_typo = None;
     if let Some(((canonical, _), dropped)) = typo {
