@@ -91,13 +91,17 @@ pub struct DivisionCoverage {
 struct Hit {
     rec: RecIdx,
     score: f32,
+    /// The entry's name is exactly the typed text (spaces and all).
+    literal: bool,
+    /// Same normalized name.
     exact: bool,
     offered: bool,
 }
 
 impl Catalog<'_> {
     /// Candidates the name model does not veto, at or above the review threshold or offered by
-    /// autocomplete, best first: the same normalized name, then score, then offered, then order.
+    /// autocomplete, best first: exactly the typed name, the same normalized name, then score,
+    /// then offered, then order.
     fn hits(&self, probe: &Probe) -> Vec<Hit> {
         let g = Gazetteer::global();
         let mut hits: Vec<Hit> = self
@@ -108,17 +112,19 @@ impl Catalog<'_> {
                 let offered = !probe.folded.is_empty()
                     && crate::normalize::fold(self.dir.name(c)).contains(probe.folded.as_str());
                 let exact = self.names[c as usize].key == probe.name.key;
+                let literal = self.dir.name(c).trim() == probe.text.trim();
                 (score >= self.opts.review_threshold || offered).then_some(Hit {
                     rec: c,
                     score,
+                    literal,
                     exact,
                     offered,
                 })
             })
             .collect();
         hits.sort_by(|a, b| {
-            (b.exact, b.score, b.offered)
-                .partial_cmp(&(a.exact, a.score, a.offered))
+            (b.literal, b.exact, b.score, b.offered)
+                .partial_cmp(&(a.literal, a.exact, a.score, a.offered))
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(a.rec.cmp(&b.rec))
         });

@@ -180,3 +180,14 @@ fn match_decides_existing_review_or_new_with_a_parent() {
     assert_eq!(head[1], "结论");
     assert!(range.rows().any(|r| r[1].to_string() == "已存在"));
 }
+
+/// Entries with the same normalized name: the one written exactly as typed comes first (a
+/// tie broken by record order listed the other one first).
+#[test]
+fn the_entry_written_exactly_as_typed_comes_first() {
+    let v = lookup_json("合肥市 第二中学", "安徽省");
+    assert_eq!(ids(&v)[0], "S2B", "{v}");
+    let v = lookup_json("合肥市第二中学", "安徽省");
+    assert_eq!(ids(&v)[0], "S2", "{v}");
+    assert_eq!(v["results"][0]["cluster_id"], v["results"][1]["cluster_id"], "one unit: {v}");
+}
