@@ -169,8 +169,8 @@ impl Catalog<'_> {
         let view = self.chains.explain(h.rec);
         let id = |i: RecIdx| self.dir.id(i).to_string();
         let reasons = match crate::dedupe::compare(Gazetteer::global(), probe.side(), self.side(h.rec)) {
-            crate::dedupe::Verdict::Scored { reasons, .. } => reasons,
-            crate::dedupe::Verdict::Veto(v) => vec![v],
+            crate::dedupe::Verdict::Scored { reasons, .. } => super::reason_texts(&reasons),
+            crate::dedupe::Verdict::Veto(v) => super::reason_texts(std::slice::from_ref(&v)),
         };
         Entry {
             org_id: id(h.rec),
