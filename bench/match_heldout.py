@@ -96,7 +96,8 @@ def main():
         new_ok += ok
         if not ok:
             wrong[r[1] if r else "missing"] += 1
-            if shown < a.show:
+            # A distinct unit called `existing` would be refused certification: always shown.
+            if shown < a.show or (r and r[1] == "existing"):
                 shown += 1
                 print(f"  distinct unit matched: {d} {names[d]} -> {r[1:5] if r else None}")
     decisions = Counter(best[d][1] for d in held_dups if d in best)

@@ -190,3 +190,54 @@ impl NameIndex {
         found.into_iter().take(SHORT_CANDIDATES).map(|f| f.1).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::Gazetteer;
+
+    fn index(names: &[&str]) -> (Vec<NameParts>, NameIndex) {
+        let g = Gazetteer::global();
+        let parsed: Vec<NameParts> = names.iter().map(|n| crate::normalize::parse(n, g)).collect();
+        let idx = NameIndex::build(&parsed);
+        (parsed, idx)
+    }
+
+    #[test]
+    fn normalized_names_bigrams_and_short_forms_find_candidates() {
+        let (names, idx) = index(&[
+            "合肥市科学技术协会",
+            "北京师范大学",
+            "北京大学",
+            "合肥市第一中学",
+            "安徽省科学技术协会",
+        ]);
+        let g = Gazetteer::global();
+        let find = |q: &str| idx.candidates(&names, &crate::normalize::parse(q, g).key, |_| true);
+        // 科协 is 科学技术协会 once normalized: the same name.
+        assert_eq!(find("合肥市科协")[0], 0);
+        assert_eq!(idx.exact(&names[0].key), &[0]);
+        // Characters in order: 北师大 is found in 北京师范大学, and 北京大学 too (only a candidate).
+        let short = find("北师大");
+        assert!(short.contains(&1), "{short:?}");
+        // The province filter applies before ranking.
+        assert!(!idx.candidates(&names, &names[3].key, |i| i != 3).contains(&3));
+        // Every candidate once.
+        let all = find("合肥市第一中学");
+        let mut dedup = all.clone();
+        dedup.sort_unstable();
+        dedup.dedup();
+        assert_eq!(all.len(), dedup.len());
+    }
+
+    #[test]
+    fn bigrams_of_short_keys() {
+        let mut g = Vec::new();
+        bigrams("科", &mut g);
+        assert_eq!(g.len(), 1);
+        bigrams("科学科学", &mut g);
+        assert_eq!(g.len(), 2);
+        bigrams("", &mut g);
+        assert!(g.is_empty());
+    }
+}

@@ -87,8 +87,8 @@ impl Catalog<'_> {
                 else {
                     return None;
                 };
-                let reasons = reasons.iter().map(ToString::to_string).collect();
-                Some((c, score, !reviewable_only && score >= self.opts.merge_threshold, reasons))
+                let may_merge = !reviewable_only && score >= self.opts.merge_threshold;
+                Some((c, score, may_merge, super::reason_texts(&reasons)))
             })
             .collect();
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));

@@ -28,6 +28,13 @@ pub use index::NameIndex;
 pub use probe::{probes_of, Probe};
 pub use search::{Answer, Closest, DivisionCoverage, Entry, LinkFix};
 
+/// Dedupe's reasons as the text `lookup` and `match` show: the one place that knows how a
+/// reason becomes words (dedupe's reasons are turning into typed values with a text per
+/// language, issue 12).
+fn reason_texts<R: ToString>(reasons: &[R]) -> Vec<String> {
+    reasons.iter().map(ToString::to_string).collect()
+}
+
 /// Duplicate clusters are not computed for the whole directory: a lookup clusters the entries
 /// it found (see `search`). Hierarchy rules therefore see no clusters.
 static NO_CLUSTERS: Clusters = Clusters { clusters: Vec::new(), cluster_of: Vec::new() };

@@ -91,13 +91,17 @@ pub struct DivisionCoverage {
 struct Hit {
     rec: RecIdx,
     score: f32,
+    /// The entry's name is exactly the typed text (spaces and all).
+    literal: bool,
+    /// Same normalized name.
     exact: bool,
     offered: bool,
 }
 
 impl Catalog<'_> {
     /// Candidates the name model does not veto, at or above the review threshold or offered by
-    /// autocomplete, best first: the same normalized name, then score, then offered, then order.
+    /// autocomplete, best first: exactly the typed name, the same normalized name, then score,
+    /// then offered, then order.
     fn hits(&self, probe: &Probe) -> Vec<Hit> {
         let g = Gazetteer::global();
         let mut hits: Vec<Hit> = self
@@ -108,17 +112,19 @@ impl Catalog<'_> {
                 let offered = !probe.folded.is_empty()
                     && crate::normalize::fold(self.dir.name(c)).contains(probe.folded.as_str());
                 let exact = self.names[c as usize].key == probe.name.key;
+                let literal = self.dir.name(c).trim() == probe.text.trim();
                 (score >= self.opts.review_threshold || offered).then_some(Hit {
                     rec: c,
                     score,
+                    literal,
                     exact,
                     offered,
                 })
             })
             .collect();
         hits.sort_by(|a, b| {
-            (b.exact, b.score, b.offered)
-                .partial_cmp(&(a.exact, a.score, a.offered))
+            (b.literal, b.exact, b.score, b.offered)
+                .partial_cmp(&(a.literal, a.exact, a.score, a.offered))
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(a.rec.cmp(&b.rec))
         });
@@ -163,10 +169,8 @@ impl Catalog<'_> {
         let view = self.chains.explain(h.rec);
         let id = |i: RecIdx| self.dir.id(i).to_string();
         let reasons = match crate::dedupe::compare(Gazetteer::global(), probe.side(), self.side(h.rec)) {
-            crate::dedupe::Verdict::Scored { reasons, .. } => {
-                reasons.iter().map(ToString::to_string).collect()
-            }
-            crate::dedupe::Verdict::Veto(v) => vec![v.to_string()],
+            crate::dedupe::Verdict::Scored { reasons, .. } => super::reason_texts(&reasons),
+            crate::dedupe::Verdict::Veto(v) => super::reason_texts(std::slice::from_ref(&v)),
         };
         Entry {
             org_id: id(h.rec),
@@ -223,7 +227,7 @@ impl Catalog<'_> {
                 org_id: self.dir.id(c).to_string(),
                 name: self.dir.name(c).to_string(),
                 similarity: (s * 1000.0).round() / 1000.0,
-                why_not: veto(g, probe.side(), self.side(c)).map(|r| r.to_string()).unwrap_or_default(),
+                why_not: veto(g, probe.side(), self.side(c)).unwrap_or_default(),
             })
             .collect()
     }

@@ -42,6 +42,10 @@ pub fn write_csv(rows: &[MatchRow], path: &Path) -> Result<()> {
     )
 }
 
+/// Columns of the sheet, as indexes into `cells`: for people the new record's name beside its
+/// id, the names next to the ids, the long reasons last.
+const SHEET_ORDER: [usize; 10] = [0, 7, 1, 2, 3, 4, 6, 8, 5, 9];
+
 /// The sheet of match.xlsx: every row, candidates of one new record banded together.
 pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet {
     let header: [&str; 10] = match lang {
@@ -70,6 +74,7 @@ pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet {
             "parent_reason",
         ],
     };
+    let header: Vec<&str> = SHEET_ORDER.iter().map(|&k| header[k]).collect();
     let body: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
@@ -77,7 +82,7 @@ pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet {
             if !r.org_id.is_empty() {
                 c[4] = Cell::Number(f64::from((r.score * 1000.0).round()) / 1000.0);
             }
-            c
+            SHEET_ORDER.iter().map(|&k| c[k].clone()).collect()
         })
         .collect();
     let mut s = Sheet::new(lang.pick("新组织比对", "match"), &header, body);

@@ -167,6 +167,9 @@ fn match_decides_existing_review_or_new_with_a_parent() {
     let n3 = first("N3");
     assert_eq!((n3[1].as_str(), n3[2].as_str(), n3[6].as_str()), ("new", "", "HF"), "{rows:?}");
     assert_eq!(rows.iter().filter(|r| r[0] == "N3").count(), 1);
+    // One identifying character differs: thin evidence, a person decides (dedupe's review zone).
+    let n6 = first("N6");
+    assert_eq!((n6[1].as_str(), n6[2].as_str()), ("review", "U1"), "{rows:?}");
     let n5 = first("N5");
     assert_eq!((n5[1].as_str(), n5[2].as_str()), ("existing", "U1"), "{rows:?}");
     assert!(rows.iter().all(|r| ["existing", "review", "new"].contains(&r[1].as_str())));
@@ -177,6 +180,18 @@ fn match_decides_existing_review_or_new_with_a_parent() {
     assert_eq!(names, ["新组织比对"]);
     let range = wb.worksheet_range("新组织比对").expect("sheet");
     let head: Vec<String> = range.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
-    assert_eq!(head[1], "结论");
-    assert!(range.rows().any(|r| r[1].to_string() == "已存在"));
+    assert_eq!(&head[..3], ["申请编号", "申请名称", "结论"]);
+    assert!(range.rows().any(|r| r[2] == "已存在"));
+    assert!(range.rows().any(|r| r[1] == "中國科學技術大學"));
+}
+
+/// Entries with the same normalized name: the one written exactly as typed comes first (a
+/// tie broken by record order listed the other one first).
+#[test]
+fn the_entry_written_exactly_as_typed_comes_first() {
+    let v = lookup_json("合肥市 第二中学", "安徽省");
+    assert_eq!(ids(&v)[0], "S2B", "{v}");
+    let v = lookup_json("合肥市第二中学", "安徽省");
+    assert_eq!(ids(&v)[0], "S2", "{v}");
+    assert_eq!(v["results"][0]["cluster_id"], v["results"][1]["cluster_id"], "one unit: {v}");
 }
