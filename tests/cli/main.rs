@@ -8,4 +8,5 @@ mod coverage;
 mod dedupe;
 mod hostile;
 mod import;
+mod report;
 mod run;
