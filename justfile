@@ -20,3 +20,9 @@ bench *ARGS:
 # Bounded fuzzing of the importer, the normalizer and the USCC validator (needs cargo-fuzz).
 fuzz SECONDS="600":
     bash fuzz/run.sh {{SECONDS}}
+
+# Dedupe measured on the real test lists (bench/real/, ../shared/bench/real-universities) against
+# issue 12's criteria; exits non-zero when one fails. Needs a release build.
+eval *ARGS:
+    cargo build --release --locked
+    python3 bench/real_eval.py {{ARGS}}

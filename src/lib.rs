@@ -27,6 +27,7 @@ pub mod geo;
 pub mod hierarchy;
 pub mod import;
 pub mod lang;
+pub mod lookup;
 pub mod model;
 pub mod normalize;
 pub mod output;

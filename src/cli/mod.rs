@@ -22,6 +22,8 @@ mod coverage;
 mod dedupe;
 mod history;
 mod import;
+mod lookup;
+mod matching;
 mod review;
 pub mod run;
 
@@ -69,6 +71,11 @@ pub enum Command {
     /// The trend per recorded run: records, clusters, findings by code (a workbook with a
     /// trend chart with --out).
     History(history::HistoryArgs),
+    /// What a typed name finds: entries by duplicate cluster, parent chains, visibility.
+    Lookup(lookup::LookupArgs),
+    /// New registrations against the directory: existing, review or new (match.csv, match.xlsx).
+    #[command(name = "match")]
+    Match(matching::MatchArgs),
 }
 
 /// How to read the input dumps; shared by every subcommand that reads dumps.
@@ -132,6 +139,17 @@ fn leave_at_exit<T>(data: T) {
     std::mem::forget(data);
 }
 
+/// Print to stdout; a closed pipe (`| head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Internal(format!("writing to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Parse arguments, run, print the error if any, and return the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -173,5 +191,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Audit(args) => audit::run(&args, quiet, lang),
         Command::Review(cmd) => review::run(&cmd, quiet),
         Command::History(args) => history::run(&args, lang),
+        Command::Lookup(args) => lookup::run(&args, quiet),
+        Command::Match(args) => matching::run(&args, quiet),
     }
 }

@@ -155,7 +155,7 @@ pub fn survivor(
 /// was re-pointed there later, and a re-pointed link is exactly what `parent_is_duplicate`
 /// questions: letting it count would let the suspect edge vote for its own parent. Such children
 /// are left out; a missing or unreadable date on either side leaves the child in.
-fn settled_children(dir: &Directory, groups: &[Vec<RecIdx>]) -> Vec<u32> {
+pub(super) fn settled_children(dir: &Directory, groups: &[Vec<RecIdx>]) -> Vec<u32> {
     let mut children = vec![0u32; dir.len()];
     let mut clustered = vec![false; dir.len()];
     for &m in groups.iter().flatten() {

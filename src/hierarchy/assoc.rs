@@ -72,7 +72,17 @@ pub struct Expected {
 /// province → national; a grassroots unit → the association of the most specific division it is in.
 /// Falls back upward (with lower confidence) when that association is not in the directory.
 pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expected, String> {
-    let p = &ctx.profiles[i as usize];
+    expected_parent_of(ctx, idx, &ctx.profiles[i as usize], Some(i))
+}
+
+/// `expected_parent` for a unit described by its profile: a record of the directory (`me`, never
+/// its own parent) or one that is not in it yet (a new registration).
+pub fn expected_parent_of(
+    ctx: &Ctx,
+    idx: &AssocIndex,
+    p: &crate::profile::OrgProfile,
+    me: Option<RecIdx>,
+) -> Result<Expected, String> {
     let g = ctx.g;
     let r = p.region;
     if p.level == Level::National {
@@ -80,7 +90,7 @@ pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expecte
     }
     if p.level == Level::Province {
         return match idx.national {
-            Some(n) if n != i => Ok(Expected {
+            Some(n) if Some(n) != me => Ok(Expected {
                 parent: n,
                 confidence: Confidence::High,
                 reason: "a province association sits under the national association".into(),
@@ -107,7 +117,7 @@ pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expecte
     candidates.push(province);
     let ideal = candidates[0];
     for &d in &candidates {
-        let Some(a) = idx.of_division(d).filter(|&a| a != i) else {
+        let Some(a) = idx.of_division(d).filter(|&a| Some(a) != me) else {
             continue;
         };
         let mut confidence = if d == ideal { Confidence::High } else { Confidence::Medium };

@@ -13,7 +13,7 @@ fn needs_review(reason: impl Into<String>) -> ParentFix {
     ParentFix { new_parent: None, confidence: Confidence::NeedsReview, reason: reason.into() }
 }
 
-fn to_expected(ctx: &Ctx, idx: &AssocIndex, i: RecIdx, current: Option<RecIdx>) -> ParentFix {
+pub(super) fn to_expected(ctx: &Ctx, idx: &AssocIndex, i: RecIdx, current: Option<RecIdx>) -> ParentFix {
     match expected_parent(ctx, idx, i) {
         Ok(e) if Some(e.parent) == current => needs_review(
             "the association this unit belongs under is already its parent; check its region and type",

@@ -7,6 +7,7 @@
 
 mod assoc;
 mod detail;
+mod explain;
 mod fixes;
 pub mod graph;
 mod rules;
@@ -21,6 +22,8 @@ use crate::geo::{DivCode, Gazetteer};
 use crate::model::{Clusters, Directory, Finding, FindingCode, RecIdx, Severity};
 use crate::profile::OrgProfile;
 
+pub use assoc::Expected;
+pub use explain::{BrokenLink, ChainExplainer, ChainView};
 pub use graph::Edge;
 
 #[derive(Debug, Clone, Copy, Default)]

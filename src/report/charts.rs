@@ -69,7 +69,8 @@ pub fn by_province(r: &RunReport, lang: Lang) -> Sheet {
     let n = rows.len() as u32;
     let mut sheet = Sheet::new(name, header, rows);
     if n > 0 {
-        let right = (FIXED + codes.len() + 1) as u16;
+        // Below the table, one under the other: printed one page wide, they keep their size.
+        let mut row = n + 3;
         if !codes.is_empty() {
             sheet.charts.push(ChartSpec {
                 kind: ChartKind::StackedBar,
@@ -81,8 +82,9 @@ pub fn by_province(r: &RunReport, lang: Lang) -> Sheet {
                 value_cols: (FIXED as u16..(FIXED + codes.len()) as u16).collect(),
                 name_row: 0,
                 value_axis: String::new(),
-                at: (1, right),
+                at: (row, 0),
             });
+            row += sheet.charts[0].rows();
         }
         sheet.charts.push(ChartSpec {
             kind: ChartKind::Bar,
@@ -94,7 +96,7 @@ pub fn by_province(r: &RunReport, lang: Lang) -> Sheet {
             value_cols: vec![2, 3],
             name_row: 0,
             value_axis: String::new(),
-            at: (1, right + 12),
+            at: (row, 0),
         });
     }
     sheet

@@ -389,7 +389,7 @@ pub fn sheets(dir: &Directory, cov: &Coverage, lang: Lang) -> Vec<Sheet> {
             value_cols: vec![2, 3, 4, 5],
             name_row: 0,
             value_axis: String::new(),
-            at: (1, 8),
+            at: (n + 3, 0),
         });
     }
     let mut gaps: Vec<&CoverageRow> = cov.rows.iter().filter(|r| r.status != Status::Present).collect();

@@ -274,7 +274,11 @@ fn findings(p: &Pipeline, lang: Lang) -> Sheet {
             .then_with(|| a.code.cmp(&b.code))
     });
     let cells = fs.iter().map(|f| tables::finding(dir, f, lang));
-    table_sheet(names(lang).findings, &tables::FINDINGS, tables::FINDINGS_SHEET, cells, lang)
+    let mut s = table_sheet(names(lang).findings, &tables::FINDINGS, tables::FINDINGS_SHEET, cells, lang);
+    // Many columns: long texts are cut at this width on screen (the cell keeps all of it), so
+    // that a printed page one sheet wide stays readable.
+    s.max_width = 36.0;
+    s
 }
 
 fn pending(p: &Pipeline, queue: &[PendingItem], lang: Lang) -> Sheet {

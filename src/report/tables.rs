@@ -170,7 +170,6 @@ pub const FINDINGS_SHEET: &[&str] = &[
     "proposed_parent_name",
     "confidence_label",
     "todo",
-    "code",
 ];
 
 pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang) -> Vec<Cell> {

@@ -68,6 +68,22 @@ pub struct ChartSpec {
     pub at: (u32, u16),
 }
 
+impl ChartSpec {
+    /// Height in pixels: tall enough for one bar per category.
+    pub fn height(&self) -> u32 {
+        let n = self.last_row.saturating_sub(self.first_row) + 1;
+        match self.kind {
+            ChartKind::Line => 360,
+            _ => (120 + 18 * n).clamp(300, 900),
+        }
+    }
+
+    /// Sheet rows the chart covers (rows are 20 pixels high), plus a row of space.
+    pub fn rows(&self) -> u32 {
+        self.height().div_ceil(20) + 1
+    }
+}
+
 /// Widths in characters; CJK characters count double, which is how they render.
 fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
@@ -91,10 +107,7 @@ fn chart(spec: &ChartSpec) -> Chart {
     if !spec.value_axis.is_empty() {
         c.y_axis().set_name(&spec.value_axis);
     }
-    // Tall enough for one bar per province.
-    let n = spec.last_row.saturating_sub(spec.first_row) + 1;
-    let height = if spec.kind == ChartKind::Line { 360 } else { (120 + 18 * n).clamp(300, 900) };
-    c.set_width(760).set_height(height);
+    c.set_width(760).set_height(spec.height());
     c
 }
 

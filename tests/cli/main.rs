@@ -8,5 +8,6 @@ mod coverage;
 mod dedupe;
 mod hostile;
 mod import;
+mod lookup;
 mod report;
 mod run;

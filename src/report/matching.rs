@@ -1,0 +1,93 @@
+//! match.csv (for the certification team's tools: stable English columns and codes) and
+//! match.xlsx (the same rows for people, in Chinese), from one row function.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::lookup::matching::MatchRow;
+use crate::output;
+
+use super::table::Cell;
+use super::xlsx::{self, Sheet};
+
+pub const CSV_HEADER: [&str; 7] =
+    ["new_id", "decision", "org_id", "name", "score", "reasons", "proposed_parent_id"];
+
+/// The cells of one row: the machine columns, then (for people) the names the ids stand for.
+pub fn cells(r: &MatchRow, lang: Lang) -> [String; 10] {
+    let decision = match lang {
+        Lang::Zh => r.decision.zh(),
+        Lang::En => r.decision.as_str(),
+    };
+    let score = if r.org_id.is_empty() { String::new() } else { format!("{:.3}", r.score) };
+    [
+        r.new_id.clone(),
+        decision.to_string(),
+        r.org_id.clone(),
+        r.name.clone(),
+        score,
+        r.reasons.join("; "),
+        r.proposed_parent_id.clone(),
+        r.new_name.clone(),
+        r.proposed_parent_name.clone(),
+        r.parent_reason.clone(),
+    ]
+}
+
+pub fn write_csv(rows: &[MatchRow], path: &Path) -> Result<()> {
+    output::write_csv(
+        path,
+        &CSV_HEADER,
+        rows.iter().map(|r| cells(r, Lang::En).into_iter().take(CSV_HEADER.len())),
+    )
+}
+
+/// The sheet of match.xlsx: every row, candidates of one new record banded together.
+pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet {
+    let header: [&str; 10] = match lang {
+        Lang::Zh => [
+            "申请编号",
+            "结论",
+            "已有组织ID",
+            "已有组织名称",
+            "相似度",
+            "依据",
+            "建议上级组织ID",
+            "申请名称",
+            "建议上级组织名称",
+            "上级说明",
+        ],
+        Lang::En => [
+            "new_id",
+            "decision",
+            "org_id",
+            "name",
+            "score",
+            "reasons",
+            "proposed_parent_id",
+            "new_name",
+            "proposed_parent_name",
+            "parent_reason",
+        ],
+    };
+    let body: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            let mut c: Vec<Cell> = cells(r, lang).into_iter().map(Cell::from).collect();
+            if !r.org_id.is_empty() {
+                c[4] = Cell::Fixed(f64::from((r.score * 1000.0).round()) / 1000.0, 3);
+            }
+            c
+        })
+        .collect();
+    let mut s = Sheet::new(lang.pick("新组织比对", "match"), header.map(String::from).to_vec(), body);
+    s.band_by = Some(0);
+    s
+}
+
+pub fn write_xlsx(rows: &[MatchRow], path: &Path, lang: Lang, as_of: chrono::NaiveDate) -> Result<()> {
+    let bytes = xlsx::render(&[sheet(rows, lang)], as_of, lang.pick("orgclean 新组织比对", "orgclean match"))
+        .map_err(|e| Error::Internal(format!("building {}: {e}", path.display())))?;
+    output::write_bytes(path, &bytes)
+}

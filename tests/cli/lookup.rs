@@ -1,0 +1,182 @@
+//! `orgclean lookup` and `orgclean match` on fixtures/lookup (the three calls of the ops desk).
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn lookup_json(query: &str, province: &str) -> Value {
+    let mut cmd = orgclean();
+    cmd.arg("lookup").arg(fixture("lookup/orgs.csv")).args(["--query", query, "--json", "--quiet"]);
+    if !province.is_empty() {
+        cmd.args(["--province", province]);
+    }
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON object per query: {text}");
+    serde_json::from_str(lines[0]).expect("json")
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["org_id"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn entry<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["results"].as_array().expect("results").iter().find(|r| r["org_id"] == id).expect("entry listed")
+}
+
+/// 填报时联想不到归口组织: the platform's substring match misses 合肥市科学技术协会 for 合肥市科协;
+/// lookup finds it, first, with its chain up to 中国科协.
+#[test]
+fn a_unit_autocomplete_does_not_offer_is_found() {
+    let v = lookup_json("合肥市科协", "安徽省");
+    assert_eq!(v["query"], "合肥市科协");
+    assert_eq!(ids(&v)[0], "HF");
+    let hf = entry(&v, "HF");
+    assert_eq!(hf["offered"], false, "the typed text is not inside the name");
+    assert_eq!(hf["chain"], serde_json::json!(["HF", "AH", "ROOT"]));
+    assert_eq!(hf["reaches_national"], true);
+    // Other associations of the province are not this unit.
+    assert!(!ids(&v).contains(&"FX".to_string()) && !ids(&v).contains(&"AH".to_string()), "{v}");
+}
+
+/// A division's association that is not in the directory: the closest entries and coverage.
+#[test]
+fn a_missing_association_is_reported_with_coverage() {
+    let v = lookup_json("长丰县科协", "安徽省");
+    assert!(ids(&v).is_empty(), "{v}");
+    assert!(!v["closest"].as_array().expect("closest").is_empty());
+    assert_eq!(v["coverage"]["division"], "长丰县");
+    assert_eq!(v["coverage"]["status"], "missing");
+    let v = lookup_json("肥西县科协", "安徽省");
+    assert_eq!(v["results"][0]["cluster_id"], "C-FX", "{v}");
+}
+
+/// 联想到多个组织: three entries of one school come back as one cluster with its survivor, and
+/// the other schools (第二, 第十一) are not in it.
+#[test]
+fn several_entries_of_one_unit_are_one_cluster() {
+    let v = lookup_json("合肥一中", "安徽省");
+    let results = v["results"].as_array().expect("results");
+    let cluster: Vec<&Value> = results.iter().filter(|r| r["cluster_id"] == "C-S1").collect();
+    let mut members: Vec<&str> = cluster.iter().map(|r| r["org_id"].as_str().unwrap_or("")).collect();
+    members.sort_unstable();
+    assert_eq!(members, ["S1", "S1B", "S1C"], "{v}");
+    assert_eq!(results[0]["cluster_id"], "C-S1", "best cluster first");
+    assert_eq!(entry(&v, "S1")["is_survivor"], true);
+    assert_eq!(entry(&v, "S1B")["is_survivor"], false);
+    for other in ["S2", "S11", "NJ1"] {
+        assert!(results.iter().all(|r| r["org_id"] != other), "{other} listed: {v}");
+    }
+}
+
+/// 本省的省级管理员看不到该项活动: an entry whose chain skips the province association, and one
+/// under a county association that has no parent: which link is broken, and the fix.
+#[test]
+fn an_entry_the_province_cannot_see_names_the_broken_link_and_fix() {
+    let v = lookup_json("合肥市科技馆", "安徽省");
+    let m1 = entry(&v, "M1");
+    assert_eq!(m1["visible_to_province"], false);
+    assert_eq!(m1["broken_link"]["org_id"], "M1");
+    assert_eq!(m1["broken_link"]["code"], "skips_province");
+    assert_eq!(m1["broken_link"]["proposed_parent_id"], "HF");
+
+    let v = lookup_json("肥西县第二中学", "");
+    let f2 = entry(&v, "F2");
+    assert_eq!(f2["visible_to_province"], false);
+    assert_eq!(f2["chain"], serde_json::json!(["F2", "FX2"]));
+    assert_eq!(f2["reaches_national"], false);
+    assert_eq!(f2["broken_link"]["org_id"], "FX2");
+    assert_eq!(f2["broken_link"]["code"], "missing_parent");
+    assert_eq!(f2["broken_link"]["proposed_parent_id"], "HF");
+
+    let v = lookup_json("合肥市第二中学", "安徽省");
+    assert_eq!(entry(&v, "S2")["visible_to_province"], true);
+    assert!(entry(&v, "S2")["broken_link"].is_null());
+}
+
+#[test]
+fn the_table_is_in_chinese_and_a_query_file_gives_one_answer_per_line() {
+    let tmp = tempdir();
+    let q = tmp.path().join("q.txt");
+    std::fs::write(&q, "合肥市科技馆\n\n合肥一中\t安徽省\n").expect("write");
+    let out = orgclean()
+        .arg("lookup")
+        .arg(fixture("lookup/orgs.csv"))
+        .arg("--queries")
+        .arg(&q)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert!(text.contains("查询「合肥市科技馆」"), "{text}");
+    assert!(text.contains("省级管理员：看不到"), "{text}");
+    assert!(text.contains("改挂到 HF 合肥市科学技术协会"), "{text}");
+    assert!(text.contains("★保留 S1 合肥市第一中学"), "{text}");
+    let out = orgclean()
+        .arg("lookup")
+        .arg(fixture("lookup/orgs.csv"))
+        .arg("--queries")
+        .arg(&q)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert_eq!(stdout_of(&out).lines().count(), 2);
+}
+
+#[test]
+fn lookup_without_a_query_is_a_usage_error() {
+    let out = orgclean().arg("lookup").arg(fixture("lookup/orgs.csv")).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let out = orgclean()
+        .arg("lookup")
+        .arg(fixture("lookup/orgs.csv"))
+        .args(["--query", "  "])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}
+
+#[test]
+fn match_decides_existing_review_or_new_with_a_parent() {
+    let tmp = tempdir();
+    let out = orgclean()
+        .arg("match")
+        .arg(fixture("lookup/orgs.csv"))
+        .arg("--new")
+        .arg(fixture("lookup/new.csv"))
+        .arg("--out")
+        .arg(tmp.path())
+        .args(["--as-of", "2026-01-01"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let (header, rows) = read_csv(&tmp.path().join("match.csv"));
+    assert_eq!(header, ["new_id", "decision", "org_id", "name", "score", "reasons", "proposed_parent_id"]);
+    let first = |id: &str| rows.iter().find(|r| r[0] == id).cloned().expect("a row per new record");
+    let n1 = first("N1");
+    assert_eq!((n1[1].as_str(), n1[2].as_str()), ("existing", "S1"), "{rows:?}");
+    let n2 = first("N2");
+    assert_eq!((n2[1].as_str(), n2[2].as_str()), ("existing", "FX"), "{rows:?}");
+    let n3 = first("N3");
+    assert_eq!((n3[1].as_str(), n3[2].as_str(), n3[6].as_str()), ("new", "", "HF"), "{rows:?}");
+    assert_eq!(rows.iter().filter(|r| r[0] == "N3").count(), 1);
+    let n5 = first("N5");
+    assert_eq!((n5[1].as_str(), n5[2].as_str()), ("existing", "U1"), "{rows:?}");
+    assert!(rows.iter().all(|r| ["existing", "review", "new"].contains(&r[1].as_str())));
+
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(tmp.path().join("match.xlsx")).expect("xlsx");
+    use calamine::Reader;
+    let names = wb.sheet_names();
+    assert_eq!(names, ["新组织比对"]);
+    let range = wb.worksheet_range("新组织比对").expect("sheet");
+    let head: Vec<String> = range.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
+    assert_eq!(head[1], "结论");
+    assert!(range.rows().any(|r| r[1] == "已存在"));
+}
