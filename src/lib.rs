@@ -23,6 +23,7 @@ pub mod coverage;
 pub mod decisions;
 pub mod dedupe;
 pub mod error;
+pub mod excel;
 pub mod geo;
 pub mod hierarchy;
 pub mod import;

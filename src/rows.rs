@@ -61,8 +61,8 @@ pub fn province_col(dir: &Directory, i: RecIdx) -> &str {
 /// Why two records are the same unit, as text. The one place a pair's reasons become words, so
 /// that reasons in another language (issue 12's `Reason::text`) change this function only.
 /// Machine files call it with `Lang::En`.
-pub fn reasons_text(pair: &ScoredPair, _lang: Lang) -> String {
-    pair.reasons.join("; ")
+pub fn reasons_text(pair: &ScoredPair, lang: Lang) -> String {
+    crate::dedupe::reason::join(&pair.reasons, lang)
 }
 
 /// One member of a duplicate cluster.

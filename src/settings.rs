@@ -91,8 +91,8 @@ impl RunSettings {
     /// The settings as summary.json and the audit database record them (built in one place).
     pub fn to_json(&self) -> serde_json::Value {
         json!({
-            "merge_threshold": self.dedupe.merge_threshold,
-            "review_threshold": self.dedupe.review_threshold,
+            "merge_threshold": crate::config::as_written(self.dedupe.merge_threshold),
+            "review_threshold": crate::config::as_written(self.dedupe.review_threshold),
             "output_encoding": self.output_encoding.map(|e| e.name()),
             "config": self.config,
         })

@@ -33,9 +33,10 @@ pub struct DedupeArgs {
 
 pub fn run(args: &DedupeArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let opts = settings::thresholds(args.merge_threshold, args.review_threshold)?;
-    let import_opts = args.input.to_options(quiet)?;
+    let import_opts = crate::import::ImportOptions { require_rows: true, ..args.input.to_options(quiet)? };
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let dir = crate::import::import(&args.input.dumps, &import_opts)?;
+    super::warn(&crate::import::warnings(&dir, crate::import::DEDUPE_RELIES));
     let result = dedupe::run(&dir, &opts);
     outputs::write_dedupe(&dir, &result, &args.out, lang)?;
     if !quiet {

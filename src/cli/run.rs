@@ -74,8 +74,12 @@ impl RunArgs {
         }
         let d = DedupeOptions::default();
         let dedupe = settings::thresholds(
-            self.merge_threshold.or(cfg.dedupe.merge_threshold).unwrap_or(d.merge_threshold),
-            self.review_threshold.or(cfg.dedupe.review_threshold).unwrap_or(d.review_threshold),
+            self.merge_threshold
+                .or(cfg.dedupe.merge_threshold.map(|t| t as f32))
+                .unwrap_or(d.merge_threshold),
+            self.review_threshold
+                .or(cfg.dedupe.review_threshold.map(|t| t as f32))
+                .unwrap_or(d.review_threshold),
         )?;
         let output_encoding = match self.output_encoding.as_deref().or(cfg.output.encoding.as_deref()) {
             Some(e) => settings::parse_encoding(e, "input", "output encoding")?,
@@ -87,7 +91,7 @@ impl RunArgs {
     }
 
     /// The dumps and how to read them: flags, else the config file.
-    pub fn input_with_config(&self, cfg: &Config) -> InputArgs {
+    pub fn input_with_config(&self, cfg: &Config) -> Result<InputArgs> {
         let mut input = self.input.clone();
         if input.encoding == "auto" {
             if let Some(e) = &cfg.input.encoding {
@@ -99,10 +103,8 @@ impl RunArgs {
                 input.delimiter = d.clone();
             }
         }
-        let mut cols: Vec<String> = cfg.input.columns.iter().map(|(f, h)| format!("{f}={h}")).collect();
-        cols.extend(input.columns);
-        input.columns = cols;
-        input
+        input.config_columns = cfg.column_overrides()?;
+        Ok(input)
     }
 }
 
@@ -113,7 +115,7 @@ pub fn steps<'a>(s: &RunSettings, decisions: &'a Decisions) -> pipeline::Steps<'
 
 pub fn run(args: &RunArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let settings = args.settings(lang)?;
-    let input = args.input_with_config(&settings.config);
+    let input = args.input_with_config(&settings.config)?;
     let opts = input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &input.dumps)?;
     // Review decisions from an audit database (issue 6); `run` only reads them.
@@ -122,6 +124,7 @@ pub fn run(args: &RunArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
         None => Decisions::default(),
     };
     let mut p = pipeline::run(&input.dumps, &opts, &steps(&settings, &decisions))?;
+    super::warn(&p.warnings);
     apply_severity(&mut p, &settings.config);
     let stage = output::Staging::new(&args.out)?;
     let (written, rep) = outputs::write_run(&p, &settings, &stage, outputs::Extra::default())?;
@@ -145,11 +148,16 @@ pub fn findings_outcome(
     findings: &[crate::model::Finding],
     fail_on: &std::collections::BTreeMap<String, u64>,
 ) -> Outcome {
-    let over = fail_on.iter().any(|(code, &limit)| {
-        let n = findings.iter().filter(|f| f.code.as_str() == code).count() as u64;
-        limit > 0 && n >= limit
-    });
-    if over {
+    let mut counts = std::collections::BTreeMap::new();
+    for f in findings {
+        *counts.entry(f.code.as_str().to_string()).or_insert(0u64) += 1;
+    }
+    let reached = config::thresholds_reached(&counts, fail_on, "");
+    // The reason for exit 1, printed even with --quiet: a cron mail must say what failed.
+    for r in &reached {
+        eprintln!("orgclean: --fail-on reached: {r}");
+    }
+    if !reached.is_empty() {
         Outcome::FindingsOverThreshold
     } else {
         Outcome::Clean

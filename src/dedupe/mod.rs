@@ -9,6 +9,7 @@ mod blocking;
 mod cluster;
 mod features;
 pub mod query;
+pub mod reason;
 mod score;
 mod shortform;
 
@@ -22,6 +23,7 @@ use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
+pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,7 +63,7 @@ pub struct ScoredPair {
     pub a: RecIdx,
     pub b: RecIdx,
     pub score: f32,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     pub decision: PairDecision,
 }
 
@@ -152,7 +154,7 @@ pub fn dedupe_with(
     timing("blocking", t);
     let t = std::time::Instant::now();
     // (a, b, score, reasons, may merge)
-    let scored: Vec<(RecIdx, RecIdx, f32, Vec<String>, bool)> = candidates
+    let scored: Vec<(RecIdx, RecIdx, f32, Vec<Reason>, bool)> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
             let (mut score, mut reviewable_only) = score::score_only(g, side(a), side(b))?;
@@ -176,7 +178,7 @@ pub fn dedupe_with(
                 reasons.push(why);
             }
             if lifted {
-                reasons.push(format!("score raised to {score:.2}: a short form alone is for review"));
+                reasons.push(Reason::ShortFormForReview(score));
             }
             Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
         })
@@ -221,12 +223,12 @@ pub fn dedupe_with(
             let decision = if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
             let key = ordered(a, b);
             if rules.same.contains(&key) {
-                reasons.push("marked same by a reviewer".into());
+                reasons.push(Reason::MarkedSameByReviewer);
             } else if rules.different.contains(&key) {
-                reasons.push("kept apart: marked different by a reviewer".into());
+                reasons.push(Reason::MarkedDifferentByReviewer);
             }
             if refused.contains(&(a, b)) {
-                reasons.push("not merged: another record of the cluster vetoes it".into());
+                reasons.push(Reason::RefusedInCluster);
             }
             ScoredPair { a, b, score, reasons, decision }
         })

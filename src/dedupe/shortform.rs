@@ -29,6 +29,7 @@ use crate::model::RecIdx;
 use crate::normalize::NameParts;
 
 use super::features::Features;
+use super::reason::Reason;
 
 /// Longer names are full names, not short forms.
 const MAX_SHORT_CHARS: usize = 8;
@@ -203,12 +204,17 @@ fn search(
 
 /// The reason for a short-form pair, whichever of the two is the short one: `北理工 shortens
 /// 北京理工大学 (北|理工 open 北京|理工)`.
-pub fn explain(a: &NameParts, b: &NameParts) -> Option<String> {
+pub fn explain(a: &NameParts, b: &NameParts) -> Option<Reason> {
     let (short, long, f) = match fit(a, b) {
         Some(f) => (a, b, f),
         None => (b, a, fit(b, a)?),
     };
-    Some(format!("{} shortens {} ({} open {})", short.key, long.key, f.kept, f.opened))
+    Some(Reason::Shortens {
+        short: short.key.clone(),
+        long: long.key.clone(),
+        kept: f.kept,
+        opened: f.opened,
+    })
 }
 
 /// Ordered pair.

@@ -87,6 +87,8 @@ impl Catalog<'_> {
                 else {
                     return None;
                 };
+                // Machine text (match.csv's `reasons` column is English, like pairs.csv).
+                let reasons = reasons.iter().map(|r| r.text(crate::lang::Lang::En)).collect::<Vec<_>>();
                 Some((c, score, !reviewable_only && score >= self.opts.merge_threshold, reasons))
             })
             .collect();

@@ -166,6 +166,7 @@ impl Catalog<'_> {
             crate::dedupe::Verdict::Scored { reasons, .. } => reasons,
             crate::dedupe::Verdict::Veto(v) => vec![v],
         };
+        let reasons = reasons.iter().map(|r| r.text(crate::lang::Lang::En)).collect();
         Entry {
             org_id: id(h.rec),
             name: self.dir.name(h.rec).to_string(),
@@ -221,7 +222,9 @@ impl Catalog<'_> {
                 org_id: self.dir.id(c).to_string(),
                 name: self.dir.name(c).to_string(),
                 similarity: (s * 1000.0).round() / 1000.0,
-                why_not: veto(g, probe.side(), self.side(c)).unwrap_or_default(),
+                why_not: veto(g, probe.side(), self.side(c))
+                    .map(|r| r.text(crate::lang::Lang::En))
+                    .unwrap_or_default(),
             })
             .collect()
     }

@@ -24,6 +24,7 @@ pub fn code(c: FindingCode, lang: Lang) -> &'static str {
         ParentIsDuplicate => lang.pick("上级组织是重复条目", "parent is a duplicate"),
         InvalidUscc => lang.pick("统一社会信用代码无效", "invalid credit code"),
         UsccProvinceMismatch => lang.pick("信用代码地区与省份不符", "credit code of another province"),
+        UsccExcelMangled => lang.pick("信用代码被 Excel 改成了科学计数法", "credit code mangled by Excel"),
     }
 }
 
@@ -70,6 +71,16 @@ pub fn code_help(c: FindingCode, lang: Lang) -> (&'static str, &'static str) {
         UsccProvinceMismatch => (
             lang.pick("信用代码中的登记地区与所填省份不一致。", "The region in the credit code is not the province given."),
             lang.pick("核实单位所在地或信用代码。", "Check the unit's location or its credit code."),
+        ),
+        UsccExcelMangled => (
+            lang.pick(
+                "信用代码被 Excel 显示为科学计数法（如 5.11502E+17），保存后数字已丢失。",
+                "Excel turned the credit code into a number in scientific notation (5.11502E+17); digits were lost on saving.",
+            ),
+            lang.pick(
+                "从平台重新导出，或在 Excel 中把该列设为“文本”后再导入，不要直接保存 CSV。",
+                "Export again, or import the column as Text in Excel before saving the CSV.",
+            ),
         ),
     }
 }

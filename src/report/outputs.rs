@@ -140,6 +140,7 @@ pub fn write_run<'a>(
     let summary = serde_json::json!({
         "report": rep,
         "outputs": outputs,
+        "warnings": p.warnings,
         "settings": s.to_json(),
         "run": {
             "generated_at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

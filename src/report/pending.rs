@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::lang::Lang;
-use crate::model::{CertStatus, Clusters, Directory, Field, Finding, FindingCode, RecIdx};
+use crate::model::{CertStatus, Clusters, Directory, Finding, FindingCode, RecIdx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Recommendation {
@@ -102,7 +102,7 @@ pub fn queue(
         if dir.status(i) != CertStatus::Pending {
             continue;
         }
-        let age_days = parse_date(dir.get(i, Field::CreatedAt)).map(|d| (as_of - d).num_days());
+        let age_days = parse_date(&dir.created_at(i)).map(|d| (as_of - d).num_days());
         let (recommendation, survivor, why) = if let Some(s) = clusters.survivor_of(i) {
             (Recommendation::RejectDuplicate, Some(s), Why::SameAs(s))
         } else if let Some(f) = own_finding[i as usize] {

@@ -70,7 +70,7 @@ fn survivor_reason(dir: &Directory, s: RecIdx, children: u32, lang: Lang) -> Str
             Lang::En => format!("{children} child records"),
         });
     }
-    let created = dir.get(s, Field::CreatedAt);
+    let created = dir.created_at(s);
     if !created.is_empty() {
         r.push(format!("{}{created}", lang.pick("创建于 ", "created ")));
     }
@@ -234,7 +234,7 @@ pub fn pending(dir: &Directory, q: &PendingItem, province: &str, lang: Lang) -> 
         Cell::text(dir.name(i)),
         Cell::text(province),
         Cell::text(dir.get(i, Field::City)),
-        Cell::text(dir.get(i, Field::CreatedAt)),
+        Cell::text(dir.created_at(i)),
         q.age_days
             .map(|d| if d >= 0 { Cell::Int(d as u64) } else { Cell::Text(d.to_string()) })
             .unwrap_or(Cell::Empty),

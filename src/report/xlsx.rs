@@ -7,7 +7,7 @@ use rust_xlsxwriter::{
 };
 
 use super::table::Cell;
-use crate::output::safe_cell;
+use crate::output::xlsx_cell;
 
 /// One sheet's content: header and rows, and how to show them.
 pub struct Sheet {
@@ -134,8 +134,8 @@ fn write_cell(
     fmt: Option<&Format>,
 ) -> Result<(), XlsxError> {
     match (cell, fmt) {
-        (Cell::Text(s), Some(f)) => ws.write_string_with_format(r, c, safe_cell(s), f).map(|_| ()),
-        (Cell::Text(s), None) => ws.write_string(r, c, safe_cell(s)).map(|_| ()),
+        (Cell::Text(s), Some(f)) => ws.write_string_with_format(r, c, xlsx_cell(s), f).map(|_| ()),
+        (Cell::Text(s), None) => ws.write_string(r, c, xlsx_cell(s)).map(|_| ()),
         (Cell::Int(n), Some(f)) => ws.write_number_with_format(r, c, *n as f64, f).map(|_| ()),
         (Cell::Int(n), None) => ws.write_number(r, c, *n as f64).map(|_| ()),
         (Cell::Fixed(x, d), f) => ws.write_number_with_format(r, c, *x, &number_format(f, *d)).map(|_| ()),
@@ -157,7 +157,7 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<(), XlsxEr
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = sheet.header.iter().map(|h| display_width(h)).collect();
     for (c, h) in sheet.header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, safe_cell(h), &f.header)?;
+        ws.write_string_with_format(0, c as u16, xlsx_cell(h), &f.header)?;
     }
     let mut band = false;
     let mut last_key: Option<&Cell> = None;
