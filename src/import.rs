@@ -9,6 +9,7 @@
 //! Hostile input (see docs/input-errors.md) ends in an `Error::Input` naming the file, line and
 //! character and the fix — never in a panic, and never in rows silently lost to a runaway quote.
 
+mod clusters;
 mod decode;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -29,6 +30,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Error, Result};
 use crate::model::{Directory, Field, FileCounts, OrgId, RecIdx, Record, RejectedRow, SourceFile};
 
+pub use clusters::read_clusters;
 pub use decode::{decode, decode_owned, Decoded};
 pub use header::{map_headers, ColumnOverride, MAX_TITLE_ROWS};
 pub use write::write_directory;

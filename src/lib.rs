@@ -1,7 +1,17 @@
 //! orgclean: cleans the organization directory (组织库) of the National Science Popularization Day
-//! platform. One module per step — `import`, `normalize` + `dedupe`, `hierarchy`, `report`, `audit`
-//! — over the shared types in `model` and the gazetteer in `geo`. `cli` maps arguments to steps;
-//! `main.rs` only calls `cli::main`.
+//! platform. Layers, each importing only the ones below it:
+//!
+//! - `cli`: flags → typed options (`settings`), calls the library, prints, maps outcomes to exit
+//!   codes; writes no file. `main.rs` only calls `cli::main`.
+//! - `report`: renders every output file (CSV, XLSX, Markdown, summary.json, console summaries)
+//!   from one row function per table; counts with polars (`report::counts`).
+//! - `audit`: the nightly audit database (snapshots, diffs, history, review decisions).
+//! - `pipeline`: import → normalize/profile → dedupe → check → coverage in one process, over the
+//!   steps `import`, `normalize` + `profile`, `dedupe`, `hierarchy`, `coverage`, with reviewer
+//!   `decisions` applied.
+//! - shared below the steps: `rows` (a run's items as typed rows, for `report` and `audit`),
+//!   `settings`, `config`, `lang`, `output` (atomic writes, staging), `table` (the record table in
+//!   polars), `progress`, `error`; the domain: `model`, `geo` (gazetteer), `uscc` (credit codes).
 
 // Input never panics the tool: no unwrap/expect outside tests (tests may).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -10,6 +20,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod coverage;
+pub mod decisions;
 pub mod dedupe;
 pub mod error;
 pub mod excel;
@@ -25,6 +36,8 @@ pub mod pipeline;
 pub mod profile;
 pub mod progress;
 pub mod report;
+pub mod rows;
+pub mod settings;
 pub mod table;
 pub mod uscc;
 

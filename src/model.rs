@@ -419,6 +419,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The word in machine files (findings.csv, the audit database, config `[severity]`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// How sure a proposed parent is. `NeedsReview` means no parent is proposed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::audit::Decisions;
 use crate::coverage::{self, Coverage, Scope};
+use crate::decisions::Decisions;
 use crate::dedupe::{self, DedupeOptions, DedupeResult};
 use crate::error::Result;
 use crate::hierarchy::{self, graph, CheckOptions, CheckResult};

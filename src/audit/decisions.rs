@@ -1,93 +1,10 @@
-//! Reviewer decisions as the pipeline uses them: pair decisions become clustering rules, rejected
-//! fixes are withdrawn. Loaded from the audit database (`db::load_decisions`).
+//! Reviewer decisions (types in `crate::decisions`, which the pipeline uses), loaded from the
+//! audit database.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::dedupe::PairRules;
-use crate::model::{Confidence, Directory, Finding};
-
-/// One stored decision about a pair of records.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PairDecision {
-    pub a_id: String,
-    pub b_id: String,
-    pub same: bool,
-}
-
-/// What a rejected fix was made on; it stays rejected while all four are unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FixKey {
-    pub org_id: String,
-    pub code: String,
-    pub proposed_parent_id: String,
-    pub inputs_hash: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub decided_at: String,
-    pub reviewer: String,
-    pub comment: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Decisions {
-    pub pairs: Vec<PairDecision>,
-    pub rejected_fixes: HashMap<FixKey, Rejection>,
-}
-
-impl Decisions {
-    pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty() && self.rejected_fixes.is_empty()
-    }
-
-    /// Pair decisions by record index; pairs naming an id not in this directory are ignored (the
-    /// record is gone, so there is nothing to merge or keep apart).
-    pub fn pair_rules(&self, dir: &Directory) -> PairRules {
-        let mut rules = PairRules { same: HashSet::new(), different: HashSet::new() };
-        for d in &self.pairs {
-            let (Some(a), Some(b)) = (dir.lookup(&d.a_id), dir.lookup(&d.b_id)) else {
-                continue;
-            };
-            if a == b {
-                continue;
-            }
-            let key = (a.min(b), a.max(b));
-            if d.same {
-                rules.same.insert(key);
-            } else {
-                rules.different.insert(key);
-            }
-        }
-        rules
-    }
-
-    /// The reason to show when `f`'s proposed fix was rejected on these same rows.
-    pub fn rejected_fix(&self, dir: &Directory, f: &Finding) -> Option<String> {
-        if self.rejected_fixes.is_empty() {
-            return None;
-        }
-        let fix = f.fix.as_ref().filter(|x| x.confidence != Confidence::NeedsReview)?;
-        let key = FixKey {
-            org_id: dir.id(f.org).to_string(),
-            code: f.code.as_str().to_string(),
-            proposed_parent_id: fix.new_parent.map(|p| dir.id(p).to_string()).unwrap_or_default(),
-            inputs_hash: super::inputs_hash(dir, f.org),
-        };
-        let r = self.rejected_fixes.get(&key)?;
-        let mut why = format!("rejected by reviewer on {}", r.decided_at);
-        if !r.reviewer.is_empty() {
-            why.push_str(&format!(" ({})", r.reviewer));
-        }
-        why.push_str(&format!(": proposed parent {} not applied", key.proposed_parent_id));
-        if !r.comment.is_empty() {
-            why.push_str(&format!("; {}", r.comment));
-        }
-        Some(why)
-    }
-}
+pub use crate::decisions::{Decisions, FixKey, PairDecision, Rejection};
 
 /// The decisions stored in an existing audit database (for `run --db` and `audit`).
 pub fn load(path: &Path) -> crate::Result<Decisions> {

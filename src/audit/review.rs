@@ -1,17 +1,16 @@
-//! The review sheet: open items of the last run as a CSV a person fills in, and reading it back.
+//! The review sheet read back: a filled-in sheet (written by `report::review`) becomes decisions.
 //!
 //! Every row is about two records (a pair, or a cluster member and its survivor) or about one
 //! finding's fix. Items that already have a decision are left out of later sheets.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::db::{self, OpenItems, StoredDecision};
+use super::db::{self, StoredDecision};
 use crate::error::{Error, Result};
 use crate::model::FindingCode;
-use crate::output;
 
 pub const HEADER: [&str; 12] = [
     "kind",
@@ -28,7 +27,8 @@ pub const HEADER: [&str; 12] = [
     "reviewer",
 ];
 
-fn pair_decision(a: &str, b: &str) -> StoredDecision {
+/// A decision about two records, keyed as stored (smaller id first); `decision` still empty.
+pub fn pair_decision(a: &str, b: &str) -> StoredDecision {
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     StoredDecision {
         kind: "pair",
@@ -42,7 +42,8 @@ fn pair_decision(a: &str, b: &str) -> StoredDecision {
     }
 }
 
-fn fix_decision(org: &str, code: &str, proposed: &str, hash: &str) -> StoredDecision {
+/// A decision about a proposed fix, keyed as stored; `decision` still empty.
+pub fn fix_decision(org: &str, code: &str, proposed: &str, hash: &str) -> StoredDecision {
     StoredDecision {
         kind: "fix",
         a_id: org.to_string(),
@@ -53,83 +54,6 @@ fn fix_decision(org: &str, code: &str, proposed: &str, hash: &str) -> StoredDeci
         comment: String::new(),
         reviewer: String::new(),
     }
-}
-
-/// The sheet's rows for the undecided items; counts per kind alongside.
-pub fn open_rows(items: &OpenItems, decided: &HashSet<String>) -> (Vec<[String; 12]>, [usize; 3]) {
-    let mut rows = Vec::new();
-    let mut counts = [0; 3];
-    let blank = String::new;
-    for p in &items.pairs {
-        if decided.contains(&pair_decision(&p.a_id, &p.b_id).key()) {
-            continue;
-        }
-        counts[0] += 1;
-        rows.push([
-            "pair".into(),
-            format!("{}|{}", p.a_id, p.b_id),
-            p.a_id.clone(),
-            p.a_name.clone(),
-            p.b_id.clone(),
-            p.b_name.clone(),
-            blank(),
-            format!("{:.2}", p.score),
-            p.reasons.clone(),
-            blank(),
-            blank(),
-            blank(),
-        ]);
-    }
-    for c in &items.clusters {
-        let Some(s) = c.members.iter().find(|m| m.id == c.survivor_id) else { continue };
-        for m in c.members.iter().filter(|m| m.id != c.survivor_id) {
-            if decided.contains(&pair_decision(&s.id, &m.id).key()) {
-                continue;
-            }
-            counts[1] += 1;
-            rows.push([
-                "cluster_member".into(),
-                c.cluster_id.clone(),
-                s.id.clone(),
-                s.name.clone(),
-                m.id.clone(),
-                m.name.clone(),
-                blank(),
-                m.score.map(|x| format!("{x:.2}")).unwrap_or_default(),
-                m.reason.clone(),
-                blank(),
-                blank(),
-                blank(),
-            ]);
-        }
-    }
-    for f in &items.fixes {
-        if decided.contains(&fix_decision(&f.org_id, &f.code, &f.proposed_parent_id, &f.inputs_hash).key()) {
-            continue;
-        }
-        counts[2] += 1;
-        let detail =
-            if f.reason.is_empty() { f.detail.clone() } else { format!("{}; fix: {}", f.detail, f.reason) };
-        rows.push([
-            "fix".into(),
-            f.inputs_hash.clone(),
-            f.org_id.clone(),
-            f.name.clone(),
-            f.proposed_parent_id.clone(),
-            f.proposed_parent_name.clone(),
-            f.code.clone(),
-            f.confidence.clone(),
-            detail,
-            blank(),
-            blank(),
-            blank(),
-        ]);
-    }
-    (rows, counts)
-}
-
-pub fn write_sheet(rows: &[[String; 12]], path: &Path) -> Result<()> {
-    output::write_csv(path, &HEADER, rows.iter())
 }
 
 /// Undo `output::safe_cell`: a spreadsheet keeps the apostrophe we put before =, +, -, @.

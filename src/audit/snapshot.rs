@@ -2,10 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::run::Settings;
 use crate::dedupe::PairDecision;
-use crate::model::{RecIdx, Severity};
+use crate::lang::Lang;
+use crate::model::RecIdx;
 use crate::pipeline::Pipeline;
+use crate::rows;
+use crate::settings::RunSettings;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindingRow {
@@ -72,7 +74,7 @@ pub struct Snapshot {
     pub as_of: String,
     pub settings_json: String,
     pub records: u64,
-    pub inputs: Vec<crate::report::InputInfo>,
+    pub inputs: Vec<rows::InputInfo>,
     /// Sorted by (org_id, code).
     pub findings: Vec<FindingRow>,
     /// Sorted by cluster id.
@@ -81,68 +83,56 @@ pub struct Snapshot {
     pub review_pairs: Vec<PairRow>,
 }
 
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
-pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
+/// The run as stored. Rows come from the same row functions as the reports (`rows`); machine
+/// words (codes, severities, English reasons) are stored whatever the report language.
+pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
     let dir = &p.dir;
     let id = |i: RecIdx| dir.id(i).to_string();
-    let inputs = crate::report::input_info(dir);
+    let inputs = rows::input_info(dir);
 
     let mut findings: Vec<FindingRow> = p
         .check
         .findings
         .iter()
         .map(|f| {
-            let (pp, conf, reason) = match &f.fix {
-                Some(x) => (x.new_parent, x.confidence.as_str(), x.reason.clone()),
-                None => (None, "", String::new()),
-            };
+            let r = rows::finding(f);
             FindingRow {
-                org_id: id(f.org),
-                code: f.code.as_str().to_string(),
-                severity: severity_word(f.severity).to_string(),
-                name: dir.name(f.org).to_string(),
-                detail: f.detail.clone(),
-                proposed_parent_id: pp.map(id).unwrap_or_default(),
-                proposed_parent_name: pp.map(|x| dir.name(x).to_string()).unwrap_or_default(),
-                confidence: conf.to_string(),
-                reason,
-                inputs_hash: super::inputs_hash(dir, f.org),
+                org_id: id(r.org),
+                code: r.code.as_str().to_string(),
+                severity: r.severity.as_str().to_string(),
+                name: dir.name(r.org).to_string(),
+                detail: r.detail,
+                proposed_parent_id: rows::id_of(dir, r.proposed),
+                proposed_parent_name: rows::name_of(dir, r.proposed),
+                confidence: rows::confidence_word(r.confidence).to_string(),
+                reason: r.reason,
+                inputs_hash: super::inputs_hash(dir, r.org),
             }
         })
         .collect();
     findings.sort_by(|a, b| (&a.org_id, &a.code).cmp(&(&b.org_id, &b.code)));
 
-    let clusters = p
-        .dedupe
-        .clusters
-        .clusters
-        .iter()
-        .map(|c| {
-            let mut members: Vec<Member> = c
-                .members
-                .iter()
-                .map(|&m| {
-                    let pair = p.dedupe.link.get(&m).and_then(|&k| p.dedupe.pairs.get(k));
-                    Member {
-                        id: id(m),
-                        name: dir.name(m).to_string(),
-                        score: pair.map(|x| x.score),
-                        reason: pair
-                            .map(|x| crate::dedupe::reason::join(&x.reasons, crate::lang::Lang::En))
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect();
-            members.sort_by(|a, b| a.id.cmp(&b.id));
-            ClusterRow { cluster_id: c.id.clone(), survivor_id: id(c.survivor), members }
-        })
-        .collect();
+    let mut clusters: Vec<ClusterRow> = Vec::with_capacity(p.dedupe.clusters.clusters.len());
+    for m in rows::cluster_members(&p.dedupe) {
+        if clusters.last().is_none_or(|c: &ClusterRow| c.cluster_id != m.cluster_id) {
+            clusters.push(ClusterRow {
+                cluster_id: m.cluster_id.to_string(),
+                survivor_id: id(m.survivor),
+                members: Vec::new(),
+            });
+        }
+        if let Some(c) = clusters.last_mut() {
+            c.members.push(Member {
+                id: id(m.org),
+                name: dir.name(m.org).to_string(),
+                score: m.merge.map(|x| x.score),
+                reason: m.merge.map(|x| rows::reasons_text(x, Lang::En)).unwrap_or_default(),
+            });
+        }
+    }
+    for c in &mut clusters {
+        c.members.sort_by(|a, b| a.id.cmp(&b.id));
+    }
 
     let mut review_pairs: Vec<PairRow> = p
         .dedupe
@@ -157,23 +147,17 @@ pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
                 a_name: dir.name(a).to_string(),
                 b_name: dir.name(b).to_string(),
                 score: x.score,
-                reasons: crate::dedupe::reason::join(&x.reasons, crate::lang::Lang::En),
+                reasons: rows::reasons_text(x, Lang::En),
             }
         })
         .collect();
     review_pairs.sort_by(|a, b| (&a.a_id, &a.b_id).cmp(&(&b.a_id, &b.b_id)));
     review_pairs.dedup_by(|a, b| a.a_id == b.a_id && a.b_id == b.b_id);
 
-    let settings = serde_json::json!({
-        "merge_threshold": crate::config::as_written(s.dedupe.merge_threshold),
-        "review_threshold": crate::config::as_written(s.dedupe.review_threshold),
-        "output_encoding": s.output_encoding.map(|e| e.name()),
-        "config": s.config,
-    });
     Snapshot {
         started_at,
         as_of: s.as_of.format("%Y-%m-%d").to_string(),
-        settings_json: settings.to_string(),
+        settings_json: s.to_json().to_string(),
         records: dir.len() as u64,
         inputs,
         findings,

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::audit::{changes, db, diff, snapshot};
+use crate::audit::{db, diff, history, snapshot};
 use crate::error::{Error, Outcome, Result};
+use crate::lang::Lang;
 use crate::output;
 use crate::pipeline;
+use crate::report::{changes, console, outputs};
 
 use super::run::{self as run_cmd, RunArgs};
 
@@ -50,13 +52,13 @@ fn test_pause() {}
 /// Rows per table listed in report.md's "Since last run" section.
 const MD_LIMIT: usize = 20;
 
-pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
+pub fn run(args: &AuditArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let ra = &args.run;
     let db_path: &PathBuf = ra
         .db
         .as_ref()
         .ok_or_else(|| Error::Usage("`orgclean audit` needs --db FILE (created if missing)".into()))?;
-    let settings = ra.settings()?;
+    let settings = ra.settings(lang)?;
     let input = ra.input_with_config(&settings.config)?;
     let opts = input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&ra.out, &input.dumps)?;
@@ -64,7 +66,7 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
     let mut adb = db::AuditDb::open(db_path, true, Duration::from_secs(args.db_wait))?;
     let decisions = db::load_decisions(&adb.conn, db_path)?;
     let started = db::now_utc();
-    let mut p = pipeline::run(&input.dumps, &opts, &ra.steps(&settings, &decisions))?;
+    let mut p = pipeline::run(&input.dumps, &opts, &run_cmd::steps(&settings, &decisions))?;
     super::warn(&p.warnings);
     run_cmd::apply_severity(&mut p, &settings.config);
     let snap = snapshot::of(&p, &settings, started);
@@ -83,11 +85,16 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
     let run_id = db::insert_run(&tx, db_path, &snap, &d, prev.as_ref())?;
     test_pause();
     let prev_label = prev.as_ref().map(|x| (x.run_id, x.as_of.as_str()));
+    // The trend of every night, this one included (read inside the transaction).
+    let trend = history::history(&tx, db_path)?;
     let stage = output::Staging::new(&ra.out)?;
-    changes::write_csv(&d, &stage.path("changes.csv"))?;
-    let md = changes::markdown(&d, prev_label, MD_LIMIT);
-    let mut written = run_cmd::write_outputs_with(&p, &settings, &stage, &[md], vec![changes::sheet(&d)])?;
-    written.push("changes.csv");
+    let d_ref = &d;
+    let extra = outputs::Extra {
+        markdown: vec![changes::markdown(&d, prev_label, MD_LIMIT, lang)],
+        sheets: vec![changes::sheet(&d, lang), crate::report::history::trend_sheet(&trend, lang)],
+        files: vec![("changes.csv", Box::new(move |path: &std::path::Path| changes::write_csv(d_ref, path)))],
+    };
+    let (written, _) = outputs::write_run(&p, &settings, &stage, extra)?;
     stage.commit(&written)?;
     tx.commit().map_err(|e| Error::Database { path: db_path.clone(), message: e.to_string() })?;
 
@@ -98,7 +105,7 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
         println!("{text}");
     }
     if !quiet {
-        eprint!("{}", console(run_id, prev_label, &d, &written, &ra.out));
+        eprint!("{}", console::audit(run_id, prev_label, &d, &written, &ra.out, lang));
     }
     super::leave_at_exit((p, snap, d));
     Ok(outcome)
@@ -115,36 +122,4 @@ fn outcome(d: &diff::Diff, cfg: &crate::config::Config) -> Outcome {
     } else {
         Outcome::Clean
     }
-}
-
-fn console(
-    run_id: i64,
-    prev: Option<(i64, &str)>,
-    d: &diff::Diff,
-    written: &[&str],
-    out: &std::path::Path,
-) -> String {
-    use diff::{Change, Kind};
-    use std::fmt::Write;
-    let mut s = String::new();
-    let since = match prev {
-        Some((id, as_of)) => format!("since run #{id} (as of {as_of})"),
-        None => "first run in this database".into(),
-    };
-    let _ = writeln!(s, "audit: recorded run #{run_id}; {since}:");
-    for k in [Kind::Finding, Kind::Cluster] {
-        let _ = writeln!(
-            s,
-            "  {}s: {} new, {} resolved, {} persisting",
-            k.as_str(),
-            d.count(Change::New, k),
-            d.count(Change::Resolved, k),
-            d.count(Change::Persisting, k)
-        );
-    }
-    let _ = writeln!(s, "wrote to {}:", out.display());
-    for w in written {
-        let _ = writeln!(s, "  {}", out.join(w).display());
-    }
-    s
 }

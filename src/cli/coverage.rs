@@ -5,11 +5,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::coverage::{render, Scope};
+use crate::coverage::Scope;
+use crate::decisions::Decisions;
 use crate::dedupe::DedupeOptions;
 use crate::error::{Outcome, Result};
+use crate::lang::Lang;
 use crate::output;
 use crate::pipeline;
+use crate::report::coverage as render;
+use crate::settings;
 
 use super::InputArgs;
 
@@ -31,11 +35,11 @@ pub struct CoverageArgs {
     pub merge_threshold: f32,
 }
 
-pub fn run(args: &CoverageArgs, quiet: bool) -> Result<Outcome> {
-    let dedupe = super::merge_only_options(args.merge_threshold)?;
+pub fn run(args: &CoverageArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
+    let dedupe = settings::merge_only(args.merge_threshold)?;
     let opts = args.input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
-    let decisions = crate::audit::Decisions::default();
+    let decisions = Decisions::default();
     let scope = if args.all_divisions { Scope::All } else { Scope::InputProvinces };
     let steps = pipeline::Steps { dedupe, decisions: &decisions, coverage: scope };
     let p = pipeline::run(&args.input.dumps, &opts, &steps)?;
@@ -43,8 +47,8 @@ pub fn run(args: &CoverageArgs, quiet: bool) -> Result<Outcome> {
     let path = args.out.join("coverage.csv");
     render::write_csv(&p.dir, &p.coverage, &path)?;
     if !quiet {
-        print!("{}", render::console(&p.coverage.summary));
-        println!("wrote {}", path.display());
+        print!("{}", render::console(&p.coverage.summary, lang));
+        println!("{} {}", lang.pick("已写入", "wrote"), path.display());
     }
     super::leave_at_exit(p);
     Ok(Outcome::Clean)

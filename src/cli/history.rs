@@ -1,6 +1,6 @@
-//! `orgclean history`: the trend, one line per recorded run.
+//! `orgclean history`: the trend, one line per recorded run; `--out` writes it as a workbook with
+//! a line chart of findings per code per night.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -8,6 +8,8 @@ use clap::Args;
 
 use crate::audit::{db, history};
 use crate::error::{Error, Outcome, Result};
+use crate::lang::Lang;
+use crate::report;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -18,48 +20,31 @@ pub struct HistoryArgs {
     /// Print JSON (one object per run) instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    /// Also write the trend as a workbook (a sheet and a line chart per finding code).
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: Option<PathBuf>,
 }
 
-pub fn run(a: &HistoryArgs) -> Result<Outcome> {
+pub fn run(a: &HistoryArgs, lang: Lang) -> Result<Outcome> {
     let adb = db::AuditDb::open(&a.db, false, Duration::from_secs(60))?;
     let rows = history::history(&adb.conn, &a.db)?;
+    if let Some(out) = &a.out {
+        // The workbook's date is the last night's as-of date: the same database gives the same bytes.
+        let as_of = rows
+            .last()
+            .and_then(|r| chrono::NaiveDate::parse_from_str(&r.as_of, "%Y-%m-%d").ok())
+            .unwrap_or_default();
+        let sheet = report::history::trend_sheet(&rows, lang);
+        let title = lang.pick("orgclean 审计趋势", "orgclean audit trend");
+        report::outputs::write_workbook(&[sheet], as_of, title, out)?;
+    }
     if a.json {
         let text =
             serde_json::to_string_pretty(&rows).map_err(|e| Error::Internal(format!("history: {e}")))?;
         println!("{text}");
     } else {
-        print!("{}", table(&rows));
+        print!("{}", report::history::table(&rows, lang));
     }
     Ok(Outcome::Clean)
-}
-
-fn table(rows: &[history::HistoryRow]) -> String {
-    let mut s = String::new();
-    if rows.is_empty() {
-        s.push_str("no runs recorded yet\n");
-        return s;
-    }
-    let _ = writeln!(
-        s,
-        "{:>4}  {:<20}  {:<10}  {:>8}  {:>8}  {:>8}  {:>5}  {:>8}  {:>10}  findings by code",
-        "run", "finished (UTC)", "as of", "records", "clusters", "findings", "new", "resolved", "persisting"
-    );
-    for r in rows {
-        let codes: Vec<String> = r.by_code.iter().map(|(c, n)| format!("{c}={n}")).collect();
-        let _ = writeln!(
-            s,
-            "{:>4}  {:<20}  {:<10}  {:>8}  {:>8}  {:>8}  {:>5}  {:>8}  {:>10}  {}",
-            r.run_id,
-            r.finished_at,
-            r.as_of,
-            r.records,
-            r.clusters,
-            r.findings,
-            r.new,
-            r.resolved,
-            r.persisting,
-            codes.join(" ")
-        );
-    }
-    s
 }

@@ -1,5 +1,11 @@
-//! Command-line interface: argument definitions and the one place where results and errors
-//! become exit codes. One file per subcommand.
+//! Command-line interface: flags become typed options (`settings`), the library does the work
+//! and renders every file (`report`), and this is the one place where results and errors become
+//! exit codes. One file per subcommand; nothing here writes a file.
+//!
+//! What each command prints: `history`, `config` and `audit --json` print their result on stdout;
+//! `import`, `dedupe`, `check` and `coverage` print their summary on stdout too (it is what they
+//! are run for); `run`, `audit` and `review` print theirs on stderr, next to progress, so that
+//! stdout carries only `--json`. `--quiet` silences summaries and progress, never errors.
 
 use std::path::PathBuf;
 
@@ -7,6 +13,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
+use crate::lang::Lang;
+use crate::settings;
 
 mod audit;
 mod check;
@@ -26,9 +34,14 @@ pub mod run;
     about = "Clean the 全国科普日 organization directory (组织库): import, dedupe, check, report."
 )]
 pub struct Cli {
-    /// No progress bars or summaries on stderr (errors are still printed).
+    /// No progress bars and no summaries (errors are still printed on stderr).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Language of the reports and summaries for people: zh (中文, default) or en. Machine files
+    /// keep English column names and codes in both.
+    #[arg(long, global = true, default_value = "zh", value_name = "LANG")]
+    pub lang: Lang,
 
     #[command(subcommand)]
     pub command: Command,
@@ -36,7 +49,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read dumps, report what was accepted and rejected (rejected_rows.csv).
+    /// Read dumps, report what was accepted and rejected (rejected_rows.csv with --out).
     Import(ImportArgs),
     /// Find duplicate entries: clusters.csv, pairs.csv.
     Dedupe(dedupe::DedupeArgs),
@@ -55,7 +68,8 @@ pub enum Command {
     /// Review sheet: `review export` the open items, fill in decisions, `review import` them.
     #[command(subcommand)]
     Review(review::ReviewCommand),
-    /// The trend per recorded run: records, clusters, findings by code.
+    /// The trend per recorded run: records, clusters, findings by code (a workbook with a
+    /// trend chart with --out).
     History(history::HistoryArgs),
     /// What a typed name finds: entries by duplicate cluster, parent chains, visibility.
     Lookup(lookup::LookupArgs),
@@ -95,7 +109,7 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Directory for rejected_rows.csv and import_summary.json (nothing is written without it).
+    /// Directory for rejected_rows.csv (nothing is written without it).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
@@ -121,26 +135,8 @@ impl InputArgs {
     }
 
     pub fn to_options(&self, quiet: bool) -> Result<ImportOptions> {
-        let encoding = match self.encoding.to_ascii_lowercase().replace('_', "-").as_str() {
-            "auto" => None,
-            "utf-8" | "utf8" => Some(encoding_rs::UTF_8),
-            "gb18030" | "gbk" | "gb2312" | "cp936" => Some(encoding_rs::GB18030),
-            other => {
-                return Err(Error::Usage(format!(
-                    "--encoding {other}: unknown encoding; use auto, utf-8 or gb18030"
-                )))
-            }
-        };
-        let delimiter = match self.delimiter.as_str() {
-            "auto" => None,
-            "tab" | "\\t" | "\t" => Some(b'\t'),
-            d if d.len() == 1 => Some(d.as_bytes()[0]),
-            d => {
-                return Err(Error::Usage(format!(
-                    "--delimiter {d:?}: give one ASCII character (',' ';' '|'), `tab`, or auto"
-                )))
-            }
-        };
+        let encoding = settings::parse_encoding(&self.encoding, "auto", "--encoding")?;
+        let delimiter = settings::parse_delimiter(&self.delimiter, "--delimiter")?;
         let mut columns = self.config_columns.clone();
         for c in &self.columns {
             columns.push(ColumnOverride::parse(c)?);
@@ -181,19 +177,6 @@ fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Dedupe settings of a command that only needs clusters (check, coverage): the merge threshold
-/// given, and a review threshold no higher than it.
-fn merge_only_options(merge_threshold: f32) -> Result<crate::dedupe::DedupeOptions> {
-    if !(0.0..=1.0).contains(&merge_threshold) {
-        return Err(Error::Usage("--merge-threshold must be between 0 and 1".into()));
-    }
-    let defaults = crate::dedupe::DedupeOptions::default();
-    Ok(crate::dedupe::DedupeOptions {
-        merge_threshold,
-        review_threshold: defaults.review_threshold.min(merge_threshold),
-    })
-}
-
 /// Parse arguments, run, print the error if any, and return the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -231,12 +214,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         panic!("ORGCLEAN_TEST_PANIC is set");
     }
     let quiet = cli.quiet;
+    let lang = cli.lang;
     match cli.command {
         Command::Import(args) => import::run(&args, quiet),
-        Command::Dedupe(args) => dedupe::run(&args, quiet),
-        Command::Check(args) => check::run(&args, quiet),
-        Command::Run(args) => run::run(&args, quiet),
-        Command::Coverage(args) => coverage::run(&args, quiet),
+        Command::Dedupe(args) => dedupe::run(&args, quiet, lang),
+        Command::Check(args) => check::run(&args, quiet, lang),
+        Command::Run(args) => run::run(&args, quiet, lang),
+        Command::Coverage(args) => coverage::run(&args, quiet, lang),
         Command::Config(args) => {
             if args.example {
                 print!("{}", crate::config::EXAMPLE);
@@ -249,9 +233,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             }
             Ok(Outcome::Clean)
         }
-        Command::Audit(args) => audit::run(&args, quiet),
+        Command::Audit(args) => audit::run(&args, quiet, lang),
         Command::Review(cmd) => review::run(&cmd, quiet),
-        Command::History(args) => history::run(&args),
+        Command::History(args) => history::run(&args, lang),
         Command::Lookup(args) => lookup::run(&args, quiet),
         Command::Match(args) => matching::run(&args, quiet),
     }

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 
 use crate::audit::{db, review};
 use crate::error::{Error, Outcome, Result};
+use crate::report;
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
@@ -62,8 +63,8 @@ fn export(a: &ExportArgs, quiet: bool) -> Result<Outcome> {
         message: "no run recorded yet; run `orgclean audit` first".into(),
     })?;
     let decided = db::decided_keys(&adb.conn, &a.db)?;
-    let (rows, [pairs, members, fixes]) = review::open_rows(&items, &decided);
-    review::write_sheet(&rows, &a.out)?;
+    let (rows, [pairs, members, fixes]) = report::review::open_rows(&items, &decided);
+    report::review::write_sheet(&rows, &a.out)?;
     if !quiet {
         eprintln!(
             "review: {} open items from run #{} ({pairs} pairs, {members} cluster members, {fixes} fixes) \

@@ -8,8 +8,6 @@
 //! row (北京市 under 北京市) and the 省直辖县级行政区划 placeholders — expect no association: their
 //! counties' associations sit directly under the province-level one. See docs/coverage.md.
 
-pub mod render;
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -297,4 +295,4 @@ fn structural_findings(findings: &[Finding]) -> HashMap<RecIdx, Vec<(FindingCode
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -22,6 +22,9 @@
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 
+/// The best fit found so far: (cost, kept-word score) and the (short, long) positions matched.
+type BestPath = ((u8, u8), Vec<(usize, usize)>);
+
 use crate::model::RecIdx;
 use crate::normalize::NameParts;
 
@@ -222,7 +225,7 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
     }
     let ws = words(long);
     let has_core = ws.iter().any(|w| w.class == Class::Core);
-    let mut best: Option<((u8, u8), Vec<(usize, usize)>)> = None;
+    let mut best: Option<BestPath> = None;
     let mut path = Vec::new();
     search(&s, &l, &ws, (0, 0), (0, 0), !has_core, &mut path, &mut best);
     let (rank, path) = best?;
@@ -250,7 +253,7 @@ fn search(
     rank: (u8, u8),
     core_hit: bool,
     path: &mut Vec<(usize, usize)>,
-    best: &mut Option<((u8, u8), Vec<(usize, usize)>)>,
+    best: &mut Option<BestPath>,
 ) {
     let ((i, j), (cost, trailing)) = (at, rank);
     if cost > MAX_COST || best.as_ref().is_some_and(|b| b.0 .0 < cost) {

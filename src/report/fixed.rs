@@ -9,10 +9,16 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::dedupe::DedupeResult;
 use crate::error::Result;
 use crate::import::write::CsvLayout;
+use crate::lang::Lang;
 use crate::model::{Clusters, Confidence, Directory, Field, Finding, RecIdx};
 use crate::output;
+use crate::rows;
+
+use super::table::{self, Cell};
+use super::tables;
 
 /// The new parent of every record whose parent changes, and why (for fix_note and parent_fixes.csv).
 #[derive(Debug, Clone, PartialEq)]
@@ -56,40 +62,29 @@ pub fn parent_changes(dir: &Directory, clusters: &Clusters, findings: &[Finding]
 
 pub struct FixedOutputs<'a> {
     pub dir: &'a Directory,
-    pub clusters: &'a Clusters,
+    pub dedupe: &'a DedupeResult,
     pub changes: &'a [ParentChange],
-    /// Why each non-survivor was merged (plain words), by record.
-    pub merge_reason: &'a dyn Fn(RecIdx) -> String,
     /// Output encoding; `None` = the first input's.
     pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
+/// `old_id,new_id,reason` for every record merged into a survivor, sorted.
 pub fn write_id_remap(fx: &FixedOutputs, path: &Path) -> Result<()> {
     let dir = fx.dir;
-    let mut rows = Vec::new();
-    for c in &fx.clusters.clusters {
-        for &m in &c.members {
-            if m != c.survivor {
-                rows.push([dir.id(m).to_string(), dir.id(c.survivor).to_string(), (fx.merge_reason)(m)]);
-            }
-        }
-    }
-    rows.sort();
-    output::write_csv(path, &["old_id", "new_id", "reason"], rows)
+    let mut rows: Vec<Vec<Cell>> = rows::cluster_members(fx.dedupe)
+        .filter(|m| !m.is_survivor())
+        .map(|m| tables::id_remap(dir, &m))
+        .collect();
+    rows.sort_by(|a, b| a.iter().map(Cell::to_text).cmp(b.iter().map(Cell::to_text)));
+    table::write_csv(path, &tables::ID_REMAP, rows)
 }
 
 pub fn write_parent_fixes(fx: &FixedOutputs, path: &Path) -> Result<()> {
-    let dir = fx.dir;
-    let rows = fx.changes.iter().map(|c| {
-        [
-            dir.id(c.org).to_string(),
-            dir.records[c.org as usize].parent_id.to_string(),
-            dir.id(c.new_parent).to_string(),
-            c.code.to_string(),
-            c.confidence.as_str().to_string(),
-        ]
-    });
-    output::write_csv(path, &["org_id", "old_parent_id", "new_parent_id", "code", "confidence"], rows)
+    table::write_csv(
+        path,
+        &tables::PARENT_FIXES,
+        fx.changes.iter().map(|c| tables::parent_fix(fx.dir, c, Lang::En)),
+    )
 }
 
 /// The corrected directory in the input's own format (`import::write::CsvLayout`).
@@ -117,13 +112,13 @@ pub fn write_orgs_fixed(fx: &FixedOutputs, path: &Path) -> Result<()> {
             c.confidence.as_str()
         ));
     }
-    for c in &fx.clusters.clusters {
+    for c in &fx.dedupe.clusters.clusters {
         let merged: Vec<&str> =
             c.members.iter().filter(|&&m| m != c.survivor).map(|&m| dir.id(m).as_str()).collect();
         notes.entry(c.survivor).or_default().push(format!("merged {}", merged.join(" ")));
     }
     let note_header = unique_name("fix_note", &layout.headers);
-    let rows = (0..dir.len() as RecIdx).filter(|&i| !fx.clusters.is_merged_away(i)).map(|i| {
+    let rows = (0..dir.len() as RecIdx).filter(|&i| !fx.dedupe.clusters.is_merged_away(i)).map(|i| {
         let mut row: Vec<Cow<str>> = layout.cells(dir, i).into_iter().map(Cow::Borrowed).collect();
         if let (Some(p), Some(col)) = (new_parent.get(&i), parent_col) {
             row[col] = Cow::Borrowed(dir.id(*p).as_str());

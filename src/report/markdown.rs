@@ -1,93 +1,140 @@
-//! report.md: the summary as text for e-mail or chat.
+//! report.md: the summary as text for e-mail or chat, in the report's language.
 
 use std::fmt::Write;
 
+use crate::lang::Lang;
+use crate::model::FindingCode;
+
+use super::charts::{province_cells, province_name};
+use super::labels;
+use super::pending::Recommendation;
+use super::table::{markdown, Cell};
 use super::{top_provinces, RunReport};
 
-/// Markdown table cells cannot hold `|` or line breaks.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\r', '\n'], " ")
-}
-
-/// A heading and a two-column table of counts.
-fn count_table<'a, N: std::fmt::Display + 'a>(
-    s: &mut String,
-    heading: &str,
-    what: &str,
-    rows: impl Iterator<Item = (&'a str, &'a N)>,
-) {
-    let _ = writeln!(s, "{heading}\n");
-    let _ = writeln!(s, "| {what} | count |\n| --- | ---: |");
-    for (k, n) in rows {
-        let _ = writeln!(s, "| {k} | {n} |");
-    }
-}
-
-pub fn render(r: &RunReport, extra_sections: &[String]) -> String {
+pub fn render(r: &RunReport, extra_sections: &[String], lang: Lang) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# orgclean report — {}\n", r.as_of);
+    let _ = writeln!(s, "# {} — {}\n", lang.pick("orgclean 组织库清理报告", "orgclean report"), r.as_of);
     let i = &r.import;
     let _ = writeln!(
         s,
-        "Input: {} file(s), {} rows read = {} accepted + {} rejected + {} exact repeats.\n",
-        r.inputs.len(),
-        i.rows_read,
-        i.accepted,
-        i.rejected,
-        i.exact_repeats
+        "{}\n",
+        match lang {
+            Lang::Zh => format!(
+                "输入：{} 个文件，读取 {} 行 = 接受 {} + 拒绝 {} + 完全重复 {}。",
+                r.inputs.len(),
+                i.rows_read,
+                i.accepted,
+                i.rejected,
+                i.exact_repeats
+            ),
+            Lang::En => format!(
+                "Input: {} file(s), {} rows read = {} accepted + {} rejected + {} exact repeats.",
+                r.inputs.len(),
+                i.rows_read,
+                i.accepted,
+                i.rejected,
+                i.exact_repeats
+            ),
+        }
     );
     let d = &r.dedupe;
     let c = &r.check;
-    let summary = [
-        ("records", d.records),
-        ("duplicate clusters", d.clusters),
-        ("records in clusters", d.records_in_clusters),
-        ("records merged away (see id_remap.csv)", d.records_merged_away),
-        ("pairs for review", d.pairs_needs_review),
-        ("hierarchy and credit-code findings", c.findings),
-        ("parent fixes to apply (parent_fixes.csv)", r.parent_fixes),
-        ("findings needing review", c.needs_review),
-        ("units invisible to their provincial admin", c.invisible_to_province),
+    let pend = |k: Recommendation| r.pending.get(k.as_str()).copied().unwrap_or(0);
+    let todo: [(&str, &str, u64); 6] = [
+        ("合并掉的重复记录（id_remap.csv）", "records to merge away (id_remap.csv)", d.records_merged_away),
+        ("要修正的上级组织（parent_fixes.csv）", "parent fixes to apply (parent_fixes.csv)", r.parent_fixes),
+        ("待认证：可以认证", "pending: certify", pend(Recommendation::Certify)),
+        (
+            "待认证：先修正上级组织再认证",
+            "pending: fix the parent, then certify",
+            pend(Recommendation::FixParentThenCertify),
+        ),
+        ("待认证：驳回（重复注册）", "pending: reject as duplicates", pend(Recommendation::RejectDuplicate)),
+        ("需人工判断的疑似重复", "pairs to decide (same unit or not)", d.pairs_needs_review),
     ];
-    count_table(&mut s, "## Summary", "what", summary.iter().map(|(k, v)| (*k, v)));
-    count_table(&mut s, "\n## Findings by code", "code", c.by_code.iter().map(|(k, v)| (k.as_str(), v)));
-    count_table(
-        &mut s,
-        "\n## Certification queue (待认证)",
-        "recommendation",
-        r.pending.iter().map(|(k, v)| (k.as_str(), v)),
-    );
-    let _ = writeln!(s, "\n## Top provinces\n");
-    let _ = writeln!(
-        s,
-        "| province | records | clusters | merged away | findings | invisible | pending |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-    );
-    for (p, st) in top_provinces(r, 10) {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            cell(p),
-            st.records,
-            st.clusters,
-            st.records_merged_away,
-            st.findings,
-            st.invisible,
-            st.pending
-        );
-    }
-    let _ = writeln!(s, "\n## Largest duplicate clusters\n");
-    let _ = writeln!(s, "| cluster | size | survivor | name | province |\n| --- | ---: | --- | --- | --- |");
-    for w in &r.worst_clusters {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} |",
-            cell(&w.cluster_id),
-            w.size,
-            cell(&w.survivor_id),
-            cell(&w.survivor_name),
-            cell(&w.province)
-        );
-    }
+    let rows: Vec<Vec<Cell>> =
+        todo.iter().map(|(zh, en, n)| vec![Cell::text(lang.pick(zh, en)), Cell::Int(*n)]).collect();
+    let _ = writeln!(s, "## {}\n", lang.pick("要做的事", "What to do"));
+    s.push_str(&markdown(&[lang.pick("事项", "what"), lang.pick("数量", "count")], &rows));
+
+    let summary: [(&str, &str, u64); 9] = [
+        ("记录", "records", d.records),
+        ("重复组", "duplicate clusters", d.clusters),
+        ("在重复组中的记录", "records in clusters", d.records_in_clusters),
+        ("合并掉的记录（见 id_remap.csv）", "records merged away (see id_remap.csv)", d.records_merged_away),
+        ("待复核的疑似重复", "pairs for review", d.pairs_needs_review),
+        ("层级与信用代码问题", "hierarchy and credit-code findings", c.findings),
+        ("要修正的上级组织（parent_fixes.csv）", "parent fixes to apply (parent_fixes.csv)", r.parent_fixes),
+        ("需人工复核的问题", "findings needing review", c.needs_review),
+        ("省级管理员看不到的单位", "units invisible to their provincial admin", c.invisible_to_province),
+    ];
+    let rows: Vec<Vec<Cell>> =
+        summary.iter().map(|(zh, en, n)| vec![Cell::text(lang.pick(zh, en)), Cell::Int(*n)]).collect();
+    let _ = writeln!(s, "\n## {}\n", lang.pick("概况", "Summary"));
+    s.push_str(&markdown(&[lang.pick("项目", "what"), lang.pick("数量", "count")], &rows));
+
+    let rows: Vec<Vec<Cell>> = FindingCode::ALL
+        .into_iter()
+        .filter_map(|code| {
+            let n = *c.by_code.get(code.as_str())?;
+            Some(vec![Cell::text(labels::code(code, lang)), Cell::text(code.as_str()), Cell::Int(n)])
+        })
+        .collect();
+    let _ = writeln!(s, "\n## {}\n", lang.pick("问题（按类型）", "Findings by code"));
+    s.push_str(&markdown(
+        &[lang.pick("问题", "finding"), lang.pick("代码", "code"), lang.pick("数量", "count")],
+        &rows,
+    ));
+
+    let rows: Vec<Vec<Cell>> = Recommendation::ALL
+        .into_iter()
+        .filter_map(|k| {
+            let n = *r.pending.get(k.as_str())?;
+            Some(vec![Cell::text(labels::recommendation(k, lang)), Cell::text(k.as_str()), Cell::Int(n)])
+        })
+        .collect();
+    let _ = writeln!(s, "\n## {}\n", lang.pick("待认证队列", "Certification queue (待认证)"));
+    s.push_str(&markdown(
+        &[lang.pick("建议", "recommendation"), lang.pick("代码", "code"), lang.pick("数量", "count")],
+        &rows,
+    ));
+
+    let _ = writeln!(s, "\n## {}\n", lang.pick("工作量最大的省份", "Top provinces"));
+    let header = [
+        lang.pick("省份", "province"),
+        lang.pick("记录", "records"),
+        lang.pick("重复组", "clusters"),
+        lang.pick("合并掉", "merged away"),
+        lang.pick("问题", "findings"),
+        lang.pick("省级看不到", "invisible"),
+        lang.pick("待认证", "pending"),
+    ];
+    let rows: Vec<Vec<Cell>> =
+        top_provinces(r, 10).into_iter().map(|(p, st)| province_cells(p, st, lang)).collect();
+    s.push_str(&markdown(&header, &rows));
+
+    let _ = writeln!(s, "\n## {}\n", lang.pick("最大的重复组", "Largest duplicate clusters"));
+    let header = [
+        lang.pick("重复组", "cluster"),
+        lang.pick("条数", "size"),
+        lang.pick("保留的组织ID", "survivor"),
+        lang.pick("名称", "name"),
+        lang.pick("省份", "province"),
+    ];
+    let rows: Vec<Vec<Cell>> = r
+        .worst_clusters
+        .iter()
+        .map(|w| {
+            vec![
+                Cell::text(w.cluster_id.as_str()),
+                Cell::Int(w.size as u64),
+                Cell::text(w.survivor_id.as_str()),
+                Cell::text(w.survivor_name.as_str()),
+                Cell::text(province_name(&w.province, lang)),
+            ]
+        })
+        .collect();
+    s.push_str(&markdown(&header, &rows));
     for extra in extra_sections {
         s.push('\n');
         s.push_str(extra);

@@ -8,7 +8,8 @@ use crate::lang::Lang;
 use crate::lookup::matching::MatchRow;
 use crate::output;
 
-use super::xlsx::{self, Cell, Sheet};
+use super::table::Cell;
+use super::xlsx::{self, Sheet};
 
 pub const CSV_HEADER: [&str; 7] =
     ["new_id", "decision", "org_id", "name", "score", "reasons", "proposed_parent_id"];
@@ -80,18 +81,19 @@ pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet {
         .map(|r| {
             let mut c: Vec<Cell> = cells(r, lang).into_iter().map(Cell::from).collect();
             if !r.org_id.is_empty() {
-                c[4] = Cell::Number(f64::from((r.score * 1000.0).round()) / 1000.0);
+                c[4] = Cell::Fixed(f64::from((r.score * 1000.0).round()) / 1000.0, 3);
             }
             SHEET_ORDER.iter().map(|&k| c[k].clone()).collect()
         })
         .collect();
-    let mut s = Sheet::new(lang.pick("新组织比对", "match"), &header, body);
+    let mut s =
+        Sheet::new(lang.pick("新组织比对", "match"), header.iter().map(|h| h.to_string()).collect(), body);
     s.band_by = Some(0);
     s
 }
 
 pub fn write_xlsx(rows: &[MatchRow], path: &Path, lang: Lang, as_of: chrono::NaiveDate) -> Result<()> {
-    let bytes = xlsx::render(&[sheet(rows, lang)], as_of)
+    let bytes = xlsx::render(&[sheet(rows, lang)], as_of, lang.pick("orgclean 新组织比对", "orgclean match"))
         .map_err(|e| Error::Internal(format!("building {}: {e}", path.display())))?;
     output::write_bytes(path, &bytes)
 }

@@ -1,15 +1,31 @@
-//! Step 4: reports for people (report.xlsx, report.md, pending.csv) and files for machines
-//! (orgs_fixed.csv, id_remap.csv, parent_fixes.csv, summary.json).
+//! Every output file is rendered here: reports for people (report.xlsx, report.md, pending.csv,
+//! the console summaries, the review sheet) and files for machines (orgs_fixed.csv,
+//! id_remap.csv, parent_fixes.csv, findings.csv, clusters.csv, pairs.csv, coverage.csv,
+//! changes.csv, summary.json).
 //!
-//! Everything here is computed from the pipeline's result once (`RunReport`), then rendered.
-//! No wall-clock time goes into CSV, Markdown or XLSX; the run's time is in summary.json only.
+//! Counts are computed from the pipeline's result once (`counts`, with polars; `RunReport`);
+//! each table has one row function (`tables`) that feeds its CSV, its sheet and report.md
+//! (`table`). Words for people come from `labels` in the chosen language; machine files keep
+//! English column names and codes. No wall-clock time goes into CSV, Markdown or XLSX; the run's
+//! time is in summary.json only.
 
+pub mod changes;
+pub mod charts;
+pub mod console;
+pub mod counts;
+pub mod coverage;
 pub mod fixed;
+pub mod history;
+pub mod labels;
 pub mod lookup;
 pub mod markdown;
 pub mod matching;
+pub mod outputs;
 pub mod pending;
+pub mod review;
 pub mod sheets;
+pub mod table;
+pub mod tables;
 pub mod xlsx;
 
 use std::collections::BTreeMap;
@@ -17,20 +33,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::geo::Gazetteer;
-use crate::model::{Confidence, Directory, Field, FileCounts, RecIdx, Severity};
+use crate::model::{Confidence, FileCounts, RecIdx};
 use crate::pipeline::Pipeline;
 
+pub use crate::rows::{input_info, InputInfo};
 use pending::PendingItem;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct InputInfo {
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
-    pub encoding: String,
-    pub counts: FileCounts,
-}
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DedupeStats {
@@ -94,43 +101,25 @@ pub struct RunReport {
     pub parent_fixes: u64,
     /// Which divisions' associations are present, missing, duplicated or misplaced, per province.
     pub coverage: crate::coverage::CoverageSummary,
+    /// The cross-tables behind the counts above (province × code, queue by province).
+    #[serde(skip)]
+    pub counts: counts::Counts,
 }
 
 /// The province a record is counted under: its resolved province, else its province column.
-pub fn province_label(dir: &Directory, p: &Pipeline, i: RecIdx) -> String {
-    let g = Gazetteer::global();
-    match p.profiles[i as usize].region.province {
-        Some(code) => g.name_of(code).to_string(),
-        None => match dir.get(i, Field::Province) {
-            "" => "(unknown)".to_string(),
-            s => s.to_string(),
-        },
-    }
+pub fn province_label(p: &Pipeline, i: RecIdx) -> String {
+    counts::province_of(p, i).to_string()
 }
 
-/// The input files as summary.json and the audit database record them.
-pub fn input_info(dir: &Directory) -> Vec<InputInfo> {
-    dir.files
-        .iter()
-        .map(|f| InputInfo {
-            path: f.display.clone(),
-            bytes: f.bytes,
-            sha256: f.sha256.clone(),
-            encoding: f.encoding.to_string(),
-            counts: f.counts,
-        })
-        .collect()
-}
-
-pub fn build(p: &Pipeline, pending: &[PendingItem], parent_fixes: usize, as_of: NaiveDate) -> RunReport {
+pub fn build(
+    p: &Pipeline,
+    pending: &[PendingItem],
+    parent_fixes: usize,
+    as_of: NaiveDate,
+) -> crate::Result<RunReport> {
     let dir = &p.dir;
-    let inputs = input_info(dir);
-    let prov: Vec<String> = (0..dir.len() as RecIdx).map(|i| province_label(dir, p, i)).collect();
-    let mut provinces: BTreeMap<String, ProvinceStats> = BTreeMap::new();
-    for label in &prov {
-        provinces.entry(label.clone()).or_default().records += 1;
-    }
-
+    let counts = counts::count(p, pending)
+        .map_err(|e| crate::Error::Internal(format!("counting with polars: {e}")))?;
     let cl = &p.dedupe.clusters;
     let mut dd = DedupeStats {
         records: dir.len() as u64,
@@ -144,42 +133,26 @@ pub fn build(p: &Pipeline, pending: &[PendingItem], parent_fixes: usize, as_of: 
             crate::dedupe::PairDecision::NeedsReview => dd.pairs_needs_review += 1,
         }
     }
-    for c in &cl.clusters {
-        dd.records_in_clusters += c.members.len() as u64;
-        dd.records_merged_away += c.members.len() as u64 - 1;
-        let ps = provinces.entry(prov[c.survivor as usize].clone()).or_default();
-        ps.clusters += 1;
-        ps.records_merged_away += c.members.len() as u64 - 1;
+    for s in counts.provinces.values() {
+        dd.records_merged_away += s.records_merged_away;
     }
+    dd.records_in_clusters = dd.records_merged_away + dd.clusters;
 
-    let mut ck = CheckStats::default();
-    for f in &p.check.findings {
-        ck.findings += 1;
-        *ck.by_code.entry(f.code.as_str().to_string()).or_default() += 1;
-        match f.severity {
-            Severity::Error => ck.errors += 1,
-            Severity::Warning => ck.warnings += 1,
+    let mut ck = CheckStats {
+        findings: p.check.findings.len() as u64,
+        by_code: counts.by_code.clone(),
+        errors: counts.by_severity.get("error").copied().unwrap_or(0),
+        warnings: counts.by_severity.get("warning").copied().unwrap_or(0),
+        fixes_downgraded: p.check.downgraded as u64,
+        invisible_to_province: p.check.invisible_by_province.iter().map(|x| x.1).sum(),
+        ..CheckStats::default()
+    };
+    for fix in p.check.findings.iter().filter_map(|f| f.fix.as_ref()) {
+        if fix.confidence == Confidence::NeedsReview || fix.new_parent.is_none() {
+            ck.needs_review += 1;
+        } else {
+            ck.fixes_proposed += 1;
         }
-        if let Some(fix) = &f.fix {
-            if fix.confidence == Confidence::NeedsReview || fix.new_parent.is_none() {
-                ck.needs_review += 1;
-            } else {
-                ck.fixes_proposed += 1;
-            }
-        }
-        provinces.entry(prov[f.org as usize].clone()).or_default().findings += 1;
-    }
-    ck.fixes_downgraded = p.check.downgraded as u64;
-    let g = Gazetteer::global();
-    for &(code, n) in &p.check.invisible_by_province {
-        ck.invisible_to_province += n;
-        provinces.entry(g.name_of(code).to_string()).or_default().invisible += n;
-    }
-
-    let mut pend: BTreeMap<String, u64> = BTreeMap::new();
-    for item in pending {
-        *pend.entry(item.recommendation.as_str().to_string()).or_default() += 1;
-        provinces.entry(prov[item.org as usize].clone()).or_default().pending += 1;
     }
 
     let mut worst: Vec<&crate::model::Cluster> = cl.clusters.iter().collect();
@@ -192,24 +165,25 @@ pub fn build(p: &Pipeline, pending: &[PendingItem], parent_fixes: usize, as_of: 
             size: c.members.len(),
             survivor_id: dir.id(c.survivor).to_string(),
             survivor_name: dir.name(c.survivor).to_string(),
-            province: prov[c.survivor as usize].clone(),
+            province: province_label(p, c.survivor),
         })
         .collect();
 
-    RunReport {
+    Ok(RunReport {
         tool: "orgclean",
         version: env!("CARGO_PKG_VERSION"),
         as_of: as_of.to_string(),
-        inputs,
+        inputs: input_info(dir),
         import: dir.totals(),
         dedupe: dd,
         check: ck,
-        pending: pend,
-        provinces,
+        pending: counts.pending.clone(),
+        provinces: counts.provinces.clone(),
         worst_clusters,
         parent_fixes: parent_fixes as u64,
         coverage: p.coverage.summary.clone(),
-    }
+        counts,
+    })
 }
 
 /// Provinces ordered by how much work they have (findings + merged records), then by name.

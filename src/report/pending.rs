@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{CertStatus, Clusters, Directory, Field, Finding, RecIdx};
-use crate::pipeline::Pipeline;
+use crate::lang::Lang;
+use crate::model::{CertStatus, Clusters, Directory, Finding, FindingCode, RecIdx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Recommendation {
@@ -16,6 +16,9 @@ pub enum Recommendation {
 }
 
 impl Recommendation {
+    pub const ALL: [Recommendation; 3] =
+        [Recommendation::RejectDuplicate, Recommendation::FixParentThenCertify, Recommendation::Certify];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Recommendation::RejectDuplicate => "reject_duplicate",
@@ -33,41 +36,37 @@ pub struct PendingItem {
     pub recommendation: Recommendation,
     /// The unit it duplicates (for reject_duplicate).
     pub survivor: Option<RecIdx>,
-    pub why: String,
+    pub why: Why,
 }
 
-/// Columns of pending.csv and of the Certification queue sheet.
-pub const HEADER: [&str; 10] = [
-    "org_id",
-    "name",
-    "province",
-    "city",
-    "created_at",
-    "age_days",
-    "recommendation",
-    "survivor_id",
-    "survivor_name",
-    "why",
-];
+/// Why the recommendation, as data; `text` gives the words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    /// Merged into this survivor.
+    SameAs(RecIdx),
+    /// Its own parent edge has this structural finding.
+    Finding(FindingCode, String),
+    /// A unit above it has one.
+    ChainAbove,
+    Nothing,
+}
 
-/// Index of `age_days` in `HEADER` (a number in the spreadsheet).
-pub const AGE_COLUMN: usize = 5;
-
-/// One queue item as the cells under `HEADER`.
-pub fn row(p: &Pipeline, q: &PendingItem) -> [String; 10] {
-    let dir = &p.dir;
-    [
-        dir.id(q.org).to_string(),
-        dir.name(q.org).to_string(),
-        super::province_label(dir, p, q.org),
-        dir.get(q.org, Field::City).to_string(),
-        dir.created_at(q.org).into_owned(),
-        q.age_days.map(|d| d.to_string()).unwrap_or_default(),
-        q.recommendation.as_str().to_string(),
-        q.survivor.map(|s| dir.id(s).to_string()).unwrap_or_default(),
-        q.survivor.map(|s| dir.name(s).to_string()).unwrap_or_default(),
-        q.why.clone(),
-    ]
+impl Why {
+    pub fn text(&self, dir: &Directory, lang: Lang) -> String {
+        match self {
+            Why::SameAs(s) => {
+                format!("{} {} {}", lang.pick("与已有单位相同：", "same unit as"), dir.id(*s), dir.name(*s))
+            }
+            Why::Finding(code, detail) => match lang {
+                Lang::En => format!("{}: {detail}", code.as_str()),
+                Lang::Zh => format!("{}：{detail}", super::labels::code(*code, lang)),
+            },
+            Why::ChainAbove => lang
+                .pick("它上面的某个单位上级组织有误", "a unit above it in the chain has a parent fault")
+                .to_string(),
+            Why::Nothing => String::new(),
+        }
+    }
 }
 
 /// Read the dates that dumps carry: 2018-12-06, 2018/12/6, 2018.12.6, 2018年12月6日, optionally
@@ -105,17 +104,13 @@ pub fn queue(
         }
         let age_days = parse_date(&dir.created_at(i)).map(|d| (as_of - d).num_days());
         let (recommendation, survivor, why) = if let Some(s) = clusters.survivor_of(i) {
-            (Recommendation::RejectDuplicate, Some(s), format!("same unit as {} {}", dir.id(s), dir.name(s)))
+            (Recommendation::RejectDuplicate, Some(s), Why::SameAs(s))
         } else if let Some(f) = own_finding[i as usize] {
-            (Recommendation::FixParentThenCertify, None, format!("{}: {}", f.code.as_str(), f.detail))
+            (Recommendation::FixParentThenCertify, None, Why::Finding(f.code, f.detail.clone()))
         } else if broken_chain.get(i as usize).copied().unwrap_or(false) {
-            (
-                Recommendation::FixParentThenCertify,
-                None,
-                "a unit above it in the chain has a parent fault".to_string(),
-            )
+            (Recommendation::FixParentThenCertify, None, Why::ChainAbove)
         } else {
-            (Recommendation::Certify, None, String::new())
+            (Recommendation::Certify, None, Why::Nothing)
         };
         out.push(PendingItem { org: i, age_days, recommendation, survivor, why });
     }

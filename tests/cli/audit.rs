@@ -121,10 +121,15 @@ fn two_audits_on_a_changed_dump_give_new_resolved_persisting() {
     assert_eq!(v["changes"]["clusters"]["persisting"], 1);
 
     let md = std::fs::read_to_string(o2.join("report.md")).unwrap();
-    assert!(md.contains("## Since last run") && md.contains("run #1 (as of 2025-01-01)"), "{md}");
+    assert!(md.contains("## 与上次运行相比") && md.contains("第 1 次运行（数据日期 2025-01-01）"), "{md}");
     use calamine::Reader;
-    let wb: calamine::Xlsx<_> = calamine::open_workbook(o2.join("report.xlsx")).unwrap();
-    assert!(wb.sheet_names().contains(&"Since last run".to_string()));
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(o2.join("report.xlsx")).unwrap();
+    assert!(wb.sheet_names().contains(&"与上次相比".to_string()));
+    // The trend of both nights, a line per finding code.
+    let trend = wb.worksheet_range("趋势").unwrap();
+    assert_eq!(trend.rows().count(), 3, "header and two nights");
+    let chart = crate::util::package_part(&o2.join("report.xlsx"), "xl/charts/chart");
+    assert!(chart.iter().any(|c| c.contains("<c:lineChart>")), "no line chart in the workbook");
 
     let h = orgclean().args(["history", "--db"]).arg(&db).output().unwrap();
     let text = stdout_of(&h);

@@ -38,7 +38,8 @@ fn run_check(with_clusters: bool) -> (BTreeMap<(String, String), Row>, String) {
             "reason",
             "name",
             "province",
-            "city"
+            "city",
+            "code_label"
         ]
     );
     let map = rows

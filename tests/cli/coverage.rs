@@ -163,7 +163,7 @@ fn demo_removed_associations_are_missing_and_unmerged_reregistration_is_duplicat
     // The demo is 宁夏 and 天津 only: nothing of other provinces is expected.
     assert!(base.keys().all(|k| k.starts_with("64") || k.starts_with("12")), "{:?}", base.keys());
     assert!(!base.contains_key("120100"), "天津's own city row is transparent");
-    assert!(stdout.contains("宁夏回族自治区") && stdout.contains("total"), "{stdout}");
+    assert!(stdout.contains("宁夏回族自治区") && stdout.contains("合计"), "{stdout}");
 
     // 泾源县, 盐池县 (宁夏), 西青区 (天津) and the city 中卫市 are deleted, each with every
     // record dedupe merged into it.
@@ -212,7 +212,7 @@ fn all_divisions_reports_the_whole_country() {
     assert_eq!(rows.len(), 31 + 333 + 2850);
     assert_eq!(rows["340123"].status, "missing", "肥西县 is not in the demo");
     assert!(!rows.contains_key("419000") && rows.contains_key("419001"), "济源市 under 河南 itself");
-    assert!(stdout.contains("every province"), "{stdout}");
+    assert!(stdout.contains("全国所有省份"), "{stdout}");
 }
 
 #[test]
@@ -242,15 +242,15 @@ fn run_writes_coverage_everywhere() {
     assert_eq!(names, ["天津市", "宁夏回族自治区"]);
 
     let md = fs::read_to_string(tmp.path().join("report.md")).unwrap();
-    assert!(md.contains("## Coverage of the association backbone"), "{md}");
+    assert!(md.contains("## 科协体系覆盖情况"), "{md}");
     assert!(md.contains("| 宁夏回族自治区 | 28 |"), "{md}");
 
     let mut wb: Xlsx<_> = open_workbook(tmp.path().join("report.xlsx")).unwrap();
-    let sheet = wb.worksheet_range("Coverage").unwrap();
+    let sheet = wb.worksheet_range("覆盖情况").unwrap();
     let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-    assert_eq!(cells[0][..2], ["province", "expected"]);
-    assert_eq!(cells.last().map(|r| r[0].as_str()), Some("total"));
-    let gaps = wb.worksheet_range("Coverage gaps").unwrap();
+    assert_eq!(cells[0][..2], ["省份", "应有"]);
+    assert_eq!(cells.last().map(|r| r[0].as_str()), Some("合计"));
+    let gaps = wb.worksheet_range("覆盖缺口").unwrap();
     assert_eq!(gaps.rows().count() as u64, 1 + rows.len() as u64 - by_status("present"));
 }
 
@@ -326,7 +326,7 @@ fn associations_recognised_by_name_without_type_column() {
     let (_, raw) = read_csv(&tmp.path().join("coverage.csv"));
     let sansha = raw.iter().find(|r| r[0] == "460300").unwrap();
     assert_eq!(sansha[9], "skips_province");
-    assert!(stdout.contains("1 association records name no division"), "{stdout}");
+    assert!(stdout.contains("1 条科协记录无法确定所属行政区划"), "{stdout}");
 }
 
 #[test]

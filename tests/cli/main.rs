@@ -10,5 +10,6 @@ mod environment;
 mod hostile;
 mod import;
 mod lookup;
+mod report;
 mod run;
 mod silent;

@@ -36,6 +36,28 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (headers, rows)
 }
 
+/// The text of every part of an xlsx package whose name starts with `prefix` (e.g. the charts,
+/// `xl/charts/chart`), in name order.
+pub fn package_part(xlsx: &Path, prefix: &str) -> Vec<String> {
+    use std::io::Read;
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(xlsx).expect("xlsx exists")).expect("a zip package");
+    let mut names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("a part name").into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|n| {
+            let mut s = String::new();
+            zip.by_name(n).expect("part").read_to_string(&mut s).expect("utf-8 part");
+            s
+        })
+        .collect()
+}
+
 /// Replace the fixture directory and temp paths in command output so snapshots are stable.
 pub fn filter_paths(s: &str, tmp: &Path) -> String {
     s.replace(&fixture("").display().to_string(), "[FIXTURES]/").replace(&tmp.display().to_string(), "[TMP]")

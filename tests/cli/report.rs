@@ -1,0 +1,161 @@
+//! The reports for people: Chinese by default, English with `--lang en`, charts and a print
+//! layout in the workbook; machine files keep English columns and codes in both.
+
+use std::fs;
+use std::path::Path;
+
+use calamine::{open_workbook, Reader, Xlsx};
+
+use crate::util::*;
+
+fn run_demo(out: &Path, lang: &str) -> std::process::Output {
+    let o = orgclean()
+        .args(["run", "--as-of", "2025-01-01", "--lang", lang, "--out"])
+        .arg(out)
+        .arg(fixture("demo/orgs.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "run failed: {}", stderr_of(&o));
+    o
+}
+
+fn cells(wb: &mut Xlsx<std::io::BufReader<fs::File>>, sheet: &str) -> Vec<Vec<String>> {
+    let range = wb.worksheet_range(sheet).unwrap_or_else(|e| panic!("sheet {sheet}: {e}"));
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+#[test]
+fn report_md_and_console_in_both_languages() {
+    for lang in ["zh", "en"] {
+        let tmp = tempdir();
+        let o = run_demo(tmp.path(), lang);
+        let console = filter_paths(&stderr_of(&o), tmp.path());
+        insta::assert_snapshot!(format!("demo_console_{lang}"), console);
+        let md = fs::read_to_string(tmp.path().join("report.md")).unwrap();
+        insta::assert_snapshot!(format!("demo_report_md_{lang}"), md);
+    }
+}
+
+#[test]
+fn workbook_speaks_chinese_by_default_and_leads_with_what_to_do() {
+    let tmp = tempdir();
+    run_demo(tmp.path(), "zh");
+    let path = tmp.path().join("report.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "概要",
+            "问题说明",
+            "按省份",
+            "重复组",
+            "待复核疑似重复",
+            "上级组织修正",
+            "层级与信用代码问题",
+            "待认证队列",
+            "覆盖情况",
+            "覆盖缺口",
+            "被拒绝的行"
+        ]
+    );
+    let summary = cells(&mut wb, "概要");
+    assert_eq!(summary[0][..3], ["事项", "数量", "见工作表"]);
+    assert_eq!(summary[1][0], "要做的事");
+    assert!(summary[2][0].starts_with("合并重复条目"), "{:?}", summary[2]);
+    assert_eq!(summary[3][2], "上级组织修正");
+
+    // The legend explains every code, in Chinese, with what to do.
+    let legend = cells(&mut wb, "问题说明");
+    let skips = legend.iter().find(|r| r[0] == "skips_province").expect("skips_province in the legend");
+    assert_eq!(skips[1], "越过省级科协");
+    assert!(skips[3].contains("省级管理员"), "{skips:?}");
+    assert!(legend.iter().any(|r| r[0] == "reject_duplicate" && r[1] == "驳回（重复注册）"));
+
+    // Findings: Chinese headers, errors before warnings, then by province.
+    let f = cells(&mut wb, "层级与信用代码问题");
+    assert_eq!(f[0][..6], ["严重程度", "省份", "地市", "组织ID", "名称", "问题"]);
+    let sev: Vec<&str> = f[1..].iter().map(|r| r[0].as_str()).collect();
+    assert!(sev.iter().all(|s| *s == "错误" || *s == "警告"), "{sev:?}");
+    let first_warning = sev.iter().position(|s| *s == "警告").unwrap_or(sev.len());
+    assert!(sev[first_warning..].iter().all(|s| *s == "警告"), "errors first: {sev:?}");
+    let errors: Vec<&str> = f[1..1 + first_warning].iter().map(|r| r[1].as_str()).collect();
+    assert!(errors.windows(2).all(|w| w[0] <= w[1]), "errors by province: {errors:?}");
+
+    // The certification queue says what to do in words.
+    let q = cells(&mut wb, "待认证队列");
+    let rec = q[0].iter().position(|h| h == "建议").unwrap();
+    assert!(q[1..]
+        .iter()
+        .all(|r| ["认证通过", "先修正上级组织再认证", "驳回（重复注册）"].contains(&r[rec].as_str())));
+
+    // Parent fixes as a sheet, one row per line of parent_fixes.csv.
+    let fixes = cells(&mut wb, "上级组织修正");
+    let (_, csv_rows) = read_csv(&tmp.path().join("parent_fixes.csv"));
+    assert_eq!(fixes.len() - 1, csv_rows.len());
+    assert_eq!(fixes[0][..3], ["省份", "组织ID", "名称"]);
+
+    // The machine files keep their English columns and codes; a label column for people.
+    let (h, rows) = read_csv(&tmp.path().join("findings.csv"));
+    assert_eq!(h[..3], ["org_id", "code", "severity"]);
+    let label = h.iter().position(|c| c == "code_label").unwrap();
+    let dangling = rows.iter().find(|r| r[1] == "dangling_parent").expect("a dangling parent in the demo");
+    assert_eq!(dangling[label], "上级组织不在组织库中");
+}
+
+#[test]
+fn workbook_has_native_charts_and_a_print_layout() {
+    let tmp = tempdir();
+    run_demo(tmp.path(), "zh");
+    let path = tmp.path().join("report.xlsx");
+    let charts = package_part(&path, "xl/charts/chart");
+    assert_eq!(charts.len(), 3, "findings by province and code, duplicates by province, coverage");
+    let all = charts.join("\n");
+    for title in ["各省问题数（按类型）", "各省重复条目", "各省科协覆盖情况（区划个数）"]
+    {
+        assert!(all.contains(title), "chart {title} missing");
+    }
+    assert!(charts.iter().all(|c| c.contains("<c:barChart>")));
+    assert!(all.contains("<c:grouping val=\"stacked\"/>"), "stacked bars by code");
+    assert!(all.contains("按省份!$A$2:$A$"), "categories are the provinces of the 按省份 sheet");
+
+    let sheets = package_part(&path, "xl/worksheets/sheet");
+    for s in &sheets {
+        assert!(s.contains("orientation=\"landscape\""), "not landscape");
+        assert!(
+            s.contains("<pageSetUpPr fitToPage=\"1\"/>") && s.contains("fitToHeight=\"0\""),
+            "not fit to width"
+        );
+    }
+    let workbook = package_part(&path, "xl/workbook.xml").join("");
+    assert_eq!(
+        workbook.matches("_xlnm.Print_Titles").count(),
+        sheets.len(),
+        "header row repeated on every sheet"
+    );
+}
+
+#[test]
+fn english_workbook_with_lang_en_and_same_machine_files() {
+    let zh = tempdir();
+    let en = tempdir();
+    run_demo(zh.path(), "zh");
+    run_demo(en.path(), "en");
+    let mut wb: Xlsx<_> = open_workbook(en.path().join("report.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names()[..4], ["Summary", "Legend", "By province", "Duplicate clusters"]);
+    let f = cells(&mut wb, "Hierarchy findings");
+    assert_eq!(f[0][..3], ["severity", "province", "city"]);
+    // Machine files do not depend on the language, except their label columns.
+    for file in
+        ["clusters.csv", "pairs.csv", "orgs_fixed.csv", "id_remap.csv", "parent_fixes.csv", "coverage.csv"]
+    {
+        assert_eq!(
+            fs::read(zh.path().join(file)).unwrap(),
+            fs::read(en.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let (h, rows) = read_csv(&en.path().join("pending.csv"));
+    let label = h.iter().position(|c| c == "recommendation_label").unwrap();
+    let rec = h.iter().position(|c| c == "recommendation").unwrap();
+    assert!(rows.iter().any(|r| r[rec] == "certify" && r[label] == "certify"), "{rows:?}");
+}
