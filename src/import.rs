@@ -9,11 +9,13 @@
 //! Hostile input (see docs/input-errors.md) ends in an `Error::Input` naming the file, line and
 //! character and the fix — never in a panic, and never in rows silently lost to a runaway quote.
 
+mod checks;
 mod clusters;
 mod decode;
 #[doc(hidden)]
 pub mod fuzzing;
 mod header;
+mod inputs;
 mod parse;
 mod quotes;
 mod sniff;
@@ -21,9 +23,7 @@ pub mod write;
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::fs;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -34,6 +34,11 @@ pub use clusters::read_clusters;
 pub use decode::{decode, decode_owned, Decoded};
 pub use header::{map_headers, ColumnOverride, MAX_TITLE_ROWS};
 pub use write::write_directory;
+
+use checks::note_lost_zeros;
+pub use checks::{require_rows, warnings, Reliance, CHECK_RELIES, DEDUPE_RELIES, RUN_RELIES};
+use inputs::read_input;
+pub use inputs::{expand_inputs, expand_inputs_skipping};
 
 use parse::{Records, Span};
 
@@ -51,130 +56,6 @@ pub struct ImportOptions {
     /// A run with no accepted row is an input error (`run`, `check`, `dedupe`…), not an empty
     /// success: `import` alone reports header-only files as read.
     pub require_rows: bool,
-}
-
-/// Extensions picked up when a directory is given.
-const DUMP_EXTENSIONS: &[&str] = &["csv", "tsv", "txt"];
-
-/// Machine files orgclean writes, by name, with how their header starts: found in a dump
-/// directory, they are an earlier run's outputs, not a dump.
-const OUTPUT_SIGNATURES: &[(&str, &str)] = &[
-    ("rejected_rows.csv", "file,line,reason,raw"),
-    ("clusters.csv", "org_id,cluster_id,is_survivor"),
-    ("pairs.csv", "org_id_a,org_id_b,score"),
-    ("findings.csv", "org_id,code,severity"),
-    ("coverage.csv", "division_code,"),
-    ("id_remap.csv", "old_id,new_id,reason"),
-    ("parent_fixes.csv", "org_id,old_parent_id,new_parent_id"),
-    ("pending.csv", "org_id,name,province,city,created_at"),
-    ("changes.csv", "change,kind,key"),
-];
-
-/// Whether `file` was written by an earlier orgclean run: listed in the `summary.json` beside
-/// it, or an output's name with that output's header.
-fn earlier_output(file: &Path) -> bool {
-    let Some(name) = file.file_name().and_then(|n| n.to_str()) else { return false };
-    if let Some(summary) = file.parent().map(|d| d.join("summary.json")) {
-        let listed = fs::read(&summary)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| v.get("outputs").and_then(|o| o.as_array()).cloned())
-            .is_some_and(|outs| outs.iter().any(|o| o.get("file").and_then(|f| f.as_str()) == Some(name)));
-        if listed {
-            return true;
-        }
-    }
-    let Some((_, header)) = OUTPUT_SIGNATURES.iter().find(|(n, _)| *n == name) else { return false };
-    let mut head = [0u8; 256];
-    let n = fs::File::open(file).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
-    let text = String::from_utf8_lossy(&head[..n]);
-    text.trim_start_matches('\u{feff}').starts_with(header)
-}
-
-/// Expand the command-line inputs: directories become their dump files (sorted, not recursive),
-/// without the outputs of earlier runs (named in `skipped`).
-pub fn expand_inputs_skipping(inputs: &[PathBuf], skipped: &mut Vec<PathBuf>) -> Result<Vec<PathBuf>> {
-    let files = expand_inputs(inputs)?;
-    let (earlier, dumps): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
-        // A file named on the command line is read whatever it is; only directories are sifted.
-        !inputs.contains(f) && earlier_output(f)
-    });
-    skipped.extend(earlier);
-    if dumps.is_empty() && !skipped.is_empty() {
-        let shown: Vec<String> = skipped.iter().map(|p| p.display().to_string()).collect();
-        return Err(Error::input(
-            shown.join(", "),
-            "these are outputs of an earlier orgclean run, not dumps, and the directory holds nothing else; \
-             give the dump files",
-        ));
-    }
-    Ok(dumps)
-}
-
-/// Expand the command-line inputs: directories become their dump files (sorted, not recursive).
-pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in inputs {
-        if p.as_os_str() == "-" {
-            out.push(p.clone());
-            continue;
-        }
-        let meta = fs::metadata(p).map_err(|e| read_error(p, e))?;
-        if meta.is_dir() {
-            let mut files: Vec<PathBuf> = fs::read_dir(p)
-                .map_err(|e| read_error(p, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file())
-                .filter(|f| {
-                    f.extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| DUMP_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                })
-                .collect();
-            files.sort();
-            if files.is_empty() {
-                let others = fs::read_dir(p).map(|d| d.count()).unwrap_or(0);
-                return Err(Error::input(
-                    p.display().to_string(),
-                    format!(
-                        "directory holds no .csv, .tsv or .txt files ({others} other entries; subdirectories \
-                         are not searched); give the dump files, or a directory that holds them"
-                    ),
-                ));
-            }
-            out.extend(files);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn read_input(path: &Path) -> Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-        return Ok(buf);
-    }
-    fs::read(path).map_err(|e| read_error(path, e))
-}
-
-/// Read failures the user can fix get the fix; others keep the OS's words.
-fn read_error(path: &Path, e: std::io::Error) -> Error {
-    let display = path.display().to_string();
-    match e.kind() {
-        std::io::ErrorKind::NotFound => Error::input(display, "no such file or directory; check the path"),
-        std::io::ErrorKind::PermissionDenied => Error::Read {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(
-                e.kind(),
-                "permission denied; make the file (and its directory) readable for this user, e.g. chmod u+r",
-            ),
-        },
-        _ => Error::Read { path: path.to_path_buf(), source: e },
-    }
 }
 
 /// Import every input into one directory.
@@ -202,147 +83,6 @@ pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
         require_rows(&dir)?;
     }
     Ok(dir)
-}
-
-/// Columns a step relies on (any one of `fields` will do), and what is lost without them.
-#[derive(Debug, Clone, Copy)]
-pub struct Reliance {
-    pub fields: &'static [Field],
-    pub without: &'static str,
-}
-
-const REGION: Reliance = Reliance {
-    fields: &[Field::Province, Field::City, Field::County],
-    without: "duplicates are told apart by region only where the name holds it: units of the same name in \
-              different places may be merged, and coverage cannot place them",
-};
-const PROVINCE: Reliance = Reliance {
-    fields: &[Field::Province, Field::City, Field::County],
-    without: "cross_province, skips_province and uscc_province_mismatch are checked only where the name \
-              holds the region",
-};
-const STATUS: Reliance = Reliance {
-    fields: &[Field::Status],
-    without: "survivors are chosen without the certification status, and the certification queue \
-              (pending.csv) is empty",
-};
-
-/// What `dedupe` relies on besides id and name.
-pub const DEDUPE_RELIES: &[Reliance] = &[REGION, STATUS];
-/// What `check` relies on besides id, name and parent (which it requires).
-pub const CHECK_RELIES: &[Reliance] = &[PROVINCE];
-/// What `run`, `audit` and `coverage` rely on.
-pub const RUN_RELIES: &[Reliance] = &[REGION, STATUS];
-
-/// Everything a run should say it could not see or had to repair: columns it relies on that no
-/// file has, most rows rejected, and what import noticed about the values (`Directory::notes`).
-pub fn warnings(dir: &Directory, relies: &[Reliance]) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in relies {
-        let blind: Vec<&SourceFile> =
-            dir.files.iter().filter(|f| r.fields.iter().all(|fl| f.columns[fl.index()].is_none())).collect();
-        if blind.is_empty() {
-            continue;
-        }
-        let names: Vec<&str> = blind.iter().map(|f| f.display.as_str()).collect();
-        let keys: Vec<&str> = r.fields.iter().map(|f| f.key()).collect();
-        let first = blind[0];
-        let header = csv::StringRecord::from(first.headers.clone());
-        let map = r
-            .fields
-            .iter()
-            .find_map(|f| {
-                header::candidate(&header, &first.columns, *f).map(|h| format!("--column {}={h}", f.key()))
-            })
-            .unwrap_or_else(|| format!("--column {}=HEADER", r.fields[0].key()));
-        out.push(format!(
-            "{}: no {} column (looked for: {}; headers seen: {}): {}; map it with {map} or [input.columns] in the config",
-            names.join(", "),
-            keys.join(" / "),
-            r.fields.iter().flat_map(|f| f.aliases().iter().take(4)).copied().collect::<Vec<_>>().join(", "),
-            first.headers.join(", "),
-            r.without
-        ));
-    }
-    let t = dir.totals();
-    if t.rejected > 0 && t.rejected >= t.accepted {
-        out.push(format!(
-            "{} of {} data rows were rejected ({} accepted): the results cover less than half of the dump; \
-             see rejected_rows.csv",
-            t.rejected, t.rows_read, t.accepted
-        ));
-    }
-    out.extend(dir.notes.iter().cloned());
-    out
-}
-
-/// Nothing to work on: say why, instead of reporting an empty directory as clean.
-pub fn require_rows(dir: &Directory) -> Result<()> {
-    if !dir.is_empty() {
-        return Ok(());
-    }
-    let files: Vec<&str> = dir.files.iter().map(|f| f.display.as_str()).collect();
-    let shown = files.join(", ");
-    let t = dir.totals();
-    if t.rows_read == 0 {
-        return Err(Error::input(
-            shown,
-            "no data rows, only the header: nothing to check; export the directory again (was the export cut short?)",
-        ));
-    }
-    let mut reasons: Vec<(String, u64, String)> = Vec::new();
-    for r in &dir.rejected {
-        // Reasons that name an id or a line differ row by row: group on their first words.
-        let kind: String = r.reason.split([':', '(']).next().unwrap_or("").trim().to_string();
-        match reasons.iter_mut().find(|(k, _, _)| *k == kind) {
-            Some(e) => e.1 += 1,
-            None => reasons.push((kind, 1, format!("{} line {}: {}", r.file, r.line, r.reason))),
-        }
-    }
-    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
-    let top: Vec<String> =
-        reasons.iter().take(3).map(|(_, n, first)| format!("{n} × e.g. {first}")).collect();
-    Err(Error::input(
-        shown,
-        format!(
-            "all {} data rows were rejected, none accepted: {}; `orgclean import --out DIR` lists every \
-             rejected row in rejected_rows.csv",
-            t.rows_read,
-            top.join("; ")
-        ),
-    ))
-}
-
-/// Parent ids that name no record but do name one once the leading zeros Excel drops from a
-/// number are put back (`12` for `0012`): the id columns went through Excel as numbers.
-fn note_lost_zeros(dir: &mut Directory) {
-    let widest = dir.records.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
-    let mut examples: Vec<(String, String)> = Vec::new();
-    let mut n = 0u64;
-    for r in dir.records.iter().filter(|r| r.parent.is_none() && !r.parent_id.is_empty()) {
-        let p = &*r.parent_id;
-        if !p.bytes().all(|b| b.is_ascii_digit()) || p.len() >= widest {
-            continue;
-        }
-        let padded = (p.len() + 1..=widest)
-            .map(|w| format!("{p:0>w$}"))
-            .find(|id| dir.by_id.contains_key(id.as_str()));
-        if let Some(id) = padded {
-            n += 1;
-            if examples.len() < 3 {
-                examples.push((p.to_string(), id));
-            }
-        }
-    }
-    if n > 0 {
-        let ex: Vec<String> = examples.iter().map(|(p, id)| format!("{p} → {id}")).collect();
-        dir.notes.push(format!(
-            "{n} parent ids name no record but match an id once leading zeros are put back ({}): the ids lost \
-             their leading zeros in Excel; {}",
-            ex.join(", "),
-            crate::excel::EXPORT_AS_TEXT
-        ));
-    }
 }
 
 /// Import one file's bytes into `dir` (exposed for tests and fuzzing).

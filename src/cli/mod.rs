@@ -60,7 +60,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Which divisions' science associations are missing, duplicated or misplaced: coverage.csv.
     Coverage(coverage::CoverageArgs),
-    /// Print settings: `orgclean config --example` prints a commented default orgclean.toml.
+    /// Print the effective settings (of `--config FILE`, with the defaults filled in);
+    /// `--example` prints a commented default orgclean.toml.
     Config(ConfigArgs),
     /// Nightly audit: `run`, then record the run in SQLite (--db) and report what is new,
     /// resolved and persisting since the last run: changes.csv (docs/nightly-audit.md).
