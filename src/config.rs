@@ -18,6 +18,37 @@ pub struct Config {
     pub severity: BTreeMap<String, String>,
     /// Finding code → count at which the run exits with 1.
     pub fail_on: BTreeMap<String, u64>,
+    /// Where the settings were read from, to name a key by its file and line in messages.
+    #[serde(skip)]
+    pub source: Option<Source>,
+}
+
+/// A config file as read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Source {
+    pub path: String,
+    pub text: String,
+}
+
+impl Source {
+    /// The 1-based line of `key` in `[section]` (or written `section.key = …` at the top).
+    pub fn line_of(&self, section: &str, key: &str) -> Option<usize> {
+        let mut current = String::new();
+        for (n, line) in self.text.lines().enumerate() {
+            let t = line.trim();
+            if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                current = name.trim().to_string();
+                continue;
+            }
+            let Some((k, _)) = t.split_once('=') else { continue };
+            let k = k.trim().trim_matches('"');
+            let dotted = format!("{section}.{key}");
+            if (current == section && k == key) || (current.is_empty() && k == dotted) {
+                return Some(n + 1);
+            }
+        }
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -32,8 +63,9 @@ pub struct InputConfig {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct DedupeConfig {
-    pub merge_threshold: Option<f32>,
-    pub review_threshold: Option<f32>,
+    // f64 as written in the file: an f32 would print 0.9 as 0.8999999761581421.
+    pub merge_threshold: Option<f64>,
+    pub review_threshold: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -74,26 +106,96 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-        let cfg: Config = toml::from_str(&text)
+        let mut cfg: Config = toml::from_str(&text)
             .map_err(|e| Error::input(path.display().to_string(), format!("invalid config: {e}")))?;
-        cfg.validate(path)?;
+        cfg.source = Some(Source { path: path.display().to_string(), text });
+        cfg.validate()?;
         Ok(cfg)
     }
 
-    fn validate(&self, path: &Path) -> Result<()> {
-        let bad = |m: String| Error::input(path.display().to_string(), m);
+    fn path(&self) -> String {
+        self.source.as_ref().map(|s| s.path.clone()).unwrap_or_else(|| "config".into())
+    }
+
+    /// `line N: ` for a key of the file, when it can be found.
+    fn at(&self, section: &str, key: &str) -> String {
+        self.source
+            .as_ref()
+            .and_then(|s| s.line_of(section, key))
+            .map(|l| format!("line {l}: "))
+            .unwrap_or_default()
+    }
+
+    fn validate(&self) -> Result<()> {
+        let bad = |m: String| Error::input(self.path(), m);
+        let codes = || FindingCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
         for (code, sev) in &self.severity {
-            FindingCode::parse(code)
-                .ok_or_else(|| bad(format!("[severity]: unknown finding code {code:?}")))?;
+            let at = self.at("severity", code);
+            FindingCode::parse(code).ok_or_else(|| {
+                bad(format!("{at}[severity] {code}: unknown finding code {code:?}; codes are {}", codes()))
+            })?;
             if sev != "error" && sev != "warning" {
-                return Err(bad(format!("[severity] {code} = {sev:?}: use \"error\" or \"warning\"")));
+                return Err(bad(format!("{at}[severity] {code} = {sev:?}: use \"error\" or \"warning\"")));
             }
         }
         for code in self.fail_on.keys() {
-            FindingCode::parse(code)
-                .ok_or_else(|| bad(format!("[fail_on]: unknown finding code {code:?}")))?;
+            let at = self.at("fail_on", code);
+            FindingCode::parse(code).ok_or_else(|| {
+                bad(format!("{at}[fail_on] {code}: unknown finding code {code:?}; codes are {}", codes()))
+            })?;
         }
-        Ok(())
+        for (key, t) in [
+            ("merge_threshold", self.dedupe.merge_threshold),
+            ("review_threshold", self.dedupe.review_threshold),
+        ] {
+            if t.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
+                let at = self.at("dedupe", key);
+                return Err(bad(format!(
+                    "{at}[dedupe] {key} = {}: must be between 0 and 1",
+                    t.unwrap_or(0.0)
+                )));
+            }
+        }
+        self.column_overrides().map(|_| ())
+    }
+
+    /// Every setting with its effective value (defaults filled in), as TOML: what `orgclean
+    /// config` prints.
+    pub fn effective_toml(&self) -> Result<String> {
+        let d = crate::dedupe::DedupeOptions::default();
+        let mut e = self.clone();
+        e.input.encoding.get_or_insert_with(|| "auto".into());
+        e.input.delimiter.get_or_insert_with(|| "auto".into());
+        e.dedupe.merge_threshold.get_or_insert(as_written(d.merge_threshold));
+        e.dedupe.review_threshold.get_or_insert(as_written(d.review_threshold));
+        e.output.encoding.get_or_insert_with(|| "input".into());
+        for code in FindingCode::ALL {
+            let sev = match self.severity_of(code, crate::hierarchy::severity(code)) {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            e.severity.insert(code.as_str().to_string(), sev.to_string());
+        }
+        let body =
+            toml::to_string(&e).map_err(|err| Error::Internal(format!("printing the settings: {err}")))?;
+        let from = match &self.source {
+            Some(s) => format!("{} and the defaults", s.path),
+            None => "the defaults (no --config given)".to_string(),
+        };
+        Ok(format!("# Effective settings of `orgclean run` and `orgclean audit`, from {from}.\n# Flags given to those commands win over these.\n{body}"))
+    }
+
+    /// `[input.columns]` as column mappings that remember their file and line.
+    pub fn column_overrides(&self) -> Result<Vec<crate::import::ColumnOverride>> {
+        let file = self.path();
+        self.input
+            .columns
+            .iter()
+            .map(|(key, header)| {
+                let line = self.source.as_ref().and_then(|s| s.line_of("input.columns", key));
+                crate::import::ColumnOverride::from_config(key, header, &file, line)
+            })
+            .collect()
     }
 
     pub fn severity_of(&self, code: FindingCode, default: Severity) -> Severity {
@@ -103,6 +205,28 @@ impl Config {
             _ => default,
         }
     }
+}
+
+/// A threshold held as f32 (as the scorer uses it) in the shortest decimal that reads back as it:
+/// 0.9, not the 0.8999999761581421 a plain widening gives.
+pub fn as_written(t: f32) -> f64 {
+    t.to_string().parse().unwrap_or(t as f64)
+}
+
+/// The `fail_on` thresholds that `counts` (findings per code) reach, in words: `cycle: 3 ≥ 1`.
+/// `what` qualifies the count (`new ` for the audit, which counts new findings only).
+pub fn thresholds_reached(
+    counts: &BTreeMap<String, u64>,
+    fail_on: &BTreeMap<String, u64>,
+    what: &str,
+) -> Vec<String> {
+    fail_on
+        .iter()
+        .filter_map(|(code, &limit)| {
+            let n = counts.get(code).copied().unwrap_or(0);
+            (limit > 0 && n >= limit).then(|| format!("{code}: {n} {what}≥ {limit}"))
+        })
+        .collect()
 }
 
 /// Parse `--fail-on cycle=1,skips_province=10`.
@@ -132,6 +256,36 @@ mod tests {
     fn example_parses_to_defaults() {
         let cfg: Config = toml::from_str(EXAMPLE).unwrap();
         assert_eq!(cfg, Config::default());
+    }
+
+    #[test]
+    fn thresholds_print_as_written() {
+        assert_eq!(as_written(0.9), 0.9);
+        assert_eq!(serde_json::json!(as_written(0.85)).to_string(), "0.85");
+        let text = Config::default().effective_toml().unwrap();
+        assert!(text.contains("merge_threshold = 0.85"), "{text}");
+        assert!(text.contains("review_threshold = 0.7\n"), "{text}");
+        assert!(text.contains("cycle = \"error\""), "{text}");
+    }
+
+    #[test]
+    fn keys_are_found_by_line() {
+        let src = Source {
+            path: "o.toml".into(),
+            text: "[input]\n[input.columns]\nname = \"单位\"\n\n[severity]\ncycle = \"warning\"\n".into(),
+        };
+        assert_eq!(src.line_of("input.columns", "name"), Some(3));
+        assert_eq!(src.line_of("severity", "cycle"), Some(6));
+        assert_eq!(src.line_of("severity", "name"), None);
+    }
+
+    #[test]
+    fn reached_thresholds_in_words() {
+        let counts: BTreeMap<String, u64> = [("cycle".to_string(), 3)].into();
+        let fail_on: BTreeMap<String, u64> =
+            [("cycle".to_string(), 1), ("self_parent".to_string(), 1)].into();
+        assert_eq!(thresholds_reached(&counts, &fail_on, ""), ["cycle: 3 ≥ 1"]);
+        assert_eq!(thresholds_reached(&counts, &fail_on, "new "), ["cycle: 3 new ≥ 1"]);
     }
 
     #[test]

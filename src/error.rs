@@ -1,5 +1,7 @@
 //! One error type for the library; `exit_code` is the single place where
-//! errors become process exit codes (0 ok, 1 findings, 2 usage/input, 3 internal).
+//! errors become process exit codes (0 ok, 1 findings, 2 usage/input, 3 internal, 4 environment:
+//! a full disk, a permission, the audit database locked or damaged). A nightly job tells "fix the
+//! dump" (2) from "fix the machine" (4) by the code alone.
 
 use std::path::PathBuf;
 
@@ -47,8 +49,10 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Input { .. } | Error::Read { .. } => 2,
-            Error::Write { .. } | Error::Database { .. } => 2,
+            Error::Usage(_) | Error::Input { .. } => 2,
+            // A path that does not exist is a typo, not a failing machine.
+            Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => 2,
+            Error::Read { .. } | Error::Write { .. } | Error::Database { .. } => 4,
             Error::Internal(_) => 3,
         }
     }
@@ -68,5 +72,28 @@ impl Outcome {
             Outcome::Clean => 0,
             Outcome::FindingsOverThreshold => 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_failures_have_their_own_code() {
+        let io = |k| std::io::Error::new(k, "x");
+        let path = PathBuf::from("p");
+        assert_eq!(
+            Error::Write { path: path.clone(), source: io(std::io::ErrorKind::StorageFull) }.exit_code(),
+            4
+        );
+        assert_eq!(Error::Database { path: path.clone(), message: "locked".into() }.exit_code(), 4);
+        assert_eq!(
+            Error::Read { path: path.clone(), source: io(std::io::ErrorKind::PermissionDenied) }.exit_code(),
+            4
+        );
+        assert_eq!(Error::Read { path, source: io(std::io::ErrorKind::NotFound) }.exit_code(), 2);
+        assert_eq!(Error::input("a.csv", "bad").exit_code(), 2);
+        assert_eq!(Error::Internal("bug".into()).exit_code(), 3);
     }
 }

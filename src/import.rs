@@ -46,10 +46,68 @@ pub struct ImportOptions {
     /// Columns the command needs besides id and name (check needs the parent), with what it
     /// needs them for: a file without one is an input error, not a run full of false findings.
     pub needs: Vec<(Field, &'static str)>,
+    /// A run with no accepted row is an input error (`run`, `check`, `dedupe`…), not an empty
+    /// success: `import` alone reports header-only files as read.
+    pub require_rows: bool,
 }
 
 /// Extensions picked up when a directory is given.
 const DUMP_EXTENSIONS: &[&str] = &["csv", "tsv", "txt"];
+
+/// Machine files orgclean writes, by name, with how their header starts: found in a dump
+/// directory, they are an earlier run's outputs, not a dump.
+const OUTPUT_SIGNATURES: &[(&str, &str)] = &[
+    ("rejected_rows.csv", "file,line,reason,raw"),
+    ("clusters.csv", "org_id,cluster_id,is_survivor"),
+    ("pairs.csv", "org_id_a,org_id_b,score"),
+    ("findings.csv", "org_id,code,severity"),
+    ("coverage.csv", "division_code,"),
+    ("id_remap.csv", "old_id,new_id,reason"),
+    ("parent_fixes.csv", "org_id,old_parent_id,new_parent_id"),
+    ("pending.csv", "org_id,name,province,city,created_at"),
+    ("changes.csv", "change,kind,key"),
+];
+
+/// Whether `file` was written by an earlier orgclean run: listed in the `summary.json` beside
+/// it, or an output's name with that output's header.
+fn earlier_output(file: &Path) -> bool {
+    let Some(name) = file.file_name().and_then(|n| n.to_str()) else { return false };
+    if let Some(summary) = file.parent().map(|d| d.join("summary.json")) {
+        let listed = fs::read(&summary)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v.get("outputs").and_then(|o| o.as_array()).cloned())
+            .is_some_and(|outs| outs.iter().any(|o| o.get("file").and_then(|f| f.as_str()) == Some(name)));
+        if listed {
+            return true;
+        }
+    }
+    let Some((_, header)) = OUTPUT_SIGNATURES.iter().find(|(n, _)| *n == name) else { return false };
+    let mut head = [0u8; 256];
+    let n = fs::File::open(file).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    text.trim_start_matches('\u{feff}').starts_with(header)
+}
+
+/// Expand the command-line inputs: directories become their dump files (sorted, not recursive),
+/// without the outputs of earlier runs (named in `skipped`).
+pub fn expand_inputs_skipping(inputs: &[PathBuf], skipped: &mut Vec<PathBuf>) -> Result<Vec<PathBuf>> {
+    let files = expand_inputs(inputs)?;
+    let (earlier, dumps): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
+        // A file named on the command line is read whatever it is; only directories are sifted.
+        !inputs.contains(f) && earlier_output(f)
+    });
+    skipped.extend(earlier);
+    if dumps.is_empty() && !skipped.is_empty() {
+        let shown: Vec<String> = skipped.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::input(
+            shown.join(", "),
+            "these are outputs of an earlier orgclean run, not dumps, and the directory holds nothing else; \
+             give the dump files",
+        ));
+    }
+    Ok(dumps)
+}
 
 /// Expand the command-line inputs: directories become their dump files (sorted, not recursive).
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -106,18 +164,30 @@ fn read_error(path: &Path, e: std::io::Error) -> Error {
     let display = path.display().to_string();
     match e.kind() {
         std::io::ErrorKind::NotFound => Error::input(display, "no such file or directory; check the path"),
-        std::io::ErrorKind::PermissionDenied => Error::input(
-            display,
-            "permission denied; make the file (and its directory) readable for this user, e.g. chmod u+r",
-        ),
+        std::io::ErrorKind::PermissionDenied => Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                e.kind(),
+                "permission denied; make the file (and its directory) readable for this user, e.g. chmod u+r",
+            ),
+        },
         _ => Error::Read { path: path.to_path_buf(), source: e },
     }
 }
 
 /// Import every input into one directory.
 pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
-    let files = expand_inputs(inputs)?;
+    let mut skipped = Vec::new();
+    let files = expand_inputs_skipping(inputs, &mut skipped)?;
     let mut dir = Directory::default();
+    if !skipped.is_empty() {
+        let shown: Vec<String> = skipped.iter().map(|p| p.display().to_string()).collect();
+        dir.notes.push(format!(
+            "skipped {} files an earlier orgclean run wrote (not dumps): {}",
+            shown.len(),
+            shown.join(", ")
+        ));
+    }
     let mut seen = SeenIds::default();
     for path in &files {
         let bytes = read_input(path)?;
@@ -125,7 +195,152 @@ pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
         import_owned(&mut dir, &mut seen, &display, bytes, opts)?;
     }
     resolve_parents(&mut dir);
+    note_lost_zeros(&mut dir);
+    if opts.require_rows {
+        require_rows(&dir)?;
+    }
     Ok(dir)
+}
+
+/// Columns a step relies on (any one of `fields` will do), and what is lost without them.
+#[derive(Debug, Clone, Copy)]
+pub struct Reliance {
+    pub fields: &'static [Field],
+    pub without: &'static str,
+}
+
+const REGION: Reliance = Reliance {
+    fields: &[Field::Province, Field::City, Field::County],
+    without: "duplicates are told apart by region only where the name holds it: units of the same name in \
+              different places may be merged, and coverage cannot place them",
+};
+const PROVINCE: Reliance = Reliance {
+    fields: &[Field::Province, Field::City, Field::County],
+    without: "cross_province, skips_province and uscc_province_mismatch are checked only where the name \
+              holds the region",
+};
+const STATUS: Reliance = Reliance {
+    fields: &[Field::Status],
+    without: "survivors are chosen without the certification status, and the certification queue \
+              (pending.csv) is empty",
+};
+
+/// What `dedupe` relies on besides id and name.
+pub const DEDUPE_RELIES: &[Reliance] = &[REGION, STATUS];
+/// What `check` relies on besides id, name and parent (which it requires).
+pub const CHECK_RELIES: &[Reliance] = &[PROVINCE];
+/// What `run`, `audit` and `coverage` rely on.
+pub const RUN_RELIES: &[Reliance] = &[REGION, STATUS];
+
+/// Everything a run should say it could not see or had to repair: columns it relies on that no
+/// file has, most rows rejected, and what import noticed about the values (`Directory::notes`).
+pub fn warnings(dir: &Directory, relies: &[Reliance]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in relies {
+        let blind: Vec<&SourceFile> =
+            dir.files.iter().filter(|f| r.fields.iter().all(|fl| f.columns[fl.index()].is_none())).collect();
+        if blind.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = blind.iter().map(|f| f.display.as_str()).collect();
+        let keys: Vec<&str> = r.fields.iter().map(|f| f.key()).collect();
+        let first = blind[0];
+        let header = csv::StringRecord::from(first.headers.clone());
+        let map = r
+            .fields
+            .iter()
+            .find_map(|f| {
+                header::candidate(&header, &first.columns, *f).map(|h| format!("--column {}={h}", f.key()))
+            })
+            .unwrap_or_else(|| format!("--column {}=HEADER", r.fields[0].key()));
+        out.push(format!(
+            "{}: no {} column (looked for: {}; headers seen: {}): {}; map it with {map} or [input.columns] in the config",
+            names.join(", "),
+            keys.join(" / "),
+            r.fields.iter().flat_map(|f| f.aliases().iter().take(4)).copied().collect::<Vec<_>>().join(", "),
+            first.headers.join(", "),
+            r.without
+        ));
+    }
+    let t = dir.totals();
+    if t.rejected > 0 && t.rejected >= t.accepted {
+        out.push(format!(
+            "{} of {} data rows were rejected ({} accepted): the results cover less than half of the dump; \
+             see rejected_rows.csv",
+            t.rejected, t.rows_read, t.accepted
+        ));
+    }
+    out.extend(dir.notes.iter().cloned());
+    out
+}
+
+/// Nothing to work on: say why, instead of reporting an empty directory as clean.
+pub fn require_rows(dir: &Directory) -> Result<()> {
+    if !dir.is_empty() {
+        return Ok(());
+    }
+    let files: Vec<&str> = dir.files.iter().map(|f| f.display.as_str()).collect();
+    let shown = files.join(", ");
+    let t = dir.totals();
+    if t.rows_read == 0 {
+        return Err(Error::input(
+            shown,
+            "no data rows, only the header: nothing to check; export the directory again (was the export cut short?)",
+        ));
+    }
+    let mut reasons: Vec<(String, u64, String)> = Vec::new();
+    for r in &dir.rejected {
+        // Reasons that name an id or a line differ row by row: group on their first words.
+        let kind: String = r.reason.split([':', '(']).next().unwrap_or("").trim().to_string();
+        match reasons.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some(e) => e.1 += 1,
+            None => reasons.push((kind, 1, format!("{} line {}: {}", r.file, r.line, r.reason))),
+        }
+    }
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let top: Vec<String> =
+        reasons.iter().take(3).map(|(_, n, first)| format!("{n} × e.g. {first}")).collect();
+    Err(Error::input(
+        shown,
+        format!(
+            "all {} data rows were rejected, none accepted: {}; `orgclean import --out DIR` lists every \
+             rejected row in rejected_rows.csv",
+            t.rows_read,
+            top.join("; ")
+        ),
+    ))
+}
+
+/// Parent ids that name no record but do name one once the leading zeros Excel drops from a
+/// number are put back (`12` for `0012`): the id columns went through Excel as numbers.
+fn note_lost_zeros(dir: &mut Directory) {
+    let widest = dir.records.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
+    let mut examples: Vec<(String, String)> = Vec::new();
+    let mut n = 0u64;
+    for r in dir.records.iter().filter(|r| r.parent.is_none() && !r.parent_id.is_empty()) {
+        let p = &*r.parent_id;
+        if !p.bytes().all(|b| b.is_ascii_digit()) || p.len() >= widest {
+            continue;
+        }
+        let padded = (p.len() + 1..=widest)
+            .map(|w| format!("{p:0>w$}"))
+            .find(|id| dir.by_id.contains_key(id.as_str()));
+        if let Some(id) = padded {
+            n += 1;
+            if examples.len() < 3 {
+                examples.push((p.to_string(), id));
+            }
+        }
+    }
+    if n > 0 {
+        let ex: Vec<String> = examples.iter().map(|(p, id)| format!("{p} → {id}")).collect();
+        dir.notes.push(format!(
+            "{n} parent ids name no record but match an id once leading zeros are put back ({}): the ids lost \
+             their leading zeros in Excel; {}",
+            ex.join(", "),
+            crate::excel::EXPORT_AS_TEXT
+        ));
+    }
 }
 
 /// Import one file's bytes into `dir` (exposed for tests and fuzzing).
@@ -209,6 +424,8 @@ struct FileImport<'a> {
     id_col: usize,
     name_col: usize,
     parent_col: Option<usize>,
+    /// Rows with a value written as `="…"`.
+    unwrapped: u64,
 }
 
 impl<'a> FileImport<'a> {
@@ -232,6 +449,7 @@ impl<'a> FileImport<'a> {
             id_col: 0,
             name_col: 0,
             parent_col: None,
+            unwrapped: 0,
         }
     }
 
@@ -254,11 +472,22 @@ impl<'a> FileImport<'a> {
         let header_at =
             header::find_header_row(&head.iter().map(|r| &r.1).collect::<Vec<_>>(), &self.opts.columns);
         let Some(header_at) = header_at else {
-            let first = head.first().map(|r| r.1.clone()).unwrap_or_default();
-            let (_, missing) = map_headers(&first, &self.opts.columns);
-            let seen = first.iter().collect::<Vec<_>>().join(", ");
-            let hint = sniff::other_delimiter_hint(&first, self.source.delimiter).unwrap_or_default();
-            return Err(self.err(format!("{}{hint}", header::missing_message(&missing, &seen))));
+            let rows: Vec<&csv::StringRecord> = head.iter().map(|r| &r.1).collect();
+            let at = header::likely_header_row(&rows, &self.opts.columns);
+            let (span, likely) = head.get(at).cloned().unwrap_or_default();
+            // A mapping that names no header is the cause, not the fields it left unmapped.
+            self.check_overrides(span, &likely)?;
+            let (cols, mut missing) = map_headers(&likely, &self.opts.columns);
+            missing.extend(self.opts.needs.iter().map(|(f, _)| *f).filter(|f| cols[f.index()].is_none()));
+            let seen = likely.iter().collect::<Vec<_>>().join(", ");
+            let titles = match at {
+                0 => String::new(),
+                1 => format!(" (line {} taken as the header, line 1 above it as a title)", span.line),
+                _ => format!(" (line {} taken as the header, lines 1-{at} above it as titles)", span.line),
+            };
+            let hint = sniff::other_delimiter_hint(&likely, self.source.delimiter).unwrap_or_default();
+            let msg = header::missing_message(&missing, &likely, &format!("{seen}{titles}"));
+            return Err(self.err(format!("{msg}{hint}")));
         };
         self.set_header(&head[header_at])?;
         // Title rows above the header (Excel exports) are rows too: they are listed, not dropped.
@@ -280,6 +509,13 @@ impl<'a> FileImport<'a> {
             }
         }
         progress.finish_and_clear();
+        if self.unwrapped > 0 {
+            self.dir.notes.push(format!(
+                "{}: {} rows hold values written as =\"…\" (Excel's way of keeping leading zeros); they are read \
+                 without the =\"\"",
+                self.source.display, self.unwrapped
+            ));
+        }
         Ok(self.counts)
     }
 
@@ -294,9 +530,15 @@ impl<'a> FileImport<'a> {
                 col + 1
             )));
         }
-        if let Some((field, why)) = self.opts.needs.iter().find(|(f, _)| columns[f.index()].is_none()) {
+        self.check_overrides(*span, header_rec)?;
+        let needed: Vec<(Field, &str)> =
+            self.opts.needs.iter().copied().filter(|(f, _)| columns[f.index()].is_none()).collect();
+        if !needed.is_empty() {
             let seen = header_rec.iter().collect::<Vec<_>>().join(", ");
-            return Err(self.err(format!("{} ({why})", header::missing_message(&[*field], &seen))));
+            let fields: Vec<Field> = needed.iter().map(|(f, _)| *f).collect();
+            let why: Vec<&str> = needed.iter().map(|(_, w)| *w).collect();
+            let msg = header::missing_message(&fields, header_rec, &seen);
+            return Err(self.err(format!("{msg} ({})", why.join("; "))));
         }
         self.source.headers =
             header_rec.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
@@ -306,6 +548,22 @@ impl<'a> FileImport<'a> {
         self.name_col = columns[Field::Name.index()].unwrap_or(0);
         self.parent_col = columns[Field::ParentId.index()];
         Ok(())
+    }
+
+    /// Every `--column` / `[input.columns]` mapping names a header of the file.
+    fn check_overrides(&self, span: Span, header_rec: &csv::StringRecord) -> Result<()> {
+        let unmatched = header::unmatched_overrides(header_rec, &self.opts.columns);
+        if unmatched.is_empty() {
+            return Ok(());
+        }
+        let seen = header_rec.iter().collect::<Vec<_>>().join(", ");
+        let what: Vec<String> = unmatched.iter().map(|o| o.describe()).collect();
+        let names = if unmatched.len() == 1 { "names" } else { "name" };
+        Err(self.err(format!(
+            "line {}: {} {names} no header of this file; headers seen: {seen}; correct the header name",
+            span.line,
+            what.join(" and ")
+        )))
     }
 
     fn reject(&mut self, span: Span, reason: String) {
@@ -324,6 +582,19 @@ impl<'a> FileImport<'a> {
     }
 
     fn row(&mut self, span: Span, rec: &csv::StringRecord) -> Result<()> {
+        // `="0012"` is how Excel users keep leading zeros: the value is 0012.
+        if memchr::memmem::find(rec.as_byte_record().as_slice(), b"=\"").is_some() {
+            let unwrapped: csv::StringRecord =
+                rec.iter().map(|f| crate::excel::unwrap_formula_text(f).unwrap_or(f)).collect();
+            if unwrapped != *rec {
+                self.unwrapped += 1;
+                return self.accept_or_reject(span, &unwrapped);
+            }
+        }
+        self.accept_or_reject(span, rec)
+    }
+
+    fn accept_or_reject(&mut self, span: Span, rec: &csv::StringRecord) -> Result<()> {
         self.counts.rows_read += 1;
         let width = self.source.headers.len();
         if rec.len() != width {

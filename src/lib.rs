@@ -12,6 +12,7 @@ pub mod config;
 pub mod coverage;
 pub mod dedupe;
 pub mod error;
+pub mod excel;
 pub mod geo;
 pub mod hierarchy;
 pub mod import;

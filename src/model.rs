@@ -72,16 +72,58 @@ impl Field {
     /// Header names recognised for this field, compared after trimming and ASCII lowercasing.
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
-            Field::Id => &["组织id", "组织编号", "id", "org_id"],
-            Field::Name => &["组织名称", "名称", "name", "org_name"],
-            Field::Uscc => &["统一社会信用代码", "信用代码", "uscc", "credit_code"],
-            Field::ParentId => &["上级组织id", "上级组织编号", "parent_id", "parent"],
-            Field::Province => &["省份", "省", "province"],
-            Field::City => &["地市", "城市", "市", "city"],
-            Field::County => &["区县", "县区", "county", "district"],
-            Field::OrgType => &["组织类型", "类型", "type", "org_type"],
+            // 代码 last: a file with both 单位编号 and 单位代码 keys on the 编号.
+            Field::Id => &[
+                "组织id",
+                "组织编号",
+                "单位id",
+                "单位编号",
+                "机构id",
+                "机构编号",
+                "id",
+                "org_id",
+                "组织代码",
+                "单位代码",
+                "机构代码",
+            ],
+            Field::Name => &["组织名称", "单位名称", "机构名称", "名称", "name", "org_name"],
+            Field::Uscc => &["统一社会信用代码", "社会信用代码", "信用代码", "uscc", "credit_code"],
+            // A bare 上级单位 often holds the parent's name, so only id-like spellings are taken;
+            // the "not found" message proposes the bare header when there is one.
+            Field::ParentId => &[
+                "上级组织id",
+                "上级组织编号",
+                "上级单位id",
+                "上级单位编号",
+                "归口单位id",
+                "归口单位编号",
+                "上级组织代码",
+                "上级单位代码",
+                "归口单位代码",
+                "上级id",
+                "上级编号",
+                "parent_id",
+                "parent",
+            ],
+            Field::Province => &["省份", "省", "所在省份", "所属省份", "所在省", "所属省", "province"],
+            Field::City => &[
+                "地市",
+                "城市",
+                "市",
+                "所在地市",
+                "所属地市",
+                "所在城市",
+                "所属城市",
+                "所在市",
+                "所属市",
+                "city",
+            ],
+            Field::County => {
+                &["区县", "县区", "所在区县", "所属区县", "所在县区", "所属县区", "county", "district"]
+            }
+            Field::OrgType => &["组织类型", "单位类型", "机构类型", "类型", "type", "org_type"],
             Field::Status => &["认证状态", "状态", "status"],
-            Field::CreatedAt => &["创建时间", "created_at"],
+            Field::CreatedAt => &["创建时间", "创建日期", "注册时间", "created_at"],
         }
     }
 
@@ -205,6 +247,8 @@ pub struct Directory {
     pub rejected: Vec<RejectedRow>,
     /// Id → record index, for the accepted records.
     pub by_id: HashMap<Box<str>, RecIdx>,
+    /// What import noticed about the values that the user should know (Excel damage), in words.
+    pub notes: Vec<String>,
 }
 
 impl Directory {
@@ -242,6 +286,16 @@ impl Directory {
 
     pub fn name(&self, idx: RecIdx) -> &str {
         self.get(idx, Field::Name)
+    }
+
+    /// The creation time as written, except that an Excel serial date (43580) is read as the
+    /// date it stands for: as a number it would sort after every real date.
+    pub fn created_at(&self, idx: RecIdx) -> std::borrow::Cow<'_, str> {
+        let raw = self.get(idx, Field::CreatedAt);
+        match crate::excel::serial_date(raw) {
+            Some(d) => std::borrow::Cow::Owned(d),
+            None => std::borrow::Cow::Borrowed(raw),
+        }
     }
 
     pub fn status(&self, idx: RecIdx) -> CertStatus {
@@ -311,10 +365,11 @@ pub enum FindingCode {
     ParentIsDuplicate,
     InvalidUscc,
     UsccProvinceMismatch,
+    UsccExcelMangled,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 10] = [
+    pub const ALL: [FindingCode; 11] = [
         FindingCode::MissingParent,
         FindingCode::SelfParent,
         FindingCode::DanglingParent,
@@ -325,6 +380,7 @@ impl FindingCode {
         FindingCode::ParentIsDuplicate,
         FindingCode::InvalidUscc,
         FindingCode::UsccProvinceMismatch,
+        FindingCode::UsccExcelMangled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -339,6 +395,7 @@ impl FindingCode {
             FindingCode::ParentIsDuplicate => "parent_is_duplicate",
             FindingCode::InvalidUscc => "invalid_uscc",
             FindingCode::UsccProvinceMismatch => "uscc_province_mismatch",
+            FindingCode::UsccExcelMangled => "uscc_excel_mangled",
         }
     }
 
@@ -348,7 +405,10 @@ impl FindingCode {
 
     /// Structural findings are about the parent edge and get a proposed parent.
     pub fn is_structural(self) -> bool {
-        !matches!(self, FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch)
+        !matches!(
+            self,
+            FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch | FindingCode::UsccExcelMangled
+        )
     }
 }
 

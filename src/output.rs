@@ -24,11 +24,13 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".orgclean-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| write_err(path, e))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".orgclean-").suffix(".tmp");
+        // tempfile's 0600 would make every output private to this user (the sync team could not
+        // read them): ask for 0666 and let the umask decide, as for any file a tool writes.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let tmp = builder.tempfile_in(dir).map_err(|e| write_err(path, e))?;
         Ok(AtomicFile { path: path.to_path_buf(), tmp })
     }
 
@@ -181,6 +183,9 @@ fn write_err(path: &Path, source: io::Error) -> Error {
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
             Some("choose another --out, or make the directory writable for this user")
         }
+        io::ErrorKind::NotADirectory => {
+            Some("a part of the path is a file, not a directory; choose another --out")
+        }
         _ => None,
     };
     let source = match hint {
@@ -250,6 +255,24 @@ pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// Excel and WPS hold at most this many characters in a cell (rust_xlsxwriter refuses more).
+pub const XLSX_CELL_LIMIT: usize = 32_767;
+
+/// A text cell of a workbook: formula-safe, and cut to what a cell holds with a visible marker
+/// saying so (the CSVs keep the full text).
+pub fn xlsx_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let safe = safe_cell(s);
+    if safe.len() <= XLSX_CELL_LIMIT || safe.chars().count() <= XLSX_CELL_LIMIT {
+        return safe;
+    }
+    let total = safe.chars().count();
+    let marker = format!("…[已截断 cut: {total} 字符 characters in all; 全文见 CSV, full text in the CSV]");
+    let keep = XLSX_CELL_LIMIT - marker.chars().count();
+    let mut out: String = safe.chars().take(keep).collect();
+    out.push_str(&marker);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Make sure the output directory exists and is not the directory of any input (we never write
@@ -329,6 +352,37 @@ mod tests {
         assert_eq!(safe_cell("-2+3"), "'-2+3");
         assert_eq!(safe_cell("-1"), "-1");
         assert_eq!(safe_cell("安徽省科学技术协会"), "安徽省科学技术协会");
+    }
+
+    /// Outputs are created like any file: 0666 less the umask (0644 under the usual 022), not
+    /// tempfile's private 0600.
+    #[cfg(unix)]
+    #[test]
+    fn outputs_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        write_bytes(&p, b"x").unwrap();
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        // The umask of this process, read without changing it for other threads for long.
+        let probe = dir.path().join("probe");
+        fs::write(&probe, b"").unwrap();
+        let plain = fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, plain, "output mode {mode:o}, a plain file gets {plain:o}");
+    }
+
+    #[test]
+    fn long_cells_are_cut_with_a_marker() {
+        let long = "名".repeat(100_000);
+        let cell = xlsx_cell(&long);
+        assert_eq!(cell.chars().count(), XLSX_CELL_LIMIT);
+        assert!(
+            cell.ends_with("full text in the CSV]") && cell.contains("100000"),
+            "{}",
+            &cell[cell.len() - 200..]
+        );
+        assert_eq!(xlsx_cell("短"), "短");
+        assert_eq!(xlsx_cell("=1+1"), "'=1+1");
     }
 
     #[test]

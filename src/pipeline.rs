@@ -25,6 +25,9 @@ pub struct Pipeline {
     pub broken_chain: Vec<bool>,
     /// Which divisions' associations are in the directory (scope from `Steps::coverage`).
     pub coverage: Coverage,
+    /// What the run could not see or had to repair (missing columns, Excel damage), in words:
+    /// printed as warnings and shown in the reports.
+    pub warnings: Vec<String>,
     /// (step, seconds), for the console and summary.json only.
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -56,6 +59,7 @@ pub fn run(inputs: &[PathBuf], import_opts: &ImportOptions, steps: &Steps) -> Re
 /// The steps after import, on a directory already in memory.
 pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f64)>) -> Pipeline {
     let decisions = steps.decisions;
+    let warnings = import::warnings(&dir, import::RUN_RELIES);
     let t = Instant::now();
     let (names, profiles) = profile::parse_and_profile(&dir);
     timings.push(("normalize", t.elapsed().as_secs_f64()));
@@ -74,7 +78,7 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
     let t = Instant::now();
     let coverage = coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
     timings.push(("coverage", t.elapsed().as_secs_f64()));
-    Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, timings }
+    Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, warnings, timings }
 }
 
 fn broken_chains(dir: &Directory, check: &CheckResult) -> Vec<bool> {

@@ -25,10 +25,22 @@ pub enum UsccCheck {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UsccError {
     Length(usize),
-    Charset { position: usize, ch: char },
+    Charset {
+        position: usize,
+        ch: char,
+    },
     DivisionNotDigits,
-    OrgCodeCheck { expected: char, found: char },
-    CheckChar { expected: char, found: char },
+    OrgCodeCheck {
+        expected: char,
+        found: char,
+    },
+    CheckChar {
+        expected: char,
+        found: char,
+    },
+    /// An all-digit code stored as a number by Excel or WPS (`5.11502E+17`, or 18 digits padded
+    /// with zeros past the 15th): the lost digits cannot be recovered from the dump.
+    ExcelMangled,
 }
 
 impl std::fmt::Display for UsccError {
@@ -46,6 +58,12 @@ impl std::fmt::Display for UsccError {
             UsccError::CheckChar { expected, found } => {
                 write!(f, "check character (18th) is '{found}', GB 32100 expects '{expected}'")
             }
+            UsccError::ExcelMangled => write!(
+                f,
+                "was turned into a number by Excel or WPS (an all-digit code kept only its first digits); \
+                 the digits are lost: take the codes from the platform again and, in the sheet, {}",
+                crate::excel::EXPORT_AS_TEXT
+            ),
         }
     }
 }
@@ -85,6 +103,15 @@ pub fn check_char(first17: &[u8]) -> Option<char> {
 /// Validate a credit code as written in the dump (surrounding whitespace ignored, lowercase
 /// accepted: typists do that, and the letters are unambiguous).
 pub fn validate(raw: &str) -> UsccCheck {
+    match validate_text(raw) {
+        UsccCheck::Invalid(_) if crate::excel::is_scientific(raw) || crate::excel::lost_precision(raw) => {
+            UsccCheck::Invalid(UsccError::ExcelMangled)
+        }
+        other => other,
+    }
+}
+
+fn validate_text(raw: &str) -> UsccCheck {
     let s = raw.trim();
     if s.is_empty() {
         return UsccCheck::Absent;

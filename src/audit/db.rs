@@ -9,14 +9,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{
-    params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
-};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use super::decisions::{Decisions, FixKey, PairDecision, Rejection};
-use super::diff::{Change, Diff, Previous};
-use super::snapshot::{ClusterRow, FindingRow, Member, PairRow, Snapshot};
 use crate::error::{Error, Result};
+
+// Where the runs' contents are stored (spans of unchanged nights); re-exported for callers.
+pub use super::store::{finding_known, insert_run, last_run_items, previous_run, OpenItems};
 
 /// v1: runs, their inputs, findings and clusters.
 const V1: &str = "
@@ -99,22 +98,40 @@ CREATE TABLE decisions (
 );
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, super::store::V3];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(crate) fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
     move |e| {
-        let busy = matches!(&e, rusqlite::Error::SqliteFailure(f, _)
-            if f.code == ErrorCode::DatabaseBusy || f.code == ErrorCode::DatabaseLocked);
-        let message = if busy {
-            "another orgclean process is writing to this database and did not finish in time; \
-             try again later or give a longer --db-wait"
-                .to_string()
-        } else {
-            e.to_string()
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+            _ => None,
         };
+        let hint = match code {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                return Error::Database {
+                    path: path.to_path_buf(),
+                    message:
+                        "another orgclean process is writing to this database and did not finish in time; \
+                              try again later or give a longer --db-wait"
+                            .to_string(),
+                }
+            }
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                "the file is damaged or is not an SQLite database: restore it from a backup, or give a new \
+                 --db (the history then starts again)"
+            }
+            Some(ErrorCode::DiskFull) => {
+                "the disk is full: free some space and run again (nothing was recorded)"
+            }
+            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+                "make the database file and its directory writable for this user, or give another --db"
+            }
+            _ => "",
+        };
+        let message = if hint.is_empty() { e.to_string() } else { format!("{e}; {hint}") };
         Error::Database { path: path.to_path_buf(), message }
     }
 }
@@ -129,10 +146,10 @@ impl AuditDb {
     /// how long to wait for another process holding the write lock.
     pub fn open(path: &Path, create: bool, wait: Duration) -> Result<AuditDb> {
         if !create && !path.is_file() {
-            return Err(Error::Database {
-                path: path.to_path_buf(),
-                message: "no such file; `orgclean audit --db FILE` creates it".into(),
-            });
+            return Err(Error::input(
+                path.display().to_string(),
+                "no such audit database; check the path (`orgclean audit --db FILE` creates it)",
+            ));
         }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if create {
@@ -200,143 +217,6 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(&e)?;
     tx.commit().map_err(&e)
-}
-
-/// The last recorded run, with its findings and clusters.
-pub fn previous_run(conn: &Connection, path: &Path) -> Result<Option<Previous>> {
-    let e = db_err(path);
-    let Some((run_id, as_of)) = conn
-        .query_row("SELECT id, as_of FROM runs ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })
-        .optional()
-        .map_err(&e)?
-    else {
-        return Ok(None);
-    };
-    let mut prev = Previous { run_id, as_of, ..Previous::default() };
-    let mut st =
-        conn.prepare("SELECT org_id, code, nights, detail FROM findings WHERE run_id = ?1").map_err(&e)?;
-    let rows = st
-        .query_map([run_id], |r| Ok(((r.get(0)?, r.get(1)?), (r.get::<_, u32>(2)?, r.get(3)?))))
-        .map_err(&e)?;
-    for row in rows {
-        let (k, v) = row.map_err(&e)?;
-        prev.findings.insert(k, v);
-    }
-    let mut st =
-        conn.prepare("SELECT cluster_id, nights, members FROM clusters WHERE run_id = ?1").map_err(&e)?;
-    let rows = st
-        .query_map([run_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?)))
-        .map_err(&e)?;
-    for row in rows {
-        let (id, nights, members) = row.map_err(&e)?;
-        let ids = parse_members(&members, path)?.into_iter().map(|m| m.id).collect();
-        prev.clusters.insert(id, (nights, ids));
-    }
-    Ok(Some(prev))
-}
-
-fn parse_members(json: &str, path: &Path) -> Result<Vec<Member>> {
-    serde_json::from_str(json).map_err(|err| Error::Database {
-        path: path.to_path_buf(),
-        message: format!("a stored cluster's member list is not valid: {err}"),
-    })
-}
-
-/// Store this run; returns its id. Call inside the run's transaction.
-pub fn insert_run(tx: &Transaction, path: &Path, s: &Snapshot, d: &Diff) -> Result<i64> {
-    let e = db_err(path);
-    let count = |c: Change| d.rows.iter().filter(|r| r.change == c).count() as i64;
-    tx.execute(
-        "INSERT INTO runs (started_at, finished_at, as_of, tool_version, settings, records, clusters,
-                           findings, new, resolved, persisting)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            s.started_at,
-            now_utc(),
-            s.as_of,
-            env!("CARGO_PKG_VERSION"),
-            s.settings_json,
-            s.records as i64,
-            s.clusters.len() as i64,
-            s.findings.len() as i64,
-            count(Change::New),
-            count(Change::Resolved),
-            count(Change::Persisting),
-        ],
-    )
-    .map_err(&e)?;
-    let run_id = tx.last_insert_rowid();
-    {
-        let mut st = tx
-            .prepare(
-                "INSERT INTO run_inputs (run_id, position, path, bytes, sha256, encoding, rows_read, accepted, rejected)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .map_err(&e)?;
-        for (k, i) in s.inputs.iter().enumerate() {
-            st.execute(params![
-                run_id,
-                k as i64,
-                i.path,
-                i.bytes as i64,
-                i.sha256,
-                i.encoding,
-                i.counts.rows_read as i64,
-                i.counts.accepted as i64,
-                i.counts.rejected as i64
-            ])
-            .map_err(&e)?;
-        }
-        let mut st = tx
-            .prepare(
-                "INSERT INTO findings (run_id, org_id, code, severity, name, detail, proposed_parent_id,
-                                       confidence, nights, proposed_parent_name, reason, inputs_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )
-            .map_err(&e)?;
-        for (f, nights) in s.findings.iter().zip(&d.finding_nights) {
-            st.execute(params![
-                run_id,
-                f.org_id,
-                f.code,
-                f.severity,
-                f.name,
-                f.detail,
-                f.proposed_parent_id,
-                f.confidence,
-                nights,
-                f.proposed_parent_name,
-                f.reason,
-                f.inputs_hash
-            ])
-            .map_err(&e)?;
-        }
-        let mut st = tx
-            .prepare(
-                "INSERT INTO clusters (run_id, cluster_id, survivor_id, size, members, nights)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(&e)?;
-        for (c, nights) in s.clusters.iter().zip(&d.cluster_nights) {
-            let members = serde_json::to_string(&c.members)
-                .map_err(|err| Error::Internal(format!("cluster members as JSON: {err}")))?;
-            st.execute(params![run_id, c.cluster_id, c.survivor_id, c.members.len() as i64, members, nights])
-                .map_err(&e)?;
-        }
-        let mut st = tx
-            .prepare(
-                "INSERT INTO review_pairs (run_id, a_id, b_id, a_name, b_name, score, reasons)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .map_err(&e)?;
-        for p in &s.review_pairs {
-            st.execute(params![run_id, p.a_id, p.b_id, p.a_name, p.b_name, p.score as f64, p.reasons])
-                .map_err(&e)?;
-        }
-    }
-    Ok(run_id)
 }
 
 pub fn now_utc() -> String {
@@ -443,100 +323,4 @@ pub fn load_decisions(conn: &Connection, path: &Path) -> Result<Decisions> {
         }
     }
     Ok(d)
-}
-
-/// What the last run left to review.
-#[derive(Debug, Default)]
-pub struct OpenItems {
-    pub run_id: i64,
-    pub pairs: Vec<PairRow>,
-    pub clusters: Vec<ClusterRow>,
-    /// Findings with a fix (proposed or needs_review).
-    pub fixes: Vec<FindingRow>,
-}
-
-pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems>> {
-    let e = db_err(path);
-    let Some(run_id) =
-        conn.query_row("SELECT max(id) FROM runs", [], |r| r.get::<_, Option<i64>>(0)).map_err(&e)?
-    else {
-        return Ok(None);
-    };
-    let mut items = OpenItems { run_id, ..OpenItems::default() };
-    let mut st = conn
-        .prepare(
-            "SELECT a_id, b_id, a_name, b_name, score, reasons FROM review_pairs WHERE run_id = ?1
-             ORDER BY score DESC, a_id, b_id",
-        )
-        .map_err(&e)?;
-    let rows = st
-        .query_map([run_id], |r| {
-            Ok(PairRow {
-                a_id: r.get(0)?,
-                b_id: r.get(1)?,
-                a_name: r.get(2)?,
-                b_name: r.get(3)?,
-                score: r.get::<_, f64>(4)? as f32,
-                reasons: r.get(5)?,
-            })
-        })
-        .map_err(&e)?;
-    items.pairs = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
-
-    let mut st = conn
-        .prepare(
-            "SELECT cluster_id, survivor_id, members FROM clusters WHERE run_id = ?1 ORDER BY cluster_id",
-        )
-        .map_err(&e)?;
-    let rows = st
-        .query_map([run_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
-        .map_err(&e)?;
-    for row in rows {
-        let (cluster_id, survivor_id, members) = row.map_err(&e)?;
-        items.clusters.push(ClusterRow { cluster_id, survivor_id, members: parse_members(&members, path)? });
-    }
-
-    let mut st = conn
-        .prepare(
-            "SELECT org_id, code, severity, name, detail, proposed_parent_id, proposed_parent_name,
-                    confidence, reason, inputs_hash
-             FROM findings WHERE run_id = ?1 AND confidence <> ''
-             ORDER BY CASE confidence WHEN 'needs_review' THEN 0 WHEN 'low' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
-                      org_id, code",
-        )
-        .map_err(&e)?;
-    let rows = st
-        .query_map([run_id], |r| {
-            Ok(FindingRow {
-                org_id: r.get(0)?,
-                code: r.get(1)?,
-                severity: r.get(2)?,
-                name: r.get(3)?,
-                detail: r.get(4)?,
-                proposed_parent_id: r.get(5)?,
-                proposed_parent_name: r.get(6)?,
-                confidence: r.get(7)?,
-                reason: r.get(8)?,
-                inputs_hash: r.get(9)?,
-            })
-        })
-        .map_err(&e)?;
-    items.fixes = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
-    Ok(Some(items))
-}
-
-/// Whether some recorded run had this finding made on these inputs (validates imported fix rows).
-pub fn finding_known(
-    conn: &Connection,
-    path: &Path,
-    org_id: &str,
-    code: &str,
-    inputs_hash: &str,
-) -> Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM findings WHERE org_id = ?1 AND code = ?2 AND inputs_hash = ?3)",
-        params![org_id, code, inputs_hash],
-        |r| r.get(0),
-    )
-    .map_err(db_err(path))
 }

@@ -42,6 +42,10 @@ impl Kind {
 pub struct Previous {
     pub run_id: i64,
     pub as_of: String,
+    /// Records the run read (accepted rows).
+    pub records: u64,
+    /// How its items were stored, to write only what changed.
+    pub stored: super::store::StoredSpans,
     /// (org_id, code) → (nights in a row, detail).
     pub findings: BTreeMap<(String, String), (u32, String)>,
     /// cluster id → (nights in a row, member ids sorted).

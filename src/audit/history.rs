@@ -48,14 +48,8 @@ pub fn history(conn: &Connection, path: &Path) -> Result<Vec<HistoryRow>> {
         })
         .map_err(&e)?;
     let mut out: Vec<HistoryRow> = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
-    let mut st =
-        conn.prepare("SELECT run_id, code, count(*) FROM findings GROUP BY run_id, code").map_err(&e)?;
-    let counts = st
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
-        .map_err(&e)?;
     let index: HashMap<i64, usize> = out.iter().enumerate().map(|(k, r)| (r.run_id, k)).collect();
-    for c in counts {
-        let (run, code, n) = c.map_err(&e)?;
+    for (run, code, n) in super::store::counts_by_run(conn, path)? {
         if let Some(&k) = index.get(&run) {
             out[k].by_code.insert(code, n);
         }

@@ -13,8 +13,27 @@ pub mod diff;
 pub mod history;
 pub mod review;
 pub mod snapshot;
+pub mod store;
 
 pub use decisions::Decisions;
+
+/// A night that read less than this share of the last recorded night's records is taken for a
+/// broken export, not a directory that shrank.
+pub const SHRINK_LIMIT: f64 = 0.5;
+
+/// Refuse to record a night that lost most records compared with the last one: recorded, it
+/// would mark every missing item "resolved" and bring them all back as "new" the next night.
+pub fn refuse_shrink(prev_records: u64, records: u64, prev_run: i64, prev_as_of: &str) -> crate::Result<()> {
+    if prev_records == 0 || records as f64 >= prev_records as f64 * SHRINK_LIMIT {
+        return Ok(());
+    }
+    Err(crate::Error::Usage(format!(
+        "this night read {records} records, run #{prev_run} (as of {prev_as_of}) read {prev_records}: \
+         more than half are gone, which looks like a broken or partial export; nothing was recorded and \
+         the outputs of the last good night are kept. Check the dump; if the directory really shrank, run \
+         again with --accept-shrink"
+    )))
+}
 
 use sha2::{Digest, Sha256};
 

@@ -133,7 +133,9 @@ pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
                         id: id(m),
                         name: dir.name(m).to_string(),
                         score: pair.map(|x| x.score),
-                        reason: pair.map(|x| x.reasons.join("; ")).unwrap_or_default(),
+                        reason: pair
+                            .map(|x| crate::dedupe::reason::join(&x.reasons, crate::lang::Lang::En))
+                            .unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -155,7 +157,7 @@ pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
                 a_name: dir.name(a).to_string(),
                 b_name: dir.name(b).to_string(),
                 score: x.score,
-                reasons: x.reasons.join("; "),
+                reasons: crate::dedupe::reason::join(&x.reasons, crate::lang::Lang::En),
             }
         })
         .collect();
@@ -163,8 +165,8 @@ pub fn of(p: &Pipeline, s: &Settings, started_at: String) -> Snapshot {
     review_pairs.dedup_by(|a, b| a.a_id == b.a_id && a.b_id == b.b_id);
 
     let settings = serde_json::json!({
-        "merge_threshold": s.dedupe.merge_threshold,
-        "review_threshold": s.dedupe.review_threshold,
+        "merge_threshold": crate::config::as_written(s.dedupe.merge_threshold),
+        "review_threshold": crate::config::as_written(s.dedupe.review_threshold),
         "output_encoding": s.output_encoding.map(|e| e.name()),
         "config": s.config,
     });

@@ -25,11 +25,27 @@ pub struct AuditArgs {
     /// Seconds to wait while another audit writes to the same database before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub db_wait: u64,
+
+    /// Record the night even if it read far fewer records than the last one (a real shrink of
+    /// the directory, not a broken export).
+    #[arg(long)]
+    pub accept_shrink: bool,
 }
 
-/// Test hook: sleep this many milliseconds inside the run's transaction, after the rows are
-/// written and before the commit, so that tests can kill or race an audit mid-write.
-const PAUSE_ENV: &str = "ORGCLEAN_TEST_PAUSE_IN_TXN_MS";
+/// Test hook (debug builds only, never in a release binary): sleep this many milliseconds inside
+/// the run's transaction, after the rows are written and before the commit, so that tests can
+/// kill or race an audit mid-write.
+#[cfg(debug_assertions)]
+fn test_pause() {
+    const PAUSE_ENV: &str = "ORGCLEAN_TEST_PAUSE_IN_TXN_MS";
+    if let Some(ms) = std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse::<u64>().ok()) {
+        eprintln!("orgclean: test pause in transaction for {ms} ms");
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn test_pause() {}
 
 /// Rows per table listed in report.md's "Since last run" section.
 const MD_LIMIT: usize = 20;
@@ -41,7 +57,7 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
         .as_ref()
         .ok_or_else(|| Error::Usage("`orgclean audit` needs --db FILE (created if missing)".into()))?;
     let settings = ra.settings()?;
-    let input = ra.input_with_config(&settings.config);
+    let input = ra.input_with_config(&settings.config)?;
     let opts = input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&ra.out, &input.dumps)?;
 
@@ -49,6 +65,7 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
     let decisions = db::load_decisions(&adb.conn, db_path)?;
     let started = db::now_utc();
     let mut p = pipeline::run(&input.dumps, &opts, &ra.steps(&settings, &decisions))?;
+    super::warn(&p.warnings);
     run_cmd::apply_severity(&mut p, &settings.config);
     let snap = snapshot::of(&p, &settings, started);
 
@@ -57,12 +74,14 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
     // (so it compares against this run, not the one before).
     let tx = adb.begin_write()?;
     let prev = db::previous_run(&tx, db_path)?;
-    let d = diff::compare(prev.as_ref(), &snap);
-    let run_id = db::insert_run(&tx, db_path, &snap, &d)?;
-    if let Some(ms) = std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse::<u64>().ok()) {
-        eprintln!("orgclean: test pause in transaction for {ms} ms");
-        std::thread::sleep(Duration::from_millis(ms));
+    if let Some(prev) = &prev {
+        if !args.accept_shrink {
+            crate::audit::refuse_shrink(prev.records, snap.records, prev.run_id, &prev.as_of)?;
+        }
     }
+    let d = diff::compare(prev.as_ref(), &snap);
+    let run_id = db::insert_run(&tx, db_path, &snap, &d, prev.as_ref())?;
+    test_pause();
     let prev_label = prev.as_ref().map(|x| (x.run_id, x.as_of.as_str()));
     let stage = output::Staging::new(&ra.out)?;
     changes::write_csv(&d, &stage.path("changes.csv"))?;
@@ -87,10 +106,11 @@ pub fn run(args: &AuditArgs, quiet: bool) -> Result<Outcome> {
 
 /// Exit 1 when, for some code, the findings new since the last run reach the `fail_on` count.
 fn outcome(d: &diff::Diff, cfg: &crate::config::Config) -> Outcome {
-    let new = d.new_by_code();
-    let over =
-        cfg.fail_on.iter().any(|(code, &limit)| limit > 0 && new.get(code).copied().unwrap_or(0) >= limit);
-    if over {
+    let reached = crate::config::thresholds_reached(&d.new_by_code(), &cfg.fail_on, "new ");
+    for r in &reached {
+        eprintln!("orgclean: --fail-on reached: {r}");
+    }
+    if !reached.is_empty() {
         Outcome::FindingsOverThreshold
     } else {
         Outcome::Clean

@@ -70,6 +70,7 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<Outcome> {
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let t = Instant::now();
     let dir = crate::import::import(&args.input.dumps, &opts)?;
+    super::warn(&crate::import::warnings(&dir, crate::import::CHECK_RELIES));
     timing("import", t);
     let t = Instant::now();
     let (names, profiles) = profile::parse_and_profile(&dir);

@@ -39,6 +39,7 @@ pub fn run(args: &CoverageArgs, quiet: bool) -> Result<Outcome> {
     let scope = if args.all_divisions { Scope::All } else { Scope::InputProvinces };
     let steps = pipeline::Steps { dedupe, decisions: &decisions, coverage: scope };
     let p = pipeline::run(&args.input.dumps, &opts, &steps)?;
+    super::warn(&p.warnings);
     let path = args.out.join("coverage.csv");
     render::write_csv(&p.dir, &p.coverage, &path)?;
     if !quiet {

@@ -51,9 +51,10 @@ impl DedupeArgs {
 
 pub fn run(args: &DedupeArgs, quiet: bool) -> Result<Outcome> {
     let opts = args.options()?;
-    let import_opts = args.input.to_options(quiet)?;
+    let import_opts = crate::import::ImportOptions { require_rows: true, ..args.input.to_options(quiet)? };
     output::prepare_out_dir(&args.out, &args.input.dumps)?;
     let dir = crate::import::import(&args.input.dumps, &import_opts)?;
+    super::warn(&crate::import::warnings(&dir, crate::import::DEDUPE_RELIES));
     let result = dedupe::run(&dir, &opts);
     write_clusters(&dir, &result, &args.out.join("clusters.csv"))?;
     write_pairs(&dir, &result, &args.out.join("pairs.csv"))?;
@@ -82,7 +83,7 @@ fn survivor_reason(dir: &Directory, s: RecIdx, children: usize) -> String {
     if children > 0 {
         r.push(format!("{children} child records"));
     }
-    let created = dir.get(s, Field::CreatedAt);
+    let created = dir.created_at(s);
     if !created.is_empty() {
         r.push(format!("created {created}"));
     }
@@ -106,7 +107,7 @@ pub fn write_clusters(dir: &Directory, res: &DedupeResult, path: &Path) -> Resul
                 match res.link.get(&m).map(|&k| &res.pairs[k]) {
                     Some(p) => {
                         let other = if p.a == m { p.b } else { p.a };
-                        let mut r = p.reasons.join("; ");
+                        let mut r = crate::dedupe::reason::join(&p.reasons, crate::lang::Lang::En);
                         if other != c.survivor {
                             r = format!("via {}: {r}", dir.id(other));
                         }
@@ -151,7 +152,7 @@ pub fn write_pairs(dir: &Directory, res: &DedupeResult, path: &Path) -> Result<(
             dir.id(p.b).to_string(),
             format!("{:.3}", p.score),
             p.decision.as_str().to_string(),
-            p.reasons.join("; "),
+            crate::dedupe::reason::join(&p.reasons, crate::lang::Lang::En),
             dir.name(p.a).to_string(),
             dir.name(p.b).to_string(),
         ]

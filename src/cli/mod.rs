@@ -84,6 +84,10 @@ pub struct InputArgs {
     /// province, city, county, org_type, status, created_at. Repeatable.
     #[arg(long = "column", value_name = "FIELD=HEADER")]
     pub columns: Vec<String>,
+
+    /// `[input.columns]` of the config file (flags win over them).
+    #[arg(skip)]
+    pub config_columns: Vec<ColumnOverride>,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +105,10 @@ pub struct ConfigArgs {
     /// Print a commented example configuration with the defaults.
     #[arg(long)]
     pub example: bool,
+
+    /// Settings file whose effective settings to print (without it: the defaults).
+    #[arg(long, value_name = "FILE", conflicts_with = "example")]
+    pub config: Option<PathBuf>,
 }
 
 impl InputArgs {
@@ -108,6 +116,7 @@ impl InputArgs {
     pub fn to_hierarchy_options(&self, quiet: bool) -> Result<ImportOptions> {
         let mut opts = self.to_options(quiet)?;
         opts.needs.push((crate::model::Field::ParentId, "the hierarchy check needs each record's parent"));
+        opts.require_rows = true;
         Ok(opts)
     }
 
@@ -132,8 +141,26 @@ impl InputArgs {
                 )))
             }
         };
-        let columns = self.columns.iter().map(|c| ColumnOverride::parse(c)).collect::<Result<Vec<_>>>()?;
-        Ok(ImportOptions { encoding, delimiter, columns, progress: !quiet, needs: Vec::new() })
+        let mut columns = self.config_columns.clone();
+        for c in &self.columns {
+            columns.push(ColumnOverride::parse(c)?);
+        }
+        Ok(ImportOptions {
+            encoding,
+            delimiter,
+            columns,
+            progress: !quiet,
+            needs: Vec::new(),
+            require_rows: false,
+        })
+    }
+}
+
+/// What the run could not see or had to repair: printed even with --quiet, because a quiet
+/// nightly run is exactly where nobody looks at the report.
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("orgclean: warning: {w}");
     }
 }
 
@@ -178,7 +205,15 @@ pub fn main() -> i32 {
         }
     };
     let t = std::time::Instant::now();
-    let result = run(cli);
+    // A panic is a bug like any other internal error: exit 3 with a word on what to do, not
+    // Rust's 101 (the panic message itself is already on stderr).
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))).unwrap_or_else(|_| {
+        Err(Error::Internal(
+            "a bug stopped the run (the message above says where); please report it with the command \
+             line, and the input if you can share it"
+                .into(),
+        ))
+    });
     crate::progress::timing("total", t);
     match result {
         Ok(outcome) => outcome.exit_code(),
@@ -190,6 +225,11 @@ pub fn main() -> i32 {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
+    // Test hook (debug builds only): a bug on demand, for the test of exit code 3.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("ORGCLEAN_TEST_PANIC").is_some() {
+        panic!("ORGCLEAN_TEST_PANIC is set");
+    }
     let quiet = cli.quiet;
     match cli.command {
         Command::Import(args) => import::run(&args, quiet),
@@ -198,10 +238,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Run(args) => run::run(&args, quiet),
         Command::Coverage(args) => coverage::run(&args, quiet),
         Command::Config(args) => {
-            if !args.example {
-                return Err(Error::Usage("use `orgclean config --example`".into()));
+            if args.example {
+                print!("{}", crate::config::EXAMPLE);
+            } else {
+                let cfg = match &args.config {
+                    Some(p) => crate::config::Config::load(p)?,
+                    None => crate::config::Config::default(),
+                };
+                print!("{}", cfg.effective_toml()?);
             }
-            print!("{}", crate::config::EXAMPLE);
             Ok(Outcome::Clean)
         }
         Command::Audit(args) => audit::run(&args, quiet),

@@ -78,10 +78,10 @@ impl RunArgs {
             cfg.fail_on.extend(config::parse_fail_on(f)?);
         }
         let mut dedupe = DedupeOptions::default();
-        if let Some(t) = self.merge_threshold.or(cfg.dedupe.merge_threshold) {
+        if let Some(t) = self.merge_threshold.or(cfg.dedupe.merge_threshold.map(|t| t as f32)) {
             dedupe.merge_threshold = t;
         }
-        if let Some(t) = self.review_threshold.or(cfg.dedupe.review_threshold) {
+        if let Some(t) = self.review_threshold.or(cfg.dedupe.review_threshold.map(|t| t as f32)) {
             dedupe.review_threshold = t;
         }
         if !(0.0..=1.0).contains(&dedupe.review_threshold)
@@ -124,7 +124,7 @@ impl RunArgs {
         pipeline::Steps { dedupe: settings.dedupe, decisions, coverage }
     }
 
-    pub fn input_with_config(&self, cfg: &Config) -> InputArgs {
+    pub fn input_with_config(&self, cfg: &Config) -> Result<InputArgs> {
         let mut input = self.input.clone();
         if input.encoding == "auto" {
             if let Some(e) = &cfg.input.encoding {
@@ -136,16 +136,14 @@ impl RunArgs {
                 input.delimiter = d.clone();
             }
         }
-        let mut cols: Vec<String> = cfg.input.columns.iter().map(|(f, h)| format!("{f}={h}")).collect();
-        cols.extend(input.columns);
-        input.columns = cols;
-        input
+        input.config_columns = cfg.column_overrides()?;
+        Ok(input)
     }
 }
 
 pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
     let settings = args.settings()?;
-    let input = args.input_with_config(&settings.config);
+    let input = args.input_with_config(&settings.config)?;
     let opts = input.to_hierarchy_options(quiet)?;
     output::prepare_out_dir(&args.out, &input.dumps)?;
     // Review decisions from an audit database (issue 6); `run` only reads them.
@@ -154,6 +152,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<Outcome> {
         None => crate::audit::Decisions::default(),
     };
     let mut p = pipeline::run(&input.dumps, &opts, &args.steps(&settings, &decisions))?;
+    super::warn(&p.warnings);
     apply_severity(&mut p, &settings.config);
     let stage = output::Staging::new(&args.out)?;
     let written = write_outputs(&p, &settings, &stage, &[])?;
@@ -182,11 +181,16 @@ pub fn findings_outcome(
     findings: &[crate::model::Finding],
     fail_on: &std::collections::BTreeMap<String, u64>,
 ) -> Outcome {
-    let over = fail_on.iter().any(|(code, &limit)| {
-        let n = findings.iter().filter(|f| f.code.as_str() == code).count() as u64;
-        limit > 0 && n >= limit
-    });
-    if over {
+    let mut counts = std::collections::BTreeMap::new();
+    for f in findings {
+        *counts.entry(f.code.as_str().to_string()).or_insert(0u64) += 1;
+    }
+    let reached = config::thresholds_reached(&counts, fail_on, "");
+    // The reason for exit 1, printed even with --quiet: a cron mail must say what failed.
+    for r in &reached {
+        eprintln!("orgclean: --fail-on reached: {r}");
+    }
+    if !reached.is_empty() {
         Outcome::FindingsOverThreshold
     } else {
         Outcome::Clean
@@ -195,7 +199,11 @@ pub fn findings_outcome(
 
 fn merge_reason(p: &Pipeline, i: RecIdx) -> String {
     match p.dedupe.link.get(&i).and_then(|&k| p.dedupe.pairs.get(k)) {
-        Some(pair) => format!("duplicate (score {:.2}): {}", pair.score, pair.reasons.join("; ")),
+        Some(pair) => format!(
+            "duplicate (score {:.2}): {}",
+            pair.score,
+            crate::dedupe::reason::join(&pair.reasons, crate::lang::Lang::En)
+        ),
         None => "duplicate".to_string(),
     }
 }
@@ -272,9 +280,10 @@ pub fn write_outputs_with(
     let summary = serde_json::json!({
         "report": rep,
         "outputs": outputs,
+        "warnings": p.warnings,
         "settings": {
-            "merge_threshold": s.dedupe.merge_threshold,
-            "review_threshold": s.dedupe.review_threshold,
+            "merge_threshold": config::as_written(s.dedupe.merge_threshold),
+            "review_threshold": config::as_written(s.dedupe.review_threshold),
             "output_encoding": s.output_encoding.map(|e| e.name()),
             "config": s.config,
         },

@@ -6,7 +6,7 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{CertStatus, Cluster, Clusters, Directory, Field, RecIdx};
+use crate::model::{CertStatus, Cluster, Clusters, Directory, RecIdx};
 
 /// A merge edge: (a, b, score), a < b.
 pub type Edge = (RecIdx, RecIdx, f32);
@@ -144,7 +144,7 @@ pub fn survivor(
             status_rank(dir.status(i)),
             !has_uscc(i),
             std::cmp::Reverse(children[i as usize]),
-            created_key(dir.get(i, Field::CreatedAt)),
+            created_key(&dir.created_at(i)),
             dir.id(i).as_str().to_string(),
         )
     };
@@ -166,7 +166,7 @@ pub(super) fn settled_children(dir: &Directory, groups: &[Vec<RecIdx>]) -> Vec<u
         if p == i || !clustered[p as usize] {
             continue;
         }
-        if !created_before(dir.get(i, Field::CreatedAt), dir.get(p, Field::CreatedAt)) {
+        if !created_before(&dir.created_at(i), &dir.created_at(p)) {
             children[p as usize] += 1;
         }
     }

@@ -9,7 +9,9 @@ mod blocking;
 mod cluster;
 mod features;
 pub mod query;
+pub mod reason;
 mod score;
+mod shortform;
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +23,7 @@ use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
+pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,7 +63,7 @@ pub struct ScoredPair {
     pub a: RecIdx,
     pub b: RecIdx,
     pub score: f32,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     pub decision: PairDecision,
 }
 
@@ -142,18 +145,41 @@ pub fn dedupe_with(
     };
     timing("features", t);
     let t = std::time::Instant::now();
-    let candidates = blocking::candidate_pairs(names, &feats);
+    let (mut candidates, short_forms) =
+        rayon::join(|| blocking::candidate_pairs(names, &feats), || shortform::pairs(names, &feats));
+    candidates.extend_from_slice(&short_forms);
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    let short_forms: HashSet<(RecIdx, RecIdx)> = short_forms.into_iter().collect();
     timing("blocking", t);
     let t = std::time::Instant::now();
     // (a, b, score, reasons, may merge)
-    let scored: Vec<(RecIdx, RecIdx, f32, Vec<String>, bool)> = candidates
+    let scored: Vec<(RecIdx, RecIdx, f32, Vec<Reason>, bool)> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
-            let (score, reviewable_only) = score::score_only(g, side(a), side(b))?;
+            let (mut score, mut reviewable_only) = score::score_only(g, side(a), side(b))?;
+            // A short form (北理工 / 北京理工大学) is a candidate for review on its own, never more.
+            let short = short_forms
+                .contains(&(a, b))
+                .then(|| shortform::explain(&names[a as usize], &names[b as usize]))
+                .flatten();
+            let lifted = short.is_some() && score < opts.review_threshold;
+            if lifted {
+                score = opts.review_threshold;
+                reviewable_only = true;
+            }
             if score < opts.review_threshold {
                 return None;
             }
-            let Verdict::Scored { reasons, .. } = score::compare(g, side(a), side(b)) else { return None };
+            let Verdict::Scored { mut reasons, .. } = score::compare(g, side(a), side(b)) else {
+                return None;
+            };
+            if let Some(why) = short {
+                reasons.push(why);
+            }
+            if lifted {
+                reasons.push(Reason::ShortFormForReview(score));
+            }
             Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
         })
         .collect();
@@ -197,12 +223,12 @@ pub fn dedupe_with(
             let decision = if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
             let key = ordered(a, b);
             if rules.same.contains(&key) {
-                reasons.push("marked same by a reviewer".into());
+                reasons.push(Reason::MarkedSameByReviewer);
             } else if rules.different.contains(&key) {
-                reasons.push("kept apart: marked different by a reviewer".into());
+                reasons.push(Reason::MarkedDifferentByReviewer);
             }
             if refused.contains(&(a, b)) {
-                reasons.push("not merged: another record of the cluster vetoes it".into());
+                reasons.push(Reason::RefusedInCluster);
             }
             ScoredPair { a, b, score, reasons, decision }
         })

@@ -6,6 +6,7 @@ use crate::model::Level;
 use crate::normalize::{homophone_distance, homophone_substitutions, shared_reading, NameParts};
 
 use super::features::{Features, NATIONAL};
+use super::reason::{Folding, Reason};
 
 /// Bonus for a shared valid credit code: strong evidence, but not enough to merge names that
 /// have little in common (a unit that borrowed its parent's code).
@@ -27,10 +28,10 @@ pub struct Side<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Different units: the reason says why.
-    Veto(String),
+    Veto(Reason),
     /// A score and why. `reviewable_only`: the names alone cannot tell (a generic name whose
     /// region is ambiguous), so the pair may be reviewed but never merged automatically.
-    Scored { score: f32, reasons: Vec<String>, reviewable_only: bool },
+    Scored { score: f32, reasons: Vec<Reason>, reviewable_only: bool },
 }
 
 fn division_name(g: &Gazetteer, code: Option<DivCode>) -> String {
@@ -42,92 +43,106 @@ fn division_name(g: &Gazetteer, code: Option<DivCode>) -> String {
 }
 
 /// Evidence that two records are different units, whatever their names.
-pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<String> {
-    veto_explained(g, a, b, true)
+pub fn veto(g: &Gazetteer, a: Side, b: Side) -> Option<Reason> {
+    veto_kind(g, a, b).map(|k| explain_veto(k, g, a, b))
 }
 
 /// `veto` without building the explanation: the hot path over millions of candidate pairs.
 pub fn vetoes(g: &Gazetteer, a: Side, b: Side) -> bool {
-    veto_explained(g, a, b, false).is_some()
+    veto_kind(g, a, b).is_some()
 }
 
-fn veto_explained(g: &Gazetteer, a: Side, b: Side, explain: bool) -> Option<String> {
-    let why = |f: &dyn Fn() -> String| if explain { f() } else { String::new() };
+/// Which veto applies, without its data (cheap: `veto` explains it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VetoKind {
+    CreditCodes,
+    Regions,
+    NationalAndRegional,
+    Kinds,
+    Ordinals,
+    Branch,
+    NamedPlaces,
+    PlacesOfGenericNames,
+    Levels,
+}
+
+fn named(s: Side) -> Option<DivCode> {
+    if s.feat.named_ambiguous {
+        None
+    } else {
+        s.feat.named_division
+    }
+}
+
+fn veto_kind(g: &Gazetteer, a: Side, b: Side) -> Option<VetoKind> {
     if let (Some(x), Some(y)) = (&a.feat.uscc, &b.feat.uscc) {
         if x != y {
-            return Some(why(&|| format!("different credit codes {x} / {y}")));
+            return Some(VetoKind::CreditCodes);
         }
     }
     if g.conflicts(&a.feat.region, &b.feat.region) {
-        return Some(why(&|| {
-            format!(
-                "different regions: {} / {}",
-                division_name(g, a.feat.region.most_specific()),
-                division_name(g, b.feat.region.most_specific())
-            )
-        }));
+        return Some(VetoKind::Regions);
     }
     let national = |s: Side| s.feat.named_division == Some(NATIONAL);
     let regional = |s: Side| !s.name.mentions.is_empty();
     if (national(a) && regional(b)) || (national(b) && regional(a)) {
-        return Some(why(&|| "national unit / regional unit".into()));
+        return Some(VetoKind::NationalAndRegional);
     }
     if let (Some(x), Some(y)) = (a.name.suffix_kind, b.name.suffix_kind) {
         if x != y {
-            return Some(why(&|| {
-                format!(
-                    "different kinds of unit: {} / {}",
-                    a.name.suffix.as_deref().unwrap_or(""),
-                    b.name.suffix.as_deref().unwrap_or("")
-                )
-            }));
+            return Some(VetoKind::Kinds);
         }
     }
     if a.name.ordinal != b.name.ordinal {
-        let show = |o: Option<u32>| o.map_or("none".to_string(), |n| format!("第{n}"));
-        return Some(why(&|| {
-            format!("different ordinals: {} / {}", show(a.name.ordinal), show(b.name.ordinal))
-        }));
+        return Some(VetoKind::Ordinals);
     }
     if a.name.branch.is_some() != b.name.branch.is_some() {
-        return Some(why(&|| "a branch and the unit it belongs to".into()));
+        return Some(VetoKind::Branch);
     }
-    let named = |s: Side| {
-        if s.feat.named_ambiguous {
-            None
-        } else {
-            s.feat.named_division
-        }
-    };
     if let (Some(x), Some(y)) = (named(a), named(b)) {
         if x != y {
-            return Some(why(&|| {
-                format!(
-                    "names name different places: {} / {}",
-                    division_name(g, Some(x)),
-                    division_name(g, Some(y))
-                )
-            }));
+            return Some(VetoKind::NamedPlaces);
         }
     }
     if a.name.core.is_empty() && b.name.core.is_empty() {
         // Generic names (城区科协, 第一中学): the place is the whole identity.
         if let (Some(x), Some(y)) = (a.feat.identity_division(), b.feat.identity_division()) {
             if x != y {
-                return Some(why(&|| {
-                    format!(
-                        "units of different places: {} / {}",
-                        division_name(g, Some(x)),
-                        division_name(g, Some(y))
-                    )
-                }));
+                return Some(VetoKind::PlacesOfGenericNames);
             }
         }
     }
     if a.level != b.level && a.level != Level::Grassroots && b.level != Level::Grassroots {
-        return Some(why(&|| format!("different levels: {} / {}", a.level.as_str(), b.level.as_str())));
+        return Some(VetoKind::Levels);
     }
     None
+}
+
+fn explain_veto(kind: VetoKind, g: &Gazetteer, a: Side, b: Side) -> Reason {
+    let place = |c: Option<DivCode>| division_name(g, c);
+    match kind {
+        VetoKind::CreditCodes => Reason::DifferentCreditCodes {
+            a: a.feat.uscc.as_deref().unwrap_or("").to_string(),
+            b: b.feat.uscc.as_deref().unwrap_or("").to_string(),
+        },
+        VetoKind::Regions => Reason::DifferentRegions {
+            a: place(a.feat.region.most_specific()),
+            b: place(b.feat.region.most_specific()),
+        },
+        VetoKind::NationalAndRegional => Reason::NationalAndRegional,
+        VetoKind::Kinds => Reason::DifferentKinds {
+            a: a.name.suffix.clone().unwrap_or_default(),
+            b: b.name.suffix.clone().unwrap_or_default(),
+        },
+        VetoKind::Ordinals => Reason::DifferentOrdinals { a: a.name.ordinal, b: b.name.ordinal },
+        VetoKind::Branch => Reason::BranchAndUnit,
+        VetoKind::NamedPlaces => Reason::NamesNameDifferentPlaces { a: place(named(a)), b: place(named(b)) },
+        VetoKind::PlacesOfGenericNames => Reason::UnitsOfDifferentPlaces {
+            a: place(a.feat.identity_division()),
+            b: place(b.feat.identity_division()),
+        },
+        VetoKind::Levels => Reason::DifferentLevels { a: a.level, b: b.level },
+    }
 }
 
 /// Name similarity on the informative text.
@@ -213,40 +228,39 @@ pub fn compare(g: &Gazetteer, a: Side, b: Side) -> Verdict {
             (Some(x), Some(_)) => {
                 // Same place (the veto checked), same kind of unit, nothing else in the names.
                 score = 1.0;
-                reasons.push(format!(
-                    "both are the {} of {}",
-                    b.name.suffix.as_deref().unwrap_or("unit"),
-                    division_name(g, Some(x))
-                ));
+                reasons.push(Reason::BothUnitOf {
+                    kind: b.name.suffix.clone().unwrap_or_else(|| "unit".into()),
+                    place: division_name(g, Some(x)),
+                });
             }
             _ => {
                 reviewable_only = true;
-                reasons.push("generic name and the place is ambiguous".into());
+                reasons.push(Reason::GenericAmbiguousPlace);
             }
         }
     }
     if a.name.key == b.name.key {
-        reasons.push("same name after normalization".into());
+        reasons.push(Reason::SameNormalizedName);
     }
     describe_differences(a.name, b.name, &mut reasons);
     if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
         score = (score + SAME_USCC_BONUS).min(1.0);
-        reasons.push("same credit code".into());
+        reasons.push(Reason::SameCreditCode);
         if let Some((short, long)) = abbreviation(a.name, b.name).filter(|_| score < ABBREVIATION_WITH_USCC) {
             score = ABBREVIATION_WITH_USCC;
-            reasons.push(format!("{short} abbreviates {long}"));
+            reasons.push(Reason::Abbreviates { short: short.into(), long: long.into() });
         }
     }
-    reasons.push(format!("score {score:.2}"));
+    reasons.push(Reason::Score(score));
     Verdict::Scored { score, reasons, reviewable_only }
 }
 
 /// Plain-words account of how two names differ where normalization made them agree.
-fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>) {
+fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<Reason>) {
     for (x, y) in [(a, b), (b, a)] {
         for (short, long) in &x.expansions {
             if !y.expansions.contains(&(short, long)) {
-                let r = format!("{short} = {long}");
+                let r = Reason::Expansion { short: short.to_string(), long: long.to_string() };
                 if !reasons.contains(&r) {
                     reasons.push(r);
                 }
@@ -255,7 +269,7 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>)
     }
     for note in ["full-width characters", "traditional characters", "spaces"] {
         if a.folding.contains(&note) != b.folding.contains(&note) {
-            reasons.push(format!("{note} folded"));
+            reasons.extend(Folding::from_note(note).map(Reason::Folded));
         }
     }
     if a.region_text != b.region_text && a.body == b.body {
@@ -264,33 +278,34 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<String>)
         // The extra text must itself be a place name (2+ characters), else it is a short form.
         let extra = l.strip_suffix(s).or_else(|| l.strip_prefix(s)).filter(|e| e.chars().count() >= 2);
         match extra {
-            Some(e) => reasons.push(format!("region prefix {e} omitted")),
-            None => reasons.push(format!("region {l} = {s}")),
+            Some(e) => reasons.push(Reason::RegionPrefixOmitted { prefix: e.into() }),
+            None => reasons.push(Reason::RegionWritten { long: l.into(), short: s.into() }),
         }
     }
     if a.provisional != b.provisional {
-        reasons.push("provisional marker (筹) ignored".into());
+        reasons.push(Reason::ProvisionalIgnored);
     }
     for n in [a, b] {
         for (written, meant) in &n.sound_slips {
-            reasons.push(format!("{written} = {meant} (same sound)"));
+            reasons.push(Reason::SoundSlipRepaired { written: written.clone(), meant: meant.clone() });
         }
         if let Some(t) = &n.suffix_typo {
-            reasons.push(format!("typo {t} = {}", n.suffix.as_deref().unwrap_or("")));
+            reasons
+                .push(Reason::SuffixTypo { written: t.clone(), meant: n.suffix.clone().unwrap_or_default() });
         }
     }
     if a.ordinal.is_some() && a.body == b.body && a.key != b.key {
-        reasons.push(format!("same ordinal 第{}", a.ordinal.unwrap_or(0)));
+        reasons.push(Reason::SameOrdinal(a.ordinal.unwrap_or(0)));
     }
     reasons.extend(same_sound_slips(&a.key, &b.key));
     if a.body != b.body {
-        reasons.push(format!("names differ: {} / {}", a.body, b.body));
+        reasons.push(Reason::NamesDiffer { a: a.body.clone(), b: b.body.clone() });
     }
 }
 
 /// "建鞍 ≈ 建安 (same sound an)" for each same-sound substitution between two names, shown with
 /// the character before it (after it at the start) so that the word can be recognized.
-fn same_sound_slips(a: &str, b: &str) -> Vec<String> {
+fn same_sound_slips(a: &str, b: &str) -> Vec<Reason> {
     let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let word = |s: &[char], i: usize| -> String {
         let (from, to) = if i > 0 { (i - 1, i + 1) } else { (0, 2.min(s.len())) };
@@ -300,7 +315,7 @@ fn same_sound_slips(a: &str, b: &str) -> Vec<String> {
         .into_iter()
         .map(|(i, j)| {
             let sound = shared_reading(x[i], y[j]).unwrap_or_default();
-            format!("{} ≈ {} (same sound {sound})", word(&x, i), word(&y, j))
+            Reason::SameSound { a: word(&x, i), b: word(&y, j), sound: sound.to_string() }
         })
         .collect()
 }
@@ -362,7 +377,14 @@ mod tests {
     }
 
     fn vetoed(v: &Verdict, word: &str) -> bool {
-        matches!(v, Verdict::Veto(r) if r.contains(word))
+        matches!(v, Verdict::Veto(r) if r.to_string().contains(word))
+    }
+
+    fn texts(v: &Verdict) -> Vec<String> {
+        match v {
+            Verdict::Scored { reasons, .. } => reasons.iter().map(|r| r.to_string()).collect(),
+            Verdict::Veto(r) => vec![r.to_string()],
+        }
     }
 
     #[test]
@@ -401,9 +423,7 @@ mod tests {
         let short = rec("川大", "四川省", "", "", CODE);
         let v = cmp(&full, &short);
         assert!(score(&v) >= 0.85, "{v:?}");
-        assert!(
-            matches!(&v, Verdict::Scored { reasons, .. } if reasons.contains(&"川大 abbreviates 四川大学".to_string()))
-        );
+        assert!(texts(&v).contains(&"川大 abbreviates 四川大学".to_string()));
         // Without the code, characters in order are not enough (南大 also fits 南昌大学).
         let no_code = rec("川大", "四川省", "", "", "");
         assert!(score(&cmp(&full, &no_code)) < 0.7);
@@ -432,7 +452,7 @@ mod tests {
         let b = rec("长岭镇科学技术协会", "", "", "", "91440101MA5CJQ4N59");
         assert!(vetoed(&cmp(&a, &b), "credit codes"));
         let c = rec("长岭镇科协", "", "", "", "91350200776049653A");
-        assert!(cmp(&a, &c) != Verdict::Veto(String::new()));
+        assert!(!matches!(cmp(&a, &c), Verdict::Veto(_)));
         assert_eq!(score(&cmp(&a, &c)), 1.0);
     }
 
@@ -482,12 +502,12 @@ mod tests {
             let b = rec(y, "", "", "", "");
             let v = cmp(&a, &b);
             assert!(score(&v) >= merge, "{x} / {y}: {v:?}");
-            let Verdict::Scored { reasons, .. } = v else { unreachable!() };
+            let reasons = texts(&v);
             assert!(reasons.iter().any(|r| r.contains("(same sound")), "{reasons:?}");
         }
         let a = rec("建安区科学技术协会", "河南省", "许昌市", "建安区", "");
         let b = rec("建鞍区科学技术协会", "河南省", "许昌市", "建安区", "");
-        let Verdict::Scored { reasons, .. } = cmp(&a, &b) else { panic!("vetoed") };
+        let reasons = texts(&cmp(&a, &b));
         assert!(reasons.contains(&"建鞍区 = 建安区 (same sound)".to_string()), "{reasons:?}");
     }
 

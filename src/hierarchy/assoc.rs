@@ -55,7 +55,7 @@ fn rank(ctx: &Ctx, i: RecIdx) -> (bool, crate::model::CertStatus, bool, String, 
         ctx.clusters.is_merged_away(i),
         ctx.dir.status(i),
         ctx.dir.get(i, Field::Uscc).is_empty(),
-        ctx.dir.get(i, Field::CreatedAt).to_string(),
+        ctx.dir.created_at(i).into_owned(),
         i,
     )
 }

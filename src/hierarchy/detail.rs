@@ -15,6 +15,14 @@ fn province_name<'a>(ctx: &Ctx<'a>, p: Option<DivCode>) -> &'a str {
     p.map(|p| ctx.g.name_of(p)).filter(|s| !s.is_empty()).unwrap_or("an unknown province")
 }
 
+/// The id that an all-digit parent id names once the leading zeros Excel drops are put back.
+fn zero_padded(ctx: &Ctx, parent_id: &str) -> Option<String> {
+    if parent_id.is_empty() || !parent_id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    (parent_id.len() + 1..=20).map(|w| format!("{parent_id:0>w$}")).find(|id| ctx.dir.lookup(id).is_some())
+}
+
 /// The detail of a structural finding on record `i`.
 pub fn structural(
     ctx: &Ctx,
@@ -30,7 +38,12 @@ pub fn structural(
     match code {
         FindingCode::MissingParent => "no parent: the parent id is empty".into(),
         FindingCode::SelfParent => "the parent id is the record's own id".into(),
-        FindingCode::DanglingParent => format!("parent id {raw_parent} is not in the directory"),
+        FindingCode::DanglingParent => match zero_padded(ctx, raw_parent) {
+            Some(id) => format!(
+                "parent id {raw_parent} is not in the directory, but {id} is: Excel dropped the id's leading zeros"
+            ),
+            None => format!("parent id {raw_parent} is not in the directory"),
+        },
         FindingCode::Cycle => {
             let id = cycle_of[i as usize].unwrap_or(i);
             let members = cycle_members(edges, cycle_of, id);
@@ -63,7 +76,9 @@ pub fn structural(
             let s = parent.and_then(|p| ctx.clusters.survivor_of(p)).map(|s| who(ctx, s)).unwrap_or_default();
             format!("parent {parent_who} is a duplicate of {s}, which survives the merge")
         }
-        FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch => String::new(),
+        FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch | FindingCode::UsccExcelMangled => {
+            String::new()
+        }
     }
 }
 
@@ -72,6 +87,9 @@ pub fn uscc(ctx: &Ctx, i: RecIdx) -> Option<(FindingCode, String)> {
     let p = &ctx.profiles[i as usize];
     let raw = ctx.dir.get(i, crate::model::Field::Uscc);
     match &p.uscc {
+        UsccCheck::Invalid(e @ crate::uscc::UsccError::ExcelMangled) => {
+            Some((FindingCode::UsccExcelMangled, format!("credit code {raw} {e}")))
+        }
         UsccCheck::Invalid(e) => Some((FindingCode::InvalidUscc, format!("credit code {raw} {e}"))),
         UsccCheck::Valid { division } => {
             let (Some(code_prov), Some(rec_prov)) = (p.uscc_province, p.region.province) else {

@@ -44,9 +44,10 @@ pub struct CheckResult {
 
 pub fn severity(code: FindingCode) -> Severity {
     match code {
-        FindingCode::ParentIsDuplicate | FindingCode::InvalidUscc | FindingCode::UsccProvinceMismatch => {
-            Severity::Warning
-        }
+        FindingCode::ParentIsDuplicate
+        | FindingCode::InvalidUscc
+        | FindingCode::UsccProvinceMismatch
+        | FindingCode::UsccExcelMangled => Severity::Warning,
         _ => Severity::Error,
     }
 }

@@ -5,7 +5,7 @@ use super::quotes::{self, QuoteProblem};
 
 /// Where a record is in the text: 1-based physical line where it starts (a quoted field with line
 /// breaks does not shift later lines), and its byte range (including its line terminator).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
     pub line: u64,
     pub start: usize,

@@ -71,6 +71,7 @@ pub fn query_directory(queries: &[(String, String)]) -> Result<Directory> {
         columns: Vec::new(),
         progress: false,
         needs: Vec::new(),
+        require_rows: false,
     };
     let mut dir = Directory::default();
     import::import_bytes(&mut dir, &mut SeenIds::default(), "queries", &bytes, &opts)?;

@@ -11,6 +11,7 @@
 //! 6. ordinal made canonical (第十一 / 十一中 / 11中 → 第11), generic suffix and its kind
 //!    (`data/name_suffixes.csv`), branch marker (分会, 分院, 分校, 分公司…).
 
+mod decor;
 mod numeral;
 mod region_slip;
 mod sound;
@@ -68,6 +69,9 @@ pub struct NameParts {
     /// Which foldings changed the written name: full-width characters, traditional characters,
     /// spaces (for reasons).
     pub folding: Vec<&'static str>,
+    /// What was read past to get at the name (`normalize::decor`): an English gloss, a status,
+    /// a comment, a place after the body, region levels reversed; each with its text.
+    pub decorations: Vec<(&'static str, String)>,
 }
 
 impl NameParts {
@@ -263,8 +267,37 @@ pub fn fold(name: &str) -> String {
 pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
     let mut folding = Vec::new();
     let mut unified = unify_noting(name, &mut folding);
+    let mut stripped = decor::strip(&mut unified, gazetteer);
     let provisional = strip_provisional(&mut unified);
-    let folded = strip_punctuation(&unified);
+    if provisional {
+        let more = decor::strip(&mut unified, gazetteer);
+        stripped.removed.extend(more.removed);
+        stripped.trailing_region = stripped.trailing_region.or(more.trailing_region);
+    }
+    let Some(place) = stripped.trailing_region else {
+        return parse_unified(&unified, gazetteer, folding, provisional, stripped.removed);
+    };
+    // A place after the body: the region the name left out (第五中学（白银市）), read in front,
+    // unless the unit is of a kind whose bracketed place names a campus or a branch.
+    let rest = parse_unified(&unified, gazetteer, folding.clone(), provisional, stripped.removed.clone());
+    let mut removed = stripped.removed;
+    if decor::place_goes_first(&rest) {
+        removed.push(("place after the name", place.clone()));
+        parse_unified(&format!("{place}{unified}"), gazetteer, folding, provisional, removed)
+    } else {
+        parse_unified(&format!("{unified}({place})"), gazetteer, folding, provisional, removed)
+    }
+}
+
+/// `parse` of a unified name with its decorations and provisional marker already removed.
+fn parse_unified(
+    unified: &str,
+    gazetteer: &Gazetteer,
+    folding: Vec<&'static str>,
+    provisional: bool,
+    mut decorations: Vec<(&'static str, String)>,
+) -> NameParts {
+    let folded = strip_punctuation(unified);
     let (mut expanded, expansions, mut sound_slips) = Abbreviations::global().expand_noting_slips(&folded);
 
     let (region_text, mentions, national) =
@@ -272,6 +305,13 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
             Some(p) => (p.to_string(), Vec::new(), true),
             None => {
                 let mut mentions = gazetteer.region_prefix(&expanded);
+                if let Some(fixed) = decor::reorder_regions(&expanded, &mentions, gazetteer) {
+                    // Reordering keeps the length of the region text.
+                    mentions = gazetteer.region_prefix(&fixed);
+                    let span = mentions.last().map_or(0, |m| m.end);
+                    decorations.push(("region levels reversed", expanded[..span].to_string()));
+                    expanded = fixed;
+                }
                 let slip = region_slip::repair(&expanded, &mentions, gazetteer)
                     .or_else(|| repair_short_association(&expanded, &mentions, gazetteer));
                 if let Some((repaired, again, slip)) = slip {
@@ -308,16 +348,21 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         None => (rest.to_string(), None),
     };
     let exact = Suffixes::global().find(&body);
-    let typo = Suffixes::global().find_with_typo(&body);
+    // A wrong character, else a missing one (科学技协会), in a long generic suffix.
+    let typo = Suffixes::global()
+        .find_with_typo(&body)
+        .map(|t| (t, 0))
+        .or_else(|| Suffixes::global().find_with_dropped(&body).map(|t| (t, 1)));
     let mut body = body;
     let mut suffix_typo = None;
-    if let Some((canonical, _)) = typo {
+    if let Some(((canonical, _), dropped)) = typo {
         // Write the generic words correctly so that the typo does not count as a difference.
-        let cut = body.char_indices().rev().nth(canonical.chars().count() - 1).map_or(0, |(i, _)| i);
+        let written = canonical.chars().count() - dropped;
+        let cut = body.char_indices().rev().nth(written - 1).map_or(0, |(i, _)| i);
         suffix_typo = Some(body[cut..].to_string());
         body = format!("{}{canonical}", &body[..cut]);
     }
-    let found = typo.or(exact);
+    let found = typo.map(|t| t.0).or(exact);
     let suffix = found.map(|(s, _)| s.to_string());
     let suffix_kind = found.map(|(_, k)| k);
     let mut core = body[..body.len() - suffix.as_ref().map_or(0, String::len)].to_string();
@@ -352,6 +397,7 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         suffix_typo,
         sound_slips,
         folding,
+        decorations,
     }
 }
 

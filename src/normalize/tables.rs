@@ -137,6 +137,10 @@ impl Abbreviations {
 /// One wrong character in fewer characters than this is a different word, not a typo.
 const FUZZY_MIN_CHARS: usize = 4;
 
+/// A suffix this long spelled with one character missing is still recognized (科学技协会): four
+/// characters left are still unmistakable; fewer could be another word.
+const DROPPED_MIN_CHARS: usize = 5;
+
 /// Generic suffixes (科学技术协会, 中学, 有限公司…) → kind of unit.
 pub struct Suffixes {
     /// Longest first.
@@ -209,6 +213,33 @@ impl Suffixes {
             diff.is_some_and(|i| i >= exact_chars)
         })
     }
+
+    /// A suffix of at least `DROPPED_MIN_CHARS` characters that the end of `s` spells with one
+    /// character left out (科学技协会 for 科学技术协会): a dropped character in generic words. As for
+    /// `find_with_typo`, the gap must lie before the exact suffix match; the first and the last
+    /// characters must be there.
+    pub fn find_with_dropped(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        // The end of `s`, reversed, on the stack: this runs for most names, on the hot path.
+        let mut tail = ['\0'; 16];
+        let mut len = 0;
+        for (slot, c) in tail.iter_mut().zip(s.chars().rev()) {
+            *slot = c;
+            len += 1;
+        }
+        let candidates = self.by_last.get(tail.first().filter(|_| len > 0)?)?;
+        let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
+        candidates.iter().map(|&k| self.entries[k]).find(|(suf, _)| {
+            let n = suf.chars().count();
+            if n < DROPPED_MIN_CHARS || n > tail.len() || len < n - 1 {
+                return false;
+            }
+            // `tail` matches `suf` (both reversed) with the character at `gap` of `suf` skipped.
+            let gap = suf.chars().rev().zip(&tail[..len]).take_while(|(a, b)| a == *b).count();
+            gap >= exact_chars.max(1)
+                && gap < n - 1
+                && suf.chars().rev().skip(gap + 1).zip(&tail[gap..n - 1]).all(|(a, b)| a == *b)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -260,5 +291,13 @@ mod tests {
         assert_eq!(s.find_with_typo("泰和思兴水泥有限工司"), Some(("有限公司", "company")));
         assert_eq!(s.find_with_typo("第3忠学"), None, "two-character suffixes are never guessed");
         assert_eq!(s.find_with_typo("某某科学技术学会"), None, "学会 is a word, not a typo");
+        assert_eq!(s.find_with_dropped("威县科学技协会"), Some(("科学技术协会", "science_association")));
+        // The first character of a suffix must be there: 科技工作者协会 is a word of its own, not
+        // 老科技工作者协会 with 老 left out.
+        assert_eq!(s.find_with_dropped("威县学技术协会"), None);
+        assert_eq!(s.find_with_dropped("某某科技工作者协会"), None);
+        assert_eq!(s.find_with_dropped("威县科学技术协会"), None, "nothing is missing");
+        assert_eq!(s.find_with_dropped("某某有限司"), None, "four-character suffixes are never guessed");
+        assert_eq!(s.find_with_dropped("某某技术协会"), None, "two missing");
     }
 }

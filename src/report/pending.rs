@@ -61,7 +61,7 @@ pub fn row(p: &Pipeline, q: &PendingItem) -> [String; 10] {
         dir.name(q.org).to_string(),
         super::province_label(dir, p, q.org),
         dir.get(q.org, Field::City).to_string(),
-        dir.get(q.org, Field::CreatedAt).to_string(),
+        dir.created_at(q.org).into_owned(),
         q.age_days.map(|d| d.to_string()).unwrap_or_default(),
         q.recommendation.as_str().to_string(),
         q.survivor.map(|s| dir.id(s).to_string()).unwrap_or_default(),
@@ -103,7 +103,7 @@ pub fn queue(
         if dir.status(i) != CertStatus::Pending {
             continue;
         }
-        let age_days = parse_date(dir.get(i, Field::CreatedAt)).map(|d| (as_of - d).num_days());
+        let age_days = parse_date(&dir.created_at(i)).map(|d| (as_of - d).num_days());
         let (recommendation, survivor, why) = if let Some(s) = clusters.survivor_of(i) {
             (Recommendation::RejectDuplicate, Some(s), format!("same unit as {} {}", dir.id(s), dir.name(s)))
         } else if let Some(f) = own_finding[i as usize] {

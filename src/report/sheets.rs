@@ -53,7 +53,11 @@ fn clusters(p: &Pipeline) -> Sheet {
                 "survivor".to_string()
             } else {
                 match p.dedupe.link.get(&m).and_then(|&k| p.dedupe.pairs.get(k)) {
-                    Some(pair) => format!("{:.2}: {}", pair.score, pair.reasons.join("; ")),
+                    Some(pair) => format!(
+                        "{:.2}: {}",
+                        pair.score,
+                        crate::dedupe::reason::join(&pair.reasons, crate::lang::Lang::En)
+                    ),
                     None => String::new(),
                 }
             };

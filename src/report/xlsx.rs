@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use crate::output::safe_cell;
+use crate::output::xlsx_cell;
 
 /// One sheet's content: header and rows of text or numbers.
 pub struct Sheet {
@@ -80,7 +80,7 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = sheet.header.iter().map(|h| display_width(h)).collect();
     for (c, h) in sheet.header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, safe_cell(h), &header_fmt)?;
+        ws.write_string_with_format(0, c as u16, xlsx_cell(h), &header_fmt)?;
     }
     let mut band = false;
     let mut last_key: Option<&Cell> = None;
@@ -104,10 +104,10 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet) -> Result<(), XlsxError> {
             let cc = c as u16;
             match (cell, fmt) {
                 (Cell::Text(s), Some(f)) => {
-                    ws.write_string_with_format(rr, cc, safe_cell(s), f)?;
+                    ws.write_string_with_format(rr, cc, xlsx_cell(s), f)?;
                 }
                 (Cell::Text(s), None) => {
-                    ws.write_string(rr, cc, safe_cell(s))?;
+                    ws.write_string(rr, cc, xlsx_cell(s))?;
                 }
                 (Cell::Number(n), Some(f)) => {
                     ws.write_number_with_format(rr, cc, *n, f)?;

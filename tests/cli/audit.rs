@@ -14,7 +14,7 @@ fn night(n: u32) -> PathBuf {
     fixture(&format!("audit/night{n}.csv"))
 }
 
-fn audit(input: &Path, db: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn audit(input: &Path, db: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     orgclean()
         .arg("audit")
         .arg(input)
@@ -58,7 +58,7 @@ fn members(ids: &[&str]) -> BTreeSet<String> {
     ids.iter().map(|s| s.to_string()).collect()
 }
 
-fn run_count(db: &Path) -> i64 {
+pub(crate) fn run_count(db: &Path) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
     let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
@@ -317,7 +317,8 @@ fn a_second_audit_that_cannot_wait_fails_cleanly() {
     let o = audit(&night(2), &db, &tmp.path().join("o2"), &["--db-wait", "0"]);
     first.kill().unwrap();
     first.wait().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    // A locked database is the machine's problem, not the dump's: exit 4.
+    assert_eq!(o.status.code(), Some(4));
     assert!(stderr_of(&o).contains("another orgclean process is writing"), "{}", stderr_of(&o));
     assert_eq!(run_count(&db), 1);
 }
@@ -365,7 +366,7 @@ fn a_newer_binary_opens_a_version_1_database() {
     assert_eq!(c[0], "persisting");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     // review works on the migrated database
     orgclean()
         .args(["review", "export", "--db"])
@@ -382,12 +383,12 @@ fn a_database_from_a_newer_version_or_another_program_is_refused() {
     let newer = tmp.path().join("newer.sqlite");
     rusqlite::Connection::open(&newer).unwrap().execute_batch("PRAGMA user_version = 99;").unwrap();
     let o = audit(&night(1), &newer, &tmp.path().join("o"), &[]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(4));
     assert!(stderr_of(&o).contains("newer orgclean"), "{}", stderr_of(&o));
     let other = tmp.path().join("other.sqlite");
     rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
     let o = audit(&night(1), &other, &tmp.path().join("o"), &[]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(4));
     assert!(stderr_of(&o).contains("not an orgclean audit database"), "{}", stderr_of(&o));
     let o = orgclean().arg("audit").arg(night(1)).arg("--out").arg(tmp.path().join("o")).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
@@ -404,4 +405,64 @@ fn all_divisions_widens_coverage_in_audit_as_in_run() {
     let (_, all) = read_csv(&tmp.path().join("o2/coverage.csv"));
     assert_eq!(all.len(), 3214, "31 provinces + 333 prefectures + 2,850 counties");
     assert!(narrow.len() < all.len());
+}
+
+/// Rows stored for the items of all nights (findings, clusters, review pairs).
+fn stored_items(db: &Path) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    ["finding_spans", "cluster_spans", "pair_spans"]
+        .iter()
+        .map(|t| c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).unwrap())
+        .sum()
+}
+
+/// Findings per code of a night's findings.csv.
+fn by_code(out: &Path) -> std::collections::BTreeMap<String, i64> {
+    let (_, rows) = read_csv(&out.join("findings.csv"));
+    let mut m = std::collections::BTreeMap::new();
+    for r in rows {
+        *m.entry(r[1].clone()).or_insert(0) += 1;
+    }
+    m
+}
+
+#[test]
+fn an_unchanged_night_stores_nothing_again_and_every_night_stays_in_the_trend() {
+    let tmp = tempdir();
+    let db = tmp.path().join("a.sqlite");
+    let (o1, o2, o3) = (tmp.path().join("o1"), tmp.path().join("o2"), tmp.path().join("o3"));
+    audit_ok(&night(1), &db, &o1, &[]);
+    let first = stored_items(&db);
+    assert!(first > 0);
+    audit_ok(&night(1), &db, &o2, &[]);
+    assert_eq!(stored_items(&db), first, "an unchanged night stored its items again");
+    // The second night is still what it was: persisting, with its nights counted.
+    let (_, rows) = read_csv(&o2.join("changes.csv"));
+    assert!(rows.iter().all(|r| r[0] == "persisting"), "{rows:?}");
+    assert!(
+        rows.iter().filter(|r| r[1] == "finding").all(|r| r[5].starts_with("2 nights in a row")),
+        "{rows:?}"
+    );
+    audit_ok(&night(2), &db, &o3, &[]);
+    assert!(stored_items(&db) > first, "night 2 changed something");
+    // The trend of every night, as each night's findings.csv counted it.
+    let h = orgclean().args(["history", "--json", "--db"]).arg(&db).output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&h)).unwrap();
+    let runs = v.as_array().unwrap();
+    assert_eq!(runs.len(), 3);
+    for (run, out) in runs.iter().zip([&o1, &o2, &o3]) {
+        let got: std::collections::BTreeMap<String, i64> =
+            serde_json::from_value(run["by_code"].clone()).unwrap();
+        assert_eq!(got, by_code(out), "run {}", run["run_id"]);
+    }
+    // Review still sees the last night's items.
+    orgclean()
+        .args(["review", "export", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(tmp.path().join("r.csv"))
+        .assert()
+        .success();
+    let (_, sheet) = read_csv(&tmp.path().join("r.csv"));
+    assert!(!sheet.is_empty());
 }

@@ -163,3 +163,45 @@ fn quiet_prints_nothing_and_bad_thresholds_are_usage_errors() {
         stderr_of(&o)
     );
 }
+
+/// Decorated and re-ordered names merge with their plain form; a short form reaches review with
+/// its reason, and merges only with the same valid credit code (issue 12, classes 6 and 7).
+#[test]
+fn decorated_names_merge_and_short_forms_reach_review() {
+    let tmp = tempdir();
+    let o = orgclean()
+        .args(["--quiet", "dedupe"])
+        .arg(fixture("dedupe/decorated_and_short.csv"))
+        .arg("--out")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    let (got, info) = clusters(tmp.path());
+    let want: BTreeSet<BTreeSet<String>> = [
+        &["D01", "D02"][..], // place after the name, in brackets
+        &["R01", "R02"],     // region levels reversed
+        &["E01", "E02"],     // English gloss
+        &["X01", "X02"],     // a character dropped from 科学技术协会
+        &["Z01", "Z02"],     // status word
+        &["K01", "K02"],     // Co., Ltd.
+        &["S07", "S08"],     // short form with the same valid credit code
+    ]
+    .iter()
+    .map(|ids| set(ids))
+    .collect();
+    assert_eq!(got, want);
+    assert!(info["D02"].2.contains("place after the name"), "{}", info["D02"].2);
+
+    let (_, rows) = read_csv(&tmp.path().join("pairs.csv"));
+    let pair = |a: &str, b: &str| rows.iter().find(|r| (r[0] == a && r[1] == b) || (r[0] == b && r[1] == a));
+    for (a, b) in [("S01", "S02"), ("S03", "S04"), ("S05", "S06")] {
+        let r = pair(a, b).unwrap_or_else(|| panic!("{a} / {b} not even for review"));
+        assert_eq!(r[3], "needs_review", "{r:?}");
+        assert!(r[4].contains("shortens"), "{r:?}");
+    }
+    // Full names are not short forms of each other.
+    for (a, b) in [("N01", "N02"), ("N03", "S01")] {
+        assert!(pair(a, b).is_none_or(|r| !r[4].contains("shortens")), "{:?}", pair(a, b));
+    }
+}

@@ -39,8 +39,17 @@ fn documented(snippet: &str) {
 
 /// Exit 2 with `snippets` in the message (each documented).
 fn fails(out: &Output, snippets: &[&str]) {
+    fails_with(2, out, snippets)
+}
+
+/// Exit 4 (the machine, not the input: disk, permissions, database) with `snippets`.
+fn fails_env(out: &Output, snippets: &[&str]) {
+    fails_with(4, out, snippets)
+}
+
+fn fails_with(code: i32, out: &Output, snippets: &[&str]) {
     let err = stderr_of(out);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
     assert!(err.starts_with("orgclean: error: "), "{err}");
     for s in snippets {
         assert!(err.contains(s), "missing {s:?} in: {err}");
@@ -114,7 +123,7 @@ fn semicolon_tab_and_bar_delimiters_are_detected() {
         &import_like(
             ["--delimiter", ","].map(OsStr::new).into_iter().chain([hostile("pipe.csv").as_os_str()]),
         ),
-        &["column `id` not found", "try --delimiter '|'"],
+        &["columns `id`, `name` not found", "try --delimiter '|'"],
     );
 }
 
@@ -284,7 +293,14 @@ fn a_missing_path() {
     fails(&import_like([hostile("does_not_exist.csv")]), &["no such file or directory; check the path"]);
 }
 
-/// chmod 000 does not stop root (CAP_DAC_OVERRIDE), and CI runs as root: then the check is skipped.
+/// Whether this process runs as root (CI does): /proc/self belongs to the effective user.
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+}
+
+/// chmod 000 does not stop root (CAP_DAC_OVERRIDE), and CI runs as root: there the binary is run
+/// as `nobody` (setpriv drops the capabilities with the user), so the check runs everywhere.
 #[test]
 fn an_unreadable_file() {
     use std::os::unix::fs::PermissionsExt;
@@ -292,11 +308,25 @@ fn an_unreadable_file() {
     let p = tmp.path().join("secret.csv");
     std::fs::copy(hostile("tab.tsv"), &p).unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(&p).is_ok() {
-        eprintln!("skipped: this user can read a chmod 000 file (root)");
-        return;
-    }
-    fails(&import_like([&p]), &["secret.csv: permission denied; make the file (and its directory) readable"]);
+    let out = if is_root() {
+        // The temp dir must be passable for nobody: only the file is closed.
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(assert_cmd::cargo::cargo_bin("orgclean"))
+            .args(SUBCOMMAND)
+            .arg(&p)
+            .output()
+            .expect(
+                "setpriv (util-linux) runs the binary as nobody; without it this test cannot run as root",
+            );
+        assert!(!stderr_of(&out).contains("setpriv:"), "setpriv failed: {}", stderr_of(&out));
+        out
+    } else {
+        assert!(std::fs::read(&p).is_err(), "a chmod 000 file is readable for a user that is not root");
+        import_like([&p])
+    };
+    fails_env(&out, &["secret.csv: permission denied; make the file (and its directory) readable"]);
 }
 
 #[test]
@@ -315,60 +345,90 @@ fn output_directory_that_is_a_file_or_the_inputs_directory() {
     assert_eq!(std::fs::read(&input).unwrap(), std::fs::read(hostile("header_only.csv")).unwrap());
 }
 
+/// chmod 555 does not stop root: there the directory is a read-only bind mount of itself.
 #[test]
 fn output_directory_not_writable() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempdir();
     let out = tmp.path().join("locked");
     std::fs::create_dir(&out).unwrap();
-    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
-    if std::fs::write(out.join("probe"), b"x").is_ok() {
-        eprintln!(
-            "skipped: this user can write into a chmod 555 directory (root); see the read-only mount test"
-        );
-        return;
-    }
-    fails(
+    let _mount = if is_root() {
+        Some(Mount::bind_read_only(&out))
+    } else {
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
+        None
+    };
+    assert!(std::fs::write(out.join("probe"), b"x").is_err(), "the directory is still writable");
+    fails_env(
         &import_like([OsStr::new("--out"), out.as_os_str(), hostile("header_only.csv").as_os_str()]),
-        &["Permission denied", "choose another --out, or make the directory writable for this user"],
+        &["choose another --out, or make the directory writable for this user"],
     );
 }
 
-/// A tmpfs mounted for one test (needs root with CAP_SYS_ADMIN: skipped elsewhere).
-struct Mount {
-    dir: tempfile::TempDir,
+/// A directory that cannot be created, for any user: its parent is a file.
+#[test]
+fn output_directory_under_a_file() {
+    let tmp = tempdir();
+    let file = tmp.path().join("a.csv");
+    std::fs::write(&file, "x").unwrap();
+    let out = file.join("out");
+    fails_env(
+        &import_like([OsStr::new("--out"), out.as_os_str(), hostile("header_only.csv").as_os_str()]),
+        &["a part of the path is a file, not a directory; choose another --out"],
+    );
+}
+
+/// A file system mounted for one test. Mounting needs root with CAP_SYS_ADMIN: as root (CI) a
+/// failing mount fails the test; for other users the test is skipped, saying so.
+pub(crate) struct Mount {
+    dir: Option<tempfile::TempDir>,
+    target: PathBuf,
 }
 
 impl Mount {
-    fn tmpfs(options: &str) -> Option<Mount> {
+    pub(crate) fn tmpfs(options: &str) -> Option<Mount> {
         let dir = tempdir();
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-            .arg(dir.path())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
+        let target = dir.path().to_path_buf();
+        let ok = mount(&["-t", "tmpfs", "-o", options, "tmpfs"], &target);
         if !ok {
-            eprintln!("skipped: cannot mount a tmpfs here");
+            assert!(!is_root(), "running as root but cannot mount a tmpfs: this test would test nothing");
+            eprintln!("skipped: cannot mount a tmpfs here (not root)");
         }
-        ok.then_some(Mount { dir })
+        ok.then_some(Mount { dir: Some(dir), target })
     }
 
-    fn path(&self) -> &Path {
-        self.dir.path()
+    /// `dir` made read-only for everyone, root included, by a read-only bind mount onto itself.
+    pub(crate) fn bind_read_only(dir: &Path) -> Mount {
+        let d = dir.to_str().unwrap();
+        let ok = mount(&["--bind", "-o", "ro", d], dir);
+        assert!(ok, "cannot bind-mount {d} read-only (needs root)");
+        Mount { dir: None, target: dir.to_path_buf() }
     }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.as_ref().map_or(&self.target, |d| d.path())
+    }
+}
+
+fn mount(args: &[&str], target: &Path) -> bool {
+    std::process::Command::new("mount")
+        .args(args)
+        .arg(target)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 impl Drop for Mount {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(self.dir.path()).status();
+        let _ = std::process::Command::new("umount").arg(&self.target).status();
     }
 }
 
 #[test]
 fn output_on_a_read_only_filesystem() {
     let Some(m) = Mount::tmpfs("ro,size=64k") else { return };
-    fails(
+    fails_env(
         &import_like([OsStr::new("--out"), m.path().as_os_str(), hostile("header_only.csv").as_os_str()]),
         &["Read-only file system", "choose another --out, or make the directory writable for this user"],
     );
@@ -382,7 +442,7 @@ fn disk_full_while_writing_leaves_no_output_and_no_temp_file() {
     // 3,000 rows with an empty name: rejected_rows.csv is far bigger than the 16 KiB disk.
     let rows: String = (0..3000).map(|i| format!("ORG{i:05},\n")).collect();
     std::fs::write(&input, format!("组织ID,组织名称\n{rows}")).unwrap();
-    fails(
+    fails_env(
         &import_like([OsStr::new("--out"), m.path().as_os_str(), input.as_os_str()]),
         &[
             "No space left on device",
@@ -480,7 +540,7 @@ fn an_output_that_cannot_be_replaced_leaves_the_previous_set_whole() {
     std::fs::create_dir(out.join("pending.csv")).unwrap();
     let before = files_of(&out);
     let o = run(&fixture("check/orgs.csv"));
-    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    assert_eq!(o.status.code(), Some(4), "{}", stderr_of(&o));
     assert!(
         stderr_of(&o).contains("pending.csv") && stderr_of(&o).contains("not a file"),
         "{}",
@@ -541,6 +601,14 @@ fn run_gives_the_same_verdicts_as_import() {
         // A file the importer reads but that has no parent column: `run` checks the hierarchy,
         // so it refuses the file (exit 2) instead of reporting every record as missing_parent.
         let no_parent = imported.status.code() == Some(0) && re.contains("column `parent_id` not found");
+        // A file the importer reads without accepting a row: `import` accounts for it, `run`
+        // has nothing to check and says so (exit 2).
+        let no_rows = imported.status.code() == Some(0)
+            && (re.contains("no data rows, only the header")
+                || re.contains("data rows were rejected, none accepted"));
+        // One message for every missing column: `run` adds the parent to import's list.
+        let also_parent = !ie.contains("`parent_id` (looked for") && re.contains("`parent_id` (looked for");
+        let no_parent = no_parent || no_rows || also_parent;
         if !no_parent {
             assert_eq!(imported.status.code(), ran.status.code(), "{}: import {ie} / run {re}", f.display());
         }

@@ -42,10 +42,10 @@ fn missing_required_column_names_headers_and_flag() {
     assert_eq!(out.status.code(), Some(2));
     let e = stderr_of(&out);
     assert!(e.contains("column `name` not found"), "{e}");
-    assert!(e.contains("headers seen: 组织ID, 单位名称, 上级组织ID"), "{e}");
+    assert!(e.contains("headers seen: 组织ID, 全称, 上级组织ID"), "{e}");
     assert!(e.contains("--column name=HEADER"), "{e}");
     let out = orgclean()
-        .args(["import", "--column", "name=单位名称"])
+        .args(["import", "--column", "name=全称"])
         .arg(fixture("import/missing_name.csv"))
         .output()
         .unwrap();

@@ -1,0 +1,367 @@
+//! Why a pair scored, merged, was kept apart or sent to review: one typed reason per piece of
+//! evidence, with its data, so that machine files and reports for people say the same thing.
+//!
+//! `Reason::text(Lang::En)` is the machine text written in `pairs.csv` / `clusters.csv` (stable:
+//! documented in docs/dedupe.md); `Reason::text(Lang::Zh)` is a sentence in the platform's words
+//! for reports.
+
+use std::fmt;
+
+use crate::lang::Lang;
+use crate::model::Level;
+
+/// A folding that made two spellings of a name agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Folding {
+    FullWidth,
+    Traditional,
+    Spaces,
+}
+
+impl Folding {
+    /// The note `normalize::NameParts::folding` carries for this folding.
+    pub fn from_note(note: &str) -> Option<Folding> {
+        match note {
+            "full-width characters" => Some(Folding::FullWidth),
+            "traditional characters" => Some(Folding::Traditional),
+            "spaces" => Some(Folding::Spaces),
+            _ => None,
+        }
+    }
+
+    fn en(self) -> &'static str {
+        match self {
+            Folding::FullWidth => "full-width characters",
+            Folding::Traditional => "traditional characters",
+            Folding::Spaces => "spaces",
+        }
+    }
+
+    fn zh(self) -> &'static str {
+        match self {
+            Folding::FullWidth => "全角字符已按半角比较",
+            Folding::Traditional => "繁体字已按简体比较",
+            Folding::Spaces => "空格已忽略",
+        }
+    }
+}
+
+/// One piece of evidence about a pair. Vetoes (evidence that two records are different units)
+/// first, then what a score is made of, then what clustering and reviewers decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    // ---- vetoes
+    /// Two different valid credit codes.
+    DifferentCreditCodes {
+        a: String,
+        b: String,
+    },
+    /// Regions conflict at a level both know (division names, `?` when unknown).
+    DifferentRegions {
+        a: String,
+        b: String,
+    },
+    /// A national unit (中国…, 全国…) and a regional one.
+    NationalAndRegional,
+    /// Suffixes naming different kinds of unit (as written in the names).
+    DifferentKinds {
+        a: String,
+        b: String,
+    },
+    /// Different ordinals, or an ordinal on one side only (`None`).
+    DifferentOrdinals {
+        a: Option<u32>,
+        b: Option<u32>,
+    },
+    /// A branch (分会, 分院…) and the unit it belongs to.
+    BranchAndUnit,
+    /// The names' region prefixes name different divisions.
+    NamesNameDifferentPlaces {
+        a: String,
+        b: String,
+    },
+    /// Generic names (no identifying words) of different places.
+    UnitsOfDifferentPlaces {
+        a: String,
+        b: String,
+    },
+    /// Different administrative levels of associations.
+    DifferentLevels {
+        a: Level,
+        b: Level,
+    },
+    /// The words that name the unit differ where they are its whole identity (湖南 / 南华 in
+    /// 湖南大学 / 南华大学).
+    DifferentNames {
+        a: String,
+        b: String,
+    },
+
+    // ---- score
+    /// Generic names of one place: both are that place's `kind` (its 科学技术协会…).
+    BothUnitOf {
+        kind: String,
+        place: String,
+    },
+    /// Generic names whose place is ambiguous: review only.
+    GenericAmbiguousPlace,
+    /// A name with no place that is only a kind (交通大学): review only.
+    OnlyAKind {
+        name: String,
+    },
+    /// The same town name without a county on one side: many counties have one. Review only.
+    TownWithoutCounty {
+        town: String,
+    },
+    /// The identifying words differ (a same-sound or one-character difference there): review
+    /// only, unless a credit code or parent says they are one unit.
+    IdentifyingPartDiffers {
+        a: String,
+        b: String,
+    },
+    /// Both records have the same parent record.
+    SameParent,
+    SameNormalizedName,
+    /// An abbreviation expanded in one name only (科协 = 科学技术协会).
+    Expansion {
+        short: String,
+        long: String,
+    },
+    Folded(Folding),
+    /// One name carries a region prefix the other omits.
+    RegionPrefixOmitted {
+        prefix: String,
+    },
+    /// The region prefixes are written differently (longer / shorter).
+    RegionWritten {
+        long: String,
+        short: String,
+    },
+    ProvisionalIgnored,
+    /// A same-sound slip repaired in one name (建鞍区 = 建安区).
+    SoundSlipRepaired {
+        written: String,
+        meant: String,
+    },
+    /// One wrong character in a generic suffix (科雪技术协会 = 科学技术协会).
+    SuffixTypo {
+        written: String,
+        meant: String,
+    },
+    SameOrdinal(u32),
+    /// A same-sound substitution between the names, shown with a neighbouring character.
+    SameSound {
+        a: String,
+        b: String,
+        sound: String,
+    },
+    /// The bodies differ (after normalization).
+    NamesDiffer {
+        a: String,
+        b: String,
+    },
+    SameCreditCode,
+    /// One name shortens the other, keeping characters in order (川大 / 四川大学).
+    Abbreviates {
+        short: String,
+        long: String,
+    },
+    Score(f32),
+    /// One name is a short form of the other: the characters kept open the words of the long
+    /// name (北理工 / 北京理工大学: 北|理工 open 北京|理工).
+    Shortens {
+        short: String,
+        long: String,
+        kept: String,
+        opened: String,
+    },
+    /// A short form alone scores low; it is lifted to the review threshold, never to a merge.
+    ShortFormForReview(f32),
+
+    // ---- clustering and reviewers
+    MarkedSameByReviewer,
+    MarkedDifferentByReviewer,
+    /// Not merged: another record of the cluster vetoes it.
+    RefusedInCluster,
+}
+
+fn ordinal(o: Option<u32>, lang: Lang) -> String {
+    match o {
+        Some(n) => format!("第{n}"),
+        None => lang.pick("无序号", "none").to_string(),
+    }
+}
+
+fn level_zh(l: Level) -> &'static str {
+    match l {
+        Level::National => "全国级",
+        Level::Province => "省级",
+        Level::City => "市级",
+        Level::County => "县级",
+        Level::Grassroots => "基层",
+    }
+}
+
+impl Reason {
+    /// Whether this reason is a veto (the two are different units).
+    pub fn is_veto(&self) -> bool {
+        matches!(
+            self,
+            Reason::DifferentCreditCodes { .. }
+                | Reason::DifferentRegions { .. }
+                | Reason::NationalAndRegional
+                | Reason::DifferentKinds { .. }
+                | Reason::DifferentOrdinals { .. }
+                | Reason::BranchAndUnit
+                | Reason::NamesNameDifferentPlaces { .. }
+                | Reason::UnitsOfDifferentPlaces { .. }
+                | Reason::DifferentLevels { .. }
+                | Reason::DifferentNames { .. }
+        )
+    }
+
+    /// The reason in `lang`: English is the machine text of pairs.csv / clusters.csv.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.en(),
+            Lang::Zh => self.zh(),
+        }
+    }
+
+    fn en(&self) -> String {
+        use Reason::*;
+        match self {
+            DifferentCreditCodes { a, b } => format!("different credit codes {a} / {b}"),
+            DifferentRegions { a, b } => format!("different regions: {a} / {b}"),
+            NationalAndRegional => "national unit / regional unit".into(),
+            DifferentKinds { a, b } => format!("different kinds of unit: {a} / {b}"),
+            DifferentOrdinals { a, b } => {
+                format!("different ordinals: {} / {}", ordinal(*a, Lang::En), ordinal(*b, Lang::En))
+            }
+            BranchAndUnit => "a branch and the unit it belongs to".into(),
+            NamesNameDifferentPlaces { a, b } => format!("names name different places: {a} / {b}"),
+            UnitsOfDifferentPlaces { a, b } => format!("units of different places: {a} / {b}"),
+            DifferentLevels { a, b } => format!("different levels: {} / {}", a.as_str(), b.as_str()),
+            DifferentNames { a, b } => format!("different names: {a} / {b}"),
+            OnlyAKind { name } => format!("{name} is only a kind of unit, with no place"),
+            TownWithoutCounty { town } => format!("town {town} without its county"),
+            IdentifyingPartDiffers { a, b } => {
+                format!("identifying words differ: {a} / {b} (no shared credit code or parent)")
+            }
+            SameParent => "same parent".into(),
+            BothUnitOf { kind, place } => format!("both are the {kind} of {place}"),
+            GenericAmbiguousPlace => "generic name and the place is ambiguous".into(),
+            SameNormalizedName => "same name after normalization".into(),
+            Expansion { short, long } => format!("{short} = {long}"),
+            Folded(f) => format!("{} folded", f.en()),
+            RegionPrefixOmitted { prefix } => format!("region prefix {prefix} omitted"),
+            RegionWritten { long, short } => format!("region {long} = {short}"),
+            ProvisionalIgnored => "provisional marker (筹) ignored".into(),
+            SoundSlipRepaired { written, meant } => format!("{written} = {meant} (same sound)"),
+            SuffixTypo { written, meant } => format!("typo {written} = {meant}"),
+            SameOrdinal(n) => format!("same ordinal 第{n}"),
+            SameSound { a, b, sound } => format!("{a} ≈ {b} (same sound {sound})"),
+            NamesDiffer { a, b } => format!("names differ: {a} / {b}"),
+            SameCreditCode => "same credit code".into(),
+            Abbreviates { short, long } => format!("{short} abbreviates {long}"),
+            Score(s) => format!("score {s:.2}"),
+            Shortens { short, long, kept, opened } => {
+                format!("{short} shortens {long} ({kept} open {opened})")
+            }
+            ShortFormForReview(s) => format!("score raised to {s:.2}: a short form alone is for review"),
+            MarkedSameByReviewer => "marked same by a reviewer".into(),
+            MarkedDifferentByReviewer => "kept apart: marked different by a reviewer".into(),
+            RefusedInCluster => "not merged: another record of the cluster vetoes it".into(),
+        }
+    }
+
+    fn zh(&self) -> String {
+        use Reason::*;
+        match self {
+            DifferentCreditCodes { a, b } => format!("统一社会信用代码不同（{a} / {b}）"),
+            DifferentRegions { a, b } => format!("所在地区不同：{a} / {b}"),
+            NationalAndRegional => "一个是全国性单位，一个是地方单位".into(),
+            DifferentKinds { a, b } => format!("单位类别不同：“{a}” / “{b}”"),
+            DifferentOrdinals { a, b } => {
+                format!("序号不同：{} / {}", ordinal(*a, Lang::Zh), ordinal(*b, Lang::Zh))
+            }
+            BranchAndUnit => "一个是分支机构，一个是其所属单位".into(),
+            NamesNameDifferentPlaces { a, b } => format!("名称中的地名不同：{a} / {b}"),
+            UnitsOfDifferentPlaces { a, b } => format!("分属不同地方的同类单位：{a} / {b}"),
+            DifferentLevels { a, b } => format!("级别不同：{} / {}", level_zh(*a), level_zh(*b)),
+            DifferentNames { a, b } => format!("名称不同：“{a}” / “{b}”是不同单位的名称"),
+            OnlyAKind { name } => format!("“{name}”只是单位类别，没有地名，无法确定是哪一个单位"),
+            TownWithoutCounty { town } => format!("“{town}”未注明所属区县，多个区县有同名乡镇"),
+            IdentifyingPartDiffers { a, b } => {
+                format!("专名不同：“{a}” / “{b}”，且无相同信用代码或上级单位佐证")
+            }
+            SameParent => "上级单位相同".into(),
+            BothUnitOf { kind, place } => format!("都是{place}的{kind}"),
+            GenericAmbiguousPlace => "名称只有地名和类别，且地名所指不明确".into(),
+            SameNormalizedName => "规范化后名称相同".into(),
+            Expansion { short, long } => format!("“{short}”即“{long}”"),
+            Folded(f) => f.zh().into(),
+            RegionPrefixOmitted { prefix } => format!("省略了地区前缀“{prefix}”"),
+            RegionWritten { long, short } => format!("地名“{long}”与“{short}”写法不同"),
+            ProvisionalIgnored => "忽略了筹建标记（筹）".into(),
+            SoundSlipRepaired { written, meant } => format!("“{written}”是“{meant}”的同音误写"),
+            SuffixTypo { written, meant } => format!("“{written}”是“{meant}”的错字"),
+            SameOrdinal(n) => format!("序号相同（第{n}）"),
+            SameSound { a, b, sound } => format!("“{a}”与“{b}”同音（{sound}）"),
+            NamesDiffer { a, b } => format!("名称不同：{a} / {b}"),
+            SameCreditCode => "同一统一社会信用代码".into(),
+            Abbreviates { short, long } => format!("“{short}”是“{long}”的简称"),
+            Score(s) => format!("得分 {s:.2}"),
+            Shortens { short, long, .. } => format!("“{short}”可能是“{long}”的简称"),
+            ShortFormForReview(s) => format!("仅凭简称不能合并，得分提到 {s:.2} 供人工审核"),
+            MarkedSameByReviewer => "审核人员已标记为同一单位".into(),
+            MarkedDifferentByReviewer => "审核人员已标记为不同单位，不合并".into(),
+            RefusedInCluster => "未合并：同一组中另有记录与其冲突".into(),
+        }
+    }
+}
+
+/// The machine (English) text.
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en())
+    }
+}
+
+/// Reasons joined the way machine files write them: `a; b; c`.
+pub fn join(reasons: &[Reason], lang: Lang) -> String {
+    reasons.iter().map(|r| r.text(lang)).collect::<Vec<_>>().join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_is_the_machine_text_and_chinese_reads_as_a_sentence() {
+        let r = Reason::RegionPrefixOmitted { prefix: "安徽省".into() };
+        assert_eq!(r.text(Lang::En), "region prefix 安徽省 omitted");
+        assert_eq!(r.text(Lang::Zh), "省略了地区前缀“安徽省”");
+        let e = Reason::Expansion { short: "科协".into(), long: "科学技术协会".into() };
+        assert_eq!(e.text(Lang::En), "科协 = 科学技术协会");
+        assert_eq!(e.text(Lang::Zh), "“科协”即“科学技术协会”");
+        assert_eq!(Reason::SameCreditCode.text(Lang::Zh), "同一统一社会信用代码");
+        assert_eq!(Reason::Score(0.923).text(Lang::Zh), "得分 0.92");
+        assert_eq!(Reason::Score(0.923).to_string(), "score 0.92");
+        let o = Reason::DifferentOrdinals { a: Some(1), b: None };
+        assert_eq!(o.text(Lang::En), "different ordinals: 第1 / none");
+        assert!(o.is_veto() && !Reason::SameCreditCode.is_veto());
+        assert_eq!(
+            join(&[Reason::SameCreditCode, Reason::Score(1.0)], Lang::En),
+            "same credit code; score 1.00"
+        );
+    }
+
+    #[test]
+    fn every_folding_note_has_a_reason() {
+        for note in ["full-width characters", "traditional characters", "spaces"] {
+            let f = Folding::from_note(note).expect(note);
+            assert_eq!(Reason::Folded(f).text(Lang::En), format!("{note} folded"));
+        }
+    }
+}
