@@ -178,5 +178,5 @@ fn match_decides_existing_review_or_new_with_a_parent() {
     let range = wb.worksheet_range("新组织比对").expect("sheet");
     let head: Vec<String> = range.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
     assert_eq!(head[1], "结论");
-    assert!(range.rows().any(|r| r[1].to_string() == "已存在"));
+    assert!(range.rows().any(|r| r[1] == "已存在"));
 }
