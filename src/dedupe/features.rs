@@ -21,8 +21,18 @@ pub struct Features {
     pub named_division: Option<DivCode>,
     /// The name has a region prefix but its division stays ambiguous (鼓楼区 with no columns).
     pub named_ambiguous: bool,
+    /// Every place the record can be when its name's place is ambiguous (长沙 is 长沙市 or 长沙县):
+    /// `region` refined by each reading the columns allow. Empty when there is one reading
+    /// (`region` itself).
+    pub readings: Vec<Region>,
     /// Canonical valid credit code.
     pub uscc: Option<Box<str>>,
+    /// The parent record, as independent evidence (two records under one parent).
+    pub parent: Option<RecIdx>,
+    /// The name has no place in it and its body is only a kind: it also stands, with a place
+    /// before it, for units of several places in this directory (交通大学, 作家协会). It names
+    /// none of them, so it never merges automatically (it would glue them together).
+    pub kind_only: bool,
 }
 
 impl Features {
@@ -33,6 +43,22 @@ impl Features {
             return None;
         }
         self.named_division.or(self.region.most_specific())
+    }
+
+    /// The places the record can be: its readings, or its one region.
+    pub fn places(&self) -> &[Region] {
+        if self.readings.is_empty() {
+            std::slice::from_ref(&self.region)
+        } else {
+            &self.readings
+        }
+    }
+
+    /// Can the two records be in the same place? No when no reading of one is compatible with
+    /// any reading of the other, at any level either knows (长沙 / 衡阳 under 湖南省: 长沙市 or
+    /// 长沙县 against 衡阳市 or 衡阳县).
+    pub fn places_conflict(&self, other: &Features, g: &Gazetteer) -> bool {
+        self.places().iter().all(|x| other.places().iter().all(|y| g.conflicts(x, y)))
     }
 
     /// Province bucket for blocking (0 = unknown).
@@ -77,7 +103,9 @@ pub fn of_record(
     profile: &OrgProfile,
     g: &Gazetteer,
 ) -> Features {
-    features(name, profile, dir.get(i, Field::Uscc), g)
+    let mut f = features(name, profile, dir.get(i, Field::Uscc), g);
+    f.parent = dir.parent(i).filter(|&p| p != i);
+    f
 }
 
 pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gazetteer) -> Features {
@@ -100,6 +128,7 @@ pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gaze
             f.name_conflicts_columns = true;
             f.named_division = None;
             f.named_ambiguous = false;
+            f.readings.clear();
             region = profile.column_region;
             break;
         }
@@ -111,6 +140,8 @@ pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gaze
         match pick {
             Some(d) => {
                 set_at(g, &mut region, d.code, d.level);
+                // A deeper mention read uniquely fixes the place (set_at fills its city).
+                f.readings.clear();
                 f.named_division = Some(d.code);
                 f.named_ambiguous = false;
                 prev_level = Some(d.level);
@@ -118,6 +149,16 @@ pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gaze
             None => {
                 f.named_division = None;
                 f.named_ambiguous = true;
+                // Every reading stays a possible place: two names conflict when none of one's
+                // readings fits any of the other's.
+                f.readings = cands
+                    .iter()
+                    .map(|d| {
+                        let mut r = region;
+                        set_at(g, &mut r, d.code, d.level);
+                        r
+                    })
+                    .collect();
                 // Keep what every reading agrees on (all in one province).
                 let p = g.province_of(cands[0].code);
                 if cands.iter().all(|d| g.province_of(d.code) == p) {
@@ -170,6 +211,22 @@ mod tests {
         assert_eq!(f.named_division, cols.county);
         let city = g.resolve_columns("新疆维吾尔自治区", "阿勒泰地区", "");
         assert_eq!(feat("阿勒泰地区科协", city).named_division, city.city);
+    }
+
+    #[test]
+    fn every_reading_of_an_ambiguous_place_is_kept() {
+        let g = Gazetteer::global();
+        let hunan = g.resolve_columns("湖南省", "", "");
+        let cs = feat("长沙幼儿师范高等专科学校", hunan);
+        let hy = feat("衡阳幼儿师范高等专科学校", hunan);
+        assert!(cs.named_ambiguous && cs.readings.len() == 2, "{cs:?}");
+        assert!(cs.places_conflict(&hy, g), "长沙 is no reading of 衡阳");
+        assert!(!cs.places_conflict(&feat("长沙县幼儿师范高等专科学校", hunan), g));
+        assert!(!cs.places_conflict(&feat("湖南幼儿师范高等专科学校", hunan), g));
+        let henan = g.resolve_columns("河南省", "", "");
+        assert!(feat("南阳师范学院", henan).places_conflict(&feat("安阳师范学院", henan), g));
+        let none = Region::default();
+        assert!(feat("上海交通大学", none).places_conflict(&feat("西安交通大学", none), g));
     }
 
     #[test]

@@ -134,15 +134,11 @@ pub fn dedupe_with(
     let t = std::time::Instant::now();
     let g = Gazetteer::global();
     let n = dir.len();
-    let feats: Vec<Features> = (0..n)
+    let mut feats: Vec<Features> = (0..n)
         .into_par_iter()
         .map(|i| features::of_record(dir, i as RecIdx, &names[i], &profiles[i], g))
         .collect();
-    let side = |i: RecIdx| Side {
-        name: &names[i as usize],
-        feat: &feats[i as usize],
-        level: profiles[i as usize].level,
-    };
+    mark_kind_only(names, &mut feats);
     timing("features", t);
     let t = std::time::Instant::now();
     let (mut candidates, short_forms) =
@@ -153,54 +149,21 @@ pub fn dedupe_with(
     let short_forms: HashSet<(RecIdx, RecIdx)> = short_forms.into_iter().collect();
     timing("blocking", t);
     let t = std::time::Instant::now();
-    // (a, b, score, reasons, may merge)
-    let scored: Vec<(RecIdx, RecIdx, f32, Vec<Reason>, bool)> = candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let (mut score, mut reviewable_only) = score::score_only(g, side(a), side(b))?;
-            // A short form (北理工 / 北京理工大学) is a candidate for review on its own, never more.
-            let short = short_forms
-                .contains(&(a, b))
-                .then(|| shortform::explain(&names[a as usize], &names[b as usize]))
-                .flatten();
-            let lifted = short.is_some() && score < opts.review_threshold;
-            if lifted {
-                score = opts.review_threshold;
-                reviewable_only = true;
-            }
-            if score < opts.review_threshold {
-                return None;
-            }
-            let Verdict::Scored { mut reasons, .. } = score::compare(g, side(a), side(b)) else {
-                return None;
-            };
-            for n in [&names[a as usize], &names[b as usize]] {
-                reasons.extend(
-                    n.decorations.iter().map(|(what, text)| Reason::Decoration { what, text: text.clone() }),
-                );
-            }
-            if let Some(why) = short {
-                reasons.push(why);
-            }
-            if lifted {
-                reasons.push(Reason::ShortFormForReview(score));
-            }
-            Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
-        })
-        .collect();
-
-    // Reviewer decisions: `different` pairs lose their edge and veto; `same` pairs become edges.
-    let mut edges: Vec<cluster::Edge> = scored
-        .iter()
-        .filter(|s| s.4 && !rules.different.contains(&ordered(s.0, s.1)))
-        .map(|s| (s.0, s.1, s.2))
-        .collect();
-    edges.extend(rules.same.iter().map(|&(a, b)| (a, b, REVIEWER_SAME_SCORE)));
-    let vetoes = |x: RecIdx, y: RecIdx| {
-        let k = ordered(x, y);
-        rules.different.contains(&k) || (!rules.same.contains(&k) && score::vetoes(g, side(x), side(y)))
+    let (scored, groups, refused) = score_and_cluster(
+        dir,
+        names,
+        profiles,
+        &mut feats,
+        Candidates { pairs: &candidates, short_forms: &short_forms },
+        opts,
+        rules,
+    );
+    let feats = feats;
+    let side = |i: RecIdx| Side {
+        name: &names[i as usize],
+        feat: &feats[i as usize],
+        level: profiles[i as usize].level,
     };
-    let (groups, refused) = cluster::cluster(n, edges, vetoes);
     let clusters = cluster::finish(dir, groups, |i| feats[i as usize].uscc.is_some());
     let refused: std::collections::HashSet<(RecIdx, RecIdx)> = refused.iter().map(|e| (e.0, e.1)).collect();
 
@@ -244,6 +207,144 @@ pub fn dedupe_with(
     DedupeResult { clusters, pairs, candidate_pairs: candidates.len(), link }
 }
 
+/// (a, b, score, reasons, may merge)
+type Scored = (RecIdx, RecIdx, f32, Vec<Reason>, bool);
+
+/// Score the candidate pairs and cluster the merge edges. Parents are compared by cluster: a
+/// record whose parent is merged away has, in effect, the survivor as its parent (that is what
+/// `orgs_fixed.csv` will say), so two children of one unit share their parent even when each
+/// points at a different duplicate of it. Clustering changes which parents are one, so the pairs
+/// of records whose parent's cluster changed are scored again until nothing changes: the first
+/// run gives the answer a run on its own output would (closure).
+/// The candidate pairs, and which of them are short-form pairs (scored to review at least).
+struct Candidates<'a> {
+    pairs: &'a [(RecIdx, RecIdx)],
+    short_forms: &'a HashSet<(RecIdx, RecIdx)>,
+}
+
+fn score_and_cluster(
+    dir: &Directory,
+    names: &[NameParts],
+    profiles: &[OrgProfile],
+    feats: &mut [Features],
+    candidates: Candidates,
+    opts: &DedupeOptions,
+    rules: &PairRules,
+) -> (Vec<Scored>, Vec<Vec<RecIdx>>, Vec<cluster::Edge>) {
+    let Candidates { pairs: candidates, short_forms } = candidates;
+    let g = Gazetteer::global();
+    let n = dir.len();
+    let score_pairs = |feats: &[Features], touched: Option<&[bool]>| -> Vec<Scored> {
+        let side = |i: RecIdx| Side {
+            name: &names[i as usize],
+            feat: &feats[i as usize],
+            level: profiles[i as usize].level,
+        };
+        candidates
+            .par_iter()
+            .filter(|&&(a, b)| touched.is_none_or(|t| t[a as usize] || t[b as usize]))
+            .filter_map(|&(a, b)| {
+                let (mut score, mut reviewable_only) = score::score_only(g, side(a), side(b))?;
+                // A short form (北理工 / 北京理工大学) is a candidate for review on its own, never more.
+                let short = short_forms
+                    .contains(&(a, b))
+                    .then(|| shortform::explain(&names[a as usize], &names[b as usize]))
+                    .flatten();
+                let lifted = short.is_some() && score < opts.review_threshold;
+                if lifted {
+                    score = opts.review_threshold;
+                    reviewable_only = true;
+                }
+                if score < opts.review_threshold {
+                    return None;
+                }
+                let Verdict::Scored { mut reasons, .. } = score::compare(g, side(a), side(b)) else {
+                    return None;
+                };
+                for n in [&names[a as usize], &names[b as usize]] {
+                    reasons.extend(
+                        n.decorations
+                            .iter()
+                            .map(|(what, text)| Reason::Decoration { what, text: text.clone() }),
+                    );
+                }
+                if let Some(why) = short {
+                    reasons.push(why);
+                }
+                if lifted {
+                    reasons.push(Reason::ShortFormForReview(score));
+                }
+                Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
+            })
+            .collect()
+    };
+    let cluster_edges = |feats: &[Features], scored: &[Scored]| {
+        let side = |i: RecIdx| Side {
+            name: &names[i as usize],
+            feat: &feats[i as usize],
+            level: profiles[i as usize].level,
+        };
+        // Reviewer decisions: `different` pairs lose their edge and veto; `same` pairs are edges.
+        let mut edges: Vec<cluster::Edge> = scored
+            .iter()
+            .filter(|s| s.4 && !rules.different.contains(&ordered(s.0, s.1)))
+            .map(|s| (s.0, s.1, s.2))
+            .collect();
+        edges.extend(rules.same.iter().map(|&(a, b)| (a, b, REVIEWER_SAME_SCORE)));
+        let vetoes = |x: RecIdx, y: RecIdx| {
+            let k = ordered(x, y);
+            rules.different.contains(&k) || (!rules.same.contains(&k) && score::vetoes(g, side(x), side(y)))
+        };
+        cluster::cluster(n, edges, vetoes)
+    };
+    let mut scored = score_pairs(feats, None);
+    let (mut groups, mut refused) = cluster_edges(feats, &scored);
+    // A few rounds settle it: each one only follows merges of parents made in the one before.
+    for _ in 0..4 {
+        let mut rep: Vec<RecIdx> = (0..n as RecIdx).collect();
+        for members in &groups {
+            for &m in members {
+                rep[m as usize] = members[0];
+            }
+        }
+        let mut touched = vec![false; n];
+        for (i, f) in feats.iter_mut().enumerate() {
+            let parent = dir.parent(i as RecIdx).filter(|&p| p != i as RecIdx).map(|p| rep[p as usize]);
+            if parent != f.parent {
+                f.parent = parent;
+                touched[i] = true;
+            }
+        }
+        if !touched.contains(&true) {
+            break;
+        }
+        let again = score_pairs(feats, Some(&touched));
+        scored.retain(|s| !touched[s.0 as usize] && !touched[s.1 as usize]);
+        scored.extend(again);
+        scored.sort_by_key(|s| (s.0, s.1));
+        (groups, refused) = cluster_edges(feats, &scored);
+    }
+    (scored, groups, refused)
+}
+
+/// Marks the names with no place whose body also stands, after a place, for units of two or
+/// more places in this directory (交通大学 beside 上海交通大学 and 西安交通大学; 作家协会 beside
+/// 安徽省作家协会 and 合肥市作家协会): such a name is only a kind and identifies none of them.
+/// The count is over the directory itself, the way a term-frequency weight is.
+fn mark_kind_only(names: &[NameParts], feats: &mut [Features]) {
+    let mut places: ahash::AHashMap<&str, (&str, bool)> = ahash::AHashMap::new();
+    for n in names.iter().filter(|n| !n.region_text.is_empty() && !n.body.is_empty()) {
+        let e = places.entry(n.body.as_str()).or_insert((n.region_text.as_str(), false));
+        if e.0 != n.region_text {
+            e.1 = true;
+        }
+    }
+    for (n, f) in names.iter().zip(feats.iter_mut()) {
+        let placeless = n.mentions.is_empty() && !n.national;
+        f.kind_only = placeless && places.get(n.body.as_str()).is_some_and(|e| e.1);
+    }
+}
+
 fn timing(phase: &str, since: std::time::Instant) {
     crate::progress::timing(&format!("dedupe: {phase}"), since);
 }
@@ -278,4 +379,24 @@ fn explain_members(clusters: &Clusters, pairs: &[ScoredPair]) -> HashMap<RecIdx,
         }
     }
     link
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeless_name_shared_by_units_of_several_places_is_only_a_kind() {
+        let g = Gazetteer::global();
+        let names: Vec<NameParts> =
+            ["上海交通大学", "西安交通大学", "交通大学", "北京师范大学", "师范大学", "某某科技有限公司"]
+                .iter()
+                .map(|n| crate::normalize::parse(n, g))
+                .collect();
+        let mut feats = vec![Features::default(); names.len()];
+        mark_kind_only(&names, &mut feats);
+        let marked: Vec<bool> = feats.iter().map(|f| f.kind_only).collect();
+        // 师范大学 follows one place only here: it may be that unit written short (review decides).
+        assert_eq!(marked, [false, false, true, false, false, false]);
+    }
 }

@@ -63,6 +63,7 @@ enum VetoKind {
     Branch,
     NamedPlaces,
     PlacesOfGenericNames,
+    PlaceWords,
     Levels,
 }
 
@@ -80,7 +81,7 @@ fn veto_kind(g: &Gazetteer, a: Side, b: Side) -> Option<VetoKind> {
             return Some(VetoKind::CreditCodes);
         }
     }
-    if g.conflicts(&a.feat.region, &b.feat.region) {
+    if a.feat.places_conflict(b.feat, g) {
         return Some(VetoKind::Regions);
     }
     let national = |s: Side| s.feat.named_division == Some(NATIONAL);
@@ -104,12 +105,18 @@ fn veto_kind(g: &Gazetteer, a: Side, b: Side) -> Option<VetoKind> {
             return Some(VetoKind::NamedPlaces);
         }
     }
-    if a.name.core.is_empty() && b.name.core.is_empty() {
+    if place_is_identity(a.name) && place_is_identity(b.name) {
         // Generic names (城区科协, 第一中学): the place is the whole identity.
         if let (Some(x), Some(y)) = (a.feat.identity_division(), b.feat.identity_division()) {
             if x != y {
                 return Some(VetoKind::PlacesOfGenericNames);
             }
+        }
+    }
+    if let (Some(x), Some(y)) = (place_word(a.name), place_word(b.name)) {
+        // 湖南大学 / 南华大学: the place word is part of the name, a different one another unit.
+        if x != y {
+            return Some(VetoKind::PlaceWords);
         }
     }
     if a.level != b.level && a.level != Level::Grassroots && b.level != Level::Grassroots {
@@ -141,6 +148,10 @@ fn explain_veto(kind: VetoKind, g: &Gazetteer, a: Side, b: Side) -> Reason {
             a: place(a.feat.identity_division()),
             b: place(b.feat.identity_division()),
         },
+        VetoKind::PlaceWords => Reason::DifferentNames {
+            a: place_word(a.name).unwrap_or_default(),
+            b: place_word(b.name).unwrap_or_default(),
+        },
         VetoKind::Levels => Reason::DifferentLevels { a: a.level, b: b.level },
     }
 }
@@ -160,13 +171,23 @@ pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
     };
     // Levenshtein in which a same-sound substitution (学汇 / 学会) costs a quarter of an edit.
     let lev = homophone_distance;
-    if !a.stem.is_empty() && !b.stem.is_empty() {
+    if slips_outside_identity(a, b) {
+        // A slip in a division name the parse could not repair (南澳线第二小学) or in a generic
+        // word: the whole keys line up, each slip a quarter of an edit.
+        return ratio(lev(&a.key, &b.key), &a.key, &b.key);
+    }
+    // One stem may be empty (山西职业技术学院 / 山西铁道职业技术学院): then the other's
+    // identifying words are all the difference, and the shared generic words must not dilute it.
+    if !a.stem.is_empty() || !b.stem.is_empty() {
         let generic = |n: &NameParts| n.body.replacen(n.stem.as_str(), "", 1);
         if generic(a) == generic(b) {
-            return ratio(lev(&a.stem, &b.stem).min(lev(&a.key, &b.key)), &a.stem, &b.stem);
+            return ratio(lev(&a.stem, &b.stem), &a.stem, &b.stem);
         }
     }
-    let body = ratio(lev(&a.body, &b.body).min(lev(&a.key, &b.key)), &a.body, &b.body);
+    // Bodies only: a difference in the place words (海口乡 / 海口市, 湖南 / 中南) is another place,
+    // not a typo; division names typed with a slip were already read as the division.
+    let body = ratio(lev(&a.body, &b.body), &a.body, &b.body);
+
     let same_kind = a.suffix_kind.is_some() && a.suffix_kind == b.suffix_kind;
     if same_kind && !a.core.is_empty() && !b.core.is_empty() {
         body.max(ratio(lev(&a.core, &b.core), &a.core, &b.core))
@@ -181,21 +202,155 @@ pub fn score_only(g: &Gazetteer, a: Side, b: Side) -> Option<(f32, bool)> {
     if vetoes(g, a, b) {
         return None;
     }
-    let mut score = name_similarity(a.name, b.name);
+    let (score, reviewable_only) = assess(g, a, b, None);
+    Some((score, reviewable_only))
+}
+
+/// Does the name's place identify the unit (城区科协, 第一中学: nothing else in the name)? Only
+/// for kinds a division has one of, or with an ordinal (a place has one 第一中学).
+fn place_is_identity(n: &NameParts) -> bool {
+    n.core.is_empty() && (n.one_per_place || n.ordinal.is_some())
+}
+
+/// The place word a name opens with (its deepest region mention, in short form: 湖南, 长沙),
+/// for kinds a place has many of. There the place word is part of the name: 湖南大学 and
+/// 南华大学, 长沙幼儿师范… and 湖南幼儿师范… are different units, while 合肥学院 and
+/// 安徽省合肥学院 (a higher level added) share it. `None` where the place is the identity.
+fn place_word(n: &NameParts) -> Option<String> {
+    if place_is_identity(n) {
+        return None;
+    }
+    let m = n.mentions.last()?;
+    let text = &n.key[m.start..m.end];
+    Some(crate::geo::short_name(text).unwrap_or_else(|| text.to_string()))
+}
+
+/// The town a name opens its core with, without its 镇/乡/街道 (a town becomes a 镇 and stays
+/// the same place: 朱巷乡 / 朱巷镇).
+fn town_name(n: &NameParts) -> Option<&str> {
+    let t = n.town.as_deref()?;
+    Some(["街道", "镇", "乡"].iter().find_map(|w| t.strip_suffix(w)).unwrap_or(t))
+}
+
+/// Both records lie in a known county (from the columns or the name), on every reading.
+fn county_known(s: Side) -> bool {
+    s.feat.places().iter().all(|r| r.county.is_some())
+}
+
+/// Independent evidence that two records are one unit despite a difference in their identifying
+/// words: the same valid credit code; or, when the difference is only same-sound slips, the same
+/// parent record (the slip explains the spelling, the parent the place in the hierarchy). A
+/// shared parent alone does not excuse a different character: siblings share it by construction.
+fn independent_evidence(a: Side, b: Side) -> bool {
+    let same_code = a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc;
+    let same_parent = a.feat.parent.is_some() && a.feat.parent == b.feat.parent;
+    same_code || (same_parent && !homophone_substitutions(&a.name.key, &b.name.key).is_empty())
+}
+
+/// The keys differ only by same-sound slips, each inside a place word or a generic suffix of
+/// one of the names (南澳线 / 南澳县, 鞍徽 / 安徽, 中国 / 终国): division names the gazetteer
+/// confirms and generic words, not the words that identify the unit.
+fn slips_outside_identity(a: &NameParts, b: &NameParts) -> bool {
+    let slips = homophone_substitutions(&a.key, &b.key);
+    let generic_or_place = |n: &NameParts, i: usize| {
+        let len = n.key.chars().count();
+        let suffix = n.suffix.as_deref().map_or(0, |s| s.chars().count());
+        i < n.region_text.chars().count() || i >= len - suffix
+    };
+    !slips.is_empty() && slips.iter().all(|&(i, _)| generic_or_place(a, i) || generic_or_place(b, i))
+}
+
+/// The names differ in their identifying part (the stems: what is left once place, ordinal and
+/// generic words are taken out) while their generic words agree. A slip in a generic word
+/// (邱庄振 for 邱庄镇: the town word) or in a division name is not such a difference.
+fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
+    if a.stem == b.stem || a.suffix.is_none() || a.suffix != b.suffix || slips_outside_identity(a, b) {
+        return false;
+    }
+    let generic_slip = |x: &NameParts, y: &NameParts| {
+        !y.stem.is_empty() && x.core.starts_with(y.stem.as_str()) && y.core.starts_with(y.stem.as_str()) && {
+            let (tx, ty) = (&x.core[y.stem.len()..], &y.core[y.stem.len()..]);
+            tx.chars().count() == ty.chars().count()
+                && tx.chars().zip(ty.chars()).all(|(p, q)| p == q || crate::normalize::same_sound(p, q))
+        }
+    };
+    !(generic_slip(a, b) || generic_slip(b, a))
+}
+
+/// Score, review-only flag and (when `reasons` is given) the reasons of a pair no veto forbids.
+/// `compare` and `score_only` both come here, so the two can never disagree.
+fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) -> (f32, bool) {
+    let explain = reasons.is_some();
+    let mut said: Vec<Reason> = Vec::new();
+    let mut say = |r: &dyn Fn() -> Reason| {
+        if explain {
+            said.push(r());
+        }
+    };
     let mut reviewable_only = false;
-    if a.name.core.is_empty() && b.name.core.is_empty() {
+    let mut score = name_similarity(a.name, b.name);
+    if place_is_identity(a.name) && place_is_identity(b.name) {
         match (a.feat.identity_division(), b.feat.identity_division()) {
-            (Some(_), Some(_)) => score = 1.0,
-            _ => reviewable_only = true,
+            (Some(x), Some(_)) => {
+                // Same place (the veto checked), same kind of unit, nothing else in the names.
+                score = 1.0;
+                say(&|| Reason::BothUnitOf {
+                    kind: b.name.suffix.clone().unwrap_or_else(|| "unit".into()),
+                    place: division_name(g, Some(x)),
+                });
+            }
+            _ => {
+                reviewable_only = true;
+                say(&|| Reason::GenericAmbiguousPlace);
+            }
+        }
+    }
+    let same_code = a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc;
+    for s in [a, b] {
+        // The code names the unit when the name does not; it cannot glue two units together
+        // (different codes veto).
+        if s.feat.kind_only && !same_code {
+            reviewable_only = true;
+            say(&|| Reason::OnlyAKind { name: s.name.body.clone() });
+        }
+    }
+    if let (Some(t), Some(u)) = (town_name(a.name), town_name(b.name)) {
+        // The parent (a county's 科协) or a credit code places the town; else it is any of them.
+        let placed = same_code || a.feat.parent.is_some() && a.feat.parent == b.feat.parent;
+        if t == u && !(county_known(a) && county_known(b)) && !placed {
+            reviewable_only = true;
+            say(&|| Reason::TownWithoutCounty { town: a.name.town.clone().unwrap_or_default() });
+        }
+    }
+    if identifying_part_differs(a.name, b.name) && !independent_evidence(a, b) {
+        reviewable_only = true;
+        say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
+    }
+    if explain {
+        if a.name.key == b.name.key {
+            say(&|| Reason::SameNormalizedName);
+        }
+        let mut differences = Vec::new();
+        describe_differences(a.name, b.name, &mut differences);
+        for d in differences {
+            say(&|| d.clone());
         }
     }
     if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
         score = (score + SAME_USCC_BONUS).min(1.0);
-        if abbreviation(a.name, b.name).is_some() {
-            score = score.max(ABBREVIATION_WITH_USCC);
+        say(&|| Reason::SameCreditCode);
+        if let Some((short, long)) = abbreviation(a.name, b.name).filter(|_| score < ABBREVIATION_WITH_USCC) {
+            score = ABBREVIATION_WITH_USCC;
+            say(&|| Reason::Abbreviates { short: short.into(), long: long.into() });
         }
+    } else if a.feat.parent.is_some() && a.feat.parent == b.feat.parent {
+        say(&|| Reason::SameParent);
     }
-    Some((score, reviewable_only))
+    say(&|| Reason::Score(score));
+    if let Some(r) = reasons {
+        *r = said;
+    }
+    (score, reviewable_only)
 }
 
 /// The shorter name, if it abbreviates the longer one the way Chinese names are shortened:
@@ -221,37 +376,7 @@ pub fn compare(g: &Gazetteer, a: Side, b: Side) -> Verdict {
         return Verdict::Veto(v);
     }
     let mut reasons = Vec::new();
-    let mut reviewable_only = false;
-    let mut score = name_similarity(a.name, b.name);
-    if a.name.core.is_empty() && b.name.core.is_empty() {
-        match (a.feat.identity_division(), b.feat.identity_division()) {
-            (Some(x), Some(_)) => {
-                // Same place (the veto checked), same kind of unit, nothing else in the names.
-                score = 1.0;
-                reasons.push(Reason::BothUnitOf {
-                    kind: b.name.suffix.clone().unwrap_or_else(|| "unit".into()),
-                    place: division_name(g, Some(x)),
-                });
-            }
-            _ => {
-                reviewable_only = true;
-                reasons.push(Reason::GenericAmbiguousPlace);
-            }
-        }
-    }
-    if a.name.key == b.name.key {
-        reasons.push(Reason::SameNormalizedName);
-    }
-    describe_differences(a.name, b.name, &mut reasons);
-    if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
-        score = (score + SAME_USCC_BONUS).min(1.0);
-        reasons.push(Reason::SameCreditCode);
-        if let Some((short, long)) = abbreviation(a.name, b.name).filter(|_| score < ABBREVIATION_WITH_USCC) {
-            score = ABBREVIATION_WITH_USCC;
-            reasons.push(Reason::Abbreviates { short: short.into(), long: long.into() });
-        }
-    }
-    reasons.push(Reason::Score(score));
+    let (score, reviewable_only) = assess(g, a, b, Some(&mut reasons));
     Verdict::Scored { score, reasons, reviewable_only }
 }
 
@@ -496,7 +621,6 @@ mod tests {
             ("邱庄镇科学技术协会", "邱庄振科学技术协会"),
             ("建安区科学技术协会", "建鞍区科学技术协会"),
             ("合肥市化学学会", "合肥市化学学汇"),
-            ("河北警察职业技术学院科协", "河北警查职业技术学院科协"),
         ] {
             let a = rec(x, "", "", "", "");
             let b = rec(y, "", "", "", "");
@@ -533,5 +657,128 @@ mod tests {
         let a = rec("鼓楼区科学技术协会", "", "", "", "");
         let b = rec("鼓楼区科协", "", "", "", "");
         assert!(matches!(cmp(&a, &b), Verdict::Scored { reviewable_only: true, .. }));
+    }
+
+    fn review_only(v: &Verdict) -> bool {
+        matches!(v, Verdict::Scored { reviewable_only: true, .. })
+    }
+
+    #[test]
+    fn a_place_read_from_the_name_refines_coarser_columns() {
+        // Rule 1: with only 湖南省 in the columns, 长沙 (市 or 县) can be no reading of 衡阳.
+        let a = rec("长沙幼儿师范高等专科学校", "湖南省", "", "", "");
+        let b = rec("衡阳幼儿师范高等专科学校", "湖南省", "", "", "");
+        assert!(vetoed(&cmp(&a, &b), "regions"), "{:?}", cmp(&a, &b));
+        let c = rec("南阳师范学院", "河南省", "", "", "");
+        let d = rec("安阳师范学院", "河南省", "", "", "");
+        assert!(vetoed(&cmp(&c, &d), "regions"));
+        // The same place read at another level is no conflict.
+        let e = rec("长沙县幼儿师范高等专科学校", "湖南省", "", "", "");
+        assert!(!vetoed(&cmp(&a, &e), "regions"));
+    }
+
+    #[test]
+    fn the_place_is_the_identity_only_for_kinds_a_division_has_one_of() {
+        // Rule 2: a university is not "the university of Hunan"; its place word is its name.
+        let a = rec("湖南大学", "湖南省", "", "", "");
+        let b = rec("南华大学", "湖南省", "", "", "");
+        assert!(matches!(cmp(&a, &b), Verdict::Veto(_)), "{:?}", cmp(&a, &b));
+        let c = rec("湖南幼儿师范高等专科学校", "湖南省", "", "", "");
+        let d = rec("长沙幼儿师范高等专科学校", "湖南省", "", "", "");
+        assert!(matches!(cmp(&c, &d), Verdict::Veto(_)), "a province word is not a city word");
+        // 学院 / 职业技术学院 are different kinds.
+        let e = rec("晋中学院", "山西省", "", "", "");
+        let f = rec("晋中职业技术学院", "山西省", "", "", "");
+        assert!(vetoed(&cmp(&e, &f), "kinds"));
+        // A higher level added to the same place word is the same name.
+        let g = rec("合肥学院", "安徽省", "", "", "");
+        let h = rec("安徽省合肥学院", "安徽省", "", "", "");
+        assert_eq!(score(&cmp(&g, &h)), 1.0);
+        // For a 科协 the place is the identity.
+        let i = rec("合肥市科协", "安徽省", "合肥市", "", "");
+        let j = rec("安徽省合肥市科学技术协会", "", "", "", "");
+        assert_eq!(score(&cmp(&i, &j)), 1.0);
+    }
+
+    #[test]
+    fn shared_generic_words_do_not_dilute_the_identifying_part() {
+        // Rule 3: 铁道 is the whole difference, not 2 characters in 8.
+        let review = crate::dedupe::DedupeOptions::default().review_threshold;
+        let a = rec("山西职业技术学院", "山西省", "", "", "");
+        let b = rec("山西铁道职业技术学院", "山西省", "", "", "");
+        assert!(score(&cmp(&a, &b)) < review, "{:?}", cmp(&a, &b));
+        let c = rec("湖南大学科学技术协会", "湖南省", "", "", "");
+        let d = rec("中南大学科学技术协会", "湖南省", "", "", "");
+        assert!(score(&cmp(&c, &d)) < review, "{:?}", cmp(&c, &d));
+        let e = rec("吉林职业技术学院科学技术协会", "吉林省", "", "", "");
+        let f = rec("吉林体育职业技术学院科学技术协会", "吉林省", "", "", "");
+        assert!(score(&cmp(&e, &f)) < review, "{:?}", cmp(&e, &f));
+    }
+
+    #[test]
+    fn a_difference_in_the_identifying_part_needs_independent_evidence() {
+        // Rule 4: a same-sound slip in the identifying words goes to review...
+        let a = rec("河北警察职业技术学院科协", "", "", "", "");
+        let b = rec("河北警查职业技术学院科协", "", "", "", "");
+        let v = cmp(&a, &b);
+        assert!(review_only(&v), "{v:?}");
+        assert!(texts(&v).iter().any(|r| r.starts_with("identifying words differ")));
+        // ... unless the same valid credit code, or (for a slip) the same parent, says one unit.
+        const CODE: &str = "12510000986745454P";
+        let (c, d) = (
+            rec("河北警察职业技术学院科协", "", "", "", CODE),
+            rec("河北警查职业技术学院科协", "", "", "", CODE),
+        );
+        assert!(!review_only(&cmp(&c, &d)));
+        let (mut e, mut f) = (
+            rec("茂名市科技中学", "广东省", "茂名市", "", ""),
+            rec("茂名市科继中学", "广东省", "茂名市", "", ""),
+        );
+        assert!(review_only(&cmp(&e, &f)));
+        (e.feat.parent, f.feat.parent) = (Some(7), Some(7));
+        assert!(!review_only(&cmp(&e, &f)));
+        // A different character is not excused by a shared parent: siblings share it.
+        let (mut g, mut h) =
+            (rec("南京农业大学", "江苏省", "", "", ""), rec("南京林业大学", "江苏省", "", "", ""));
+        (g.feat.parent, h.feat.parent) = (Some(7), Some(7));
+        assert!(score(&cmp(&g, &h)) < 0.85 || review_only(&cmp(&g, &h)));
+        // A slip in a division name or a generic word still merges.
+        let merge = crate::dedupe::DedupeOptions::default().merge_threshold;
+        let i = rec("南澳县第二小学", "广东省", "汕头市", "南澳县", "");
+        let j = rec("南澳线第二小学", "广东省", "汕头市", "南澳县", "");
+        let v = cmp(&i, &j);
+        assert!(score(&v) >= merge && !review_only(&v), "{v:?}");
+    }
+
+    #[test]
+    fn a_name_that_is_only_a_kind_never_merges_automatically() {
+        // Rule 5: 交通大学 with no place (marked by the directory pass) is any of them.
+        let a = rec("上海交通大学", "", "", "", "");
+        let mut b = rec("交通大学", "", "", "", "");
+        assert!(!review_only(&cmp(&a, &b)));
+        b.feat.kind_only = true;
+        let v = cmp(&a, &b);
+        assert!(review_only(&v), "{v:?}");
+        assert!(texts(&v).iter().any(|r| r.contains("only a kind")));
+        // The same valid credit code names the unit the name does not.
+        const CODE: &str = "12510000986745454P";
+        let c = rec("上海交通大学", "", "", "", CODE);
+        let mut d = rec("交通大学", "", "", "", CODE);
+        d.feat.kind_only = true;
+        assert!(!review_only(&cmp(&c, &d)));
+    }
+
+    #[test]
+    fn a_town_without_its_county_is_any_town_of_that_name() {
+        let a = rec("城关镇科学技术协会", "", "", "", "");
+        let b = rec("城关镇科协", "", "", "", "");
+        assert!(review_only(&cmp(&a, &b)));
+        let c = rec("城关镇科学技术协会", "甘肃省", "天水市", "武山县", "");
+        let d = rec("城关镇科协", "甘肃省", "天水市", "武山县", "");
+        assert!(!review_only(&cmp(&c, &d)));
+        // 乡 became 镇: the same town.
+        let e = rec("朱巷乡科学技术协会", "", "", "", "");
+        let f = rec("武山县朱巷镇科学技术协会", "", "", "", "");
+        assert!(review_only(&cmp(&e, &f)));
     }
 }

@@ -24,7 +24,7 @@ use crate::geo::{Gazetteer, Region, RegionMention};
 pub use numeral::{chinese_value, find_ordinal, numeral_value};
 use sound::same_sound as sounds_alike;
 pub use sound::{homophone_distance, homophone_substitutions, same_sound, shared_reading};
-pub use tables::{Abbreviations, Suffixes};
+pub use tables::{one_per_division, Abbreviations, Suffixes};
 
 /// The structured parse of one organization name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,13 +45,20 @@ pub struct NameParts {
     pub body: String,
     /// `body` without generic suffix and ordinal: the identifying words.
     pub core: String,
-    /// `core` with generic words at its end stripped too (职业技术学院, 有限公司, 镇), never empty
-    /// unless `core` is: the words that tell one unit from another of the same kind.
+    /// `core` with generic words at its end stripped too (职业技术学院, 有限公司, 镇): the words that
+    /// tell one unit from another of the same kind. Empty when the core is nothing but generic
+    /// words (吉林职业技术学院科协: the place word 吉林 is the identity, read from the region).
     pub stem: String,
     /// Canonical generic suffix (科学技术协会, 学会, 中学, 医院, 有限公司…), if any.
     pub suffix: Option<String>,
     /// Kind of unit the suffix names (`data/name_suffixes.csv`): science_association, company…
     pub suffix_kind: Option<&'static str>,
+    /// The suffix names a kind a division has exactly one of (`data/one_per_division.csv`:
+    /// 科学技术协会, 人民政府…): the place is the identity.
+    pub one_per_place: bool,
+    /// A town (乡镇/街道) the core opens with (城关镇 in 城关镇科协, 城关镇中心小学): a place the
+    /// gazetteer does not know, which many counties share, so it identifies only with its county.
+    pub town: Option<String>,
     /// 第一中学 = 一中 = 1中 → 1.
     pub ordinal: Option<u32>,
     /// Branch marker (分会, 分院, 分校, 分公司…) with the text before it, if the name is a branch.
@@ -251,10 +258,17 @@ fn stem_of(core: &str) -> String {
             .map(|(s, _)| s)
             .or_else(|| GENERIC_TAIL_WORDS.iter().copied().find(|w| stem.ends_with(w)));
         match found {
-            Some(w) if w.len() < stem.len() => stem = &stem[..stem.len() - w.len()],
+            Some(w) if w.len() <= stem.len() => stem = &stem[..stem.len() - w.len()],
             _ => return stem.to_string(),
         }
     }
+}
+
+/// The town a core opens with: two or more characters then 镇/乡/街道 (城关镇, 朱巷镇, 回龙乡).
+/// One character before it is a word (城乡, 家乡), not a town.
+fn town_of(core: &str) -> Option<String> {
+    let (i, m) = GENERIC_TAIL_WORDS.iter().filter_map(|m| core.find(m).map(|i| (i, *m))).min()?;
+    (core[..i].chars().count() >= 2).then(|| core[..i + m.len()].to_string())
 }
 
 /// Normalize a name to its folded form only: NFKC, simplified, no whitespace or punctuation
@@ -379,6 +393,8 @@ fn parse_unified(
         core = core.replacen(&format!("第{n}"), "", 1);
     }
     let stem = stem_of(&core);
+    let one_per_place = suffix.as_deref().is_some_and(one_per_division);
+    let town = town_of(&core);
     // Every marker opens with 分 or 支: most names have neither, and skip the searches.
     let may_branch = body.contains(['分', '支']);
     let branch = BRANCH_MARKERS
@@ -399,6 +415,8 @@ fn parse_unified(
         stem,
         suffix,
         suffix_kind,
+        one_per_place,
+        town,
         ordinal,
         branch,
         provisional,
@@ -581,6 +599,17 @@ mod tests {
         assert_eq!(p("邱庄镇科学技术协会").stem, "邱庄");
         assert_eq!(p("山东慧瑞食品有限公司科学技术协会").stem, "慧瑞食品");
         assert_eq!(p("合肥市科学技术协会").stem, "");
+    }
+
+    #[test]
+    fn towns_in_the_core() {
+        assert_eq!(p("城关镇科学技术协会").town.as_deref(), Some("城关镇"));
+        assert_eq!(p("武山县朱巷镇科协").town.as_deref(), Some("朱巷镇"));
+        assert_eq!(p("城关镇中心小学").town.as_deref(), Some("城关镇"));
+        assert_eq!(p("城乡规划学会").town, None);
+        assert_eq!(p("合肥市科学技术协会").town, None);
+        assert!(p("合肥市科学技术协会").one_per_place);
+        assert!(!p("湖南大学").one_per_place);
     }
 
     #[test]

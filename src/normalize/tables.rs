@@ -5,6 +5,15 @@ use std::sync::OnceLock;
 
 const ABBREVIATIONS_CSV: &str = include_str!("../../data/abbreviations.csv");
 const SUFFIXES_CSV: &str = include_str!("../../data/name_suffixes.csv");
+const ONE_PER_DIVISION_CSV: &str = include_str!("../../data/one_per_division.csv");
+
+/// Is `suffix` (canonical) a kind of unit a division has exactly one of
+/// (`data/one_per_division.csv`): its 科学技术协会, 人民政府, 教育局…? For those the place is the
+/// identity; every other kind a place has many of.
+pub fn one_per_division(suffix: &str) -> bool {
+    static SET: OnceLock<ahash::AHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| rows(ONE_PER_DIVISION_CSV).map(|(s, _)| s).collect()).contains(suffix)
+}
 
 /// Data lines of an embedded two-column table (comments, blank lines and the header skipped).
 fn rows(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -182,7 +191,9 @@ impl Suffixes {
     /// A suffix of at least `FUZZY_MIN_CHARS` characters that the end of `s` spells with exactly
     /// one wrong character (科雪技术协会, 有限工司): a typo in generic words, which name no unit.
     /// The wrong character must lie outside the exact suffix match: 科学技术学会 ends with the
-    /// real word 学会, which is a choice, not a typo.
+    /// real word 学会, which is a choice, not a typo. And it must sound like the right one (a
+    /// pinyin input slip: 雪 for 学, 工 for 公): 农业大学 is no typo of 职业大学, it is another
+    /// university.
     pub fn find_with_typo(&self, s: &str) -> Option<(&'static str, &'static str)> {
         // With one wrong character, the last or the next-to-last one is right.
         let mut rev = s.chars().rev();
@@ -207,6 +218,7 @@ impl Suffixes {
                     None => return false,
                     Some(b) if b == a => {}
                     Some(_) if diff.is_some() => return false,
+                    Some(b) if !super::sound::same_sound(a, b) => return false,
                     Some(_) => diff = Some(i),
                 }
             }
@@ -250,6 +262,32 @@ mod tests {
     fn tables_parse() {
         assert!(rows(ABBREVIATIONS_CSV).count() > 10);
         assert!(rows(SUFFIXES_CSV).all(|(s, k)| !s.is_empty() && !k.is_empty()));
+        // Every one-per-division kind is a suffix the parser finds.
+        for (s, _) in rows(ONE_PER_DIVISION_CSV) {
+            assert_eq!(Suffixes::global().find(s).map(|f| f.0), Some(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn one_per_division_kinds() {
+        assert!(
+            one_per_division("科学技术协会") && one_per_division("人民政府") && one_per_division("教育局")
+        );
+        for many in ["大学", "学院", "中学", "医院", "有限公司", "学会"] {
+            assert!(!one_per_division(many), "{many}");
+        }
+    }
+
+    #[test]
+    fn colleges_of_different_kinds() {
+        let s = Suffixes::global();
+        let kind = |n: &str| s.find(n).map(|f| f.1);
+        let kinds =
+            ["晋中学院", "晋中职业技术学院", "晋中职业学院", "晋中师范高等专科学校", "晋中大学"].map(kind);
+        for (i, a) in kinds.iter().enumerate() {
+            assert!(a.is_some());
+            assert!(kinds[i + 1..].iter().all(|b| b != a), "{kinds:?}");
+        }
     }
 
     #[test]
@@ -299,5 +337,8 @@ mod tests {
         assert_eq!(s.find_with_dropped("威县科学技术协会"), None, "nothing is missing");
         assert_eq!(s.find_with_dropped("某某有限司"), None, "four-character suffixes are never guessed");
         assert_eq!(s.find_with_dropped("某某技术协会"), None, "two missing");
+        // A different sound is a different word, not a slip: 农业 is no typo of 职业.
+        assert_eq!(s.find_with_typo("南京农业大学"), None);
+        assert_eq!(s.find_with_typo("南京农业学院"), None);
     }
 }

@@ -205,3 +205,26 @@ fn decorated_names_merge_and_short_forms_reach_review() {
         assert!(pair(a, b).is_none_or(|r| !r[4].contains("shortens")), "{:?}", pair(a, b));
     }
 }
+
+/// The official list of 3,167 distinct higher-education institutions (fixtures/real-universities):
+/// nothing may merge, and few pairs may go to review.
+#[test]
+fn a_real_list_of_distinct_universities_merges_nothing() {
+    let tmp = tempdir();
+    let o = orgclean()
+        .arg("dedupe")
+        .arg(fixture("real-universities/orgs.csv"))
+        .arg("--out")
+        .arg(tmp.path())
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    let (_, clusters) = read_csv(&tmp.path().join("clusters.csv"));
+    let names: Vec<&str> = clusters.iter().map(|r| r[6].as_str()).collect();
+    assert!(clusters.is_empty(), "wrongly merged: {names:?}");
+    let (header, pairs) = read_csv(&tmp.path().join("pairs.csv"));
+    let decision = header.iter().position(|h| h == "decision").unwrap();
+    let review = pairs.iter().filter(|r| r[decision] == "needs_review").count();
+    assert!(review <= 100, "{review} review pairs");
+}
