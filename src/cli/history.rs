@@ -27,6 +27,17 @@ pub struct HistoryArgs {
 }
 
 pub fn run(a: &HistoryArgs, lang: Lang) -> Result<Outcome> {
+    // `--out` replaces its file: anything but a workbook path (the database itself, a typo such
+    // as `--out audit.sqlite`) would be lost.
+    if let Some(out) = &a.out {
+        let is_xlsx = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if !is_xlsx {
+            return Err(Error::Usage(format!(
+                "--out {}: the trend workbook must be a .xlsx file (it replaces that file)",
+                out.display()
+            )));
+        }
+    }
     let adb = db::AuditDb::open(&a.db, false, Duration::from_secs(60))?;
     let rows = history::history(&adb.conn, &a.db)?;
     if let Some(out) = &a.out {

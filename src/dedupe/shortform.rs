@@ -19,11 +19,8 @@
 //! and, for those that some short name opens with, the characters after them. Work per record is
 //! bounded by its length, so the pairs grow linearly with the records.
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashMap;
 use rayon::prelude::*;
-
-/// The best fit found so far: (cost, kept-word score) and the (short, long) positions matched.
-type BestPath = ((u8, u8), Vec<(usize, usize)>);
 
 use crate::model::RecIdx;
 use crate::normalize::NameParts;
@@ -66,14 +63,16 @@ pub struct Fit {
     pub cost: u8,
     /// Identifying words dropped after the last kept one (a company's trade).
     pub trailing: u8,
+    /// Kind and form words dropped (ranks fits that tie on the two above).
+    pub dropped_generic: u8,
     /// The short name cut where it opens each word, and those words: ("北|师|大", "北京|师范|大学").
     pub kept: String,
     pub opened: String,
 }
 
 impl Fit {
-    fn rank(&self) -> (u8, u8) {
-        (self.cost, self.trailing)
+    fn rank(&self) -> (u8, u8, u8) {
+        (self.cost, self.trailing, self.dropped_generic)
     }
 }
 
@@ -225,9 +224,9 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
     }
     let ws = words(long);
     let has_core = ws.iter().any(|w| w.class == Class::Core);
-    let mut best: Option<BestPath> = None;
+    let mut best: Best = None;
     let mut path = Vec::new();
-    search(&s, &l, &ws, (0, 0), (0, 0), !has_core, &mut path, &mut best);
+    search((&s, &l, &ws), (0, 0), (0, 0), !has_core, &mut path, &mut best);
     let (rank, path) = best?;
     let mut kept = Vec::new();
     let mut opened = Vec::new();
@@ -237,8 +236,17 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
         opened.push(l[ws[w].start..ws[w].end].iter().collect::<String>());
         at += len;
     }
-    Some(Fit { cost: rank.0, trailing: rank.1, kept: kept.join("|"), opened: opened.join("|") })
+    Some(Fit {
+        cost: rank.0,
+        trailing: rank.1,
+        dropped_generic: rank.2,
+        kept: kept.join("|"),
+        opened: opened.join("|"),
+    })
 }
+
+/// The best fit found so far: its (cost, trailing) and its (word, characters kept) choices.
+type Best = Option<((u8, u8, u8), Vec<(usize, usize)>)>;
 
 /// Depth-first search of the ways `s[i..]` opens words `ws[j..]` of `l` in order, keeping the
 /// cheapest (fewest identifying words skipped, then fewest dropped after). `at` is (i, j);
@@ -246,14 +254,12 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
 /// cost, those skipped before a kept form word (星徽股份 for 星徽精密制造股份有限公司) or left
 /// after the last kept word are trailing. `path` holds the (word, characters kept) choices.
 fn search(
-    s: &[char],
-    l: &[char],
-    ws: &[Word],
+    (s, l, ws): (&[char], &[char], &[Word]),
     at: (usize, usize),
     rank: (u8, u8),
     core_hit: bool,
     path: &mut Vec<(usize, usize)>,
-    best: &mut Option<BestPath>,
+    best: &mut Best,
 ) {
     let ((i, j), (cost, trailing)) = (at, rank);
     if cost > MAX_COST || best.as_ref().is_some_and(|b| b.0 .0 < cost) {
@@ -261,7 +267,13 @@ fn search(
     }
     if i == s.len() {
         if core_hit && !path.is_empty() {
-            let rank = (cost, trailing + ws[j..].iter().filter(|w| w.class == Class::Core).count() as u8);
+            // Fewer kind and form words dropped breaks ties: 天津师大 is 天津师范大学 rather than
+            // the university's own 天津师范大学科学技术协会.
+            let generic = |w: &Word| w.class == Class::Generic;
+            let kept_generic = path.iter().filter(|(w, _)| generic(&ws[*w])).count();
+            let dropped_generic = (ws.iter().filter(|w| generic(w)).count() - kept_generic) as u8;
+            let trailing = trailing + ws[j..].iter().filter(|w| w.class == Class::Core).count() as u8;
+            let rank = (cost, trailing, dropped_generic);
             if best.as_ref().is_none_or(|b| rank < b.0) {
                 *best = Some((rank, path.clone()));
             }
@@ -277,7 +289,7 @@ fn search(
         while len < text.len() && i + len < s.len() && s[i + len] == text[len] {
             len += 1;
             path.push((w, len));
-            search(s, l, ws, (i + len, w + 1), next, core_hit || core, path, best);
+            search((s, l, ws), (i + len, w + 1), next, core_hit || core, path, best);
             path.pop();
         }
         // The last character of the kind word may end a short form (体院 for 体育学院, 师院 for
@@ -285,7 +297,7 @@ fn search(
         let closes = w + 1 == ws.len() && word.class == Class::Generic && i + 1 == s.len();
         if closes && text.len() > 1 && text.last() == Some(&s[i]) {
             path.push((w, 1));
-            search(s, l, ws, (i + 1, w + 1), next, core_hit, path, best);
+            search((s, l, ws), (i + 1, w + 1), next, core_hit, path, best);
             path.pop();
         }
         if core {
@@ -330,6 +342,36 @@ fn anchors(n: &NameParts) -> impl Iterator<Item = (usize, char)> + '_ {
     starts.filter(|&b| b < n.key.len()).filter_map(|b| n.key[b..].chars().next().map(|c| (b, c)))
 }
 
+/// Characters as a bitmap over the Basic Multilingual Plane (8 KiB, stays in cache); characters
+/// beyond it are always "maybe".
+struct CharSet(Vec<u64>);
+
+impl Default for CharSet {
+    fn default() -> Self {
+        CharSet(vec![0; 1 << 10])
+    }
+}
+
+impl CharSet {
+    fn insert(&mut self, c: char) {
+        let u = c as usize;
+        if u <= 0xFFFF {
+            self.0[u >> 6] |= 1 << (u & 63);
+        }
+    }
+
+    fn may_contain(&self, c: char) -> bool {
+        let u = c as usize;
+        u > 0xFFFF || self.0[u >> 6] & (1 << (u & 63)) != 0
+    }
+}
+
+/// Are the characters of `short` in `long`, in order (a cheap test before `fit`)?
+fn in_order(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|x| x == c))
+}
+
 /// Short-name / full-name candidate pairs (smaller index first, sorted): each short name with the
 /// full names it fits best (see the module comment).
 pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
@@ -342,33 +384,43 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
     if by_ends.is_empty() {
         return Vec::new();
     }
-    let firsts: AHashSet<char> = by_ends.keys().map(|k| k.0).collect();
+    let (mut firsts, mut lasts) = (CharSet::default(), CharSet::default());
+    for &(first, last) in by_ends.keys() {
+        firsts.insert(first);
+        lasts.insert(last);
+    }
     let compatible = |a: u32, b: u32| a == b || a == 0 || b == 0;
 
-    // (short, rank, full) for every fit.
-    let mut fits: Vec<(RecIdx, (u8, u8), RecIdx)> = (0..names.len())
+    // (short, rank, full) for every fit. Most records open with no character a short name opens
+    // with, and most of their characters end none: two bit tests each, no allocation.
+    let mut fits: Vec<(RecIdx, (u8, u8, u8), RecIdx)> = (0..names.len())
         .into_par_iter()
         .flat_map_iter(|f| {
             let long = &names[f];
-            let mut shorts: Vec<RecIdx> = Vec::new();
-            let mut seen = AHashSet::new();
-            for (byte, first) in anchors(long).filter(|(_, c)| firsts.contains(c)) {
-                let lasts: AHashSet<char> = long.key[byte..].chars().skip(1).collect();
-                for last in lasts {
-                    if !seen.insert((first, last)) {
-                        continue;
-                    }
-                    if let Some(list) = by_ends.get(&(first, last)) {
-                        shorts.extend(list.iter().copied().filter(|&s| s as usize != f));
-                    }
-                }
+            let mut keys: Vec<(char, char)> = Vec::new();
+            for (byte, first) in anchors(long).filter(|(_, c)| firsts.may_contain(*c)) {
+                let later = long.key[byte..].chars().skip(1).filter(|&c| lasts.may_contain(c));
+                keys.extend(later.map(|last| (first, last)));
             }
+            if keys.is_empty() {
+                return Vec::new();
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            let mut shorts: Vec<RecIdx> = keys
+                .iter()
+                .filter_map(|k| by_ends.get(k))
+                .flatten()
+                .copied()
+                .filter(|&s| s as usize != f)
+                .collect();
             shorts.sort_unstable();
             shorts.dedup();
             let p = feats[f].province_key();
             shorts
                 .into_iter()
                 .filter(|&s| compatible(feats[s as usize].province_key(), p))
+                .filter(|&s| in_order(&names[s as usize].key, &long.key))
                 .filter_map(|s| fit(&names[s as usize], long).map(|x| (s, x.rank(), f as RecIdx)))
                 .collect::<Vec<_>>()
         })
@@ -438,6 +490,10 @@ mod tests {
         assert!(fits("数字", "杭州海康威视数字技术股份有限公司").is_none(), "two identifying words skipped");
         // A short form keeps some identifying word of a name that has one.
         assert!(fits("北大", "北京师范大学").is_none());
+        // Dropping the kind ranks after keeping it: the university before its own 科协.
+        let university = fits("天津师大", "天津师范大学").unwrap();
+        let association = fits("天津师大", "天津师范大学科学技术协会").unwrap();
+        assert!(university.rank() < association.rank());
     }
 
     #[test]

@@ -28,11 +28,10 @@ pub use index::NameIndex;
 pub use probe::{probes_of, Probe};
 pub use search::{Answer, Closest, DivisionCoverage, Entry, LinkFix};
 
-/// Dedupe's reasons as the text `lookup` and `match` show: the one place that knows how a
-/// reason becomes words (dedupe's reasons are turning into typed values with a text per
-/// language, issue 12).
-fn reason_texts<R: ToString>(reasons: &[R]) -> Vec<String> {
-    reasons.iter().map(ToString::to_string).collect()
+/// Dedupe's reasons as the text `lookup` and `match` show: their machine (English) text, as in
+/// pairs.csv — the one place that turns a typed reason into words here.
+fn reason_texts(reasons: &[crate::dedupe::Reason]) -> Vec<String> {
+    reasons.iter().map(|r| r.text(crate::lang::Lang::En)).collect()
 }
 
 /// Duplicate clusters are not computed for the whole directory: a lookup clusters the entries

@@ -227,7 +227,9 @@ impl Catalog<'_> {
                 org_id: self.dir.id(c).to_string(),
                 name: self.dir.name(c).to_string(),
                 similarity: (s * 1000.0).round() / 1000.0,
-                why_not: veto(g, probe.side(), self.side(c)).map(|v| v.to_string()).unwrap_or_default(),
+                why_not: veto(g, probe.side(), self.side(c))
+                    .map(|r| super::reason_texts(std::slice::from_ref(&r)).concat())
+                    .unwrap_or_default(),
             })
             .collect()
     }

@@ -77,8 +77,25 @@ fn english_gloss(c: &str) -> bool {
     letters >= 3 && (lower >= 2 || ENGLISH_FORMS.iter().any(|f| upper.contains(f)))
 }
 
+/// Characters that may stand beside status words in a status note (`已注销`, `2019年已合并`,
+/// `重复录入`, `待审核`) without naming anything.
+const STATUS_FILLERS: &str = "已待被暂于此本条该请勿用录入数据记录的了年月日号,，、;；.。 0123456789-_/";
+
+/// Is `c` nothing but status words and fillers? `认证中心`, `测试中心` name a unit (a part of the
+/// organization) and are not a status, even though they hold a status word.
+fn only_status_words(c: &str) -> bool {
+    if !STATUS_WORDS.iter().any(|w| c.contains(w)) {
+        return false;
+    }
+    let mut rest = c.to_string();
+    for w in STATUS_WORDS {
+        rest = rest.replace(w, "");
+    }
+    rest.chars().all(|ch| STATUS_FILLERS.contains(ch))
+}
+
 fn status_or_comment(c: &str) -> Option<&'static str> {
-    if STATUS_WORDS.iter().any(|w| c.contains(w)) || WHOLE_STATUS_WORDS.contains(&c) {
+    if only_status_words(c) || WHOLE_STATUS_WORDS.contains(&c) {
         Some("status")
     } else if COMMENT_OPENINGS.iter().any(|w| c.starts_with(w)) && c.chars().count() >= 2 {
         Some("comment")
@@ -119,12 +136,19 @@ pub fn strip(s: &mut String, g: &Gazetteer) -> Stripped {
             }
         }
         if let Some((open, content)) = trailing_bracket(s) {
-            let what =
-                if english_gloss(content) { Some("English gloss") } else { status_or_comment(content) };
+            // A place is read before a comment: 即墨区, 原平市 and 原阳县 open like a comment (即…, 原…).
+            let region = out.trailing_region.is_none() && whole_region(content, g);
+            let what = if english_gloss(content) {
+                Some("English gloss")
+            } else if region {
+                None
+            } else {
+                status_or_comment(content)
+            };
             if let Some(what) = what {
                 out.removed.push((what, format!("({content})")));
                 s.truncate(open);
-            } else if out.trailing_region.is_none() && whole_region(content, g) {
+            } else if region {
                 out.trailing_region = Some(content.to_string());
                 s.truncate(open);
             }
@@ -243,6 +267,30 @@ mod tests {
         // A brand in capitals is part of the name; so is an all-ASCII name.
         assert_eq!(strip_str("某某科技有限公司DC").0, "某某科技有限公司DC");
         assert_eq!(strip_str("IBM").0, "IBM");
+    }
+
+    #[test]
+    fn a_bracket_naming_a_part_of_the_unit_is_not_a_status() {
+        // Found in review: 认证/测试 inside a bracket made 某某大学(认证中心) read as 某某大学.
+        for v in ["某某大学(认证中心)", "某某质检院(测试中心)", "某某公司(合并报表部)"]
+        {
+            let (s, st) = strip_str(v);
+            assert_eq!(s, v, "{st:?}");
+        }
+        assert_eq!(strip_str("某某大学(已认证)").0, "某某大学");
+        assert_eq!(strip_str("某某学会(2019年已合并)").0, "某某学会");
+    }
+
+    #[test]
+    fn a_bracketed_place_opening_like_a_comment_is_a_place() {
+        // Found in review: 即墨区 and 原平市 open with 即 / 原 and were dropped as comments.
+        for (v, place) in [("第一中学(即墨区)", "即墨区"), ("第一中学(原平市)", "原平市")]
+        {
+            let (s, st) = strip_str(v);
+            assert_eq!(s, "第一中学");
+            assert_eq!(st.trailing_region.as_deref(), Some(place), "{st:?}");
+            assert!(st.removed.is_empty(), "{st:?}");
+        }
     }
 
     #[test]

@@ -471,3 +471,19 @@ fn an_unchanged_night_stores_nothing_again_and_every_night_stays_in_the_trend() 
     let (_, sheet) = read_csv(&tmp.path().join("r.csv"));
     assert!(!sheet.is_empty());
 }
+
+/// Found in review: `history --out` replaced any file, so `--out a.sqlite` destroyed the database.
+#[test]
+fn history_out_must_be_a_workbook_and_never_replaces_the_database() {
+    let tmp = tempdir();
+    let db = tmp.path().join("a.sqlite");
+    audit_ok(&night(1), &db, &tmp.path().join("o1"), &[]);
+    let before = std::fs::read(&db).unwrap();
+    let o = orgclean().args(["history", "--db"]).arg(&db).arg("--out").arg(&db).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains(".xlsx"), "{}", stderr_of(&o));
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database must be untouched");
+    let trend = tmp.path().join("trend.xlsx");
+    orgclean().args(["history", "--db"]).arg(&db).arg("--out").arg(&trend).assert().success();
+    assert!(trend.exists());
+}
