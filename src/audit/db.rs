@@ -279,11 +279,26 @@ pub fn store_decisions(tx: &Transaction, path: &Path, ds: &[StoredDecision], sou
 }
 
 /// The keys of every stored decision (to leave decided items out of the review sheet).
+/// The keys of the items that need no new decision. A rejected fix also covers its withdrawn
+/// form: the next run turns the rejected proposal into a needs_review finding without a proposed
+/// parent, on the same rows (same inputs hash). That item is the rejection itself, not a new
+/// question; once the rows change, the hash changes and the item is asked again.
 pub fn decided_keys(conn: &Connection, path: &Path) -> Result<HashSet<String>> {
     let e = db_err(path);
-    let mut st = conn.prepare("SELECT key FROM decisions").map_err(&e)?;
-    let keys = st.query_map([], |r| r.get::<_, String>(0)).map_err(&e)?;
-    keys.collect::<rusqlite::Result<_>>().map_err(&e)
+    let mut st =
+        conn.prepare("SELECT key, kind, a_id, code, inputs_hash, decision FROM decisions").map_err(&e)?;
+    let mut rows = st.query([]).map_err(&e)?;
+    let mut keys = HashSet::new();
+    while let Some(r) = rows.next().map_err(&e)? {
+        keys.insert(r.get::<_, String>(0).map_err(&e)?);
+        let (kind, decision): (String, String) = (r.get(1).map_err(&e)?, r.get(5).map_err(&e)?);
+        if kind == "fix" && decision == "reject_fix" {
+            let (org, code, hash): (String, String, String) =
+                (r.get(2).map_err(&e)?, r.get(3).map_err(&e)?, r.get(4).map_err(&e)?);
+            keys.insert(super::review::fix_decision(&org, &code, "", &hash).key());
+        }
+    }
+    Ok(keys)
 }
 
 pub fn load_decisions(conn: &Connection, path: &Path) -> Result<Decisions> {

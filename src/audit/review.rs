@@ -56,6 +56,30 @@ pub fn fix_decision(org: &str, code: &str, proposed: &str, hash: &str) -> Stored
     }
 }
 
+/// The words a reviewer may write for each decision, stored as the first (English) word. The
+/// Chinese words are those the sheet offers first; the English ones stay accepted so that sheets
+/// filled in before keep working.
+const PAIR_WORDS: &[(&str, &[&str])] = &[
+    ("same", &["same", "同一单位", "同一", "相同", "是"]),
+    ("different", &["different", "不同单位", "不同", "否"]),
+];
+const FIX_WORDS: &[(&str, &[&str])] = &[
+    ("accept_fix", &["accept_fix", "接受修正", "接受", "同意"]),
+    ("reject_fix", &["reject_fix", "拒绝修正", "拒绝", "不同意"]),
+];
+
+/// The stored decision for a written word (case and surrounding blanks ignored).
+fn decision_word(written: &str, words: &[(&'static str, &[&str])]) -> Option<&'static str> {
+    let w = written.trim().to_lowercase();
+    words.iter().find(|(_, ws)| ws.iter().any(|x| *x == w)).map(|(d, _)| *d)
+}
+
+/// "same (同一单位) or different (不同单位)": what to write instead.
+fn words_hint(words: &[(&str, &[&str])]) -> String {
+    let each: Vec<String> = words.iter().map(|(d, ws)| format!("{d} ({})", ws[1])).collect();
+    each.join(" or ")
+}
+
 /// Undo `output::safe_cell`: a spreadsheet keeps the apostrophe we put before =, +, -, @.
 fn unescape(s: &str) -> &str {
     let t = s.trim();
@@ -72,7 +96,7 @@ pub struct Parsed {
     pub undecided: usize,
 }
 
-/// Read and validate a filled-in sheet. Every problem is reported with its line; any problem
+/// Read and validate a filled-in sheet. Every problem is reported with its row as Excel numbers it; any problem
 /// means nothing is stored.
 pub fn parse(
     bytes: &[u8],
@@ -85,7 +109,7 @@ pub fn parse(
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| Error::input(display, format!("line 1: cannot read the header: {e}")))?
+        .map_err(|e| Error::input(display, format!("row 1: cannot read the header: {e}")))?
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
@@ -104,7 +128,7 @@ pub fn parse(
         return Err(Error::input(
             display,
             format!(
-                "line 1: missing column(s) {}; use the sheet written by `orgclean review export`",
+                "row 1: missing column(s) {}; use the sheet written by `orgclean review export`",
                 missing.join(", ")
             ),
         ));
@@ -114,65 +138,70 @@ pub fn parse(
     let mut errors: Vec<String> = Vec::new();
     let mut out = Parsed::default();
     let mut seen: HashMap<String, (u64, String)> = HashMap::new();
-    for rec in rdr.records() {
+    // Rows as Excel numbers them: the header is row 1, the first record row 2. Text lines would
+    // drift from them after any cell holding a line break.
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(format!("line {line}: not readable as CSV: {e}"));
+                errors.push(format!("row {line}: not readable as CSV: {e}"));
                 continue;
             }
         };
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let get = |c: usize| unescape(rec.get(c).unwrap_or(""));
         let opt = |c: Option<usize>| c.map(|c| get(c).to_string()).unwrap_or_default();
-        let decision = get(c_dec).to_ascii_lowercase();
+        let written = get(c_dec).to_string();
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if decision.is_empty() {
+        if written.is_empty() {
             out.undecided += 1;
             continue;
         }
         let kind = get(c_kind).to_ascii_lowercase();
         let (org, other, code, key) = (get(c_org), get(c_other), get(c_code), get(c_key));
+        let decision: &str;
         let mut d = match kind.as_str() {
             "pair" | "cluster_member" => {
-                if !matches!(decision.as_str(), "same" | "different") {
+                let Some(d) = decision_word(&written, PAIR_WORDS) else {
                     errors.push(format!(
-                        "line {line}: decision {decision:?} for a {kind}: use same or different"
+                        "row {line}: decision {written:?} for a {kind}: use {}",
+                        words_hint(PAIR_WORDS)
                     ));
                     continue;
-                }
+                };
+                decision = d;
                 if org.is_empty() || other.is_empty() || org == other {
-                    errors.push(format!(
-                        "line {line}: a {kind} needs two different ids in org_id and other_id"
-                    ));
+                    errors
+                        .push(format!("row {line}: a {kind} needs two different ids in org_id and other_id"));
                     continue;
                 }
                 pair_decision(org, other)
             }
             "fix" => {
-                if !matches!(decision.as_str(), "accept_fix" | "reject_fix") {
+                let Some(d) = decision_word(&written, FIX_WORDS) else {
                     errors.push(format!(
-                        "line {line}: decision {decision:?} for a fix: use accept_fix or reject_fix"
+                        "row {line}: decision {written:?} for a fix: use {}",
+                        words_hint(FIX_WORDS)
                     ));
                     continue;
-                }
+                };
+                decision = d;
                 if FindingCode::parse(code).is_none() {
-                    errors.push(format!("line {line}: unknown finding code {code:?}"));
+                    errors.push(format!("row {line}: unknown finding code {code:?}"));
                     continue;
                 }
                 if decision == "accept_fix" && other.is_empty() {
                     errors.push(format!(
-                        "line {line}: accept_fix but no parent is proposed (other_id is empty); \
+                        "row {line}: accept_fix but no parent is proposed (other_id is empty); \
                          use reject_fix to acknowledge it, or correct the parent in the source system"
                     ));
                     continue;
                 }
                 if !db::finding_known(conn, db_path, org, code, key)? {
                     errors.push(format!(
-                        "line {line}: no recorded finding {org}/{code} with key {key:?} in this database; \
+                        "row {line}: no recorded finding {org}/{code} with key {key:?} in this database; \
                          was the sheet exported from it?"
                     ));
                     continue;
@@ -180,11 +209,11 @@ pub fn parse(
                 fix_decision(org, code, other, key)
             }
             other => {
-                errors.push(format!("line {line}: unknown kind {other:?}: use pair, cluster_member or fix"));
+                errors.push(format!("row {line}: unknown kind {other:?}: use pair, cluster_member or fix"));
                 continue;
             }
         };
-        d.decision = decision;
+        d.decision = decision.to_string();
         d.comment = opt(c_comment);
         d.reviewer = match opt(c_reviewer) {
             r if r.is_empty() => default_reviewer.to_string(),
@@ -193,7 +222,7 @@ pub fn parse(
         match seen.get(&d.key()) {
             Some((first, dec)) if *dec != d.decision => {
                 errors.push(format!(
-                    "line {line}: decision {} contradicts {} on line {first} for the same item",
+                    "row {line}: decision {} contradicts {} on row {first} for the same item",
                     d.decision, dec
                 ));
                 continue;

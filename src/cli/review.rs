@@ -13,7 +13,8 @@ use crate::report;
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
     /// Write the open items of the last run (grey-zone pairs, cluster members, fixes) as a CSV to
-    /// fill in: decision = same / different (pairs, cluster members) or accept_fix / reject_fix.
+    /// fill in: decision = same / different (pairs, cluster members) or accept_fix / reject_fix;
+    /// the Chinese words 同一单位 / 不同单位, 接受修正 / 拒绝修正 are accepted too.
     Export(ExportArgs),
     /// Store the decisions of a filled-in sheet; every later `run --db`/`audit` honours them.
     Import(ImportArgs),

@@ -242,7 +242,7 @@ fn bad_review_rows_are_reported_by_line_and_nothing_is_imported() {
     let o = orgclean().args(["review", "import"]).arg(&sheet).arg("--db").arg(&db).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = stderr_of(&o);
-    for needle in ["3 bad row(s)", "line 3:", "line 4:", "line 5:", "nothing imported"] {
+    for needle in ["3 bad row(s)", "row 3:", "row 4:", "row 5:", "nothing imported"] {
         assert!(err.contains(needle), "{needle:?} not in {err}");
     }
     let c = rusqlite::Connection::open(&db).unwrap();

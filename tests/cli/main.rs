@@ -11,5 +11,6 @@ mod hostile;
 mod import;
 mod lookup;
 mod report;
+mod review;
 mod run;
 mod silent;
