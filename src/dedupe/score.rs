@@ -64,6 +64,7 @@ enum VetoKind {
     NamedPlaces,
     PlacesOfGenericNames,
     PlaceWords,
+    PlaceMarkers,
     Levels,
 }
 
@@ -119,6 +120,9 @@ fn veto_kind(g: &Gazetteer, a: Side, b: Side) -> Option<VetoKind> {
             return Some(VetoKind::PlaceWords);
         }
     }
+    if differ_only_in_place_markers(&a.name.key, &b.name.key) {
+        return Some(VetoKind::PlaceMarkers);
+    }
     if a.level != b.level && a.level != Level::Grassroots && b.level != Level::Grassroots {
         return Some(VetoKind::Levels);
     }
@@ -152,6 +156,7 @@ fn explain_veto(kind: VetoKind, g: &Gazetteer, a: Side, b: Side) -> Reason {
             a: place_word(a.name).unwrap_or_default(),
             b: place_word(b.name).unwrap_or_default(),
         },
+        VetoKind::PlaceMarkers => Reason::DifferentNames { a: a.name.key.clone(), b: b.name.key.clone() },
         VetoKind::Levels => Reason::DifferentLevels { a: a.level, b: b.level },
     }
 }
@@ -204,6 +209,34 @@ pub fn score_only(g: &Gazetteer, a: Side, b: Side) -> Option<(f32, bool)> {
     }
     let (score, reviewable_only) = assess(g, a, b, None);
     Some((score, reviewable_only))
+}
+
+/// Characters that tell places (and the units named after them) apart inside a name:
+/// directions, numbers, 大/小. 浦南村 / 浦北村, 东里 / 西里, 一村 / 二村, 十村 / 十二村,
+/// 大庄 / 小庄 are different places, never one place typed two ways.
+fn is_place_marker(c: char) -> bool {
+    "东西南北上下前后大小".contains(c) || is_numeral(c)
+}
+
+fn is_numeral(c: char) -> bool {
+    "一二三四五六七八九十百千零〇两".contains(c) || c.is_ascii_digit()
+}
+
+/// The two keys differ in one short stretch (at most two characters on either side, after their
+/// common beginning and end), and that stretch holds only place markers.
+fn differ_only_in_place_markers(a: &str, b: &str) -> bool {
+    if a == b {
+        return false;
+    }
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let head = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let tail = x[head..].iter().rev().zip(y[head..].iter().rev()).take_while(|(p, q)| p == q).count();
+    let (mx, my) = (&x[head..x.len() - tail], &y[head..y.len() - tail]);
+    // Inside the name only (not its first or last character); a character missing on one side is
+    // a typo unless it is a number (十村 / 十二村).
+    let substituted = !mx.is_empty() && !my.is_empty();
+    let marker = |c: &char| if substituted { is_place_marker(*c) } else { is_numeral(*c) };
+    mx.len() <= 2 && my.len() <= 2 && head > 0 && tail > 0 && mx.iter().chain(my).all(marker)
 }
 
 /// Does the name's place identify the unit (城区科协, 第一中学: nothing else in the name)? Only
@@ -264,6 +297,7 @@ fn slips_outside_identity(a: &NameParts, b: &NameParts) -> bool {
 /// generic words are taken out) while their generic words agree. A slip in a generic word
 /// (邱庄振 for 邱庄镇: the town word) or in a division name is not such a difference.
 fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
+    // Without a generic suffix the whole stem is the identifying part: a difference there counts.
     if a.stem == b.stem || a.suffix.is_none() || a.suffix != b.suffix || slips_outside_identity(a, b) {
         return false;
     }
@@ -447,6 +481,30 @@ fn same_sound_slips(a: &str, b: &str) -> Vec<Reason> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Found on the real village list (bench/real/villages): names one direction, number or
+    /// 大/小 apart (浦南村 / 浦北村, 东村 / 七村) merged at 0.88; they are different places.
+    #[test]
+    fn names_apart_only_by_directions_numbers_or_size_are_different_places() {
+        for (a, b) in [
+            ("海州区浦南镇浦南村委会", "海州区浦南镇浦北村委会"),
+            ("金山区石化街道东村居委会", "金山区石化街道七村居委会"),
+            ("金山区石化街道十村居委会", "金山区石化街道十二村居委会"),
+            ("朝阳区甜水园东里社区卫生服务站", "朝阳区甜水园西里社区卫生服务站"),
+            ("某某县大庄村卫生室", "某某县小庄村卫生室"),
+        ] {
+            assert!(differ_only_in_place_markers(a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("某某镇上庄子村卫生室", "某某镇许庄子村卫生室"), // 许 is no place marker
+            ("某某中学", "某某学"),                           // at the end: not inside the name
+            ("合肥市第1中学", "合肥市第1中学"),
+            ("东城区科协", "城区科协"), // at the start
+        ] {
+            assert!(!differ_only_in_place_markers(a, b), "{a} / {b}");
+        }
+    }
+
     use super::*;
     use crate::dedupe::features::features;
     use crate::geo::Region;
