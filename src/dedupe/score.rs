@@ -297,8 +297,9 @@ fn slips_outside_identity(a: &NameParts, b: &NameParts) -> bool {
 /// generic words are taken out) while their generic words agree. A slip in a generic word
 /// (邱庄振 for 邱庄镇: the town word) or in a division name is not such a difference.
 fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
-    // Without a generic suffix the whole stem is the identifying part: a difference there counts.
-    if a.stem == b.stem || a.suffix.is_none() || a.suffix != b.suffix || slips_outside_identity(a, b) {
+    // Without a generic suffix the whole stem is the identifying part: a difference there counts
+    // too (王营村委会 / 陈营村委会, where 村委会 is no known suffix, merged at 0.88).
+    if a.stem == b.stem || a.suffix != b.suffix || slips_outside_identity(a, b) {
         return false;
     }
     let generic_slip = |x: &NameParts, y: &NameParts| {
@@ -578,6 +579,16 @@ mod tests {
         let c = rec("城区科协", "广东省", "汕尾市", "城区", "");
         let d = rec("晋城市城区科学技术协会", "", "", "", "");
         assert!(matches!(cmp(&c, &d), Verdict::Veto(_)));
+    }
+
+    /// Found on the real village list: with no known suffix (村委会) a one-character difference
+    /// in the name (王营 / 陈营) merged at 0.88; the whole stem is the identifying part there.
+    #[test]
+    fn without_a_known_suffix_a_different_character_goes_to_review() {
+        let a = rec("钟祥市胡集镇王营村委会", "湖北省", "荆门市", "钟祥市", "");
+        let b = rec("钟祥市胡集镇陈营村委会", "湖北省", "荆门市", "钟祥市", "");
+        let v = cmp(&a, &b);
+        assert!(review_only(&v) || matches!(v, Verdict::Veto(_)), "{v:?}");
     }
 
     #[test]
