@@ -64,7 +64,7 @@ fn group_pairs<K: Ord + Send>(keyed: Vec<(K, RecIdx)>, out: &mut Vec<Pair>) {
 }
 
 /// Character bigrams of a name key (a one-character key is its own gram), sorted, into `out`.
-fn grams_into(key: &str, out: &mut Vec<u64>) {
+pub fn grams_into(key: &str, out: &mut Vec<u64>) {
     out.clear();
     let mut chars = key.chars().map(|c| c as u64);
     let Some(mut prev) = chars.next() else { return };

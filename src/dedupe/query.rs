@@ -10,6 +10,9 @@ use crate::profile::OrgProfile;
 
 use super::{cluster, features, score, DedupeOptions, Features, Side};
 
+/// The character bigrams dedupe's blocking uses, so that lookup's index probes the same grams.
+pub use super::blocking::grams_into as bigrams;
+
 /// `Features::named_division` of a national unit (中国…, 全国…).
 pub use super::features::NATIONAL;
 

@@ -57,21 +57,7 @@ impl Postings {
     }
 }
 
-/// Sorted, distinct character bigrams of a key (a one-character key is its own gram).
-pub fn bigrams(key: &str, out: &mut Vec<u64>) {
-    out.clear();
-    let mut chars = key.chars().map(|c| c as u64);
-    let Some(mut prev) = chars.next() else { return };
-    for c in chars {
-        out.push((prev << 32) | c);
-        prev = c;
-    }
-    if out.is_empty() {
-        out.push(prev);
-    }
-    out.sort_unstable();
-    out.dedup();
-}
+pub use crate::dedupe::query::bigrams;
 
 fn chars_of(key: &str, out: &mut Vec<u64>) {
     out.clear();
