@@ -129,8 +129,9 @@ pub enum Reason {
         a: String,
         b: String,
     },
-    /// Two or more characters of the identifying words differ: different units, the score is
-    /// capped below review (峨花村 / 嶂山村, 北京地坛医院 / 北京潞河医院).
+    /// The identifying words differ by characters that do not sound alike (one put for another, or
+    /// two or more): different units, the score is capped below review (峨花村 / 嶂山村,
+    /// 北京地坛医院 / 北京潞河医院).
     IdentifyingWordsUnlike {
         differing: usize,
     },
@@ -274,7 +275,7 @@ impl Reason {
                 format!("identifying words differ: {a} / {b} (no shared credit code or parent)")
             }
             IdentifyingWordsUnlike { differing } => {
-                format!("{differing} characters of the identifying words differ: different units")
+                format!("identifying words differ by {differing} character(s) that do not sound alike: different units")
             }
             SameParent => "same parent".into(),
             BothUnitOf { kind, place } => format!("both are the {kind} of {place}"),
@@ -328,7 +329,9 @@ impl Reason {
             IdentifyingPartDiffers { a, b } => {
                 format!("专名不同：“{a}” / “{b}”，且无相同信用代码或上级单位佐证")
             }
-            IdentifyingWordsUnlike { differing } => format!("专名有{differing}个字不同，是不同的单位"),
+            IdentifyingWordsUnlike { differing } => {
+                format!("专名有{differing}个字不同且读音不同，是不同的单位")
+            }
             SameParent => "上级单位相同".into(),
             BothUnitOf { kind, place } => format!("都是{place}的{kind}"),
             GenericAmbiguousPlace => "名称只有地名和类别，且地名所指不明确".into(),

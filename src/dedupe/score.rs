@@ -12,8 +12,8 @@ use super::reason::{Folding, Reason};
 /// have little in common (a unit that borrowed its parent's code).
 const SAME_USCC_BONUS: f32 = 0.15;
 
-/// Score given to a pair whose identifying words differ in two or more characters with no
-/// independent evidence: below any sensible review threshold. Such pairs are different units
+/// Score given to a pair whose identifying words differ by characters that do not sound alike
+/// (see `differing_identity_chars`) with no independent evidence: below any sensible review threshold. Such pairs are different units
 /// (峨花村 / 嶂山村 under one township, 北京地坛医院 / 北京潞河医院); listing them for review made
 /// real lists of distinct units produce more review pairs than records.
 const UNLIKE_IDENTITY_SCORE: f32 = 0.5;
@@ -325,17 +325,21 @@ fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
 }
 
 /// How many characters of two identifying parts differ once their shared opening and ending are
-/// set aside, a same-sound substitution counting as none: 峨花 / 嶂山 two, 峨花 / 峨山 one,
-/// 明汇矿业 / 明矿业 one.
-fn differing_identity_chars(a: &str, b: &str) -> usize {
+/// set aside, a same-sound substitution counting as none (峨花 / 嶂山 two, 峨花 / 峨山 one,
+/// 明汇矿业 / 明矿业 one), and whether one was put for another (a substitution, not a character
+/// dropped or added). People type names with pinyin input methods: their slips sound the same,
+/// and a dropped character keeps the rest of the name; a different character that sounds
+/// different is a different name (潘庄村 / 罗庄村 under one township are two villages).
+fn differing_identity_chars(a: &str, b: &str) -> (usize, bool) {
     let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let head = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
     let tail = x[head..].iter().rev().zip(y[head..].iter().rev()).take_while(|(p, q)| p == q).count();
     let (dx, dy) = (&x[head..x.len() - tail], &y[head..y.len() - tail]);
     if dx.len() == dy.len() {
-        dx.iter().zip(dy).filter(|(p, q)| !crate::normalize::same_sound(**p, **q)).count()
+        let n = dx.iter().zip(dy).filter(|(p, q)| !crate::normalize::same_sound(**p, **q)).count();
+        (n, n > 0)
     } else {
-        dx.len().max(dy.len())
+        (dx.len().max(dy.len()), false)
     }
 }
 
@@ -408,8 +412,8 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
     if identifying_part_differs(a.name, b.name) && !independent_evidence(a, b) {
         reviewable_only = true;
         say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
-        let differing = differing_identity_chars(&a.name.stem, &b.name.stem);
-        if differing >= 2 && score > UNLIKE_IDENTITY_SCORE {
+        let (differing, substituted) = differing_identity_chars(&a.name.stem, &b.name.stem);
+        if (differing >= 2 || substituted) && score > UNLIKE_IDENTITY_SCORE {
             score = UNLIKE_IDENTITY_SCORE;
             say(&|| Reason::IdentifyingWordsUnlike { differing });
         }
@@ -904,7 +908,7 @@ mod tests {
     }
 
     #[test]
-    fn identifying_words_two_characters_apart_are_different_units_not_even_for_review() {
+    fn identifying_words_apart_by_a_different_sounding_character_are_different_units() {
         let review = crate::dedupe::DedupeOptions::default().review_threshold;
         let (a, b) = (
             rec("红安县杏花乡峨花村村民委员会", "湖北省", "黄冈市", "红安县", ""),
@@ -912,14 +916,23 @@ mod tests {
         );
         let v = cmp(&a, &b);
         assert!(score(&v) < review, "{v:?}");
-        assert!(texts(&v).iter().any(|r| r.contains("2 characters of the identifying words")), "{v:?}");
-        // One character apart is still a pair to look at.
+        assert!(texts(&v).iter().any(|r| r.contains("identifying words differ by 2 character(s)")), "{v:?}");
+        // One character put for another that sounds different: another village too.
         let c = rec("红安县杏花乡峨山村村民委员会", "湖北省", "黄冈市", "红安县", "");
-        let w = cmp(&a, &c);
+        assert!(score(&cmp(&a, &c)) < review);
+        // A same-sound slip or a dropped character is still a pair to look at.
+        let d = rec("红安县杏花乡鹅花村村民委员会", "湖北省", "黄冈市", "红安县", "");
+        let w = cmp(&a, &d);
+        assert!(score(&w) >= review, "{w:?}");
+        let e = rec("红安县杏花乡峨村村民委员会", "湖北省", "黄冈市", "红安县", "");
+        let w = cmp(&a, &e);
         assert!(score(&w) >= review && review_only(&w), "{w:?}");
-        assert_eq!(differing_identity_chars("首都医科大学附属北京地坛", "首都医科大学附属北京潞河"), 2);
-        assert_eq!(differing_identity_chars("明汇矿业科技", "明汇矿夜科技"), 0);
-        assert_eq!(differing_identity_chars("明汇矿业", "明矿业"), 1);
+        assert_eq!(
+            differing_identity_chars("首都医科大学附属北京地坛", "首都医科大学附属北京潞河"),
+            (2, true)
+        );
+        assert_eq!(differing_identity_chars("明汇矿业科技", "明汇矿夜科技"), (0, false));
+        assert_eq!(differing_identity_chars("明汇矿业", "明矿业"), (1, false));
     }
 
     #[test]
