@@ -228,6 +228,7 @@ mod tests {
             findings,
             clusters,
             review_pairs: vec![],
+            places: vec![],
         }
     }
 

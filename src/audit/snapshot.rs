@@ -68,6 +68,14 @@ pub struct PairRow {
     pub reasons: String,
 }
 
+/// Where a record of the run's items is (for the review sheet's 省份/地市 and `--province`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub org_id: String,
+    pub province: String,
+    pub city: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub started_at: String,
@@ -81,6 +89,8 @@ pub struct Snapshot {
     pub clusters: Vec<ClusterRow>,
     /// Sorted by (a_id, b_id).
     pub review_pairs: Vec<PairRow>,
+    /// The place of every record named by a finding, cluster or review pair; sorted by id.
+    pub places: Vec<Place>,
 }
 
 /// The run as stored. Rows come from the same row functions as the reports (`rows`); machine
@@ -154,6 +164,22 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
     review_pairs.sort_by(|a, b| (&a.a_id, &a.b_id).cmp(&(&b.a_id, &b.b_id)));
     review_pairs.dedup_by(|a, b| a.a_id == b.a_id && a.b_id == b.b_id);
 
+    let mut named: Vec<RecIdx> = p.check.findings.iter().map(|f| f.org).collect();
+    named.extend(p.dedupe.clusters.clusters.iter().flat_map(|c| c.members.iter().copied()));
+    named.extend(
+        p.dedupe.pairs.iter().filter(|x| x.decision == PairDecision::NeedsReview).flat_map(|x| [x.a, x.b]),
+    );
+    let mut places: Vec<Place> = named
+        .into_iter()
+        .map(|i| Place {
+            org_id: id(i),
+            province: p.province_of(i).to_string(),
+            city: p.city_of(i).to_string(),
+        })
+        .collect();
+    places.sort_by(|a, b| a.org_id.cmp(&b.org_id));
+    places.dedup_by(|a, b| a.org_id == b.org_id);
+
     Snapshot {
         started_at,
         as_of: s.as_of.format("%Y-%m-%d").to_string(),
@@ -163,5 +189,6 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
         findings,
         clusters,
         review_pairs,
+        places,
     }
 }

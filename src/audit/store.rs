@@ -86,6 +86,17 @@ DROP TABLE clusters;
 DROP TABLE review_pairs;
 ";
 
+/// v4: where the records named by the items are (the review sheet's 省份/地市, `review export
+/// --province`). One row per record, updated when it moves: the latest place is what a reviewer
+/// is sent, and an unchanged place costs nothing a night.
+pub const V4: &str = "
+CREATE TABLE org_places (
+    org_id TEXT PRIMARY KEY,
+    province TEXT NOT NULL,
+    city TEXT NOT NULL
+) WITHOUT ROWID;
+";
+
 /// What an item was stored as: equal digests, nothing to write. Spans migrated from v2 have an
 /// empty digest and are rewritten once.
 fn digest(fields: &[&str]) -> String {
@@ -364,6 +375,16 @@ pub fn insert_run(
                 close.execute(params![a, b, prev_id]).map_err(&e)?;
             }
         }
+        let mut place = tx
+            .prepare(
+                "INSERT INTO org_places (org_id, province, city) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id) DO UPDATE SET province = excluded.province, city = excluded.city
+                 WHERE province <> excluded.province OR city <> excluded.city",
+            )
+            .map_err(&e)?;
+        for p in &s.places {
+            place.execute(params![p.org_id, p.province, p.city]).map_err(&e)?;
+        }
     }
     Ok(run_id)
 }
@@ -376,6 +397,9 @@ pub struct OpenItems {
     pub clusters: Vec<ClusterRow>,
     /// Findings with a fix (proposed or needs_review).
     pub fixes: Vec<FindingRow>,
+    /// Org id → (province, city), for the records above (databases from before v4 have none
+    /// until the next audit).
+    pub places: HashMap<String, (String, String)>,
 }
 
 pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems>> {
@@ -445,6 +469,10 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
         })
         .map_err(&e)?;
     items.fixes = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
+
+    let mut st = conn.prepare("SELECT org_id, province, city FROM org_places").map_err(&e)?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))).map_err(&e)?;
+    items.places = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
     Ok(Some(items))
 }
 
@@ -469,5 +497,15 @@ pub fn counts_by_run(conn: &Connection, path: &Path) -> Result<Vec<(i64, String,
     let e = db_err(path);
     let mut st = conn.prepare("SELECT run_id, code, n FROM run_counts ORDER BY run_id, code").map_err(&e)?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(&e)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(&e)
+}
+
+/// The input paths of the last recorded run, as given to it.
+pub fn last_run_inputs(conn: &Connection, path: &Path) -> Result<Vec<String>> {
+    let e = db_err(path);
+    let mut st = conn
+        .prepare("SELECT path FROM run_inputs WHERE run_id = (SELECT max(id) FROM runs) ORDER BY position")
+        .map_err(&e)?;
+    let rows = st.query_map([], |r| r.get(0)).map_err(&e)?;
     rows.collect::<rusqlite::Result<_>>().map_err(&e)
 }
