@@ -85,17 +85,23 @@ pub struct RunSettings {
     /// Language of the files and summaries for people.
     pub lang: Lang,
     pub coverage: Scope,
+    /// `--province`: the reports and queues hold this province only (`report::scope`).
+    pub province: Option<crate::province::ProvinceFilter>,
 }
 
 impl RunSettings {
     /// The settings as summary.json and the audit database record them (built in one place).
     pub fn to_json(&self) -> serde_json::Value {
-        json!({
+        let mut v = json!({
             "merge_threshold": crate::config::as_written(self.dedupe.merge_threshold),
             "review_threshold": crate::config::as_written(self.dedupe.review_threshold),
             "output_encoding": self.output_encoding.map(|e| e.name()),
             "config": self.config,
-        })
+        });
+        if let (Some(p), Some(map)) = (&self.province, v.as_object_mut()) {
+            map.insert("province".into(), json!(p.name));
+        }
+        v
     }
 }
 

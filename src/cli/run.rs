@@ -6,13 +6,10 @@ use clap::Args;
 
 use crate::config::{self, Config};
 use crate::coverage::Scope;
-use crate::decisions::Decisions;
 use crate::dedupe::DedupeOptions;
 use crate::error::{Outcome, Result};
 use crate::lang::Lang;
-use crate::output;
-use crate::pipeline::{self, Pipeline};
-use crate::report::{console, outputs};
+use crate::report::{commands, console};
 use crate::settings::{self, RunSettings};
 
 use super::InputArgs;
@@ -51,6 +48,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub all_divisions: bool,
 
+    /// Reports and queues of this province only (湖南 or 湖南省); the analysis still runs on the
+    /// whole dump, so parents and duplicates in other provinces count (docs/run.md).
+    #[arg(long, value_name = "PROVINCE")]
+    pub province: Option<String>,
+
     /// Exit with 1 when a code reaches a count, e.g. `--fail-on cycle=1,skips_province=10`.
     /// (`audit`: counts only findings that are new since the last run.)
     #[arg(long, value_name = "CODE=N,...")]
@@ -63,8 +65,8 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// The typed settings: config file, then flags on top, each parsed and checked once.
-    pub fn settings(&self, lang: Lang) -> Result<RunSettings> {
+    /// The typed settings and dumps: config file, then flags on top, each parsed and checked once.
+    pub fn settings(&self, lang: Lang) -> Result<(RunSettings, InputArgs)> {
         let mut cfg = match &self.config {
             Some(p) => Config::load(p)?,
             None => Config::default(),
@@ -72,75 +74,54 @@ impl RunArgs {
         if let Some(f) = &self.fail_on {
             cfg.fail_on.extend(config::parse_fail_on(f)?);
         }
-        let d = DedupeOptions::default();
+        let (d, dd) = (DedupeOptions::default(), &cfg.dedupe);
         let dedupe = settings::thresholds(
-            self.merge_threshold
-                .or(cfg.dedupe.merge_threshold.map(|t| t as f32))
-                .unwrap_or(d.merge_threshold),
-            self.review_threshold
-                .or(cfg.dedupe.review_threshold.map(|t| t as f32))
-                .unwrap_or(d.review_threshold),
+            self.merge_threshold.or(dd.merge_threshold.map(|t| t as f32)).unwrap_or(d.merge_threshold),
+            self.review_threshold.or(dd.review_threshold.map(|t| t as f32)).unwrap_or(d.review_threshold),
         )?;
         let output_encoding = match self.output_encoding.as_deref().or(cfg.output.encoding.as_deref()) {
             Some(e) => settings::parse_encoding(e, "input", "output encoding")?,
             None => None,
         };
-        let as_of = settings::parse_as_of(self.as_of.as_deref())?;
-        let coverage = if self.all_divisions { Scope::All } else { Scope::InputProvinces };
-        Ok(RunSettings { config: cfg, dedupe, output_encoding, as_of, lang, coverage })
-    }
-
-    /// The dumps and how to read them: flags, else the config file.
-    pub fn input_with_config(&self, cfg: &Config) -> Result<InputArgs> {
         let mut input = self.input.clone();
         if input.encoding == "auto" {
-            if let Some(e) = &cfg.input.encoding {
-                input.encoding = e.clone();
-            }
+            input.encoding = cfg.input.encoding.clone().unwrap_or(input.encoding);
         }
         if input.delimiter == "auto" {
-            if let Some(d) = &cfg.input.delimiter {
-                input.delimiter = d.clone();
-            }
+            input.delimiter = cfg.input.delimiter.clone().unwrap_or(input.delimiter);
         }
         input.config_columns = cfg.column_overrides()?;
-        Ok(input)
+        let s = RunSettings {
+            config: cfg,
+            dedupe,
+            output_encoding,
+            as_of: settings::parse_as_of(self.as_of.as_deref())?,
+            lang,
+            coverage: if self.all_divisions { Scope::All } else { Scope::InputProvinces },
+            province: self.province.as_deref().map(crate::province::ProvinceFilter::parse).transpose()?,
+        };
+        Ok((s, input))
     }
-}
-
-/// The pipeline's settings for this run.
-pub fn steps<'a>(s: &RunSettings, decisions: &'a Decisions) -> pipeline::Steps<'a> {
-    pipeline::Steps { dedupe: s.dedupe, decisions, coverage: s.coverage }
 }
 
 pub fn run(args: &RunArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
-    let settings = args.settings(lang)?;
-    let input = args.input_with_config(&settings.config)?;
+    let (settings, input) = args.settings(lang)?;
     let opts = input.to_hierarchy_options(quiet)?;
-    output::prepare_out_dir(&args.out, &input.dumps)?;
-    // Review decisions from an audit database (issue 6); `run` only reads them.
-    let decisions = match &args.db {
-        Some(db) => crate::audit::decisions::load(db)?,
-        None => Decisions::default(),
+    let job = commands::RunJob {
+        dumps: &input.dumps,
+        import: &opts,
+        settings: &settings,
+        out: &args.out,
+        warn: super::warn,
     };
-    let mut p = pipeline::run(&input.dumps, &opts, &steps(&settings, &decisions))?;
-    super::warn(&p.warnings);
-    apply_severity(&mut p, &settings.config);
-    let stage = output::Staging::new(&args.out)?;
-    let (written, rep) = outputs::write_run(&p, &settings, &stage, outputs::Extra::default())?;
-    stage.commit(&written)?;
+    // Review decisions from an audit database (issue 6); `run` only reads them.
+    let done = commands::run(&job, args.db.as_deref())?;
     if !quiet {
-        eprint!("{}", console::run(&rep, &written, &args.out, lang));
+        eprint!("{}", console::run(&done.report, &done.written, &args.out, lang));
     }
-    let outcome = findings_outcome(&p.check.findings, &settings.config.fail_on);
-    super::leave_at_exit((p, rep));
+    let outcome = reached_outcome(&done.reached);
+    super::leave_at_exit(done);
     Ok(outcome)
-}
-
-pub fn apply_severity(p: &mut Pipeline, cfg: &Config) {
-    for f in &mut p.check.findings {
-        f.severity = cfg.severity_of(f.code, f.severity);
-    }
 }
 
 /// Exit 1 when any code has at least its `fail_on` count of findings.
@@ -148,18 +129,18 @@ pub fn findings_outcome(
     findings: &[crate::model::Finding],
     fail_on: &std::collections::BTreeMap<String, u64>,
 ) -> Outcome {
-    let mut counts = std::collections::BTreeMap::new();
-    for f in findings {
-        *counts.entry(f.code.as_str().to_string()).or_insert(0u64) += 1;
-    }
-    let reached = config::thresholds_reached(&counts, fail_on, "");
-    // The reason for exit 1, printed even with --quiet: a cron mail must say what failed.
-    for r in &reached {
+    reached_outcome(&commands::thresholds(findings, fail_on))
+}
+
+/// Exit 1 for thresholds reached; the reason printed even with --quiet: a cron mail must say
+/// what failed.
+pub fn reached_outcome(reached: &[String]) -> Outcome {
+    for r in reached {
         eprintln!("orgclean: --fail-on reached: {r}");
     }
-    if !reached.is_empty() {
-        Outcome::FindingsOverThreshold
-    } else {
+    if reached.is_empty() {
         Outcome::Clean
+    } else {
+        Outcome::FindingsOverThreshold
     }
 }
