@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::error::{Error, Outcome, Result};
 use crate::lang::Lang;
-use crate::report::{changes, commands, console};
+use crate::report::commands;
 
 use super::run::{reached_outcome, RunArgs};
 
@@ -15,15 +15,12 @@ use super::run::{reached_outcome, RunArgs};
 pub struct AuditArgs {
     #[command(flatten)]
     pub run: RunArgs,
-
     /// Print the summary (counts and changes) as JSON on stdout.
     #[arg(long)]
     pub json: bool,
-
     /// Seconds to wait while another audit writes to the same database before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub db_wait: u64,
-
     /// Record the night even if it read far fewer records than the last one (a real shrink of
     /// the directory, not a broken export).
     #[arg(long)]
@@ -32,29 +29,20 @@ pub struct AuditArgs {
 
 pub fn run(args: &AuditArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let ra = &args.run;
-    let db = ra
-        .db
-        .as_ref()
-        .ok_or_else(|| Error::Usage("`orgclean audit` needs --db FILE (created if missing)".into()))?;
+    let Some(db) = &ra.db else {
+        return Err(Error::Usage("`orgclean audit` needs --db FILE (created if missing)".into()));
+    };
     let (settings, input) = ra.settings(lang)?;
     let opts = input.to_hierarchy_options(quiet)?;
-    let job = commands::RunJob {
-        dumps: &input.dumps,
-        import: &opts,
-        settings: &settings,
-        out: &ra.out,
-        warn: super::warn,
-    };
+    let (dumps, out, warn) = (&input.dumps, &ra.out, super::warn);
+    let job = commands::RunJob { dumps, import: &opts, settings: &settings, out, warn };
     let done = commands::audit(&job, db, Duration::from_secs(args.db_wait), args.accept_shrink)?;
-    let prev = done.previous.as_ref().map(|(id, as_of)| (*id, as_of.as_str()));
     let outcome = reached_outcome(&done.run.reached);
     if args.json {
-        let v = changes::json(done.run_id, prev, &done.snapshot, &done.diff, outcome.exit_code());
-        let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Internal(format!("summary: {e}")))?;
-        println!("{text}");
+        println!("{}", done.json(outcome.exit_code())?);
     }
     if !quiet {
-        eprint!("{}", console::audit(done.run_id, prev, &done.diff, &done.run.written, &ra.out, lang));
+        eprint!("{}", done.console(&ra.out, lang));
     }
     super::leave_at_exit(done);
     Ok(outcome)

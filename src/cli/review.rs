@@ -1,5 +1,5 @@
 //! `orgclean review export|import`: the review sheet for the last audit's open items, and the
-//! decisions read back into the audit database (docs/review.md).
+//! decisions read back into the audit database (docs/nightly-audit.md).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,12 +13,10 @@ use crate::{audit, report};
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
-    /// Write the open items of the last audit (grey-zone pairs, cluster members, fixes) as a
-    /// workbook to fill in: the decision column is a drop-down (同一单位 / 不同单位 for pairs and
-    /// cluster members, 接受修正 / 拒绝修正 for fixes; the English words work too).
+    /// Write the open items of the last audit as a workbook to fill in: the decision is a drop-down
+    /// (同一单位 / 不同单位 for pairs and cluster members, 接受修正 / 拒绝修正 for fixes).
     Export(ExportArgs),
-    /// Store the decisions of a filled-in sheet (.xlsx, or CSV); every later `run --db`/`audit`
-    /// honours them.
+    /// Store the decisions of a filled-in sheet (.xlsx or CSV); later `run --db`/`audit` honour them.
     Import(ImportArgs),
 }
 
@@ -27,11 +25,9 @@ pub struct ExportArgs {
     /// Audit database written by `orgclean audit`.
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
-
     /// The sheet to write: a workbook (.xlsx), or a UTF-8 CSV with BOM when the name ends in .csv.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-
     /// Only the items of this province (湖南 or 湖南省): one sheet per provincial administrator.
     #[arg(long, value_name = "PROVINCE")]
     pub province: Option<String>,
@@ -42,47 +38,31 @@ pub struct ImportArgs {
     /// The filled-in sheet.
     #[arg(value_name = "SHEET")]
     pub sheet: PathBuf,
-
     /// Audit database written by `orgclean audit`.
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
-
     /// Reviewer recorded for rows whose reviewer cell is empty.
     #[arg(long, default_value = "")]
     pub reviewer: String,
-
     /// Seconds to wait while an audit writes to the database.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub db_wait: u64,
 }
 
 pub fn run(cmd: &ReviewCommand, quiet: bool, lang: Lang) -> Result<Outcome> {
-    match cmd {
+    let summary = match cmd {
         ReviewCommand::Export(a) => {
             let province = a.province.as_deref().map(ProvinceFilter::parse).transpose()?;
             let x = report::review::export(&a.db, &a.out, province.as_ref(), lang)?;
-            if !quiet {
-                let [p, m, f] = x.counts;
-                eprintln!(
-                    "review: {} open items from run #{} ({p} pairs, {m} cluster members, {f} fixes) written to {}",
-                    x.rows,
-                    x.run_id,
-                    a.out.display()
-                );
-            }
+            report::review::export_summary(&x, &a.out)
         }
         ReviewCommand::Import(a) => {
-            let x = audit::review::import(&a.sheet, &a.db, &a.reviewer, Duration::from_secs(a.db_wait))?;
-            if !quiet {
-                let counts: Vec<String> = x.by_decision.iter().map(|(k, n)| format!("{k} {n}")).collect();
-                eprintln!(
-                    "review: stored {} decision(s) ({}); {} row(s) without a decision left open",
-                    x.stored,
-                    if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
-                    x.undecided
-                );
-            }
+            let wait = Duration::from_secs(a.db_wait);
+            report::review::import_summary(&audit::review::import(&a.sheet, &a.db, &a.reviewer, wait)?)
         }
+    };
+    if !quiet {
+        eprint!("{summary}");
     }
     Ok(Outcome::Clean)
 }

@@ -158,3 +158,37 @@ pub fn audit(job: &RunJob, db_path: &Path, wait: Duration, accept_shrink: bool) 
         diff: d,
     })
 }
+
+/// `coverage`: the pipeline (merges counted as one record, no decisions), `coverage.csv` in
+/// `job.out`; returns the pipeline and the per-province table for the console.
+pub fn coverage(job: &RunJob) -> Result<(Pipeline, String)> {
+    output::prepare_out_dir(job.out, job.dumps)?;
+    let decisions = Decisions::default();
+    let p = pipeline::run(job.dumps, job.import, &steps(job.settings, &decisions))?;
+    (job.warn)(&p.warnings);
+    let path = job.out.join("coverage.csv");
+    super::coverage::write_csv(&p.dir, &p.coverage, &path)?;
+    let lang = job.settings.lang;
+    let text = format!(
+        "{}{} {}\n",
+        super::coverage::console(&p.coverage.summary, lang),
+        lang.pick("已写入", "wrote"),
+        path.display()
+    );
+    Ok((p, text))
+}
+
+impl AuditDone {
+    /// `audit --json`: counts and changes, with the exit code the night ends with.
+    pub fn json(&self, exit_code: i32) -> Result<String> {
+        let prev = self.previous.as_ref().map(|(id, as_of)| (*id, as_of.as_str()));
+        let v = changes::json(self.run_id, prev, &self.snapshot, &self.diff, exit_code);
+        serde_json::to_string_pretty(&v).map_err(|e| Error::Internal(format!("summary: {e}")))
+    }
+
+    /// The console summary (stderr).
+    pub fn console(&self, out: &Path, lang: crate::lang::Lang) -> String {
+        let prev = self.previous.as_ref().map(|(id, as_of)| (*id, as_of.as_str()));
+        super::console::audit(self.run_id, prev, &self.diff, &self.run.written, out, lang)
+    }
+}

@@ -303,6 +303,15 @@ pub fn export(db_path: &Path, out: &Path, province: Option<&ProvinceFilter>, lan
             out.display()
         )));
     }
+    if province.is_some() && items.places.is_empty() {
+        // A database recorded before v4 does not know where its items are: an empty sheet would
+        // say "nothing to review" when the truth is "unknown".
+        return Err(Error::Usage(
+            "--province: the last run was recorded by an older orgclean, which did not store the \
+             items' provinces; run `orgclean audit` once, then export again"
+                .into(),
+        ));
+    }
     let decided = db::decided_keys(&adb.conn, db_path)?;
     let (rows, counts) = open_rows(&items, &decided, province);
     if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
@@ -313,4 +322,25 @@ pub fn export(db_path: &Path, out: &Path, province: Option<&ProvinceFilter>, lan
         output::write_bytes(out, &bytes)?;
     }
     Ok(Exported { run_id: items.run_id, rows: rows.len(), counts })
+}
+
+/// `review export`'s line on stderr.
+pub fn export_summary(x: &Exported, out: &Path) -> String {
+    let [p, m, f] = x.counts;
+    format!(
+        "review: {} open items from run #{} ({p} pairs, {m} cluster members, {f} fixes) written to {}\n",
+        x.rows,
+        x.run_id,
+        out.display()
+    )
+}
+
+/// `review import`'s line on stderr.
+pub fn import_summary(x: &crate::audit::review::Imported) -> String {
+    let counts: Vec<String> = x.by_decision.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let counts = if counts.is_empty() { "none".to_string() } else { counts.join(", ") };
+    format!(
+        "review: stored {} decision(s) ({counts}); {} row(s) without a decision left open\n",
+        x.stored, x.undecided
+    )
 }

@@ -281,3 +281,19 @@ fn a_csv_re_saved_by_excel_imports_with_its_decisions() {
     let s = |a: &str, b: &str, d: &str| (a.to_string(), b.to_string(), d.to_string());
     assert_eq!(decisions(&db), [s("ORG00034951", "ORG00045167", "different")]);
 }
+
+/// A database recorded before places were stored: `--province` cannot know which items are the
+/// province's, and says so instead of writing an empty sheet.
+#[test]
+fn province_export_from_a_database_without_places_says_to_audit_first() {
+    let tmp = tempdir();
+    let db = tmp.path().join("a.sqlite");
+    audit_ok(&fixture("audit/night1.csv"), &db, &tmp.path().join("o1"));
+    rusqlite::Connection::open(&db).unwrap().execute("DELETE FROM org_places", []).unwrap();
+    let o = export_with(&db, &tmp.path().join("tj.xlsx"), &["--province", "天津"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("run `orgclean audit` once"), "{}", stderr_of(&o));
+    assert!(!tmp.path().join("tj.xlsx").exists());
+    let o = export_with(&db, &tmp.path().join("all.xlsx"), &[]);
+    assert!(o.status.success(), "{}", stderr_of(&o));
+}
