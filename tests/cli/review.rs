@@ -297,3 +297,36 @@ fn province_export_from_a_database_without_places_says_to_audit_first() {
     let o = export_with(&db, &tmp.path().join("all.xlsx"), &[]);
     assert!(o.status.success(), "{}", stderr_of(&o));
 }
+
+/// A name a spreadsheet would run as a formula is written as text in the sheet (a leading `'`,
+/// as in every report), and the sheet it comes back in still imports.
+#[test]
+fn formula_looking_names_are_text_in_the_sheet_and_import_back() {
+    let tmp = tempdir();
+    let evil = "=HYPERLINK(\"http://x.invalid\",\"吴忠市职业技术学校\")";
+    let text = std::fs::read_to_string(fixture("audit/night1.csv")).unwrap().replace(
+        "ORG00012789,吴忠市职业技术学校,",
+        &format!("ORG00012789,\"{}\",", evil.replace('"', "\"\"")),
+    );
+    let input = tmp.path().join("in").join("night.csv");
+    std::fs::create_dir_all(input.parent().unwrap()).unwrap();
+    std::fs::write(&input, text).unwrap();
+    let db = tmp.path().join("a.sqlite");
+    audit_ok(&input, &db, &tmp.path().join("o1"));
+    let xlsx = tmp.path().join("r.xlsx");
+    assert!(export_with(&db, &xlsx, &[]).status.success());
+    let (h, rows) = read_xlsx(&xlsx);
+    let (name, dec, kind) = (col(&h, "单位名称"), col(&h, "决定"), col(&h, "类型"));
+    let row = rows.iter().position(|r| r[name].contains("HYPERLINK")).expect("the row");
+    assert_eq!(rows[row][name], format!("'{evil}"));
+    let (_, csv_rows) = export(&db, &tmp.path().join("r.csv"));
+    assert!(csv_rows.iter().any(|r| r[name] == format!("'{evil}")));
+    let mut filled = rows.clone();
+    assert_eq!(filled[row][kind], "上级修正");
+    filled[row][dec] = "拒绝修正".into();
+    let back = tmp.path().join("filled.xlsx");
+    write_xlsx(&back, &h, &filled);
+    let o = import(&back, &db);
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    assert_eq!(decisions(&db).len(), 1);
+}
