@@ -54,11 +54,11 @@ pub fn run(cmd: &ReviewCommand, quiet: bool, lang: Lang) -> Result<Outcome> {
         ReviewCommand::Export(a) => {
             let province = a.province.as_deref().map(ProvinceFilter::parse).transpose()?;
             let x = report::review::export(&a.db, &a.out, province.as_ref(), lang)?;
-            report::review::export_summary(&x, &a.out)
+            report::review::export_summary(&x, &a.out, lang)
         }
         ReviewCommand::Import(a) => {
             let wait = Duration::from_secs(a.db_wait);
-            report::review::import_summary(&audit::review::import(&a.sheet, &a.db, &a.reviewer, wait)?)
+            report::review::import_summary(&audit::review::import(&a.sheet, &a.db, &a.reviewer, wait)?, lang)
         }
     };
     if !quiet {

@@ -325,22 +325,27 @@ pub fn export(db_path: &Path, out: &Path, province: Option<&ProvinceFilter>, lan
 }
 
 /// `review export`'s line on stderr.
-pub fn export_summary(x: &Exported, out: &Path) -> String {
-    let [p, m, f] = x.counts;
-    format!(
-        "review: {} open items from run #{} ({p} pairs, {m} cluster members, {f} fixes) written to {}\n",
-        x.rows,
-        x.run_id,
-        out.display()
-    )
+pub fn export_summary(x: &Exported, out: &Path, lang: Lang) -> String {
+    let ([p, m, f], n, run, out) = (x.counts, x.rows, x.run_id, out.display());
+    match lang {
+        Lang::Zh => format!(
+            "审核表：第 {run} 次审计的 {n} 项待审核（疑似重复 {p}，已合并 {m}，上级修正 {f}），已写入 {out}\n"
+        ),
+        Lang::En => format!(
+            "review: {n} open items from run #{run} ({p} pairs, {m} cluster members, {f} fixes) written to {out}\n"
+        ),
+    }
 }
 
 /// `review import`'s line on stderr.
-pub fn import_summary(x: &crate::audit::review::Imported) -> String {
+pub fn import_summary(x: &crate::audit::review::Imported, lang: Lang) -> String {
     let counts: Vec<String> = x.by_decision.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    let counts = if counts.is_empty() { "none".to_string() } else { counts.join(", ") };
-    format!(
-        "review: stored {} decision(s) ({counts}); {} row(s) without a decision left open\n",
-        x.stored, x.undecided
-    )
+    let counts = if counts.is_empty() { lang.pick("无", "none").to_string() } else { counts.join(", ") };
+    let (stored, open) = (x.stored, x.undecided);
+    match lang {
+        Lang::Zh => format!("审核表：已保存 {stored} 项决定（{counts}）；{open} 行未填决定，仍待审核\n"),
+        Lang::En => {
+            format!("review: stored {stored} decision(s) ({counts}); {open} row(s) without a decision left open\n")
+        }
+    }
 }

@@ -159,6 +159,7 @@ fn export_is_a_workbook_with_a_chinese_drop_down_and_each_rows_province_and_city
     let xlsx = tmp.path().join("review.xlsx");
     let o = export_with(&db, &xlsx, &[]);
     assert!(o.status.success(), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("项待审核（疑似重复 1，"), "the summary in Chinese: {}", stderr_of(&o));
     let (h, rows) = read_xlsx(&xlsx);
     assert_eq!(&h[..4], ["省份", "地市", "类型", "单位ID"]);
     let (prov, city, kind, org, other, dec) = (
@@ -193,6 +194,7 @@ fn export_is_a_workbook_with_a_chinese_drop_down_and_each_rows_province_and_city
     write_xlsx(&back, &h, &filled);
     let o = import(&back, &db);
     assert!(o.status.success(), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("已保存 2 项决定"), "{}", stderr_of(&o));
     let s = |a: &str, b: &str, d: &str| (a.to_string(), b.to_string(), d.to_string());
     let fix_parent = &rows[fix][other];
     assert_eq!(
