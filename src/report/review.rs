@@ -52,8 +52,12 @@ pub fn open_rows(
     let row = |kind, key: String, a: (&str, &str), b: (&str, &str), both: bool| {
         let (pa, ca) = place(a.0);
         let (pb, cb) = if both { place(b.0) } else { (pa.clone(), ca.clone()) };
-        let join =
-            |x: &str, y: &str| if x == y || y.is_empty() { x.to_string() } else { format!("{x} / {y}") };
+        // Both places when they differ; one when the other is unknown.
+        let join = |x: &str, y: &str| match (x, y) {
+            (x, y) if x == y || y.is_empty() => x.to_string(),
+            ("", y) => y.to_string(),
+            (x, y) => format!("{x} / {y}"),
+        };
         ReviewRow {
             kind,
             key,
