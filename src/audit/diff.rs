@@ -213,6 +213,7 @@ mod tests {
                     name: String::new(),
                     score: None,
                     reason: String::new(),
+                    reason_zh: String::new(),
                 })
                 .collect(),
         }

@@ -41,6 +41,9 @@ pub struct Member {
     pub score: Option<f32>,
     #[serde(default)]
     pub reason: String,
+    /// The same reason in Chinese, for the review sheet (empty in databases before v5).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason_zh: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +69,8 @@ pub struct PairRow {
     pub b_name: String,
     pub score: f32,
     pub reasons: String,
+    /// The same reasons in Chinese, for the review sheet (empty in databases before v5).
+    pub reasons_zh: String,
 }
 
 /// Where a record of the run's items is (for the review sheet's 省份/地市 and `--province`).
@@ -137,6 +142,7 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
                 name: dir.name(m.org).to_string(),
                 score: m.merge.map(|x| x.score),
                 reason: m.merge.map(|x| rows::reasons_text(x, Lang::En)).unwrap_or_default(),
+                reason_zh: m.merge.map(|x| rows::reasons_text(x, Lang::Zh)).unwrap_or_default(),
             });
         }
     }
@@ -158,6 +164,7 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
                 b_name: dir.name(b).to_string(),
                 score: x.score,
                 reasons: rows::reasons_text(x, Lang::En),
+                reasons_zh: rows::reasons_text(x, Lang::Zh),
             }
         })
         .collect();

@@ -88,13 +88,15 @@ DROP TABLE review_pairs;
 
 /// v4: where the records named by the items are (the review sheet's 省份/地市, `review export
 /// --province`). One row per record, updated when it moves: the latest place is what a reviewer
-/// is sent, and an unchanged place costs nothing a night.
+/// is sent, and an unchanged place costs nothing a night. And a review pair's reasons in Chinese
+/// for the sheet (a cluster member's are in its members' JSON).
 pub const V4: &str = "
 CREATE TABLE org_places (
     org_id TEXT PRIMARY KEY,
     province TEXT NOT NULL,
     city TEXT NOT NULL
 ) WITHOUT ROWID;
+ALTER TABLE pair_spans ADD COLUMN reasons_zh TEXT NOT NULL DEFAULT '';
 ";
 
 /// What an item was stored as: equal digests, nothing to write. Spans migrated from v2 have an
@@ -127,7 +129,7 @@ fn members_json(c: &ClusterRow) -> Result<String> {
 }
 
 fn pair_digest(p: &PairRow) -> String {
-    digest(&[&p.a_name, &p.b_name, &format!("{:.6}", p.score), &p.reasons])
+    digest(&[&p.a_name, &p.b_name, &format!("{:.6}", p.score), &p.reasons, &p.reasons_zh])
 }
 
 fn parse_members(json: &str, path: &Path) -> Result<Vec<Member>> {
@@ -352,8 +354,9 @@ pub fn insert_run(
             .map_err(&e)?;
         let mut open = tx
             .prepare(
-                "INSERT INTO pair_spans (a_id, b_id, first_run, last_run, digest, a_name, b_name, score, reasons)
-                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO pair_spans (a_id, b_id, first_run, last_run, digest, a_name, b_name, score, reasons,
+                     reasons_zh)
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(&e)?;
         for p in &s.review_pairs {
@@ -365,8 +368,18 @@ pub fn insert_run(
                 }
                 None => {}
             }
-            open.execute(params![p.a_id, p.b_id, run_id, dg, p.a_name, p.b_name, p.score as f64, p.reasons])
-                .map_err(&e)?;
+            open.execute(params![
+                p.a_id,
+                p.b_id,
+                run_id,
+                dg,
+                p.a_name,
+                p.b_name,
+                p.score as f64,
+                p.reasons,
+                p.reasons_zh
+            ])
+            .map_err(&e)?;
         }
         let now: std::collections::HashSet<(&str, &str)> =
             s.review_pairs.iter().map(|p| (p.a_id.as_str(), p.b_id.as_str())).collect();
@@ -412,7 +425,7 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
     let mut items = OpenItems { run_id, ..OpenItems::default() };
     let mut st = conn
         .prepare(
-            "SELECT a_id, b_id, a_name, b_name, score, reasons FROM pair_spans WHERE last_run IS NULL
+            "SELECT a_id, b_id, a_name, b_name, score, reasons, reasons_zh FROM pair_spans WHERE last_run IS NULL
              ORDER BY score DESC, a_id, b_id",
         )
         .map_err(&e)?;
@@ -425,6 +438,7 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
                 b_name: r.get(3)?,
                 score: r.get::<_, f64>(4)? as f32,
                 reasons: r.get(5)?,
+                reasons_zh: r.get(6)?,
             })
         })
         .map_err(&e)?;

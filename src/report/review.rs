@@ -34,6 +34,8 @@ pub struct ReviewRow {
     /// For fixes: the confidence of the proposed parent (machine word).
     pub confidence: String,
     pub detail: String,
+    /// `detail` in Chinese where the database has it (pairs, cluster members).
+    pub detail_zh: String,
     /// The org's province; a pair across provinces names both (`湖南省 / 广东省`).
     pub province: String,
     pub city: String,
@@ -69,6 +71,7 @@ pub fn open_rows(
             score: None,
             confidence: String::new(),
             detail: String::new(),
+            detail_zh: String::new(),
             province: join(&pa, &pb),
             city: join(&ca, &cb),
             provinces: [pa, pb],
@@ -85,7 +88,7 @@ pub fn open_rows(
                 true,
             );
             r.score = Some(p.score);
-            r.detail = p.reasons.clone();
+            (r.detail, r.detail_zh) = (p.reasons.clone(), p.reasons_zh.clone());
             rows.push(r);
         }
     }
@@ -96,7 +99,7 @@ pub fn open_rows(
                 let mut r =
                     row("cluster_member", c.cluster_id.clone(), (&s.id, &s.name), (&m.id, &m.name), true);
                 r.score = m.score;
-                r.detail = m.reason.clone();
+                (r.detail, r.detail_zh) = (m.reason.clone(), m.reason_zh.clone());
                 rows.push(r);
             }
         }
@@ -144,6 +147,7 @@ fn cells(r: &ReviewRow, lang: Lang) -> [String; 14] {
     };
     let detail = match (FindingCode::parse(&r.code), lang) {
         (Some(c), Lang::Zh) => format!("{}：{}", super::labels::code(c, lang), r.detail),
+        (None, Lang::Zh) if !r.detail_zh.is_empty() => r.detail_zh.clone(),
         _ => r.detail.clone(),
     };
     [

@@ -172,6 +172,11 @@ fn export_is_a_workbook_with_a_chinese_drop_down_and_each_rows_province_and_city
     );
     let pair = rows.iter().position(|r| r[kind] == "疑似重复" && r[org] == "ORG00034951").expect("the pair");
     assert_eq!(rows[pair][prov], "天津市");
+    let detail = &rows[pair][col(&h, "说明")];
+    assert!(
+        detail.contains("同一统一社会信用代码") && detail.contains("得分 0.82"),
+        "reasons in Chinese: {detail}"
+    );
     let fix = rows.iter().position(|r| r[kind] == "上级修正" && r[org] == "ORG00012789").expect("the fix");
     assert_eq!((rows[fix][prov].as_str(), rows[fix][city].as_str()), ("宁夏回族自治区", "吴忠市"));
     assert!(rows.iter().all(|r| !r[prov].is_empty()), "every row has its province: {rows:?}");
