@@ -75,7 +75,7 @@ pub fn run(args: &CheckArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     outputs::write_findings(&dir, &result, &args.out.join("findings.csv"), lang)?;
     timing("write", t);
     if !quiet {
-        print!("{}", console::check(&dir, &profiles, &result));
+        print!("{}", console::check(&dir, &profiles, &result, lang));
     }
     let outcome = super::run::findings_outcome(&result.findings, &fail_on);
     super::leave_at_exit((dir, names, profiles, clusters, result));

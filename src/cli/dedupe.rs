@@ -40,7 +40,7 @@ pub fn run(args: &DedupeArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let result = dedupe::run(&dir, &opts);
     outputs::write_dedupe(&dir, &result, &args.out, lang)?;
     if !quiet {
-        print!("{}", console::dedupe(&dir, &result, &args.out));
+        print!("{}", console::dedupe(&dir, &result, &args.out, lang));
     }
     super::leave_at_exit((dir, result));
     Ok(Outcome::Clean)

@@ -6,7 +6,7 @@ use crate::report::{console, outputs};
 
 use super::ImportArgs;
 
-pub fn run(args: &ImportArgs, quiet: bool) -> Result<Outcome> {
+pub fn run(args: &ImportArgs, quiet: bool, lang: crate::lang::Lang) -> Result<Outcome> {
     let opts = args.input.to_options(quiet)?;
     if let Some(out) = &args.out {
         output::prepare_out_dir(out, &args.input.dumps)?;
@@ -16,7 +16,7 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<Outcome> {
         outputs::write_rejected(&dir, &out.join("rejected_rows.csv"))?;
     }
     if !quiet {
-        print!("{}", console::import(&dir, args.out.as_deref())?);
+        print!("{}", console::import(&dir, args.out.as_deref(), lang)?);
     }
     super::leave_at_exit(dir);
     Ok(Outcome::Clean)

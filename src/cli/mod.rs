@@ -217,7 +217,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let quiet = cli.quiet;
     let lang = cli.lang;
     match cli.command {
-        Command::Import(args) => import::run(&args, quiet),
+        Command::Import(args) => import::run(&args, quiet, lang),
         Command::Dedupe(args) => dedupe::run(&args, quiet, lang),
         Command::Check(args) => check::run(&args, quiet, lang),
         Command::Run(args) => run::run(&args, quiet, lang),
