@@ -115,8 +115,25 @@ pub fn visible(cols: &[Col], csv: bool) -> Vec<usize> {
         .collect()
 }
 
-/// Write the CSV columns of `rows` (UTF-8 with BOM, CRLF, formula-safe), streamed to the file.
+/// Write the CSV columns of `rows` for people (UTF-8 with BOM, CRLF, formula-safe: a cell a
+/// spreadsheet would run gets an apostrophe), streamed to the file.
 pub fn write_csv<I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
+where
+    I: IntoIterator<Item = Vec<Cell>>,
+{
+    write(path, cols, rows, output::Audience::People)
+}
+
+/// Write the CSV columns of `rows` for machines: like `write_csv`, but every value exactly as it
+/// is (the sync team applies these files; an apostrophe before `=` would change an id).
+pub fn write_machine_csv<I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
+where
+    I: IntoIterator<Item = Vec<Cell>>,
+{
+    write(path, cols, rows, output::Audience::Machine)
+}
+
+fn write<I>(path: &Path, cols: &[Col], rows: I, audience: output::Audience) -> Result<()>
 where
     I: IntoIterator<Item = Vec<Cell>>,
 {
@@ -128,7 +145,7 @@ where
         for row in rows {
             let cells = keep.iter().map(|&i| {
                 let text = row.get(i).map(Cell::to_text).unwrap_or_default();
-                output::safe_cell(&text).into_owned()
+                audience.cell(&text).into_owned()
             });
             csv.write_record(cells).map_err(csv_io)?;
         }
@@ -208,6 +225,8 @@ mod tests {
         let p = dir.path().join("t.csv");
         write_csv(&p, &COLS, vec![row.clone()]).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "\u{feff}id,why\r\n'=1,because\r\n");
+        write_machine_csv(&p, &COLS, vec![row.clone()]).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "\u{feff}id,why\r\n=1,because\r\n");
         let (h, rows) = sheet_parts(&COLS, &[], vec![row.clone()], Lang::Zh);
         assert_eq!(sheet_parts(&COLS, &["why_label", "id"], vec![row], Lang::En).0, ["why", "id"]);
         assert_eq!(h, ["组织ID", "说明"]);

@@ -10,6 +10,7 @@ mod environment;
 mod hostile;
 mod import;
 mod lookup;
+mod machine_files;
 mod report;
 mod review;
 mod run;
