@@ -19,6 +19,25 @@ use super::labels;
 use super::pending::Recommendation;
 use super::RunReport;
 
+/// What the run could not see or had to repair: printed even with --quiet, because a quiet
+/// nightly run is exactly where nobody looks at the report.
+pub fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("orgclean: warning: {w}");
+    }
+}
+
+/// Print to stdout; a closed pipe (`| head`) is not an error.
+pub fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Internal(format!("writing to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The list of files written, under a heading.
 fn written_list(s: &mut String, written: &[&str], out: &Path, lang: Lang) {
     let _ = writeln!(s, "{} {}:", lang.pick("已写入", "wrote to"), out.display());

@@ -46,6 +46,27 @@ pub fn table(rows: &[HistoryRow], lang: Lang) -> String {
     s
 }
 
+/// `history --out`: the trend as a workbook. Its date is the last night's as-of date: the same
+/// database gives the same bytes.
+pub fn write_workbook(rows: &[HistoryRow], lang: Lang, out: &std::path::Path) -> crate::Result<()> {
+    let as_of = rows
+        .last()
+        .and_then(|r| chrono::NaiveDate::parse_from_str(&r.as_of, "%Y-%m-%d").ok())
+        .unwrap_or_default();
+    let title = lang.pick("orgclean 审计趋势", "orgclean audit trend");
+    super::outputs::write_workbook(&[trend_sheet(rows, lang)], as_of, title, out)
+}
+
+/// What `history` prints: JSON (one object per run) or the table.
+pub fn text(rows: &[HistoryRow], json: bool, lang: Lang) -> crate::Result<String> {
+    if !json {
+        return Ok(table(rows, lang));
+    }
+    serde_json::to_string_pretty(rows)
+        .map(|s| s + "\n")
+        .map_err(|e| crate::Error::Internal(format!("history: {e}")))
+}
+
 /// The codes that occur in some run, in `FindingCode::ALL` order.
 fn codes_seen(rows: &[HistoryRow]) -> Vec<FindingCode> {
     FindingCode::ALL.into_iter().filter(|c| rows.iter().any(|r| r.by_code.contains_key(c.as_str()))).collect()
