@@ -21,29 +21,71 @@ pub fn table(rows: &[HistoryRow], lang: Lang) -> String {
         s.push_str(lang.pick("尚未记录任何运行\n", "no runs recorded yet\n"));
         return s;
     }
-    let _ = writeln!(
-        s,
-        "{:>4}  {:<20}  {:<10}  {:>8}  {:>8}  {:>8}  {:>5}  {:>8}  {:>10}  findings by code",
-        "run", "finished (UTC)", "as of", "records", "clusters", "findings", "new", "resolved", "persisting"
-    );
+    let header = match lang {
+        Lang::Zh => [
+            "次",
+            "完成时间 (UTC)",
+            "数据日期",
+            "记录",
+            "重复组",
+            "问题",
+            "新增",
+            "已解决",
+            "仍存在",
+            "各代码问题数",
+        ],
+        Lang::En => [
+            "run",
+            "finished (UTC)",
+            "as of",
+            "records",
+            "clusters",
+            "findings",
+            "new",
+            "resolved",
+            "persisting",
+            "findings by code",
+        ],
+    };
+    line(&mut s, header.map(String::from));
     for r in rows {
         let codes: Vec<String> = r.by_code.iter().map(|(c, n)| format!("{c}={n}")).collect();
-        let _ = writeln!(
-            s,
-            "{:>4}  {:<20}  {:<10}  {:>8}  {:>8}  {:>8}  {:>5}  {:>8}  {:>10}  {}",
-            r.run_id,
-            r.finished_at,
-            r.as_of,
-            r.records,
-            r.clusters,
-            r.findings,
-            r.new,
-            r.resolved,
-            r.persisting,
-            codes.join(" ")
+        let n = |x: i64| x.to_string();
+        line(
+            &mut s,
+            [
+                r.run_id.to_string(),
+                r.finished_at.clone(),
+                r.as_of.clone(),
+                n(r.records),
+                n(r.clusters),
+                n(r.findings),
+                n(r.new),
+                n(r.resolved),
+                n(r.persisting),
+                codes.join(" "),
+            ],
         );
     }
     s
+}
+
+/// One line of the history table: columns padded by how wide they show (a CJK character takes
+/// two columns of a terminal), dates left-aligned, numbers right-aligned.
+fn line(s: &mut String, cells: [String; 10]) {
+    const WIDTH: [usize; 9] = [4, 20, 10, 8, 8, 8, 5, 8, 10];
+    for (k, cell) in cells.iter().enumerate() {
+        let Some(&w) = WIDTH.get(k) else {
+            s.push_str(cell);
+            break;
+        };
+        let pad = " ".repeat(w.saturating_sub(cell.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()));
+        match k {
+            1 | 2 => s.push_str(&format!("{cell}{pad}  ")),
+            _ => s.push_str(&format!("{pad}{cell}  ")),
+        }
+    }
+    s.push('\n');
 }
 
 /// `history --out`: the trend as a workbook. Its date is the last night's as-of date: the same

@@ -7,6 +7,7 @@ mod check;
 mod coverage;
 mod dedupe;
 mod environment;
+mod history;
 mod hostile;
 mod import;
 mod lookup;
