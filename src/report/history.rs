@@ -1,8 +1,8 @@
 //! The trend of the recorded runs: the `history` table on the console, and the trend sheet with a
 //! line chart of findings per code per night (report.xlsx of `audit`, `history --out`).
 //!
-//! The counts per run and code come from SQL (`audit::history`, a GROUP BY in the database):
-//! counting there reads one row per run and code instead of loading every stored finding.
+//! The counts per run and code are read as stored (`audit::history`, the `run_counts` table written
+//! when each night was recorded): one row per run and code, instead of every stored finding.
 
 use std::fmt::Write as _;
 
