@@ -4,8 +4,6 @@
 //! The counts per run and code are read as stored (`audit::history`, the `run_counts` table written
 //! when each night was recorded): one row per run and code, instead of every stored finding.
 
-use std::fmt::Write as _;
-
 use crate::audit::history::HistoryRow;
 use crate::lang::Lang;
 use crate::model::FindingCode;
