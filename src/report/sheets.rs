@@ -66,7 +66,7 @@ fn table_sheet(
     lang: Lang,
 ) -> Sheet {
     let (header, rows) = sheet_parts(cols, order, rows, lang);
-    let mut s = Sheet::new(name, header, rows);
+    let mut s = Sheet::capped(name, header, rows);
     s.full_csv = Some(csv);
     s
 }

@@ -163,26 +163,24 @@ fn csv_io(e: csv::Error) -> io::Error {
 }
 
 /// The sheet's headers and cells of `rows`: the sheet's columns in `order` (column keys; empty =
-/// the columns' own order).
-pub fn sheet_parts(
-    cols: &[Col],
+/// the columns' own order). The rows are picked as they are read (`Sheet::capped` keeps only
+/// what a sheet shows).
+pub fn sheet_parts<'a>(
+    cols: &'a [Col],
     order: &[&str],
-    rows: impl IntoIterator<Item = Vec<Cell>>,
+    rows: impl IntoIterator<Item = Vec<Cell>> + 'a,
     lang: Lang,
-) -> (Vec<String>, Vec<Vec<Cell>>) {
+) -> (Vec<String>, impl Iterator<Item = Vec<Cell>> + 'a) {
     let keep: Vec<usize> = if order.is_empty() {
         visible(cols, false)
     } else {
         order.iter().filter_map(|k| cols.iter().position(|c| c.key == *k && c.vis != Vis::Csv)).collect()
     };
     let header = keep.iter().map(|&i| cols[i].header(lang).to_string()).collect();
-    let rows = rows
-        .into_iter()
-        .map(|mut row| {
-            row.resize(cols.len(), Cell::Empty);
-            keep.iter().map(|&i| std::mem::replace(&mut row[i], Cell::Empty)).collect()
-        })
-        .collect();
+    let rows = rows.into_iter().map(move |mut row| {
+        row.resize(cols.len(), Cell::Empty);
+        keep.iter().map(|&i| std::mem::replace(&mut row[i], Cell::Empty)).collect()
+    });
     (header, rows)
 }
 
@@ -230,7 +228,7 @@ mod tests {
         let (h, rows) = sheet_parts(&COLS, &[], vec![row.clone()], Lang::Zh);
         assert_eq!(sheet_parts(&COLS, &["why_label", "id"], vec![row], Lang::En).0, ["why", "id"]);
         assert_eq!(h, ["组织ID", "说明"]);
-        assert_eq!(rows, vec![vec![Cell::text("=1"), Cell::text("因为")]]);
+        assert_eq!(rows.collect::<Vec<_>>(), vec![vec![Cell::text("=1"), Cell::text("因为")]]);
     }
 
     #[test]

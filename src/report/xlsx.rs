@@ -26,6 +26,8 @@ pub struct Sheet {
     pub max_width: f64,
     /// The CSV that holds every row, named in the note when the sheet cannot hold them all.
     pub full_csv: Option<&'static str>,
+    /// Rows left out before the sheet was built (`Sheet::capped`): counted in the note.
+    pub omitted: usize,
 }
 
 impl Sheet {
@@ -42,7 +44,18 @@ impl Sheet {
             charts: Vec::new(),
             max_width: 60.0,
             full_csv: None,
+            omitted: 0,
         }
+    }
+
+    /// A table of at most the rows a sheet can show: the rest are only counted, so that a
+    /// multi-million-row table is never held in memory for a sheet that cannot show it.
+    pub fn capped(name: &str, header: Vec<String>, rows: impl IntoIterator<Item = Vec<Cell>>) -> Sheet {
+        let mut rows = rows.into_iter();
+        let kept: Vec<Vec<Cell>> = rows.by_ref().take(MAX_ROWS).collect();
+        let mut s = Sheet::new(name, header, kept);
+        s.omitted = rows.count();
+        s
     }
 }
 
@@ -190,7 +203,7 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats, max_rows: usize) -> 
     }
     let mut band = false;
     let mut last_key: Option<&Cell> = None;
-    let (shown, left_out) = shown_rows(sheet.rows.len(), max_rows);
+    let (shown, left_out) = shown_rows(sheet.rows.len() + sheet.omitted, max_rows);
     for (r, row) in sheet.rows.iter().take(shown).enumerate() {
         if let Some(b) = sheet.band_by {
             let key = row.get(b);
@@ -287,7 +300,11 @@ mod tests {
         let mut sheet = Sheet::new("问题", vec!["n".into(), "name".into()], rows);
         sheet.full_csv = Some("findings.csv");
         let small = Sheet::new("小表", vec!["n".into()], vec![vec![Cell::Int(1)]; 4]);
-        let bytes = render_capped(&[sheet, small], chrono::NaiveDate::default(), "t", 5).unwrap();
+        // Rows counted but not kept (`Sheet::capped` on a huge table) are in the note too.
+        let mut counted = Sheet::new("计数", vec!["n".into()], vec![vec![Cell::Int(1)]; 4]);
+        counted.omitted = 6;
+        let sheets = [sheet, small, counted];
+        let bytes = render_capped(&sheets, chrono::NaiveDate::default(), "t", 5).unwrap();
         let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let r = wb.worksheet_range("问题").unwrap();
         let cells: Vec<Vec<String>> =
@@ -303,5 +320,14 @@ mod tests {
         let r = wb.worksheet_range("小表").unwrap();
         assert_eq!(r.rows().count(), 5);
         assert!(r.rows().all(|row| !matches!(&row[0], Data::String(s) if s.contains("未列出"))));
+        let r = wb.worksheet_range("计数").unwrap();
+        let last = r.rows().last().unwrap()[0].to_string();
+        assert!(
+            last.starts_with("另有 7 行未列出") && last.contains("the CSV file holds them all"),
+            "{last}"
+        );
+
+        let s = Sheet::capped("大表", vec!["n".into()], (0..MAX_ROWS as u64 + 5).map(|i| vec![Cell::Int(i)]));
+        assert_eq!((s.rows.len(), s.omitted), (MAX_ROWS, 5));
     }
 }
