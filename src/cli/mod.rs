@@ -75,10 +75,10 @@ pub struct InputArgs {
     /// CSV files, directories of CSV files, or `-` for standard input.
     #[arg(required = true, value_name = "DUMP")]
     pub dumps: Vec<PathBuf>,
-    /// Input encoding: auto, utf-8 or gb18030 (also read for gbk and gb2312).
+    /// Input encoding: auto, utf-8 or gb18030 (gbk and gb2312 are read as gb18030).
     #[arg(long, default_value = "auto")]
     pub encoding: String,
-    /// Field delimiter: auto (comma, or tab when the header has tabs only), one character, or `tab`.
+    /// Field delimiter: auto (tab if the header has tabs and no commas, else comma), a character, `tab`.
     #[arg(long, default_value = "auto")]
     pub delimiter: String,
     /// Map a field to a header, e.g. `--column name=单位名称`; fields: id, name, uscc, parent_id,
