@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     super::warn(&c.warnings);
     outputs::write_findings(&c.dir, &c.result, &args.out.join("findings.csv"), lang)?;
     if !quiet {
-        super::print_stdout(&console::check(&c.dir, &c.profiles, &c.result, lang))?;
+        super::print_stdout(&console::check(&c.dir, &c.profiles, &c.result, lang)?)?;
     }
     let outcome = super::run::findings_outcome(&c.result.findings, &fail_on);
     super::leave_at_exit(c);

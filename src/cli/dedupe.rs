@@ -30,7 +30,7 @@ pub fn run(args: &DedupeArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     super::warn(&warnings);
     outputs::write_dedupe(&dir, &result, &args.out, lang)?;
     if !quiet {
-        super::print_stdout(&console::dedupe(&dir, &result, &args.out, lang))?;
+        super::print_stdout(&console::dedupe(&dir, &result, &args.out, lang)?)?;
     }
     super::leave_at_exit((dir, result));
     Ok(Outcome::Clean)

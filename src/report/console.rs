@@ -1,7 +1,11 @@
 //! What the commands print for people: the summaries on the console, in the chosen language
-//! (Chinese by default, `--lang en` for English).
+//! (Chinese by default, `--lang en` for English). `run` and `audit` read the counts of `counts`;
+//! `import`, `check` and `dedupe`, which have no whole run to count, group their own tables with
+//! the same polars helpers.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use polars::prelude::PolarsResult;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -15,9 +19,9 @@ use crate::model::{Confidence, Directory, Field, FindingCode, RecIdx};
 use crate::profile::OrgProfile;
 use crate::uscc::{self, UsccCheck};
 
-use super::labels;
 use super::pending::Recommendation;
 use super::RunReport;
+use super::{counts, labels};
 
 /// What the run could not see or had to repair: printed even with --quiet, because a quiet
 /// nightly run is exactly where nobody looks at the report.
@@ -270,28 +274,18 @@ fn no_province(lang: Lang) -> &'static str {
 
 /// `check`'s summary: counts by code, fixes by confidence, and by province what the
 /// administrator cannot see.
-pub fn check(dir: &Directory, profiles: &[OrgProfile], result: &CheckResult, lang: Lang) -> String {
+pub fn check(dir: &Directory, profiles: &[OrgProfile], result: &CheckResult, lang: Lang) -> Result<String> {
     let g = Gazetteer::global();
     let mut s = String::new();
-    let mut by_code: HashMap<FindingCode, usize> = HashMap::new();
-    let mut by_conf: BTreeMap<&str, (Confidence, usize)> = BTreeMap::new();
-    let mut by_prov: BTreeMap<Option<u32>, usize> = BTreeMap::new();
-    for f in &result.findings {
-        *by_code.entry(f.code).or_default() += 1;
-        if let Some(fix) = &f.fix {
-            by_conf.entry(fix.confidence.as_str()).or_insert((fix.confidence, 0)).1 += 1;
-        }
-        if f.code.is_structural() {
-            *by_prov.entry(profiles[f.org as usize].region.province).or_default() += 1;
-        }
-    }
+    let polars_err = |e: polars::prelude::PolarsError| Error::Internal(format!("counting findings: {e}"));
+    let CheckCounts { by_code, by_conf, by_prov } = check_counts(profiles, result).map_err(polars_err)?;
     let (records, findings) = (dir.len(), result.findings.len());
     let _ = match lang {
         Lang::Zh => writeln!(s, "检查：{records} 条记录，{findings} 个问题"),
         Lang::En => writeln!(s, "check: {records} records, {findings} findings"),
     };
     for code in FindingCode::ALL {
-        let n = by_code.get(&code).copied().unwrap_or(0);
+        let n = by_code.get(code.as_str()).copied().unwrap_or(0);
         // Counts first in Chinese: a column of CJK labels cannot be padded to one width by chars.
         let _ = match lang {
             Lang::Zh => writeln!(s, "  {n:>8}  {}（{}）", labels::code(code, lang), code.as_str()),
@@ -299,7 +293,7 @@ pub fn check(dir: &Directory, profiles: &[OrgProfile], result: &CheckResult, lan
         };
     }
     let conf: Vec<String> = by_conf
-        .values()
+        .iter()
         .map(|&(c, n)| match lang {
             Lang::Zh => format!("{} {n} 个", labels::confidence(Some(c), lang)),
             Lang::En => format!("{n} {}", c.as_str()),
@@ -320,7 +314,7 @@ pub fn check(dir: &Directory, profiles: &[OrgProfile], result: &CheckResult, lan
     };
     let short =
         |p: u32| g.get(p).map(|d| d.short.clone().unwrap_or_else(|| d.name.clone())).unwrap_or_default();
-    let invisible: HashMap<u32, u64> = result.invisible_by_province.iter().copied().collect();
+    let invisible: BTreeMap<u32, u64> = result.invisible_by_province.iter().copied().collect();
     let mut provs: Vec<u32> = by_prov.keys().flatten().copied().chain(invisible.keys().copied()).collect();
     provs.sort_unstable();
     provs.dedup();
@@ -347,11 +341,56 @@ pub fn check(dir: &Directory, profiles: &[OrgProfile], result: &CheckResult, lan
             Lang::En => writeln!(s, "  (province unknown): {n} structural findings"),
         };
     }
-    s
+    Ok(s)
 }
 
+/// What `check`'s summary counts, with polars.
+struct CheckCounts {
+    by_code: BTreeMap<String, u64>,
+    /// Proposed parents by confidence, in the order of their machine words.
+    by_conf: Vec<(Confidence, u64)>,
+    /// Structural findings by province (`None`: unknown).
+    by_prov: BTreeMap<Option<u32>, u64>,
+}
+
+fn check_counts(profiles: &[OrgProfile], result: &CheckResult) -> PolarsResult<CheckCounts> {
+    let fs = &result.findings;
+    // Structural findings carry their province's division code ("" when unknown); "-" marks the
+    // credit-code findings, which are not counted by province.
+    let provinces: Vec<String> = fs
+        .iter()
+        .map(|f| match (f.code.is_structural(), profiles[f.org as usize].region.province) {
+            (false, _) => "-".to_string(),
+            (true, p) => p.map(|p| p.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let df = counts::frame(
+        vec![
+            ("code", fs.iter().map(|f| f.code.as_str()).collect()),
+            ("confidence", fs.iter().map(|f| f.fix.as_ref().map_or("", |x| x.confidence.as_str())).collect()),
+            ("province", provinces.iter().map(String::as_str).collect()),
+        ],
+        vec![1; fs.len()],
+    )?;
+    let by_code = counts::group_sum(&df, &["code"])?.into_iter().map(|(k, n)| (k[0].clone(), n)).collect();
+    let mut by_conf: Vec<(Confidence, u64)> = counts::group_sum(&df, &["confidence"])?
+        .into_iter()
+        .filter_map(|(k, n)| CONFIDENCES.into_iter().find(|c| c.as_str() == k[0]).map(|c| (c, n)))
+        .collect();
+    by_conf.sort_by_key(|(c, _)| c.as_str());
+    let by_prov = counts::group_sum(&df, &["province"])?
+        .into_iter()
+        .filter(|(k, _)| k[0] != "-")
+        .map(|(k, n)| (k[0].parse().ok(), n))
+        .collect();
+    Ok(CheckCounts { by_code, by_conf, by_prov })
+}
+
+const CONFIDENCES: [Confidence; 4] =
+    [Confidence::High, Confidence::Medium, Confidence::Low, Confidence::NeedsReview];
+
 /// `dedupe`'s summary.
-pub fn dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang) -> String {
+pub fn dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang) -> Result<String> {
     let clusters = &res.clusters.clusters;
     let in_clusters: usize = clusters.iter().map(|c| c.members.len()).sum();
     let review = res.pairs.iter().filter(|p| p.decision == dedupe::PairDecision::NeedsReview).count();
@@ -368,14 +407,23 @@ pub fn dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang) -> St
             "records: {records}\ncandidate pairs: {candidates}\nclusters: {n} ({in_clusters} records in clusters, {away} to merge away)\npairs for review: {review}"
         ),
     };
-    let mut by_province: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for c in clusters {
-        let p = dir.get(c.survivor, Field::Province);
-        let e = by_province.entry(if p.is_empty() { no_province(lang) } else { p }).or_default();
-        e.0 += 1;
-        e.1 += c.members.len();
-    }
-    let mut rows: Vec<_> = by_province.into_iter().collect();
+    let province: Vec<&str> = clusters
+        .iter()
+        .map(|c| match dir.get(c.survivor, Field::Province) {
+            "" => no_province(lang),
+            p => p,
+        })
+        .collect();
+    let count = |n: Vec<u64>| -> Result<BTreeMap<String, u64>> {
+        let df = counts::frame(vec![("province", province.clone())], n)
+            .and_then(|df| counts::group_sum(&df, &["province"]))
+            .map_err(|e| Error::Internal(format!("counting clusters: {e}")))?;
+        Ok(df.into_iter().map(|(k, n)| (k[0].clone(), n)).collect())
+    };
+    let (n_clusters, n_records) =
+        (count(vec![1; clusters.len()])?, count(clusters.iter().map(|c| c.members.len() as u64).collect())?);
+    let mut rows: Vec<(&String, (u64, u64))> =
+        n_clusters.iter().map(|(p, &c)| (p, (c, n_records.get(p).copied().unwrap_or(0)))).collect();
     rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
     if !rows.is_empty() {
         let _ = writeln!(
@@ -392,5 +440,5 @@ pub fn dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang) -> St
         Lang::Zh => writeln!(s, "已写入 {} 和 {}", a.display(), b.display()),
         Lang::En => writeln!(s, "wrote {} and {}", a.display(), b.display()),
     };
-    s
+    Ok(s)
 }

@@ -48,7 +48,7 @@ pub struct Counts {
 }
 
 /// Sum column `n` per distinct combination of `keys` (all string columns).
-fn group_sum(df: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<(Vec<String>, u64)>> {
+pub(crate) fn group_sum(df: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<(Vec<String>, u64)>> {
     if df.height() == 0 {
         return Ok(Vec::new());
     }
@@ -65,7 +65,7 @@ fn group_sum(df: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<(Vec<String>, u6
         .collect())
 }
 
-fn frame(cols: Vec<(&str, Vec<&str>)>, n: Vec<u64>) -> PolarsResult<DataFrame> {
+pub(crate) fn frame(cols: Vec<(&str, Vec<&str>)>, n: Vec<u64>) -> PolarsResult<DataFrame> {
     let height = n.len();
     let mut columns: Vec<Column> = cols.into_iter().map(|(k, v)| Column::new(k.into(), v)).collect();
     columns.push(Column::new("n".into(), n));
