@@ -321,7 +321,7 @@ mod tests {
         assert_eq!(r.rows().count(), 5);
         assert!(r.rows().all(|row| !matches!(&row[0], Data::String(s) if s.contains("未列出"))));
         let r = wb.worksheet_range("计数").unwrap();
-        let last = r.rows().last().unwrap()[0].to_string();
+        let last = r.rows().next_back().unwrap()[0].to_string();
         assert!(
             last.starts_with("另有 7 行未列出") && last.contains("the CSV file holds them all"),
             "{last}"
