@@ -41,7 +41,8 @@ pub fn run(args: &CheckArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     if !quiet {
         super::print_stdout(&console::check(&c.dir, &c.profiles, &c.result, lang)?)?;
     }
-    let outcome = super::run::findings_outcome(&c.result.findings, &fail_on);
+    let outcome =
+        super::run::reached_outcome(&crate::report::commands::thresholds(&c.result.findings, &fail_on));
     super::leave_at_exit(c);
     Ok(outcome)
 }

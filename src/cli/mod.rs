@@ -135,7 +135,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             print_stdout(&crate::config::settings_text(example, config.as_deref())?).map(|()| Outcome::Clean)
         }
         Command::Audit(args) => audit::run(&args, quiet, lang),
-        Command::Review(cmd) => review::run(&cmd, quiet),
+        Command::Review(cmd) => review::run(&cmd, quiet, lang),
         Command::History(args) => history::run(&args, lang),
         Command::Lookup(args) => lookup::run(&args, quiet),
         Command::Match(args) => matching::run(&args, quiet),

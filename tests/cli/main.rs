@@ -12,6 +12,7 @@ mod hostile;
 mod import;
 mod lookup;
 mod machine_files;
+mod province;
 mod report;
 mod review;
 mod run;
