@@ -230,6 +230,23 @@ pub fn thresholds_reached(
 }
 
 /// Parse `--fail-on cycle=1,skips_province=10`.
+/// What `orgclean config` prints: the commented example, or the effective settings of `file`
+/// (the defaults without one).
+pub fn settings_text(example: bool, file: Option<&Path>) -> Result<String> {
+    if example {
+        return Ok(EXAMPLE.to_string());
+    }
+    match file {
+        Some(p) => Config::load(p)?.effective_toml(),
+        None => Config::default().effective_toml(),
+    }
+}
+
+/// `--fail-on CODE=N,...` if given, else no threshold.
+pub fn fail_on_flag(s: Option<&str>) -> Result<BTreeMap<String, u64>> {
+    Ok(s.map(parse_fail_on).transpose()?.unwrap_or_default())
+}
+
 pub fn parse_fail_on(s: &str) -> Result<BTreeMap<String, u64>> {
     let mut out = BTreeMap::new();
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {

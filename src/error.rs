@@ -84,6 +84,36 @@ impl Outcome {
     }
 }
 
+/// Run a command and turn its result into the process exit code, printing the error if any. A
+/// panic is a bug like any other internal error: exit 3 with a word on what to do, not Rust's
+/// 101 (the panic message itself is already on stderr).
+pub fn exit_code_of(command: impl FnOnce() -> Result<Outcome>) -> i32 {
+    let t = std::time::Instant::now();
+    let guarded = || {
+        // Test hook (debug builds only): a bug on demand, for the test of exit code 3.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("ORGCLEAN_TEST_PANIC").is_some() {
+            panic!("ORGCLEAN_TEST_PANIC is set");
+        }
+        command()
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(guarded)).unwrap_or_else(|_| {
+        Err(Error::Internal(
+            "a bug stopped the run (the message above says where); please report it with the command \
+             line, and the input if you can share it"
+                .into(),
+        ))
+    });
+    crate::progress::timing("total", t);
+    match result {
+        Ok(outcome) => outcome.exit_code(),
+        Err(e) => {
+            eprintln!("orgclean: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

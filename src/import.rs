@@ -58,6 +58,16 @@ pub struct ImportOptions {
     pub require_rows: bool,
 }
 
+impl ImportOptions {
+    /// For a command that checks the hierarchy: every file needs a parent column, and a dump
+    /// with no accepted row is an error.
+    pub fn for_hierarchy(mut self) -> ImportOptions {
+        self.needs.push((Field::ParentId, "the hierarchy check needs each record's parent"));
+        self.require_rows = true;
+        self
+    }
+}
+
 /// Import every input into one directory.
 pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
     let mut skipped = Vec::new();

@@ -456,10 +456,71 @@ pub struct Finding {
     pub org: RecIdx,
     pub code: FindingCode,
     pub severity: Severity,
-    /// Plain words for ops staff (Chinese names kept).
-    pub detail: String,
+    /// What was found, as facts; worded in either language by `hierarchy::detail` (English in
+    /// machine files, the report's language for people).
+    pub detail: Detail,
     /// The fix for structural findings: the parent the record should have.
     pub fix: Option<ParentFix>,
+}
+
+/// The facts behind a finding: ids, names (as in the directory), places and levels, so that
+/// the words can be chosen when a report is written (`Detail::text`, in `hierarchy::detail`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub fact: Fact,
+    /// Units below the record that its province administrator cannot see because of it, and
+    /// the province (division code) they are in.
+    pub hidden_below: u64,
+    pub province: Option<u32>,
+}
+
+/// What one finding found. `Who` texts are `id (name)`; provinces are division codes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    MissingParent,
+    SelfParent,
+    /// The parent id, and the id it names once Excel's dropped leading zeros are put back.
+    DanglingParent {
+        parent_id: String,
+        zero_padded: Option<String>,
+    },
+    /// The cycle's size and its ids in order (at most a few, then `…`), back to the first.
+    Cycle {
+        size: usize,
+        path: Vec<String>,
+    },
+    SkipsProvince {
+        parent: String,
+        level: Level,
+    },
+    CrossProvince {
+        parent: String,
+        parent_province: Option<u32>,
+    },
+    LevelInversion {
+        parent: String,
+        parent_level: Option<Level>,
+        level: Level,
+    },
+    ParentIsDuplicate {
+        parent: String,
+        survivor: String,
+    },
+    Uscc {
+        code: String,
+        error: crate::uscc::UsccError,
+    },
+    UsccProvince {
+        code: String,
+        division: u32,
+        code_province: u32,
+    },
+}
+
+impl Detail {
+    pub fn new(fact: Fact, province: Option<u32>) -> Detail {
+        Detail { fact, hidden_below: 0, province }
+    }
 }
 
 /// A proposed new parent for a record, with how sure we are and why.

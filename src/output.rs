@@ -221,9 +221,37 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut Vec<u8>) -> io::Result<()>
     write_bytes(path, &buf)
 }
 
+/// Who reads a CSV: people open it in a spreadsheet (cells that would run as a formula are
+/// neutralized), machines apply it (every value exactly as it is: docs/run.md, "Files for
+/// machines").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    People,
+    Machine,
+}
+
+impl Audience {
+    pub fn cell(self, s: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            Audience::People => safe_cell(s),
+            Audience::Machine => std::borrow::Cow::Borrowed(s),
+        }
+    }
+}
+
 /// Write a CSV (UTF-8 with BOM so that Excel/WPS open Chinese text correctly) from a header and
-/// rows; every cell is passed through `safe_cell`.
+/// rows, for people: every cell is passed through `safe_cell`.
 pub fn write_csv<I, R>(path: &Path, header: &[&str], rows: I) -> Result<()>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<str>,
+{
+    write_csv_for(path, header, rows, Audience::People)
+}
+
+/// `write_csv` for the given audience.
+pub fn write_csv_for<I, R>(path: &Path, header: &[&str], rows: I, audience: Audience) -> Result<()>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator,
@@ -235,7 +263,8 @@ where
             csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BufWriter::new(buf));
         w.write_record(header).map_err(io::Error::other)?;
         for row in rows {
-            let cells: Vec<String> = row.into_iter().map(|c| safe_cell(c.as_ref()).into_owned()).collect();
+            let cells: Vec<String> =
+                row.into_iter().map(|c| audience.cell(c.as_ref()).into_owned()).collect();
             w.write_record(&cells).map_err(io::Error::other)?;
         }
         w.flush()?;

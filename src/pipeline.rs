@@ -10,9 +10,11 @@ use crate::dedupe::{self, DedupeOptions, DedupeResult};
 use crate::error::Result;
 use crate::hierarchy::{self, graph, CheckOptions, CheckResult};
 use crate::import::{self, ImportOptions};
-use crate::model::Directory;
+use crate::model::{Clusters, Directory};
 use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
+use crate::progress::timing;
+pub use crate::settings::ClusterSource;
 
 /// Everything the steps computed, for the reports.
 pub struct Pipeline {
@@ -104,6 +106,62 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
     let coverage = coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
     timings.push(("coverage", t.elapsed().as_secs_f64()));
     Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, warnings, timings }
+}
+
+/// What `check` alone computed.
+pub struct Checked {
+    pub dir: Directory,
+    pub names: Vec<NameParts>,
+    pub profiles: Vec<OrgProfile>,
+    pub clusters: Clusters,
+    pub result: CheckResult,
+    /// What the check could not see (missing columns, Excel damage), in words.
+    pub warnings: Vec<String>,
+}
+
+/// `check`: import, profile, the clusters, the hierarchy check (phase times on stderr with
+/// `ORGCLEAN_TIMING=1`).
+pub fn check_only(
+    inputs: &[PathBuf],
+    import_opts: &ImportOptions,
+    source: &ClusterSource,
+) -> Result<Checked> {
+    let t = Instant::now();
+    let dir = import::import(inputs, import_opts)?;
+    let warnings = import::warnings(&dir, import::CHECK_RELIES);
+    timing("import", t);
+    let t = Instant::now();
+    let (names, profiles) = profile::parse_and_profile(&dir);
+    timing("parse + profile", t);
+    let t = Instant::now();
+    let clusters = match source {
+        ClusterSource::File(path) => import::read_clusters(path, &dir)?,
+        ClusterSource::None => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },
+        ClusterSource::Dedupe(opts) => dedupe::dedupe(&dir, &names, &profiles, opts).clusters,
+    };
+    timing("clusters", t);
+    let t = Instant::now();
+    let result = hierarchy::check(&dir, &profiles, &clusters, CheckOptions::default());
+    timing("check", t);
+    Ok(Checked { dir, names, profiles, clusters, result, warnings })
+}
+
+/// `dedupe`: import and dedupe; the directory, the result and what dedupe could not see.
+pub fn dedupe_only(
+    inputs: &[PathBuf],
+    import_opts: &ImportOptions,
+    opts: &DedupeOptions,
+) -> Result<(Directory, DedupeResult, Vec<String>)> {
+    let dir = import::import(inputs, &ImportOptions { require_rows: true, ..import_opts.clone() })?;
+    let warnings = import::warnings(&dir, import::DEDUPE_RELIES);
+    let result = dedupe::run(&dir, opts);
+    Ok((dir, result, warnings))
+}
+
+/// A command's data, left for the OS to reclaim when the process exits right after: freeing
+/// millions of small strings one by one took a second of a 1M-row check.
+pub fn leave_at_exit<T>(data: T) {
+    std::mem::forget(data);
 }
 
 fn broken_chains(dir: &Directory, check: &CheckResult) -> Vec<bool> {

@@ -6,7 +6,9 @@ use crate::dedupe::{DedupeResult, ScoredPair};
 use crate::lang::Lang;
 use serde::Serialize;
 
-use crate::model::{Confidence, Directory, Field, FileCounts, Finding, FindingCode, RecIdx, Severity};
+use crate::model::{
+    Confidence, Detail, Directory, Field, FileCounts, Finding, FindingCode, RecIdx, Severity,
+};
 
 /// One finding with what a reader needs beside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +16,7 @@ pub struct FindingRow {
     pub org: RecIdx,
     pub code: FindingCode,
     pub severity: Severity,
-    pub detail: String,
+    pub detail: Detail,
     /// The proposed parent (none for needs_review and credit-code findings).
     pub proposed: Option<RecIdx>,
     /// `None` for findings without a fix.

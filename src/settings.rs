@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::coverage::Scope;
 use crate::dedupe::DedupeOptions;
 use crate::error::{Error, Result};
+use crate::import::{ColumnOverride, ImportOptions};
 use crate::lang::Lang;
 
 /// An encoding name as users write it: utf-8 (utf8) or gb18030 (gbk, gb2312 and cp936 are read
@@ -42,6 +43,41 @@ pub fn parse_delimiter(s: &str, what: &str) -> Result<Option<u8>> {
     }
 }
 
+/// Import options from the input flags: encoding, delimiter, `--column FIELD=HEADER` (after the
+/// config file's `[input.columns]`, so that flags win), progress unless quiet.
+pub fn import_options(
+    encoding: &str,
+    delimiter: &str,
+    columns: &[String],
+    config_columns: &[ColumnOverride],
+    quiet: bool,
+) -> Result<ImportOptions> {
+    let mut all = config_columns.to_vec();
+    for c in columns {
+        all.push(ColumnOverride::parse(c)?);
+    }
+    Ok(ImportOptions {
+        encoding: parse_encoding(encoding, "auto", "--encoding")?,
+        delimiter: parse_delimiter(delimiter, "--delimiter")?,
+        columns: all,
+        progress: !quiet,
+        needs: Vec::new(),
+        require_rows: false,
+    })
+}
+
+/// A workbook path to replace: anything but a .xlsx path (the audit database itself, a typo such
+/// as `--out audit.sqlite`) would be lost.
+pub fn xlsx_out(path: &std::path::Path, flag: &str) -> Result<()> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{flag} {}: the workbook must be a .xlsx file (it replaces that file)",
+        path.display()
+    )))
+}
+
 /// Merge and review thresholds, checked once: 0 ≤ review ≤ merge ≤ 1.
 pub fn thresholds(merge: f32, review: f32) -> Result<DedupeOptions> {
     let ok = |x: f32| (0.0..=1.0).contains(&x);
@@ -62,6 +98,27 @@ pub fn thresholds(merge: f32, review: f32) -> Result<DedupeOptions> {
 /// given, and a review threshold no higher than it.
 pub fn merge_only(merge: f32) -> Result<DedupeOptions> {
     thresholds(merge, DedupeOptions::default().review_threshold.min(merge))
+}
+
+/// Where `check` takes its duplicate clusters from.
+#[derive(Debug, Clone)]
+pub enum ClusterSource {
+    /// A clusters.csv written by `dedupe` (or by hand).
+    File(std::path::PathBuf),
+    /// Dedupe run here, with these thresholds.
+    Dedupe(DedupeOptions),
+    /// No duplicates: no parent is treated as one.
+    None,
+}
+
+/// Where `check` takes its duplicate clusters from: `--clusters FILE`, none with `--no-dedupe`,
+/// else dedupe run with `--merge-threshold`.
+pub fn cluster_source(file: Option<&std::path::Path>, no_dedupe: bool, merge: f32) -> Result<ClusterSource> {
+    Ok(match (file, no_dedupe) {
+        (Some(path), _) => ClusterSource::File(path.to_path_buf()),
+        (None, true) => ClusterSource::None,
+        (None, false) => ClusterSource::Dedupe(merge_only(merge)?),
+    })
 }
 
 /// A date given as YYYY-MM-DD; `None` means today.
@@ -179,6 +236,8 @@ mod tests {
         assert!(parse_encoding("latin1", "auto", "--encoding").unwrap_err().to_string().contains("latin1"));
         assert_eq!(parse_delimiter("tab", "--delimiter").unwrap(), Some(b'\t'));
         assert!(parse_delimiter(";;", "--delimiter").is_err());
+        assert!(xlsx_out(std::path::Path::new("t.XLSX"), "--out").is_ok());
+        assert!(xlsx_out(std::path::Path::new("audit.sqlite"), "--out").is_err());
     }
 
     #[test]

@@ -116,7 +116,7 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
                 code: r.code.as_str().to_string(),
                 severity: r.severity.as_str().to_string(),
                 name: dir.name(r.org).to_string(),
-                detail: r.detail,
+                detail: r.detail.to_string(),
                 proposed_parent_id: rows::id_of(dir, r.proposed),
                 proposed_parent_name: rows::name_of(dir, r.proposed),
                 confidence: rows::confidence_word(r.confidence).to_string(),

@@ -294,7 +294,7 @@ fn structural_findings(findings: &[Finding]) -> HashMap<RecIdx, Vec<(FindingCode
     let mut out: HashMap<RecIdx, Vec<(FindingCode, String)>> = HashMap::new();
     for f in findings {
         if f.code.is_structural() && f.code != FindingCode::ParentIsDuplicate {
-            out.entry(f.org).or_default().push((f.code, f.detail.clone()));
+            out.entry(f.org).or_default().push((f.code, f.detail.to_string()));
         }
     }
     out

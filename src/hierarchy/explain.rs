@@ -81,7 +81,7 @@ impl<'a> ChainExplainer<'a> {
         };
         let broken = chain.iter().find_map(|&y| {
             let code = classify(&self.ctx, y, self.edges[y as usize], self.cycle_of[y as usize].is_some())?;
-            let detail = detail::structural(&self.ctx, y, code, &self.edges, &self.cycle_of);
+            let detail = detail::structural(&self.ctx, y, code, &self.edges, &self.cycle_of).to_string();
             let current = self.edges[y as usize].target();
             let fix = Some(fixes::to_expected(&self.ctx, &self.index, y, current));
             Some(BrokenLink { at: y, code, detail, fix })

@@ -70,25 +70,18 @@ pub fn check(
     let mut findings = Vec::new();
     for i in 0..dir.len() as RecIdx {
         if let Some(code) = codes[i as usize] {
-            let mut text = detail::structural(&ctx, i, code, &edges, &cycle_of);
-            let hidden = vis.hidden_below[i as usize];
-            if hidden > 0 {
-                let prov =
-                    profiles[i as usize].region.province.map(|p| ctx.g.name_of(p)).unwrap_or("its province");
-                text.push_str(&format!(
-                    "; {hidden} units below it are invisible to the {prov} administrator"
-                ));
-            }
+            let mut detail = detail::structural(&ctx, i, code, &edges, &cycle_of);
+            detail.hidden_below = vis.hidden_below[i as usize] as u64;
             findings.push(Finding {
                 org: i,
                 code,
                 severity: severity(code),
-                detail: text,
+                detail,
                 fix: proposed[i as usize].take(),
             });
         }
-        if let Some((code, text)) = detail::uscc(&ctx, i) {
-            findings.push(Finding { org: i, code, severity: severity(code), detail: text, fix: None });
+        if let Some((code, detail)) = detail::uscc(&ctx, i) {
+            findings.push(Finding { org: i, code, severity: severity(code), detail, fix: None });
         }
     }
     CheckResult { findings, invisible_by_province: vis.by_province, downgraded }

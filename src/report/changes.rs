@@ -34,7 +34,7 @@ pub fn write_csv(d: &Diff, path: &Path) -> Result<()> {
             detail(r),
         ]
     });
-    output::write_csv(path, &HEADER, rows)
+    output::write_csv_for(path, &HEADER, rows, output::Audience::Machine)
 }
 
 /// How the previous run is named in reports: its number and as-of date (no wall-clock time, so

@@ -78,11 +78,11 @@ pub fn write_id_remap(fx: &FixedOutputs, path: &Path) -> Result<()> {
         .map(|m| tables::id_remap(dir, &m))
         .collect();
     rows.sort_by(|a, b| a.iter().map(Cell::to_text).cmp(b.iter().map(Cell::to_text)));
-    table::write_csv(path, &tables::ID_REMAP, rows)
+    table::write_machine_csv(path, &tables::ID_REMAP, rows)
 }
 
 pub fn write_parent_fixes(fx: &FixedOutputs, path: &Path) -> Result<()> {
-    table::write_csv(
+    table::write_machine_csv(
         path,
         &tables::PARENT_FIXES,
         fx.changes.iter().map(|c| tables::parent_fix(fx.dir, c, Lang::En)),

@@ -1,10 +1,8 @@
 //! The trend of the recorded runs: the `history` table on the console, and the trend sheet with a
 //! line chart of findings per code per night (report.xlsx of `audit`, `history --out`).
 //!
-//! The counts per run and code come from SQL (`audit::history`, a GROUP BY in the database):
-//! counting there reads one row per run and code instead of loading every stored finding.
-
-use std::fmt::Write as _;
+//! The counts per run and code are read as stored (`audit::history`, the `run_counts` table written
+//! when each night was recorded): one row per run and code, instead of every stored finding.
 
 use crate::audit::history::HistoryRow;
 use crate::lang::Lang;
@@ -21,29 +19,92 @@ pub fn table(rows: &[HistoryRow], lang: Lang) -> String {
         s.push_str(lang.pick("尚未记录任何运行\n", "no runs recorded yet\n"));
         return s;
     }
-    let _ = writeln!(
-        s,
-        "{:>4}  {:<20}  {:<10}  {:>8}  {:>8}  {:>8}  {:>5}  {:>8}  {:>10}  findings by code",
-        "run", "finished (UTC)", "as of", "records", "clusters", "findings", "new", "resolved", "persisting"
-    );
+    let header = match lang {
+        Lang::Zh => [
+            "次",
+            "完成时间 (UTC)",
+            "数据日期",
+            "记录",
+            "重复组",
+            "问题",
+            "新增",
+            "已解决",
+            "仍存在",
+            "各代码问题数",
+        ],
+        Lang::En => [
+            "run",
+            "finished (UTC)",
+            "as of",
+            "records",
+            "clusters",
+            "findings",
+            "new",
+            "resolved",
+            "persisting",
+            "findings by code",
+        ],
+    };
+    line(&mut s, header.map(String::from));
     for r in rows {
         let codes: Vec<String> = r.by_code.iter().map(|(c, n)| format!("{c}={n}")).collect();
-        let _ = writeln!(
-            s,
-            "{:>4}  {:<20}  {:<10}  {:>8}  {:>8}  {:>8}  {:>5}  {:>8}  {:>10}  {}",
-            r.run_id,
-            r.finished_at,
-            r.as_of,
-            r.records,
-            r.clusters,
-            r.findings,
-            r.new,
-            r.resolved,
-            r.persisting,
-            codes.join(" ")
+        let n = |x: i64| x.to_string();
+        line(
+            &mut s,
+            [
+                r.run_id.to_string(),
+                r.finished_at.clone(),
+                r.as_of.clone(),
+                n(r.records),
+                n(r.clusters),
+                n(r.findings),
+                n(r.new),
+                n(r.resolved),
+                n(r.persisting),
+                codes.join(" "),
+            ],
         );
     }
     s
+}
+
+/// One line of the history table: columns padded by how wide they show (a CJK character takes
+/// two columns of a terminal), dates left-aligned, numbers right-aligned.
+fn line(s: &mut String, cells: [String; 10]) {
+    const WIDTH: [usize; 9] = [4, 20, 10, 8, 8, 8, 5, 8, 10];
+    for (k, cell) in cells.iter().enumerate() {
+        let Some(&w) = WIDTH.get(k) else {
+            s.push_str(cell);
+            break;
+        };
+        let pad = " ".repeat(w.saturating_sub(cell.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()));
+        match k {
+            1 | 2 => s.push_str(&format!("{cell}{pad}  ")),
+            _ => s.push_str(&format!("{pad}{cell}  ")),
+        }
+    }
+    s.push('\n');
+}
+
+/// `history --out`: the trend as a workbook. Its date is the last night's as-of date: the same
+/// database gives the same bytes.
+pub fn write_workbook(rows: &[HistoryRow], lang: Lang, out: &std::path::Path) -> crate::Result<()> {
+    let as_of = rows
+        .last()
+        .and_then(|r| chrono::NaiveDate::parse_from_str(&r.as_of, "%Y-%m-%d").ok())
+        .unwrap_or_default();
+    let title = lang.pick("orgclean 审计趋势", "orgclean audit trend");
+    super::outputs::write_workbook(&[trend_sheet(rows, lang)], as_of, title, out)
+}
+
+/// What `history` prints: JSON (one object per run) or the table.
+pub fn text(rows: &[HistoryRow], json: bool, lang: Lang) -> crate::Result<String> {
+    if !json {
+        return Ok(table(rows, lang));
+    }
+    serde_json::to_string_pretty(rows)
+        .map(|s| s + "\n")
+        .map_err(|e| crate::Error::Internal(format!("history: {e}")))
 }
 
 /// The codes that occur in some run, in `FindingCode::ALL` order.

@@ -45,16 +45,16 @@ pub fn write_rejected(dir: &Directory, path: &Path) -> Result<()> {
 pub fn write_clusters(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
     let children = tables::child_counts(dir);
     let rows = rows::cluster_members(res).map(|m| tables::cluster_member(dir, &m, &children, lang));
-    table::write_csv(path, &tables::CLUSTERS, rows)
+    table::write_machine_csv(path, &tables::CLUSTERS, rows)
 }
 
 pub fn write_pairs(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
-    table::write_csv(path, &tables::PAIRS, res.pairs.iter().map(|p| tables::pair(dir, p, lang)))
+    table::write_machine_csv(path, &tables::PAIRS, res.pairs.iter().map(|p| tables::pair(dir, p, lang)))
 }
 
 pub fn write_findings(dir: &Directory, check: &CheckResult, path: &Path, lang: Lang) -> Result<()> {
     let rows = check.findings.iter().map(|f| tables::finding(dir, &rows::finding(f), lang));
-    table::write_csv(path, &tables::FINDINGS, rows)
+    table::write_machine_csv(path, &tables::FINDINGS, rows)
 }
 
 /// `dedupe`: clusters.csv and pairs.csv in `out`.

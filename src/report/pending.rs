@@ -45,7 +45,7 @@ pub enum Why {
     /// Merged into this survivor.
     SameAs(RecIdx),
     /// Its own parent edge has this structural finding.
-    Finding(FindingCode, String),
+    Finding(FindingCode, crate::model::Detail),
     /// A unit above it has one.
     ChainAbove,
     Nothing,
@@ -59,7 +59,7 @@ impl Why {
             }
             Why::Finding(code, detail) => match lang {
                 Lang::En => format!("{}: {detail}", code.as_str()),
-                Lang::Zh => format!("{}：{detail}", super::labels::code(*code, lang)),
+                Lang::Zh => format!("{}：{}", super::labels::code(*code, lang), detail.text(lang)),
             },
             Why::ChainAbove => lang
                 .pick("它上面的某个单位上级组织有误", "a unit above it in the chain has a parent fault")

@@ -60,13 +60,15 @@ pub fn all(
 
 fn table_sheet(
     name: &str,
-    cols: &[Col],
+    (cols, csv): (&[Col], &'static str),
     order: &[&str],
     rows: impl IntoIterator<Item = Vec<Cell>>,
     lang: Lang,
 ) -> Sheet {
     let (header, rows) = sheet_parts(cols, order, rows, lang);
-    Sheet::new(name, header, rows)
+    let mut s = Sheet::capped(name, header, rows);
+    s.full_csv = Some(csv);
+    s
 }
 
 /// The summary: what to do first, then the counts.
@@ -228,7 +230,13 @@ fn clusters(p: &Pipeline, lang: Lang) -> Sheet {
     let members: Vec<_> = rows::cluster_members(&p.dedupe).collect();
     let bold: Vec<bool> = members.iter().map(|m| m.is_survivor()).collect();
     let cells = members.iter().map(|m| tables::cluster_member(&p.dir, m, &children, lang));
-    let mut s = table_sheet(names(lang).clusters, &tables::CLUSTERS, tables::CLUSTERS_SHEET, cells, lang);
+    let mut s = table_sheet(
+        names(lang).clusters,
+        (&tables::CLUSTERS, "clusters.csv"),
+        tables::CLUSTERS_SHEET,
+        cells,
+        lang,
+    );
     s.band_by = Some(0);
     s.bold_rows = bold;
     s
@@ -245,7 +253,7 @@ fn pairs(p: &Pipeline, lang: Lang) -> Sheet {
             .then((a.a, a.b).cmp(&(b.a, b.b)))
     });
     let cells = review.into_iter().map(|x| tables::pair(&p.dir, x, lang));
-    table_sheet(names(lang).pairs, &tables::PAIRS, tables::PAIRS_SHEET, cells, lang)
+    table_sheet(names(lang).pairs, (&tables::PAIRS, "pairs.csv"), tables::PAIRS_SHEET, cells, lang)
 }
 
 fn parent_fixes(p: &Pipeline, changes: &[ParentChange], lang: Lang) -> Sheet {
@@ -254,7 +262,13 @@ fn parent_fixes(p: &Pipeline, changes: &[ParentChange], lang: Lang) -> Sheet {
         rows::province_col(&p.dir, a.org).cmp(rows::province_col(&p.dir, b.org)).then(a.org.cmp(&b.org))
     });
     let cells = order.into_iter().map(|c| tables::parent_fix(&p.dir, c, lang));
-    table_sheet(names(lang).parent_fixes, &tables::PARENT_FIXES, tables::PARENT_FIXES_SHEET, cells, lang)
+    table_sheet(
+        names(lang).parent_fixes,
+        (&tables::PARENT_FIXES, "parent_fixes.csv"),
+        tables::PARENT_FIXES_SHEET,
+        cells,
+        lang,
+    )
 }
 
 /// Findings, errors first, then by province and id: an administrator filters on their province
@@ -274,7 +288,13 @@ fn findings(p: &Pipeline, lang: Lang) -> Sheet {
             .then_with(|| a.code.cmp(&b.code))
     });
     let cells = fs.iter().map(|f| tables::finding(dir, f, lang));
-    let mut s = table_sheet(names(lang).findings, &tables::FINDINGS, tables::FINDINGS_SHEET, cells, lang);
+    let mut s = table_sheet(
+        names(lang).findings,
+        (&tables::FINDINGS, "findings.csv"),
+        tables::FINDINGS_SHEET,
+        cells,
+        lang,
+    );
     // Many columns: long texts are cut at this width on screen (the cell keeps all of it), so
     // that a printed page one sheet wide stays readable.
     s.max_width = 36.0;
@@ -286,10 +306,10 @@ fn pending(p: &Pipeline, queue: &[PendingItem], lang: Lang) -> Sheet {
         let prov = super::charts::province_name(super::counts::province_of(p, q.org), lang);
         tables::pending(&p.dir, q, prov, lang)
     });
-    table_sheet(names(lang).pending, &tables::PENDING, tables::PENDING_SHEET, cells, lang)
+    table_sheet(names(lang).pending, (&tables::PENDING, "pending.csv"), tables::PENDING_SHEET, cells, lang)
 }
 
 fn rejected(p: &Pipeline, lang: Lang) -> Sheet {
     let cells = p.dir.rejected.iter().map(tables::rejected);
-    table_sheet(names(lang).rejected, &tables::REJECTED, &[], cells, lang)
+    table_sheet(names(lang).rejected, (&tables::REJECTED, "rejected_rows.csv"), &[], cells, lang)
 }

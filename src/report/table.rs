@@ -115,8 +115,25 @@ pub fn visible(cols: &[Col], csv: bool) -> Vec<usize> {
         .collect()
 }
 
-/// Write the CSV columns of `rows` (UTF-8 with BOM, CRLF, formula-safe), streamed to the file.
+/// Write the CSV columns of `rows` for people (UTF-8 with BOM, CRLF, formula-safe: a cell a
+/// spreadsheet would run gets an apostrophe), streamed to the file.
 pub fn write_csv<I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
+where
+    I: IntoIterator<Item = Vec<Cell>>,
+{
+    write(path, cols, rows, output::Audience::People)
+}
+
+/// Write the CSV columns of `rows` for machines: like `write_csv`, but every value exactly as it
+/// is (the sync team applies these files; an apostrophe before `=` would change an id).
+pub fn write_machine_csv<I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
+where
+    I: IntoIterator<Item = Vec<Cell>>,
+{
+    write(path, cols, rows, output::Audience::Machine)
+}
+
+fn write<I>(path: &Path, cols: &[Col], rows: I, audience: output::Audience) -> Result<()>
 where
     I: IntoIterator<Item = Vec<Cell>>,
 {
@@ -128,7 +145,7 @@ where
         for row in rows {
             let cells = keep.iter().map(|&i| {
                 let text = row.get(i).map(Cell::to_text).unwrap_or_default();
-                output::safe_cell(&text).into_owned()
+                audience.cell(&text).into_owned()
             });
             csv.write_record(cells).map_err(csv_io)?;
         }
@@ -146,26 +163,24 @@ fn csv_io(e: csv::Error) -> io::Error {
 }
 
 /// The sheet's headers and cells of `rows`: the sheet's columns in `order` (column keys; empty =
-/// the columns' own order).
-pub fn sheet_parts(
-    cols: &[Col],
+/// the columns' own order). The rows are picked as they are read (`Sheet::capped` keeps only
+/// what a sheet shows).
+pub fn sheet_parts<'a>(
+    cols: &'a [Col],
     order: &[&str],
-    rows: impl IntoIterator<Item = Vec<Cell>>,
+    rows: impl IntoIterator<Item = Vec<Cell>> + 'a,
     lang: Lang,
-) -> (Vec<String>, Vec<Vec<Cell>>) {
+) -> (Vec<String>, impl Iterator<Item = Vec<Cell>> + 'a) {
     let keep: Vec<usize> = if order.is_empty() {
         visible(cols, false)
     } else {
         order.iter().filter_map(|k| cols.iter().position(|c| c.key == *k && c.vis != Vis::Csv)).collect()
     };
     let header = keep.iter().map(|&i| cols[i].header(lang).to_string()).collect();
-    let rows = rows
-        .into_iter()
-        .map(|mut row| {
-            row.resize(cols.len(), Cell::Empty);
-            keep.iter().map(|&i| std::mem::replace(&mut row[i], Cell::Empty)).collect()
-        })
-        .collect();
+    let rows = rows.into_iter().map(move |mut row| {
+        row.resize(cols.len(), Cell::Empty);
+        keep.iter().map(|&i| std::mem::replace(&mut row[i], Cell::Empty)).collect()
+    });
     (header, rows)
 }
 
@@ -208,10 +223,12 @@ mod tests {
         let p = dir.path().join("t.csv");
         write_csv(&p, &COLS, vec![row.clone()]).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "\u{feff}id,why\r\n'=1,because\r\n");
+        write_machine_csv(&p, &COLS, vec![row.clone()]).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "\u{feff}id,why\r\n=1,because\r\n");
         let (h, rows) = sheet_parts(&COLS, &[], vec![row.clone()], Lang::Zh);
         assert_eq!(sheet_parts(&COLS, &["why_label", "id"], vec![row], Lang::En).0, ["why", "id"]);
         assert_eq!(h, ["组织ID", "说明"]);
-        assert_eq!(rows, vec![vec![Cell::text("=1"), Cell::text("因为")]]);
+        assert_eq!(rows.collect::<Vec<_>>(), vec![vec![Cell::text("=1"), Cell::text("因为")]]);
     }
 
     #[test]

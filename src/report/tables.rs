@@ -136,11 +136,11 @@ pub fn pair(dir: &Directory, p: &ScoredPair, lang: Lang) -> Vec<Cell> {
     ]
 }
 
-pub const FINDINGS: [Col; 17] = [
+pub const FINDINGS: [Col; 18] = [
     col("org_id", "组织ID", "org id"),
     col("code", "问题代码", "code"),
     csv_only("severity"),
-    col("detail", "详情", "detail"),
+    csv_only("detail"),
     col("parent_id", "现上级组织ID", "parent id"),
     col("proposed_parent_id", "建议上级组织ID", "proposed parent id"),
     csv_only("confidence"),
@@ -149,6 +149,7 @@ pub const FINDINGS: [Col; 17] = [
     col("province", "省份", "province"),
     col("city", "地市", "city"),
     col("code_label", "问题", "finding"),
+    col("detail_label", "详情", "detail"),
     sheet_only("severity_label", "严重程度", "severity"),
     sheet_only("parent_name", "现上级组织", "parent"),
     sheet_only("proposed_parent_name", "建议上级组织", "proposed parent"),
@@ -163,7 +164,7 @@ pub const FINDINGS_SHEET: &[&str] = &[
     "org_id",
     "name",
     "code_label",
-    "detail",
+    "detail_label",
     "parent_id",
     "parent_name",
     "proposed_parent_id",
@@ -179,7 +180,7 @@ pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang) -> Vec<Cell> {
         Cell::text(dir.id(i).as_str()),
         Cell::text(f.code.as_str()),
         Cell::text(f.severity.as_str()),
-        Cell::text(f.detail.as_str()),
+        Cell::text(f.detail.to_string()),
         Cell::text(&*dir.records[i as usize].parent_id),
         Cell::text(rows::id_of(dir, f.proposed)),
         Cell::text(rows::confidence_word(f.confidence)),
@@ -188,6 +189,7 @@ pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang) -> Vec<Cell> {
         Cell::text(rows::province_col(dir, i)),
         Cell::text(dir.get(i, Field::City)),
         Cell::text(labels::code(f.code, lang)),
+        Cell::text(f.detail.text(lang)),
         Cell::text(labels::severity(f.severity, lang)),
         Cell::text(rows::name_of(dir, parent)),
         Cell::text(rows::name_of(dir, f.proposed)),

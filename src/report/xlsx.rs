@@ -24,6 +24,10 @@ pub struct Sheet {
     pub charts: Vec<ChartSpec>,
     /// Widest a column may get, in characters.
     pub max_width: f64,
+    /// The CSV that holds every row, named in the note when the sheet cannot hold them all.
+    pub full_csv: Option<&'static str>,
+    /// Rows left out before the sheet was built (`Sheet::capped`): counted in the note.
+    pub omitted: usize,
 }
 
 impl Sheet {
@@ -39,7 +43,19 @@ impl Sheet {
             autofilter: true,
             charts: Vec::new(),
             max_width: 60.0,
+            full_csv: None,
+            omitted: 0,
         }
+    }
+
+    /// A table of at most the rows a sheet can show: the rest are only counted, so that a
+    /// multi-million-row table is never held in memory for a sheet that cannot show it.
+    pub fn capped(name: &str, header: Vec<String>, rows: impl IntoIterator<Item = Vec<Cell>>) -> Sheet {
+        let mut rows = rows.into_iter();
+        let kept: Vec<Vec<Cell>> = rows.by_ref().take(MAX_ROWS).collect();
+        let mut s = Sheet::new(name, header, kept);
+        s.omitted = rows.count();
+        s
     }
 }
 
@@ -82,6 +98,32 @@ impl ChartSpec {
     pub fn rows(&self) -> u32 {
         self.height().div_ceil(20) + 1
     }
+}
+
+/// Rows a worksheet holds in Excel and WPS, the header included (rust_xlsxwriter refuses more).
+pub const MAX_ROWS: usize = 1_048_576;
+
+/// Of `rows` data rows under a header, how many a sheet of `max_rows` rows shows, and how many
+/// are left out: when they do not all fit, the last row is a note saying so.
+pub fn shown_rows(rows: usize, max_rows: usize) -> (usize, usize) {
+    if rows < max_rows {
+        (rows, 0)
+    } else {
+        let shown = max_rows - 2;
+        (shown, rows - shown)
+    }
+}
+
+/// The note under a cut sheet, in both languages like the marker of a cut cell.
+fn left_out_note(left_out: usize, max_rows: usize, csv: Option<&str>) -> String {
+    let (zh, en) = match csv {
+        Some(f) => (format!("完整内容见 {f}"), format!("{f} holds them all")),
+        None => ("完整内容见同名 CSV 文件".to_string(), "the CSV file holds them all".to_string()),
+    };
+    format!(
+        "另有 {left_out} 行未列出：一张表最多 {max_rows} 行，{zh}。\
+         ({left_out} more rows left out: a sheet holds at most {max_rows} rows; {en}.)"
+    )
 }
 
 /// Widths in characters; CJK characters count double, which is how they render.
@@ -152,7 +194,7 @@ fn write_cell(
     }
 }
 
-fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<(), XlsxError> {
+fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
     let ws: &mut Worksheet = wb.add_worksheet();
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = sheet.header.iter().map(|h| display_width(h)).collect();
@@ -161,7 +203,8 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<(), XlsxEr
     }
     let mut band = false;
     let mut last_key: Option<&Cell> = None;
-    for (r, row) in sheet.rows.iter().enumerate() {
+    let (shown, left_out) = shown_rows(sheet.rows.len() + sheet.omitted, max_rows);
+    for (r, row) in sheet.rows.iter().take(shown).enumerate() {
         if let Some(b) = sheet.band_by {
             let key = row.get(b);
             if r > 0 && key != last_key {
@@ -184,12 +227,16 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<(), XlsxEr
             }
         }
     }
+    if left_out > 0 {
+        let note = left_out_note(left_out, max_rows, sheet.full_csv);
+        ws.write_string_with_format((shown + 1) as u32, 0, note, &f.bold)?;
+    }
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).clamp(6.0, sheet.max_width))?;
     }
     ws.set_freeze_panes(1, 0)?;
     if sheet.autofilter && !sheet.header.is_empty() {
-        let last_row = sheet.rows.len().max(1) as u32;
+        let last_row = shown.max(1) as u32;
         ws.autofilter(0, 0, last_row, (sheet.header.len() - 1) as u16)?;
     }
     // Print: landscape A4, every column on one page width, the header on every page.
@@ -207,6 +254,16 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<(), XlsxEr
 /// The workbook as bytes. The document date is the report's as-of date, not the wall clock, so a
 /// re-run writes the same bytes.
 pub fn render(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str) -> Result<Vec<u8>, XlsxError> {
+    render_capped(sheets, as_of, title, MAX_ROWS)
+}
+
+/// `render` with at most `max_rows` rows per sheet (tests use a small cap).
+fn render_capped(
+    sheets: &[Sheet],
+    as_of: chrono::NaiveDate,
+    title: &str,
+    max_rows: usize,
+) -> Result<Vec<u8>, XlsxError> {
     use chrono::Datelike;
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
@@ -218,7 +275,59 @@ pub fn render(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str) -> Result
         bold_band: Format::new().set_bold().set_background_color(Color::RGB(0xF2F2F2)),
     };
     for s in sheets {
-        add_sheet(&mut wb, s, &formats)?;
+        add_sheet(&mut wb, s, &formats, max_rows)?;
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+
+    #[test]
+    fn a_sheet_holds_what_excel_holds_and_says_how_many_rows_are_left_out() {
+        assert_eq!(MAX_ROWS, 1 << 20);
+        // The constant is the writer's own limit: the last row takes a value, the next does not.
+        let mut ws = Worksheet::new();
+        assert!(ws.write_number(MAX_ROWS as u32 - 1, 0, 1.0).is_ok());
+        assert!(ws.write_number(MAX_ROWS as u32, 0, 1.0).is_err());
+        assert_eq!(shown_rows(MAX_ROWS - 1, MAX_ROWS), (MAX_ROWS - 1, 0));
+        assert_eq!(shown_rows(MAX_ROWS, MAX_ROWS), (MAX_ROWS - 2, 2));
+        assert_eq!(shown_rows(3_000_000, MAX_ROWS), (MAX_ROWS - 2, 3_000_000 - MAX_ROWS + 2));
+
+        let rows: Vec<Vec<Cell>> = (0..10).map(|i| vec![Cell::Int(i), Cell::text(format!("r{i}"))]).collect();
+        let mut sheet = Sheet::new("问题", vec!["n".into(), "name".into()], rows);
+        sheet.full_csv = Some("findings.csv");
+        let small = Sheet::new("小表", vec!["n".into()], vec![vec![Cell::Int(1)]; 4]);
+        // Rows counted but not kept (`Sheet::capped` on a huge table) are in the note too.
+        let mut counted = Sheet::new("计数", vec!["n".into()], vec![vec![Cell::Int(1)]; 4]);
+        counted.omitted = 6;
+        let sheets = [sheet, small, counted];
+        let bytes = render_capped(&sheets, chrono::NaiveDate::default(), "t", 5).unwrap();
+        let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let r = wb.worksheet_range("问题").unwrap();
+        let cells: Vec<Vec<String>> =
+            r.rows().map(|row| row.iter().map(|c| c.to_string()).collect()).collect();
+        assert_eq!(cells.len(), 5, "{cells:?}");
+        assert_eq!(cells[3][1], "r2");
+        assert_eq!(
+            cells[4][0],
+            "另有 7 行未列出：一张表最多 5 行，完整内容见 findings.csv。\
+             (7 more rows left out: a sheet holds at most 5 rows; findings.csv holds them all.)"
+        );
+        // A sheet that fits is whole, without a note.
+        let r = wb.worksheet_range("小表").unwrap();
+        assert_eq!(r.rows().count(), 5);
+        assert!(r.rows().all(|row| !matches!(&row[0], Data::String(s) if s.contains("未列出"))));
+        let r = wb.worksheet_range("计数").unwrap();
+        let last = r.rows().next_back().unwrap()[0].to_string();
+        assert!(
+            last.starts_with("另有 7 行未列出") && last.contains("the CSV file holds them all"),
+            "{last}"
+        );
+
+        let s = Sheet::capped("大表", vec!["n".into()], (0..MAX_ROWS as u64 + 5).map(|i| vec![Cell::Int(i)]));
+        assert_eq!((s.rows.len(), s.omitted), (MAX_ROWS, 5));
+    }
 }

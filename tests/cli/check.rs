@@ -4,19 +4,26 @@ use std::collections::BTreeMap;
 
 use crate::util::{fixture, orgclean, read_csv, stdout_of, tempdir};
 
+#[derive(Debug)]
 struct Row {
     code: String,
     detail: String,
+    /// `detail_label`: the detail in the chosen language.
+    label: String,
     proposed: String,
     confidence: String,
     name: String,
 }
 
 fn run_check(with_clusters: bool) -> (BTreeMap<(String, String), Row>, String) {
+    run_check_in(with_clusters, "en")
+}
+
+fn run_check_in(with_clusters: bool, lang: &str) -> (BTreeMap<(String, String), Row>, String) {
     let tmp = tempdir();
     let out = tmp.path().join("out");
     let mut cmd = orgclean();
-    cmd.arg("check").arg(fixture("check/orgs.csv")).arg("--out").arg(&out);
+    cmd.args(["--lang", lang, "check"]).arg(fixture("check/orgs.csv")).arg("--out").arg(&out);
     if with_clusters {
         cmd.arg("--clusters").arg(fixture("check/clusters.csv"));
     } else {
@@ -39,7 +46,8 @@ fn run_check(with_clusters: bool) -> (BTreeMap<(String, String), Row>, String) {
             "name",
             "province",
             "city",
-            "code_label"
+            "code_label",
+            "detail_label"
         ]
     );
     let map = rows
@@ -49,6 +57,7 @@ fn run_check(with_clusters: bool) -> (BTreeMap<(String, String), Row>, String) {
             let row = Row {
                 code: r[1].clone(),
                 detail: r[3].clone(),
+                label: r[12].clone(),
                 proposed: r[5].clone(),
                 confidence: r[6].clone(),
                 name: r[8].clone(),
@@ -94,8 +103,8 @@ fn every_code_is_found_with_its_fix() {
     let cyc = &rows[&("S5".to_string(), "cycle".to_string())];
     assert!(cyc.detail.contains("S5 → S6 → S5"), "{}", cyc.detail);
     assert_eq!(rows[&("S9".to_string(), "invalid_uscc".to_string())].code, "invalid_uscc");
-    // A name that a spreadsheet would run as a formula is neutralized.
-    assert_eq!(rows[&("S4".to_string(), "dangling_parent".to_string())].name, "'=SUM(1)测试中学");
+    // findings.csv is a machine file: a name a spreadsheet would run as a formula is kept exactly.
+    assert_eq!(rows[&("S4".to_string(), "dangling_parent".to_string())].name, "=SUM(1)测试中学");
 }
 
 #[test]
@@ -124,9 +133,25 @@ fn without_a_clusters_file_check_runs_dedupe_itself() {
 }
 
 #[test]
-fn summary_by_code_and_province() {
-    let (_, stdout) = run_check(true);
-    insta::assert_snapshot!(stdout);
+fn details_stay_english_for_machines_with_a_label_in_the_chosen_language() {
+    let (zh, _) = run_check_in(true, "zh");
+    let cyc = &zh[&("S5".to_string(), "cycle".to_string())];
+    assert_eq!(cyc.detail, "on a parent cycle of 2: S5 → S6 → S5");
+    assert_eq!(cyc.label, "处在 2 个单位组成的上级链环中：S5 → S6 → S5");
+    let (en, _) = run_check_in(true, "en");
+    let cyc = &en[&("S5".to_string(), "cycle".to_string())];
+    assert_eq!((cyc.detail.as_str(), cyc.label.as_str()), (cyc.label.as_str(), cyc.detail.as_str()));
+    for row in zh.values() {
+        assert!(!row.label.is_empty() && !row.label.is_ascii(), "{row:?}");
+    }
+}
+
+#[test]
+fn summary_by_code_and_province_in_both_languages() {
+    for lang in ["zh", "en"] {
+        let (_, stdout) = run_check_in(true, lang);
+        insta::assert_snapshot!(format!("check_summary_{lang}"), stdout);
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::util::*;
 fn dedupe_into(out: &Path, threads: &str) -> String {
     let o = orgclean()
         .env("RAYON_NUM_THREADS", threads)
-        .arg("dedupe")
+        .args(["--lang", "en", "dedupe"])
         .arg(fixture("dedupe/hard_cases.csv"))
         .arg("--out")
         .arg(out)
@@ -227,4 +227,21 @@ fn a_real_list_of_distinct_universities_merges_nothing() {
     let decision = header.iter().position(|h| h == "decision").unwrap();
     let review = pairs.iter().filter(|r| r[decision] == "needs_review").count();
     assert!(review <= 100, "{review} review pairs");
+}
+
+#[test]
+fn summary_in_both_languages() {
+    for lang in ["zh", "en"] {
+        let tmp = tempdir();
+        let o = orgclean()
+            .args(["--lang", lang, "dedupe"])
+            .arg(fixture("dedupe/hard_cases.csv"))
+            .arg("--out")
+            .arg(tmp.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr_of(&o));
+        let s = stdout_of(&o).replace(&*tmp.path().to_string_lossy(), "[OUT]");
+        insta::assert_snapshot!(format!("dedupe_summary_{lang}"), s);
+    }
 }

@@ -12,7 +12,7 @@ use crate::util::*;
 /// The subcommand the catalogue drives. `run` reads its input with the same importer, so the
 /// catalogue applies to it unchanged: switch to `["run"]` (the temp `--out` below is passed to
 /// every call that has none) when it lands.
-const SUBCOMMAND: &[&str] = &["import"];
+const SUBCOMMAND: &[&str] = &["--lang", "en", "import"];
 
 fn import_like<I, S>(args: I) -> Output
 where

@@ -1,7 +1,7 @@
 use crate::util::*;
 
 fn import_ok(rel: &str) -> String {
-    let out = orgclean().arg("import").arg(fixture(rel)).output().unwrap();
+    let out = orgclean().args(["--lang", "en", "import"]).arg(fixture(rel)).output().unwrap();
     assert!(out.status.success(), "{rel}: {}", stderr_of(&out));
     stdout_of(&out)
 }
@@ -27,7 +27,7 @@ fn every_encoding_and_layout_gives_the_same_rows() {
 fn quoted_newlines_and_commas() {
     let tmp = tempdir();
     let out = orgclean()
-        .args(["import", "--out"])
+        .args(["--lang", "en", "import", "--out"])
         .arg(tmp.path())
         .arg(fixture("import/quoted_newline.csv"))
         .output()
@@ -38,14 +38,15 @@ fn quoted_newlines_and_commas() {
 
 #[test]
 fn missing_required_column_names_headers_and_flag() {
-    let out = orgclean().arg("import").arg(fixture("import/missing_name.csv")).output().unwrap();
+    let out =
+        orgclean().args(["--lang", "en", "import"]).arg(fixture("import/missing_name.csv")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let e = stderr_of(&out);
     assert!(e.contains("column `name` not found"), "{e}");
     assert!(e.contains("headers seen: 组织ID, 全称, 上级组织ID"), "{e}");
     assert!(e.contains("--column name=HEADER"), "{e}");
     let out = orgclean()
-        .args(["import", "--column", "name=全称"])
+        .args(["--lang", "en", "import", "--column", "name=全称"])
         .arg(fixture("import/missing_name.csv"))
         .output()
         .unwrap();
@@ -56,7 +57,7 @@ fn missing_required_column_names_headers_and_flag() {
 fn wrong_field_counts_are_rejected_with_lines() {
     let tmp = tempdir();
     let out = orgclean()
-        .args(["import", "--out"])
+        .args(["--lang", "en", "import", "--out"])
         .arg(tmp.path())
         .arg(fixture("import/wrong_field_count.csv"))
         .output()
@@ -76,7 +77,7 @@ fn wrong_field_counts_are_rejected_with_lines() {
 fn duplicate_ids_same_content_counted_different_rejected() {
     let tmp = tempdir();
     let out = orgclean()
-        .args(["import", "--out"])
+        .args(["--lang", "en", "import", "--out"])
         .arg(tmp.path())
         .arg(fixture("import/dup_ids.csv"))
         .output()
@@ -98,7 +99,7 @@ fn duplicate_ids_same_content_counted_different_rejected() {
 
 #[test]
 fn empty_and_header_only_files() {
-    let out = orgclean().arg("import").arg(fixture("import/empty.csv")).output().unwrap();
+    let out = orgclean().args(["--lang", "en", "import"]).arg(fixture("import/empty.csv")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("empty.csv: file is empty"), "{}", stderr_of(&out));
     let s = import_ok("import/header_only.csv");
@@ -115,13 +116,13 @@ fn invalid_credit_codes_are_kept_and_counted() {
 #[test]
 fn stdin_and_directories() {
     let text = std::fs::read(fixture("import/gb18030.csv")).unwrap();
-    let out = orgclean().args(["import", "-"]).write_stdin(text).output().unwrap();
+    let out = orgclean().args(["--lang", "en", "import", "-"]).write_stdin(text).output().unwrap();
     assert!(out.status.success());
     assert!(stdout_of(&out).contains("-: gb18030"), "{}", stdout_of(&out));
     let tmp = tempdir();
     std::fs::copy(fixture("import/utf8.csv"), tmp.path().join("a.csv")).unwrap();
     std::fs::copy(fixture("import/crlf.csv"), tmp.path().join("b.csv")).unwrap();
-    let out = orgclean().arg("import").arg(tmp.path()).output().unwrap();
+    let out = orgclean().args(["--lang", "en", "import"]).arg(tmp.path()).output().unwrap();
     assert!(out.status.success());
     // The second file repeats the first one's rows exactly (only line ends differ).
     assert!(
@@ -136,7 +137,8 @@ fn output_dir_must_not_be_an_input_dir() {
     let tmp = tempdir();
     let input = tmp.path().join("a.csv");
     std::fs::copy(fixture("import/utf8.csv"), &input).unwrap();
-    let out = orgclean().args(["import", "--out"]).arg(tmp.path()).arg(&input).output().unwrap();
+    let out =
+        orgclean().args(["--lang", "en", "import", "--out"]).arg(tmp.path()).arg(&input).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("no input can be overwritten"));
 }
@@ -161,5 +163,25 @@ fn bench_dump_reencoded_to_gb18030_gives_identical_table() {
     for (x, y) in a.records.iter().zip(&b.records) {
         assert_eq!(x.raw, y.raw);
         assert_eq!(x.line, y.line);
+    }
+}
+
+#[test]
+fn summary_in_both_languages() {
+    for lang in ["zh", "en"] {
+        let tmp = tempdir();
+        let dumps = ["import/english_headers.csv", "import/dup_ids.csv", "import/uscc.csv", "import/tab.tsv"];
+        let out = orgclean()
+            .args(["--lang", lang, "import", "--out"])
+            .arg(tmp.path())
+            .args(dumps.map(fixture))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let fixtures = fixture("");
+        let s = stdout_of(&out)
+            .replace(&*fixtures.to_string_lossy(), "[FIXTURES]/")
+            .replace(&*tmp.path().to_string_lossy(), "[OUT]");
+        insta::assert_snapshot!(format!("import_summary_{lang}"), s);
     }
 }
