@@ -297,8 +297,12 @@ fn score_and_cluster(
         };
         cluster::cluster(n, edges, vetoes)
     };
+    let t = std::time::Instant::now();
     let mut scored = score_pairs(feats, None);
+    timing("score", t);
+    let t = std::time::Instant::now();
     let (mut groups, mut refused) = cluster_edges(feats, &scored);
+    timing("cluster", t);
     // A few rounds settle it: each one only follows merges of parents made in the one before.
     for _ in 0..4 {
         let mut rep: Vec<RecIdx> = (0..n as RecIdx).collect();
@@ -318,11 +322,13 @@ fn score_and_cluster(
         if !touched.contains(&true) {
             break;
         }
+        let t = std::time::Instant::now();
         let again = score_pairs(feats, Some(&touched));
         scored.retain(|s| !touched[s.0 as usize] && !touched[s.1 as usize]);
         scored.extend(again);
         scored.sort_by_key(|s| (s.0, s.1));
         (groups, refused) = cluster_edges(feats, &scored);
+        timing("score + cluster again (parents merged)", t);
     }
     (scored, groups, refused)
 }

@@ -194,8 +194,18 @@ fn write_cell(
     }
 }
 
+/// Sheets longer than this are written in rust_xlsxwriter's constant-memory mode: each row goes
+/// to a temporary file as it is written (rows are written in order here), instead of every cell
+/// being kept until the workbook is saved. A 1M-row run held its findings and clusters sheets
+/// in memory twice over (our rows, then the library's cells).
+const STREAMED_SHEET_ROWS: usize = 10_000;
+
 fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
-    let ws: &mut Worksheet = wb.add_worksheet();
+    let ws: &mut Worksheet = if sheet.rows.len() > STREAMED_SHEET_ROWS {
+        wb.add_worksheet_with_constant_memory()?
+    } else {
+        wb.add_worksheet()
+    };
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = sheet.header.iter().map(|h| display_width(h)).collect();
     for (c, h) in sheet.header.iter().enumerate() {
