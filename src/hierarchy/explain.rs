@@ -83,7 +83,10 @@ impl<'a> ChainExplainer<'a> {
             let code = classify(&self.ctx, y, self.edges[y as usize], self.cycle_of[y as usize].is_some())?;
             let detail = detail::structural(&self.ctx, y, code, &self.edges, &self.cycle_of);
             let current = self.edges[y as usize].target();
-            let fix = Some(fixes::to_expected(&self.ctx, &self.index, y, current));
+            let fix = fixes::to_expected(&self.ctx, &self.index, y, current);
+            // The same re-check as check's fixes: a proposal that would leave a finding (or
+            // close a cycle) is shown as needs_review.
+            let fix = Some(fixes::verify_one(&self.ctx, &self.edges, y, fix));
             Some(BrokenLink { at: y, code, detail, fix })
         });
         ChainView { chain, reaches_national, visible_to_province, broken }
