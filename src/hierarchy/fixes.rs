@@ -136,39 +136,6 @@ pub fn apply(edges: &[Edge], fixes: &[Option<ParentFix>]) -> Vec<Edge> {
         .collect()
 }
 
-fn failed_recheck(ctx: &Ctx, f: &ParentFix) -> ParentFix {
-    needs_review(format!(
-        "the proposed parent ({}) did not pass the re-check of the fixed directory",
-        f.new_parent.map(|p| ctx.dir.id(p).as_str()).unwrap_or("")
-    ))
-}
-
-/// `verify` for one fix alone (`lookup` shows one record's fix): record `i` moved under the
-/// proposed parent must have no structural finding — its new edge is classified by the same
-/// rules, and it closes a cycle when `i` is on the new parent's chain. Only `i`'s own edge
-/// changes, so no other record's code can change except through that cycle.
-pub fn verify_one(ctx: &Ctx, edges: &[Edge], i: RecIdx, fix: ParentFix) -> ParentFix {
-    let Some(p) = fix.new_parent else { return fix };
-    let mut on_cycle = false;
-    let mut x = Some(p);
-    let mut steps = 0;
-    while let Some(y) = x {
-        if y == i {
-            on_cycle = true;
-            break;
-        }
-        steps += 1;
-        if steps > edges.len() {
-            break;
-        }
-        x = edges[y as usize].target();
-    }
-    match super::rules::classify(ctx, i, Edge::To(p), on_cycle) {
-        Some(_) => failed_recheck(ctx, &fix),
-        None => fix,
-    }
-}
-
 /// Apply all fixes in memory and re-run the structural check; any fix involved in a remaining
 /// finding is downgraded to needs_review, until the fixed directory has structural findings only
 /// on needs_review records. Returns how many fixes were downgraded.
@@ -192,7 +159,11 @@ pub fn verify(ctx: &Ctx, edges: &[Edge], fixes: &mut [Option<ParentFix>]) -> usi
         for i in blame {
             let slot = &mut fixes[i as usize];
             if let Some(f) = slot.as_ref().filter(|f| f.new_parent.is_some()) {
-                *slot = Some(failed_recheck(ctx, f));
+                let why = format!(
+                    "the proposed parent ({}) did not pass the re-check of the fixed directory",
+                    f.new_parent.map(|p| ctx.dir.id(p).as_str()).unwrap_or("")
+                );
+                *slot = Some(needs_review(why));
                 downgraded += 1;
                 changed = true;
             }
