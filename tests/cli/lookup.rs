@@ -347,3 +347,11 @@ fn a_municipality_county_is_found_with_only_its_province() {
     let v = lookup_json("巫溪县科学技术协会", "重庆市");
     assert_eq!(ids(&v).first().map(String::as_str), Some("WX"), "{v}");
 }
+
+/// 吉林 names the province and its city 吉林市: typed with only the province, 吉林四中 is read
+/// as the province's and was vetoed against 吉林市第四中学 ("names name different places").
+#[test]
+fn a_name_that_is_a_province_and_its_city_finds_the_city_unit() {
+    let v = lookup_json("吉林四中", "吉林省");
+    assert_eq!(ids(&v).first().map(String::as_str), Some("JL4"), "{v}");
+}
