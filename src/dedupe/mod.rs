@@ -138,7 +138,7 @@ pub fn dedupe_with(
         .into_par_iter()
         .map(|i| features::of_record(dir, i as RecIdx, &names[i], &profiles[i], g))
         .collect();
-    mark_kind_only(names, &mut feats);
+    mark_kind_only(names, &mut feats, g);
     timing("features", t);
     let t = std::time::Instant::now();
     let (mut candidates, short_forms) =
@@ -355,20 +355,44 @@ impl PairScore {
 }
 
 /// Marks the names with no place whose body also stands, after a place, for units of two or
-/// more places in this directory (交通大学 beside 上海交通大学 and 西安交通大学; 作家协会 beside
-/// 安徽省作家协会 and 合肥市作家协会): such a name is only a kind and identifies none of them.
-/// The count is over the directory itself, the way a term-frequency weight is.
-fn mark_kind_only(names: &[NameParts], feats: &mut [Features]) {
-    let mut places: ahash::AHashMap<&str, (&str, bool)> = ahash::AHashMap::new();
-    for n in names.iter().filter(|n| !n.region_text.is_empty() && !n.body.is_empty()) {
-        let e = places.entry(n.body.as_str()).or_insert((n.region_text.as_str(), false));
-        if e.0 != n.region_text {
-            e.1 = true;
+/// more places this record could be in (交通大学 beside 上海交通大学 and 西安交通大学; 作家协会
+/// beside 安徽省作家协会 and 合肥市作家协会): such a name is only a kind and identifies none of
+/// them. The places are compared with the record's own columns: 交通大学 filed under 上海市 can
+/// only be the one in Shanghai, and 槐树镇科协 filed under its county is that county's town, not
+/// a kind (marking it sent every exact duplicate of a town's association to review). The count
+/// is over the directory itself, the way a term-frequency weight is.
+fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Gazetteer) {
+    /// Distinct places kept per body: two that conflict are enough to decide.
+    const MAX_PLACES: usize = 16;
+    // Per body, the places (every reading of each) of the records that write it after a place.
+    let mut places: ahash::AHashMap<&str, Vec<&[crate::geo::Region]>> = ahash::AHashMap::new();
+    for (n, f) in names.iter().zip(feats.iter()) {
+        if n.region_text.is_empty() || n.body.is_empty() {
+            continue;
+        }
+        let seen = places.entry(n.body.as_str()).or_default();
+        if seen.len() < MAX_PLACES && !seen.contains(&f.places()) {
+            seen.push(f.places());
         }
     }
-    for (n, f) in names.iter().zip(feats.iter_mut()) {
-        let placeless = n.mentions.is_empty() && !n.national;
-        f.kind_only = placeless && places.get(n.body.as_str()).is_some_and(|e| e.1);
+    let conflict = |x: &[crate::geo::Region], y: &[crate::geo::Region]| {
+        x.iter().all(|a| y.iter().all(|b| g.conflicts(a, b)))
+    };
+    let kind_only: Vec<bool> = names
+        .iter()
+        .zip(feats.iter())
+        .map(|(n, f)| {
+            let placeless = n.mentions.is_empty() && !n.national;
+            placeless
+                && places.get(n.body.as_str()).is_some_and(|seen| {
+                    let fits: Vec<&[crate::geo::Region]> =
+                        seen.iter().copied().filter(|p| !conflict(f.places(), p)).collect();
+                    fits.iter().enumerate().any(|(k, x)| fits[k + 1..].iter().any(|y| conflict(x, y)))
+                })
+        })
+        .collect();
+    for (f, k) in feats.iter_mut().zip(kind_only) {
+        f.kind_only = k;
     }
 }
 
@@ -412,18 +436,60 @@ fn explain_members(clusters: &Clusters, pairs: &[ScoredPair]) -> HashMap<RecIdx,
 mod tests {
     use super::*;
 
+    fn features_of(rows: &[(&str, &str, &str, &str)]) -> (Vec<NameParts>, Vec<Features>) {
+        let g = Gazetteer::global();
+        let names: Vec<NameParts> = rows.iter().map(|r| crate::normalize::parse(r.0, g)).collect();
+        let feats = names
+            .iter()
+            .zip(rows)
+            .map(|(n, r)| {
+                let cols = g.resolve_columns(r.1, r.2, r.3);
+                let profile = OrgProfile {
+                    region: cols,
+                    column_region: cols,
+                    level: crate::model::Level::Grassroots,
+                    is_association: false,
+                    uscc: crate::uscc::UsccCheck::Absent,
+                    uscc_province: None,
+                };
+                features::features(n, &profile, "", g)
+            })
+            .collect();
+        (names, feats)
+    }
+
     #[test]
     fn a_placeless_name_shared_by_units_of_several_places_is_only_a_kind() {
         let g = Gazetteer::global();
-        let names: Vec<NameParts> =
-            ["上海交通大学", "西安交通大学", "交通大学", "北京师范大学", "师范大学", "某某科技有限公司"]
-                .iter()
-                .map(|n| crate::normalize::parse(n, g))
-                .collect();
-        let mut feats = vec![Features::default(); names.len()];
-        mark_kind_only(&names, &mut feats);
+        let (names, mut feats) = features_of(&[
+            ("上海交通大学", "", "", ""),
+            ("西安交通大学", "", "", ""),
+            ("交通大学", "", "", ""),
+            ("北京师范大学", "", "", ""),
+            ("师范大学", "", "", ""),
+            ("某某科技有限公司", "", "", ""),
+        ]);
+        mark_kind_only(&names, &mut feats, g);
         let marked: Vec<bool> = feats.iter().map(|f| f.kind_only).collect();
         // 师范大学 follows one place only here: it may be that unit written short (review decides).
         assert_eq!(marked, [false, false, true, false, false, false]);
+    }
+
+    #[test]
+    fn a_name_whose_columns_place_it_among_one_of_the_units_is_no_mere_kind() {
+        let g = Gazetteer::global();
+        let (names, mut feats) = features_of(&[
+            ("桃城区槐树镇科学技术协会", "河北省", "衡水市", "桃城区"),
+            ("隆化县槐树镇科学技术协会", "河北省", "承德市", "隆化县"),
+            ("槐树镇科学技术协会", "河北省", "衡水市", "桃城区"),
+            ("槐树镇科学技术协会", "河北省", "", ""),
+            ("交通大学", "上海市", "", ""),
+            ("上海交通大学", "", "", ""),
+            ("西安交通大学", "", "", ""),
+        ]);
+        mark_kind_only(&names, &mut feats, g);
+        let marked: Vec<bool> = feats.iter().map(|f| f.kind_only).collect();
+        // Filed under 河北省 only, the town may be either county's: still a kind there.
+        assert_eq!(marked, [false, false, false, true, false, false, false]);
     }
 }

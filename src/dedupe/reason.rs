@@ -110,6 +110,16 @@ pub enum Reason {
         name: String,
     },
     /// The same town name without a county on one side: many counties have one. Review only.
+    /// One name says where the unit is; the other record says nothing of a place (no place in
+    /// its name, no region column).
+    PlaceOnOneSideOnly {
+        place: String,
+    },
+    /// Two national names opened by different words (中国文联 / 全国文联).
+    NationalPrefixesDiffer {
+        a: String,
+        b: String,
+    },
     TownWithoutCounty {
         town: String,
     },
@@ -251,6 +261,10 @@ impl Reason {
             DifferentNames { a, b } => format!("different names: {a} / {b}"),
             OnlyAKind { name } => format!("{name} is only a kind of unit, with no place"),
             TownWithoutCounty { town } => format!("town {town} without its county"),
+            PlaceOnOneSideOnly { place } => {
+                format!("only one record says where the unit is ({place}); the other has no place at all")
+            }
+            NationalPrefixesDiffer { a, b } => format!("national names opened by {a} and by {b}"),
             IdentifyingPartDiffers { a, b } => {
                 format!("identifying words differ: {a} / {b} (no shared credit code or parent)")
             }
@@ -299,6 +313,10 @@ impl Reason {
             DifferentNames { a, b } => format!("名称不同：“{a}” / “{b}”是不同单位的名称"),
             OnlyAKind { name } => format!("“{name}”只是单位类别，没有地名，无法确定是哪一个单位"),
             TownWithoutCounty { town } => format!("“{town}”未注明所属区县，多个区县有同名乡镇"),
+            PlaceOnOneSideOnly { place } => {
+                format!("只有一条记录写明地点（{place}），另一条的名称和地区列都没有地点")
+            }
+            NationalPrefixesDiffer { a, b } => format!("全国性名称的开头不同（“{a}”与“{b}”）"),
             IdentifyingPartDiffers { a, b } => {
                 format!("专名不同：“{a}” / “{b}”，且无相同信用代码或上级单位佐证")
             }

@@ -285,12 +285,18 @@ fn independent_evidence(a: Side, b: Side) -> bool {
 /// confirms and generic words, not the words that identify the unit.
 fn slips_outside_identity(a: &NameParts, b: &NameParts) -> bool {
     let slips = homophone_substitutions(&a.key, &b.key);
-    let generic_or_place = |n: &NameParts, i: usize| {
+    // A slip in a place word counts as outside the identity when both names open with a place
+    // (南澳县 / 南澳线, read 南澳 + 线), or the place is the identity of the unit's kind (鞍徽科协 / 安徽科协). Else the other name
+    // reads those characters as its own words: 东宏股份 / 东港股份 are two companies, not 东港
+    // misspelt.
+    let generic_or_place = |n: &NameParts, other: &NameParts, i: usize| {
         let len = n.key.chars().count();
         let suffix = n.suffix.as_deref().map_or(0, |s| s.chars().count());
-        i < n.region_text.chars().count() || i >= len - suffix
+        let in_place =
+            i < n.region_text.chars().count() && (n.one_per_place || !other.region_text.is_empty());
+        in_place || i >= len - suffix
     };
-    !slips.is_empty() && slips.iter().all(|&(i, _)| generic_or_place(a, i) || generic_or_place(b, i))
+    !slips.is_empty() && slips.iter().all(|&(i, _)| generic_or_place(a, b, i) || generic_or_place(b, a, i))
 }
 
 /// The names differ in their identifying part (the stems: what is left once place, ordinal and
@@ -355,6 +361,27 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         if t == u && !(county_known(a) && county_known(b)) && !placed {
             reviewable_only = true;
             say(&|| Reason::TownWithoutCounty { town: a.name.town.clone().unwrap_or_default() });
+        }
+    }
+    if !same_code {
+        // A place on one side only: 鲁艺 / 延安鲁艺, 影协 / 全国影协 with no region column. The
+        // place may be what tells the unit apart; with a column placing both it is an omission.
+        let placed = |s: Side| !s.name.region_text.is_empty();
+        let nowhere = |s: Side| {
+            !placed(s) && s.feat.region == crate::geo::Region::default() && s.feat.readings.is_empty()
+        };
+        for (x, y) in [(a, b), (b, a)] {
+            if placed(x) && nowhere(y) {
+                reviewable_only = true;
+                say(&|| Reason::PlaceOnOneSideOnly { place: x.name.region_text.clone() });
+            }
+        }
+        if a.name.national && b.name.national && a.name.region_text != b.name.region_text {
+            reviewable_only = true;
+            say(&|| Reason::NationalPrefixesDiffer {
+                a: a.name.region_text.clone(),
+                b: b.name.region_text.clone(),
+            });
         }
     }
     if identifying_part_differs(a.name, b.name) && !independent_evidence(a, b) {
@@ -820,10 +847,42 @@ mod tests {
     }
 
     #[test]
+    fn a_place_on_one_side_only_is_for_review_when_nothing_places_the_other() {
+        // 鲁艺 / 延安鲁艺 with no region column: the place may be what tells the unit apart.
+        let v = cmp(&rec("延安鲁艺", "", "", "", ""), &rec("鲁艺", "", "", "", ""));
+        assert!(review_only(&v), "{v:?}");
+        assert!(texts(&v).iter().any(|r| r.contains("only one record says where")), "{v:?}");
+        // A column placing the other record makes it an omitted prefix: that still merges.
+        let w = cmp(
+            &rec("章丘区城关镇小学", "山东省", "济南市", "章丘区", ""),
+            &rec("城关镇小学", "山东省", "济南市", "章丘区", ""),
+        );
+        assert!(!review_only(&w) && score(&w) >= 0.85, "{w:?}");
+    }
+
+    #[test]
+    fn national_names_opened_by_different_words_are_for_review() {
+        let v = cmp(&rec("中国文联", "", "", "", ""), &rec("全国文联", "", "", "", ""));
+        assert!(review_only(&v), "{v:?}");
+        assert!(!review_only(&cmp(
+            &rec("中国文联", "", "", "", ""),
+            &rec("中国文学艺术界联合会", "", "", "", "")
+        )));
+    }
+
+    #[test]
+    fn a_same_sound_difference_read_as_a_place_on_one_side_only_is_in_the_identifying_words() {
+        // 东港 is a city and 东宏 no place: for a company the two are trade names.
+        let v = cmp(&rec("东宏股份", "", "", "", ""), &rec("东港股份", "", "", "", ""));
+        assert!(review_only(&v), "{v:?}");
+    }
+
+    #[test]
     fn a_name_that_is_only_a_kind_never_merges_automatically() {
         // Rule 5: 交通大学 with no place (marked by the directory pass) is any of them.
+        // Filed under 上海市, 交通大学 may be that one written short.
         let a = rec("上海交通大学", "", "", "", "");
-        let mut b = rec("交通大学", "", "", "", "");
+        let mut b = rec("交通大学", "上海市", "", "", "");
         assert!(!review_only(&cmp(&a, &b)));
         b.feat.kind_only = true;
         let v = cmp(&a, &b);

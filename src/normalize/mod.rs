@@ -176,32 +176,61 @@ fn convert_one(c: char) -> String {
 /// CJK ideographs (Extension A and the URO block) covered by the precomputed table.
 const CJK_TABLE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
 
-/// `convert_one` for one character from a table computed once (the crate's own check is slow per
-/// call and names are millions): `Some(simplified)` when the result is one character (ASCII and
-/// characters outside the table map to themselves), `None` when the crate must be asked.
+/// Every character of `CJK_TABLE` that `convert_one` changes, with its one-character result
+/// (`traditional simplified` per line), and the characters it turns into several (`char -`).
+/// Computed from `character_converter` once and kept here because computing it at start-up took
+/// a second on every call (a lookup from the ops desk included); the unit test
+/// `simplified_table_is_the_crates_conversion` recomputes it and fails when the crate changes.
+const SIMPLIFIED_TABLE: &str = include_str!("../../data/simplified_chars.txt");
+
+/// `convert_one` for one character: `Some(simplified)` when the result is one character
+/// (ASCII and characters outside the table map to themselves), `None` when the crate must be
+/// asked.
 fn simplified_char(c: char) -> Option<char> {
-    static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    static TABLE: std::sync::OnceLock<ahash::AHashMap<char, Option<char>>> = std::sync::OnceLock::new();
     let code = c as u32;
     if c.is_ascii() {
         return Some(c);
     }
     if !CJK_TABLE.contains(&code) {
-        return None;
+        // Punctuation, full-width forms, letters: no traditional form, and asking the crate
+        // (a slow check per call) for every 、 or · cost a tenth of name parsing. Compatibility
+        // ideographs and the supplementary planes still go to the crate.
+        let ideograph_elsewhere = (0xF900..=0xFAFF).contains(&code) || code >= 0x20000;
+        return if ideograph_elsewhere { None } else { Some(c) };
     }
     let table = TABLE.get_or_init(|| {
-        CJK_TABLE
-            .map(|u| {
-                let Some(ch) = char::from_u32(u) else { return '\0' };
-                let out = convert_one(ch);
-                let mut it = out.chars();
-                match (it.next(), it.next()) {
-                    (Some(x), None) => x,
-                    _ => '\0',
-                }
+        SIMPLIFIED_TABLE
+            .lines()
+            .filter_map(|l| {
+                let mut it = l.split(' ');
+                let from = it.next()?.chars().next()?;
+                let to = it.next()?;
+                Some((from, if to == "-" { None } else { to.chars().next() }))
             })
             .collect()
     });
-    table.get((code - CJK_TABLE.start()) as usize).copied().filter(|&x| x != '\0')
+    match table.get(&c) {
+        Some(&to) => to,
+        None => Some(c),
+    }
+}
+
+/// The table `SIMPLIFIED_TABLE` holds, computed from the crate (slow: a second).
+#[cfg(test)]
+fn simplified_table_from_crate() -> String {
+    let mut out = String::new();
+    for u in CJK_TABLE {
+        let Some(ch) = char::from_u32(u) else { continue };
+        let conv = convert_one(ch);
+        let mut it = conv.chars();
+        match (it.next(), it.next()) {
+            (Some(x), None) if x == ch => {}
+            (Some(x), None) => out.push_str(&format!("{ch} {x}\n")),
+            _ => out.push_str(&format!("{ch} -\n")),
+        }
+    }
+    out
 }
 
 /// `unify`, noting in `notes` which foldings changed the name (for reasons).
@@ -451,6 +480,22 @@ fn repair_ordinal_marker(rest: &str) -> Option<(String, (String, String))> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simplified_table_is_the_crates_conversion() {
+        let expected = simplified_table_from_crate();
+        if std::env::var_os("ORGCLEAN_BLESS").is_some() {
+            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/data/simplified_chars.txt"), &expected)
+                .unwrap();
+        }
+        assert!(
+            SIMPLIFIED_TABLE == expected,
+            "data/simplified_chars.txt is stale: rerun with ORGCLEAN_BLESS=1"
+        );
+        assert_eq!(simplified_char('國'), Some('国'));
+        assert_eq!(simplified_char('国'), Some('国'));
+        assert_eq!(simplified_char('、'), Some('、'));
+    }
 
     fn p(s: &str) -> NameParts {
         parse(s, Gazetteer::global())

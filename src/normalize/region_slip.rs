@@ -11,42 +11,52 @@ use crate::geo::{Gazetteer, RegionMention};
 /// Division names are at most this many characters long in practice (道真仡佬族苗族自治县).
 const MAX_NAME_CHARS: usize = 12;
 
-/// Full division names by length and one of their first two characters. A name written with
-/// one slip keeps its first character (slip elsewhere) or its second (slip in the first), so
-/// its candidates are the names filed under either of those; `one_slip` then keeps the right
-/// ones. This finds exactly the names one same-sound slip away, with no pinyin work per window.
+/// Full division names filed under pairs of their characters. A name written with one slip
+/// keeps all its characters but one, so it keeps the first two, or the first and the last, or
+/// the second and the last (a two-character name keeps one of its two): the names filed under
+/// those pairs of the written text are every name one slip away, and few (filed by one
+/// character, the lists held every three-character name starting with 新 and the search was a
+/// sixth of name parsing). `one_slip` then keeps the right ones.
 struct SlipIndex {
-    /// (length in characters, character, is it the second) → names, sorted.
-    by_lead: ahash::AHashMap<(usize, char, bool), Vec<String>>,
+    /// (length in characters, which pair, the pair's characters) → names.
+    by_pair: ahash::AHashMap<(usize, u8, char, char), Vec<String>>,
     /// Per CJK character: an administrative ending or sounds like one (限 for 县).
     ending_like: Vec<bool>,
+}
+
+/// The keys a name (or a written window) is filed under; `None` for one character.
+fn pair_keys(chars: &[char]) -> Option<[(usize, u8, char, char); 3]> {
+    let n = chars.len();
+    match n {
+        0 | 1 => None,
+        // Keys 3 and 4 only: the third is a repeat of the first.
+        2 => Some([(n, 3, chars[0], '\0'), (n, 4, '\0', chars[1]), (n, 3, chars[0], '\0')]),
+        _ => {
+            Some([(n, 0, chars[0], chars[1]), (n, 1, chars[0], chars[n - 1]), (n, 2, chars[1], chars[n - 1])])
+        }
+    }
 }
 
 fn index(g: &Gazetteer) -> &'static SlipIndex {
     static INDEX: OnceLock<SlipIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut by_lead: ahash::AHashMap<(usize, char, bool), Vec<String>> = ahash::AHashMap::new();
+        let mut by_pair: ahash::AHashMap<(usize, u8, char, char), Vec<String>> = ahash::AHashMap::new();
         for d in g.divisions() {
             let chars: Vec<char> = d.name.chars().collect();
-            if chars.len() < 2 {
-                continue;
-            }
-            for (c, second) in [(chars[0], false), (chars[1], true)] {
-                let names = by_lead.entry((chars.len(), c, second)).or_default();
+            let Some(keys) = pair_keys(&chars) else { continue };
+            for key in keys {
+                let names = by_pair.entry(key).or_default();
                 if !names.contains(&d.name) {
                     names.push(d.name.clone());
                 }
             }
-        }
-        for names in by_lead.values_mut() {
-            names.sort();
         }
         let ending_like = (CJK_FIRST..=CJK_LAST)
             .map(|cp| {
                 char::from_u32(cp).is_some_and(|c| ADMIN_ENDINGS.iter().any(|&e| e == c || same_sound(e, c)))
             })
             .collect();
-        SlipIndex { by_lead, ending_like }
+        SlipIndex { by_pair, ending_like }
     })
 }
 
@@ -55,9 +65,23 @@ fn index(g: &Gazetteer) -> &'static SlipIndex {
 const ADMIN_ENDINGS: &[char] = &['省', '市', '区', '县', '旗', '州', '盟'];
 
 /// `written` is `name` with exactly one same-sound slip.
+/// Runs for every candidate name of every window of every record: no allocation, and it stops
+/// at the second difference.
 fn one_slip(written: &str, name: &str) -> bool {
-    let pairs: Vec<(char, char)> = written.chars().zip(name.chars()).filter(|(w, n)| w != n).collect();
-    written.chars().count() == name.chars().count() && pairs.len() == 1 && same_sound(pairs[0].0, pairs[0].1)
+    if written.len() != name.len() && written.chars().count() != name.chars().count() {
+        return false;
+    }
+    let (mut w, mut n) = (written.chars(), name.chars());
+    let mut slip = None;
+    loop {
+        match (w.next(), n.next()) {
+            (None, None) => break,
+            (Some(x), Some(y)) if x == y => {}
+            (Some(x), Some(y)) if slip.is_none() => slip = Some((x, y)),
+            _ => return false,
+        }
+    }
+    slip.is_some_and(|(x, y)| same_sound(x, y))
 }
 
 /// After the mentions read so far (ending at byte `end` of `text`), a division name written with
@@ -76,26 +100,23 @@ pub fn repair(
     // Longest first, like the gazetteer's own reading.
     for &len in bounds.iter().skip(1).rev() {
         let written = &rest[..len];
-        let mut chars = written.chars();
-        let (Some(first), Some(second), Some(last)) =
-            (chars.next(), chars.next(), written.chars().next_back())
-        else {
-            continue;
-        };
+        let Some(last) = written.chars().next_back() else { continue };
         let ending_like = (CJK_FIRST..=CJK_LAST).contains(&(last as u32))
             && index.ending_like[(last as u32 - CJK_FIRST) as usize];
         if !ending_like {
             continue;
         }
-        let n_chars = written.chars().count();
-        let mut names: Vec<&String> = [(first, false), (second, true)]
+        let chars: Vec<char> = written.chars().collect();
+        let Some(keys) = pair_keys(&chars) else { continue };
+        let mut names: Vec<&String> = keys
             .iter()
-            .filter_map(|&(c, at_second)| index.by_lead.get(&(n_chars, c, at_second)))
+            .filter_map(|k| index.by_pair.get(k))
             .flatten()
+            .filter(|n| one_slip(written, n))
             .collect();
         names.sort();
         names.dedup();
-        for name in names.into_iter().filter(|n| one_slip(written, n)) {
+        for name in names {
             let repaired = format!("{}{name}{}", &text[..end], &rest[len..]);
             let again = g.region_prefix(&repaired);
             let next = again.get(mentions.len());
