@@ -31,18 +31,24 @@ pub fn directory_features(dir: &Directory, names: &[NameParts], profiles: &[OrgP
         .into_par_iter()
         .map(|i| record_features(dir, i as RecIdx, &names[i], &profiles[i]))
         .collect();
-    super::mark_kind_only(names, &mut feats);
+    super::mark_kind_only(names, &mut feats, Gazetteer::global());
     feats
 }
 
-/// Is `name` only a kind among `others` (dedupe's `kind_only` rule, counted over `others` instead
-/// of the whole directory: `lookup` passes the records it found)? Only records with the same
-/// body can make it so.
-pub fn kind_only_among<'a>(name: &NameParts, others: impl Iterator<Item = &'a NameParts>) -> bool {
-    let mut names = vec![name.clone()];
-    names.extend(others.filter(|o| o.body == name.body).cloned());
-    let mut feats = vec![Features::default(); names.len()];
-    super::mark_kind_only(&names, &mut feats);
+/// Is the record (`name`, `feat`) only a kind among `others` (dedupe's `kind_only` rule, counted
+/// over `others` instead of the whole directory: `lookup` passes the records it found)? Only
+/// records with the same body can make it so.
+pub fn kind_only_among<'a>(
+    name: &NameParts,
+    feat: &Features,
+    others: impl Iterator<Item = (&'a NameParts, &'a Features)>,
+) -> bool {
+    let (mut names, mut feats) = (vec![name.clone()], vec![feat.clone()]);
+    for (n, f) in others.filter(|(n, _)| n.body == name.body) {
+        names.push(n.clone());
+        feats.push(f.clone());
+    }
+    super::mark_kind_only(&names, &mut feats, Gazetteer::global());
     feats[0].kind_only
 }
 

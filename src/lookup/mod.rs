@@ -155,7 +155,8 @@ impl<'a> Catalog<'a> {
         let found = self.index.candidates(self.names, &probe.name.key, |i| {
             province.is_none() || self.feats[i as usize].region.province.is_none_or(|q| Some(q) == province)
         });
-        feat.kind_only = query::kind_only_among(&probe.name, found.iter().map(|&i| &self.names[i as usize]));
+        let others = found.iter().map(|&i| (&self.names[i as usize], &self.feats[i as usize]));
+        feat.kind_only = query::kind_only_among(&probe.name, &feat, others);
         Prepared { feat, short_partners, found }
     }
 
