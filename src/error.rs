@@ -67,6 +67,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// `--fail-on`: findings over a threshold when any was reached.
+    pub fn of_thresholds(reached: &[String]) -> Outcome {
+        if reached.is_empty() {
+            Outcome::Clean
+        } else {
+            Outcome::FindingsOverThreshold
+        }
+    }
+
     pub fn exit_code(self) -> i32 {
         match self {
             Outcome::Clean => 0,

@@ -74,8 +74,11 @@ pub struct Gazetteer {
     /// first: prefix search compares a few strings instead of hashing every prefix length (by
     /// the first character alone, 新/南/东 each held hundreds and the search was a quarter of
     /// name parsing).
-    by_first_two: ahash::AHashMap<(char, char), Vec<(String, Vec<usize>)>>,
+    by_first_two: ByFirstTwo,
 }
+
+/// Names (with their division indexes) by their first two characters.
+type ByFirstTwo = ahash::AHashMap<(char, char), Vec<(String, Vec<usize>)>>;
 
 const DIVISIONS_CSV: &str = include_str!("../data/divisions.csv");
 
@@ -222,8 +225,7 @@ impl Gazetteer {
                 by_name.entry(s.clone()).or_default().push(i);
             }
         }
-        let mut by_first_two: ahash::AHashMap<(char, char), Vec<(String, Vec<usize>)>> =
-            ahash::AHashMap::new();
+        let mut by_first_two = ByFirstTwo::new();
         for (name, idxs) in &by_name {
             let mut chars = name.chars();
             if let (Some(a), Some(b)) = (chars.next(), chars.next()) {

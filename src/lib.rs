@@ -35,6 +35,7 @@ pub mod output;
 pub mod pipeline;
 pub mod profile;
 pub mod progress;
+pub mod province;
 pub mod report;
 pub mod rows;
 pub mod settings;

@@ -32,6 +32,31 @@ pub struct Pipeline {
     pub timings: Vec<(&'static str, f64)>,
 }
 
+impl Pipeline {
+    /// The province a record is counted and filtered under (`--province`, reports, review
+    /// sheet): its resolved province, else its province column as written, else `(unknown)`.
+    pub fn province_of(&self, i: crate::model::RecIdx) -> &str {
+        match self.profiles[i as usize].region.province {
+            Some(code) => crate::geo::Gazetteer::global().name_of(code),
+            None => match self.dir.get(i, crate::model::Field::Province) {
+                "" => UNKNOWN_PROVINCE,
+                s => s,
+            },
+        }
+    }
+
+    /// The city (地市) of a record the same way; empty when unknown.
+    pub fn city_of(&self, i: crate::model::RecIdx) -> &str {
+        match self.profiles[i as usize].region.city {
+            Some(code) => crate::geo::Gazetteer::global().name_of(code),
+            None => self.dir.get(i, crate::model::Field::City),
+        }
+    }
+}
+
+/// Label of records whose province is unknown (summary.json key; reports translate it).
+pub const UNKNOWN_PROVINCE: &str = "(unknown)";
+
 /// What the steps after import need besides the directory.
 pub struct Steps<'a> {
     pub dedupe: DedupeOptions,

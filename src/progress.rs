@@ -21,6 +21,20 @@ pub fn bytes_bar(len: u64, label: &str, wanted: bool) -> ProgressBar {
     bar
 }
 
+/// A bar over `len` items (the output files being written), naming the last one done.
+pub fn items_bar(len: u64, label: &str, wanted: bool) -> ProgressBar {
+    if !enabled(wanted) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(label.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
 /// A spinner for a step whose size is not known in advance.
 pub fn step(label: &str, wanted: bool) -> ProgressBar {
     if !enabled(wanted) {

@@ -85,17 +85,84 @@ pub struct RunSettings {
     /// Language of the files and summaries for people.
     pub lang: Lang,
     pub coverage: Scope,
+    /// `--province`: the reports and queues hold this province only (`report::scope`).
+    pub province: Option<crate::province::ProvinceFilter>,
+}
+
+/// `run`/`audit`'s flags as given (`None` = not given), before the config file fills the gaps.
+#[derive(Debug, Default)]
+pub struct RunFlags<'a> {
+    pub config: Option<&'a std::path::Path>,
+    pub fail_on: Option<&'a str>,
+    pub merge_threshold: Option<f32>,
+    pub review_threshold: Option<f32>,
+    pub output_encoding: Option<&'a str>,
+    pub as_of: Option<&'a str>,
+    pub all_divisions: bool,
+    pub province: Option<&'a str>,
 }
 
 impl RunSettings {
+    /// `--encoding`/`--delimiter` as given, or the config file's `[input]` where they are `auto`.
+    pub fn input_defaults(&self, encoding: &mut String, delimiter: &mut String) {
+        let ci = &self.config.input;
+        for (flag, cfg) in [(encoding, &ci.encoding), (delimiter, &ci.delimiter)] {
+            if let (true, Some(c)) = (flag == "auto", cfg) {
+                *flag = c.clone();
+            }
+        }
+    }
+
+    /// `coverage`'s settings: merges at `merge` (records merged count as one), no review zone
+    /// above it, no config file.
+    pub fn coverage_only(merge: f32, all_divisions: bool, lang: Lang) -> Result<RunSettings> {
+        let review_threshold = Some(DedupeOptions::default().review_threshold.min(merge));
+        let flags =
+            RunFlags { merge_threshold: Some(merge), review_threshold, all_divisions, ..RunFlags::default() };
+        RunSettings::from_flags(&flags, lang)
+    }
+
+    /// The config file (if any), then the flags on top, each parsed and checked once.
+    pub fn from_flags(f: &RunFlags, lang: Lang) -> Result<RunSettings> {
+        let mut cfg = match f.config {
+            Some(p) => Config::load(p)?,
+            None => Config::default(),
+        };
+        if let Some(x) = f.fail_on {
+            cfg.fail_on.extend(crate::config::parse_fail_on(x)?);
+        }
+        let (d, dd) = (DedupeOptions::default(), &cfg.dedupe);
+        let dedupe = thresholds(
+            f.merge_threshold.or(dd.merge_threshold.map(|t| t as f32)).unwrap_or(d.merge_threshold),
+            f.review_threshold.or(dd.review_threshold.map(|t| t as f32)).unwrap_or(d.review_threshold),
+        )?;
+        let output_encoding = match f.output_encoding.or(cfg.output.encoding.as_deref()) {
+            Some(e) => parse_encoding(e, "input", "output encoding")?,
+            None => None,
+        };
+        Ok(RunSettings {
+            config: cfg,
+            dedupe,
+            output_encoding,
+            as_of: parse_as_of(f.as_of)?,
+            lang,
+            coverage: if f.all_divisions { Scope::All } else { Scope::InputProvinces },
+            province: f.province.map(crate::province::ProvinceFilter::parse).transpose()?,
+        })
+    }
+
     /// The settings as summary.json and the audit database record them (built in one place).
     pub fn to_json(&self) -> serde_json::Value {
-        json!({
+        let mut v = json!({
             "merge_threshold": crate::config::as_written(self.dedupe.merge_threshold),
             "review_threshold": crate::config::as_written(self.dedupe.review_threshold),
             "output_encoding": self.output_encoding.map(|e| e.name()),
             "config": self.config,
-        })
+        });
+        if let (Some(p), Some(map)) = (&self.province, v.as_object_mut()) {
+            map.insert("province".into(), json!(p.name));
+        }
+        v
     }
 }
 

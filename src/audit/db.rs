@@ -15,7 +15,7 @@ use super::decisions::{Decisions, FixKey, PairDecision, Rejection};
 use crate::error::{Error, Result};
 
 // Where the runs' contents are stored (spans of unchanged nights); re-exported for callers.
-pub use super::store::{finding_known, insert_run, last_run_items, previous_run, OpenItems};
+pub use super::store::{finding_known, insert_run, last_run_inputs, last_run_items, previous_run, OpenItems};
 
 /// v1: runs, their inputs, findings and clusters.
 const V1: &str = "
@@ -98,7 +98,7 @@ CREATE TABLE decisions (
 );
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, super::store::V3];
+const MIGRATIONS: &[&str] = &[V1, V2, super::store::V3, super::store::V4];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

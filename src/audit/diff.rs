@@ -213,6 +213,7 @@ mod tests {
                     name: String::new(),
                     score: None,
                     reason: String::new(),
+                    reason_zh: String::new(),
                 })
                 .collect(),
         }
@@ -228,6 +229,7 @@ mod tests {
             findings,
             clusters,
             review_pairs: vec![],
+            places: vec![],
         }
     }
 

@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod diff;
 pub mod history;
 pub mod review;
+pub mod sheet;
 pub mod snapshot;
 pub mod store;
 

@@ -9,23 +9,9 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::db::{self, StoredDecision};
+use super::sheet;
 use crate::error::{Error, Result};
 use crate::model::FindingCode;
-
-pub const HEADER: [&str; 12] = [
-    "kind",
-    "key",
-    "org_id",
-    "org_name",
-    "other_id",
-    "other_name",
-    "code",
-    "score",
-    "detail",
-    "decision",
-    "comment",
-    "reviewer",
-];
 
 /// A decision about two records, keyed as stored (smaller id first); `decision` still empty.
 pub fn pair_decision(a: &str, b: &str) -> StoredDecision {
@@ -56,30 +42,6 @@ pub fn fix_decision(org: &str, code: &str, proposed: &str, hash: &str) -> Stored
     }
 }
 
-/// The words a reviewer may write for each decision, stored as the first (English) word. The
-/// Chinese words are those the sheet offers first; the English ones stay accepted so that sheets
-/// filled in before keep working.
-const PAIR_WORDS: &[(&str, &[&str])] = &[
-    ("same", &["same", "同一单位", "同一", "相同", "是"]),
-    ("different", &["different", "不同单位", "不同", "否"]),
-];
-const FIX_WORDS: &[(&str, &[&str])] = &[
-    ("accept_fix", &["accept_fix", "接受修正", "接受", "同意"]),
-    ("reject_fix", &["reject_fix", "拒绝修正", "拒绝", "不同意"]),
-];
-
-/// The stored decision for a written word (case and surrounding blanks ignored).
-fn decision_word(written: &str, words: &[(&'static str, &[&str])]) -> Option<&'static str> {
-    let w = written.trim().to_lowercase();
-    words.iter().find(|(_, ws)| ws.iter().any(|x| *x == w)).map(|(d, _)| *d)
-}
-
-/// "same (同一单位) or different (不同单位)": what to write instead.
-fn words_hint(words: &[(&str, &[&str])]) -> String {
-    let each: Vec<String> = words.iter().map(|(d, ws)| format!("{d} ({})", ws[1])).collect();
-    each.join(" or ")
-}
-
 /// Undo `output::safe_cell`: a spreadsheet keeps the apostrophe we put before =, +, -, @.
 fn unescape(s: &str) -> &str {
     let t = s.trim();
@@ -96,29 +58,94 @@ pub struct Parsed {
     pub undecided: usize,
 }
 
-/// Read and validate a filled-in sheet. Every problem is reported with its row as Excel numbers it; any problem
-/// means nothing is stored.
+/// A sheet's cells as text, each row with its number as Excel shows it (the header is row 1 of a
+/// sheet we wrote; a CSV's rows are numbered by record, not by text line, so that a cell holding
+/// a line break does not shift the numbers).
+#[derive(Debug, Default)]
+pub struct Grid {
+    pub header: Vec<String>,
+    pub header_row: u64,
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Read a filled-in sheet: an .xlsx (or .xls, .ods) workbook's first sheet, or a CSV as written
+/// by `review export` or re-saved by Excel/WPS (GB18030 without BOM, `;` or tab as separator).
+pub fn read_sheet(path: &Path) -> Result<Grid> {
+    let display = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    // Workbooks are zip (xlsx, ods) or OLE (xls) containers.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return read_workbook(bytes, &display);
+    }
+    let text = crate::import::decode(&bytes, None).map_err(|m| Error::input(&display, m))?.text;
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (first_line.bytes().filter(|b| b == d).count(), *d == b','))
+        .unwrap_or(b',');
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut grid = Grid { header_row: 1, ..Grid::default() };
+    for (i, rec) in rdr.records().enumerate() {
+        let rec =
+            rec.map_err(|e| Error::input(&display, format!("row {}: not readable as CSV: {e}", i + 1)))?;
+        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        if i == 0 {
+            grid.header = cells;
+        } else {
+            grid.rows.push((i as u64 + 1, cells));
+        }
+    }
+    Ok(grid)
+}
+
+fn read_workbook(bytes: Vec<u8>, display: &str) -> Result<Grid> {
+    use calamine::Reader;
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::input(display, format!("cannot read the workbook: {e}; save it again from Excel/WPS as .xlsx"))
+    };
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let range = match wb.worksheet_range_at(0) {
+        Some(r) => r.map_err(|e| bad(&e))?,
+        None => return Err(Error::input(display, "the workbook has no sheet")),
+    };
+    // The range starts at the first non-empty cell; Excel numbers rows from the sheet's top.
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut grid = Grid::default();
+    for (i, row) in range.rows().enumerate() {
+        let mut cells: Vec<String> = vec![String::new(); left as usize];
+        cells.extend(row.iter().map(|c| c.to_string()));
+        let n = top as u64 + i as u64 + 1;
+        if grid.header.is_empty() && cells.iter().any(|c| !c.trim().is_empty()) {
+            grid.header = cells;
+            grid.header_row = n;
+        } else if !grid.header.is_empty() {
+            grid.rows.push((n, cells));
+        }
+    }
+    Ok(grid)
+}
+
+/// Validate a filled-in sheet. Every problem is reported with its row as Excel numbers it; any
+/// problem means nothing is stored.
 pub fn parse(
-    bytes: &[u8],
+    grid: &Grid,
     display: &str,
     default_reviewer: &str,
     conn: &Connection,
     db_path: &Path,
 ) -> Result<Parsed> {
-    let text = crate::import::decode(bytes, None).map_err(|m| Error::input(display, m))?.text;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| Error::input(display, format!("row 1: cannot read the header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
+    let headers: Vec<Option<&str>> = grid.header.iter().map(|h| sheet::column_of(h)).collect();
+    let col = |name: &str| headers.iter().position(|h| *h == Some(name));
     let mut missing = Vec::new();
     let mut need = |name: &str| {
         let c = col(name);
         if c.is_none() {
-            missing.push(name.to_string());
+            let zh = sheet::COLUMNS[sheet::col(name)].1;
+            missing.push(format!("{zh} ({name})"));
         }
         c.unwrap_or(0)
     };
@@ -128,7 +155,8 @@ pub fn parse(
         return Err(Error::input(
             display,
             format!(
-                "row 1: missing column(s) {}; use the sheet written by `orgclean review export`",
+                "row {}: missing column(s) {}; use the sheet written by `orgclean review export`",
+                grid.header_row,
                 missing.join(", ")
             ),
         ));
@@ -138,18 +166,9 @@ pub fn parse(
     let mut errors: Vec<String> = Vec::new();
     let mut out = Parsed::default();
     let mut seen: HashMap<String, (u64, String)> = HashMap::new();
-    // Rows as Excel numbers them: the header is row 1, the first record row 2. Text lines would
-    // drift from them after any cell holding a line break.
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(format!("row {line}: not readable as CSV: {e}"));
-                continue;
-            }
-        };
-        let get = |c: usize| unescape(rec.get(c).unwrap_or(""));
+    for (line, rec) in &grid.rows {
+        let line = *line;
+        let get = |c: usize| unescape(rec.get(c).map(String::as_str).unwrap_or(""));
         let opt = |c: Option<usize>| c.map(|c| get(c).to_string()).unwrap_or_default();
         let written = get(c_dec).to_string();
         if rec.iter().all(|f| f.trim().is_empty()) {
@@ -159,15 +178,15 @@ pub fn parse(
             out.undecided += 1;
             continue;
         }
-        let kind = get(c_kind).to_ascii_lowercase();
+        let kind_written = get(c_kind);
         let (org, other, code, key) = (get(c_org), get(c_other), get(c_code), get(c_key));
         let decision: &str;
-        let mut d = match kind.as_str() {
-            "pair" | "cluster_member" => {
-                let Some(d) = decision_word(&written, PAIR_WORDS) else {
+        let mut d = match sheet::kind_of(kind_written) {
+            Some(kind @ ("pair" | "cluster_member")) => {
+                let Some(d) = sheet::decision_word(&written, sheet::PAIR_WORDS) else {
                     errors.push(format!(
                         "row {line}: decision {written:?} for a {kind}: use {}",
-                        words_hint(PAIR_WORDS)
+                        sheet::words_hint(sheet::PAIR_WORDS)
                     ));
                     continue;
                 };
@@ -179,11 +198,11 @@ pub fn parse(
                 }
                 pair_decision(org, other)
             }
-            "fix" => {
-                let Some(d) = decision_word(&written, FIX_WORDS) else {
+            Some(_) => {
+                let Some(d) = sheet::decision_word(&written, sheet::FIX_WORDS) else {
                     errors.push(format!(
                         "row {line}: decision {written:?} for a fix: use {}",
-                        words_hint(FIX_WORDS)
+                        sheet::words_hint(sheet::FIX_WORDS)
                     ));
                     continue;
                 };
@@ -208,8 +227,9 @@ pub fn parse(
                 }
                 fix_decision(org, code, other, key)
             }
-            other => {
-                errors.push(format!("row {line}: unknown kind {other:?}: use pair, cluster_member or fix"));
+            None => {
+                let kinds: Vec<String> = sheet::KINDS.iter().map(|(en, zh)| format!("{zh} ({en})")).collect();
+                errors.push(format!("row {line}: unknown kind {kind_written:?}: use {}", kinds.join(", ")));
                 continue;
             }
         };
@@ -240,6 +260,38 @@ pub fn parse(
             display,
             format!("{n} bad row(s), nothing imported:\n  {}", errors.join("\n  ")),
         ));
+    }
+    Ok(out)
+}
+
+/// What `review import` stored.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// Stored decision word → count.
+    pub by_decision: std::collections::BTreeMap<String, usize>,
+    pub stored: usize,
+    pub undecided: usize,
+}
+
+/// `review import`: read the sheet, validate it whole, store its decisions in one transaction
+/// (the sheet is stored whole or not at all).
+pub fn import(
+    sheet_path: &Path,
+    db_path: &Path,
+    reviewer: &str,
+    wait: std::time::Duration,
+) -> Result<Imported> {
+    let display = sheet_path.display().to_string();
+    let grid = read_sheet(sheet_path)?;
+    let mut adb = db::AuditDb::open(db_path, false, wait)?;
+    let parsed = parse(&grid, &display, reviewer, &adb.conn, db_path)?;
+    let tx = adb.begin_write()?;
+    db::store_decisions(&tx, db_path, &parsed.decisions, &display)?;
+    tx.commit().map_err(|e| Error::Database { path: db_path.to_path_buf(), message: e.to_string() })?;
+    let mut out =
+        Imported { stored: parsed.decisions.len(), undecided: parsed.undecided, ..Imported::default() };
+    for d in &parsed.decisions {
+        *out.by_decision.entry(d.decision.clone()).or_insert(0) += 1;
     }
     Ok(out)
 }

@@ -41,6 +41,9 @@ pub struct Member {
     pub score: Option<f32>,
     #[serde(default)]
     pub reason: String,
+    /// The same reason in Chinese, for the review sheet (empty in databases before v5).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason_zh: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +69,16 @@ pub struct PairRow {
     pub b_name: String,
     pub score: f32,
     pub reasons: String,
+    /// The same reasons in Chinese, for the review sheet (empty in databases before v5).
+    pub reasons_zh: String,
+}
+
+/// Where a record of the run's items is (for the review sheet's 省份/地市 and `--province`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub org_id: String,
+    pub province: String,
+    pub city: String,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +94,8 @@ pub struct Snapshot {
     pub clusters: Vec<ClusterRow>,
     /// Sorted by (a_id, b_id).
     pub review_pairs: Vec<PairRow>,
+    /// The place of every record named by a finding, cluster or review pair; sorted by id.
+    pub places: Vec<Place>,
 }
 
 /// The run as stored. Rows come from the same row functions as the reports (`rows`); machine
@@ -127,6 +142,7 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
                 name: dir.name(m.org).to_string(),
                 score: m.merge.map(|x| x.score),
                 reason: m.merge.map(|x| rows::reasons_text(x, Lang::En)).unwrap_or_default(),
+                reason_zh: m.merge.map(|x| rows::reasons_text(x, Lang::Zh)).unwrap_or_default(),
             });
         }
     }
@@ -148,11 +164,28 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
                 b_name: dir.name(b).to_string(),
                 score: x.score,
                 reasons: rows::reasons_text(x, Lang::En),
+                reasons_zh: rows::reasons_text(x, Lang::Zh),
             }
         })
         .collect();
     review_pairs.sort_by(|a, b| (&a.a_id, &a.b_id).cmp(&(&b.a_id, &b.b_id)));
     review_pairs.dedup_by(|a, b| a.a_id == b.a_id && a.b_id == b.b_id);
+
+    let mut named: Vec<RecIdx> = p.check.findings.iter().map(|f| f.org).collect();
+    named.extend(p.dedupe.clusters.clusters.iter().flat_map(|c| c.members.iter().copied()));
+    named.extend(
+        p.dedupe.pairs.iter().filter(|x| x.decision == PairDecision::NeedsReview).flat_map(|x| [x.a, x.b]),
+    );
+    let mut places: Vec<Place> = named
+        .into_iter()
+        .map(|i| Place {
+            org_id: id(i),
+            province: p.province_of(i).to_string(),
+            city: p.city_of(i).to_string(),
+        })
+        .collect();
+    places.sort_by(|a, b| a.org_id.cmp(&b.org_id));
+    places.dedup_by(|a, b| a.org_id == b.org_id);
 
     Snapshot {
         started_at,
@@ -163,5 +196,6 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
         findings,
         clusters,
         review_pairs,
+        places,
     }
 }

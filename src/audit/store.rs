@@ -86,6 +86,19 @@ DROP TABLE clusters;
 DROP TABLE review_pairs;
 ";
 
+/// v4: where the records named by the items are (the review sheet's 省份/地市, `review export
+/// --province`). One row per record, updated when it moves: the latest place is what a reviewer
+/// is sent, and an unchanged place costs nothing a night. And a review pair's reasons in Chinese
+/// for the sheet (a cluster member's are in its members' JSON).
+pub const V4: &str = "
+CREATE TABLE org_places (
+    org_id TEXT PRIMARY KEY,
+    province TEXT NOT NULL,
+    city TEXT NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE pair_spans ADD COLUMN reasons_zh TEXT NOT NULL DEFAULT '';
+";
+
 /// What an item was stored as: equal digests, nothing to write. Spans migrated from v2 have an
 /// empty digest and are rewritten once.
 fn digest(fields: &[&str]) -> String {
@@ -116,7 +129,7 @@ fn members_json(c: &ClusterRow) -> Result<String> {
 }
 
 fn pair_digest(p: &PairRow) -> String {
-    digest(&[&p.a_name, &p.b_name, &format!("{:.6}", p.score), &p.reasons])
+    digest(&[&p.a_name, &p.b_name, &format!("{:.6}", p.score), &p.reasons, &p.reasons_zh])
 }
 
 fn parse_members(json: &str, path: &Path) -> Result<Vec<Member>> {
@@ -341,8 +354,9 @@ pub fn insert_run(
             .map_err(&e)?;
         let mut open = tx
             .prepare(
-                "INSERT INTO pair_spans (a_id, b_id, first_run, last_run, digest, a_name, b_name, score, reasons)
-                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO pair_spans (a_id, b_id, first_run, last_run, digest, a_name, b_name, score, reasons,
+                     reasons_zh)
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(&e)?;
         for p in &s.review_pairs {
@@ -354,8 +368,18 @@ pub fn insert_run(
                 }
                 None => {}
             }
-            open.execute(params![p.a_id, p.b_id, run_id, dg, p.a_name, p.b_name, p.score as f64, p.reasons])
-                .map_err(&e)?;
+            open.execute(params![
+                p.a_id,
+                p.b_id,
+                run_id,
+                dg,
+                p.a_name,
+                p.b_name,
+                p.score as f64,
+                p.reasons,
+                p.reasons_zh
+            ])
+            .map_err(&e)?;
         }
         let now: std::collections::HashSet<(&str, &str)> =
             s.review_pairs.iter().map(|p| (p.a_id.as_str(), p.b_id.as_str())).collect();
@@ -363,6 +387,16 @@ pub fn insert_run(
             if !now.contains(&(a.as_str(), b.as_str())) {
                 close.execute(params![a, b, prev_id]).map_err(&e)?;
             }
+        }
+        let mut place = tx
+            .prepare(
+                "INSERT INTO org_places (org_id, province, city) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id) DO UPDATE SET province = excluded.province, city = excluded.city
+                 WHERE province <> excluded.province OR city <> excluded.city",
+            )
+            .map_err(&e)?;
+        for p in &s.places {
+            place.execute(params![p.org_id, p.province, p.city]).map_err(&e)?;
         }
     }
     Ok(run_id)
@@ -376,6 +410,9 @@ pub struct OpenItems {
     pub clusters: Vec<ClusterRow>,
     /// Findings with a fix (proposed or needs_review).
     pub fixes: Vec<FindingRow>,
+    /// Org id → (province, city), for the records above (databases from before v4 have none
+    /// until the next audit).
+    pub places: HashMap<String, (String, String)>,
 }
 
 pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems>> {
@@ -388,7 +425,7 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
     let mut items = OpenItems { run_id, ..OpenItems::default() };
     let mut st = conn
         .prepare(
-            "SELECT a_id, b_id, a_name, b_name, score, reasons FROM pair_spans WHERE last_run IS NULL
+            "SELECT a_id, b_id, a_name, b_name, score, reasons, reasons_zh FROM pair_spans WHERE last_run IS NULL
              ORDER BY score DESC, a_id, b_id",
         )
         .map_err(&e)?;
@@ -401,6 +438,7 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
                 b_name: r.get(3)?,
                 score: r.get::<_, f64>(4)? as f32,
                 reasons: r.get(5)?,
+                reasons_zh: r.get(6)?,
             })
         })
         .map_err(&e)?;
@@ -445,6 +483,10 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
         })
         .map_err(&e)?;
     items.fixes = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
+
+    let mut st = conn.prepare("SELECT org_id, province, city FROM org_places").map_err(&e)?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))).map_err(&e)?;
+    items.places = rows.collect::<rusqlite::Result<_>>().map_err(&e)?;
     Ok(Some(items))
 }
 
@@ -469,5 +511,15 @@ pub fn counts_by_run(conn: &Connection, path: &Path) -> Result<Vec<(i64, String,
     let e = db_err(path);
     let mut st = conn.prepare("SELECT run_id, code, n FROM run_counts ORDER BY run_id, code").map_err(&e)?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(&e)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(&e)
+}
+
+/// The input paths of the last recorded run, as given to it.
+pub fn last_run_inputs(conn: &Connection, path: &Path) -> Result<Vec<String>> {
+    let e = db_err(path);
+    let mut st = conn
+        .prepare("SELECT path FROM run_inputs WHERE run_id = (SELECT max(id) FROM runs) ORDER BY position")
+        .map_err(&e)?;
+    let rows = st.query_map([], |r| r.get(0)).map_err(&e)?;
     rows.collect::<rusqlite::Result<_>>().map_err(&e)
 }

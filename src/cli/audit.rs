@@ -1,125 +1,49 @@
 //! `orgclean audit`: `run`, then record the run in the audit database and report what changed
 //! since the last one (docs/nightly-audit.md).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
-use crate::audit::{db, diff, history, snapshot};
 use crate::error::{Error, Outcome, Result};
 use crate::lang::Lang;
-use crate::output;
-use crate::pipeline;
-use crate::report::{changes, console, outputs};
+use crate::report::commands;
 
-use super::run::{self as run_cmd, RunArgs};
+use super::run::{reached_outcome, RunArgs};
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     #[command(flatten)]
     pub run: RunArgs,
-
     /// Print the summary (counts and changes) as JSON on stdout.
     #[arg(long)]
     pub json: bool,
-
     /// Seconds to wait while another audit writes to the same database before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub db_wait: u64,
-
     /// Record the night even if it read far fewer records than the last one (a real shrink of
     /// the directory, not a broken export).
     #[arg(long)]
     pub accept_shrink: bool,
 }
 
-/// Test hook (debug builds only, never in a release binary): sleep this many milliseconds inside
-/// the run's transaction, after the rows are written and before the commit, so that tests can
-/// kill or race an audit mid-write.
-#[cfg(debug_assertions)]
-fn test_pause() {
-    const PAUSE_ENV: &str = "ORGCLEAN_TEST_PAUSE_IN_TXN_MS";
-    if let Some(ms) = std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse::<u64>().ok()) {
-        eprintln!("orgclean: test pause in transaction for {ms} ms");
-        std::thread::sleep(Duration::from_millis(ms));
-    }
-}
-
-#[cfg(not(debug_assertions))]
-fn test_pause() {}
-
-/// Rows per table listed in report.md's "Since last run" section.
-const MD_LIMIT: usize = 20;
-
 pub fn run(args: &AuditArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let ra = &args.run;
-    let db_path: &PathBuf = ra
-        .db
-        .as_ref()
-        .ok_or_else(|| Error::Usage("`orgclean audit` needs --db FILE (created if missing)".into()))?;
-    let settings = ra.settings(lang)?;
-    let input = ra.input_with_config(&settings.config)?;
-    let opts = input.to_hierarchy_options(quiet)?;
-    output::prepare_out_dir(&ra.out, &input.dumps)?;
-
-    let mut adb = db::AuditDb::open(db_path, true, Duration::from_secs(args.db_wait))?;
-    let decisions = db::load_decisions(&adb.conn, db_path)?;
-    let started = db::now_utc();
-    let mut p = pipeline::run(&input.dumps, &opts, &run_cmd::steps(&settings, &decisions))?;
-    super::warn(&p.warnings);
-    run_cmd::apply_severity(&mut p, &settings.config);
-    let snap = snapshot::of(&p, &settings, started);
-
-    // One transaction from reading the previous run to writing the outputs: a run killed before
-    // the commit leaves the database as it was, and a concurrent audit waits here for the lock
-    // (so it compares against this run, not the one before).
-    let tx = adb.begin_write()?;
-    let prev = db::previous_run(&tx, db_path)?;
-    if let Some(prev) = &prev {
-        if !args.accept_shrink {
-            crate::audit::refuse_shrink(prev.records, snap.records, prev.run_id, &prev.as_of)?;
-        }
-    }
-    let d = diff::compare(prev.as_ref(), &snap);
-    let run_id = db::insert_run(&tx, db_path, &snap, &d, prev.as_ref())?;
-    test_pause();
-    let prev_label = prev.as_ref().map(|x| (x.run_id, x.as_of.as_str()));
-    // The trend of every night, this one included (read inside the transaction).
-    let trend = history::history(&tx, db_path)?;
-    let stage = output::Staging::new(&ra.out)?;
-    let d_ref = &d;
-    let extra = outputs::Extra {
-        markdown: vec![changes::markdown(&d, prev_label, MD_LIMIT, lang)],
-        sheets: vec![changes::sheet(&d, lang), crate::report::history::trend_sheet(&trend, lang)],
-        files: vec![("changes.csv", Box::new(move |path: &std::path::Path| changes::write_csv(d_ref, path)))],
+    let Some(db) = &ra.db else {
+        return Err(Error::Usage("`orgclean audit` needs --db FILE (created if missing)".into()));
     };
-    let (written, _) = outputs::write_run(&p, &settings, &stage, extra)?;
-    stage.commit(&written)?;
-    tx.commit().map_err(|e| Error::Database { path: db_path.clone(), message: e.to_string() })?;
-
-    let outcome = outcome(&d, &settings.config);
+    let (settings, input) = ra.settings(lang)?;
+    let opts = input.to_hierarchy_options(quiet)?;
+    let (dumps, out, warn) = (&input.dumps, &ra.out, super::warn);
+    let job = commands::RunJob { dumps, import: &opts, settings: &settings, out, warn };
+    let done = commands::audit(&job, db, Duration::from_secs(args.db_wait), args.accept_shrink)?;
+    let outcome = reached_outcome(&done.run.reached);
     if args.json {
-        let v = changes::json(run_id, prev_label, &snap, &d, outcome.exit_code());
-        let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Internal(format!("summary: {e}")))?;
-        println!("{text}");
+        println!("{}", done.json(outcome.exit_code())?);
     }
     if !quiet {
-        eprint!("{}", console::audit(run_id, prev_label, &d, &written, &ra.out, lang));
+        eprint!("{}", done.console(&ra.out, lang));
     }
-    super::leave_at_exit((p, snap, d));
+    super::leave_at_exit(done);
     Ok(outcome)
-}
-
-/// Exit 1 when, for some code, the findings new since the last run reach the `fail_on` count.
-fn outcome(d: &diff::Diff, cfg: &crate::config::Config) -> Outcome {
-    let reached = crate::config::thresholds_reached(&d.new_by_code(), &cfg.fail_on, "new ");
-    for r in &reached {
-        eprintln!("orgclean: --fail-on reached: {r}");
-    }
-    if !reached.is_empty() {
-        Outcome::FindingsOverThreshold
-    } else {
-        Outcome::Clean
-    }
 }

@@ -77,7 +77,8 @@ pub fn run(args: &CheckArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     if !quiet {
         print!("{}", console::check(&dir, &profiles, &result));
     }
-    let outcome = super::run::findings_outcome(&result.findings, &fail_on);
+    let outcome =
+        super::run::reached_outcome(&crate::report::commands::thresholds(&result.findings, &fail_on));
     super::leave_at_exit((dir, names, profiles, clusters, result));
     Ok(outcome)
 }

@@ -5,15 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::coverage::Scope;
-use crate::decisions::Decisions;
 use crate::dedupe::DedupeOptions;
 use crate::error::{Outcome, Result};
 use crate::lang::Lang;
-use crate::output;
-use crate::pipeline;
-use crate::report::coverage as render;
-use crate::settings;
+use crate::report::commands;
+use crate::settings::RunSettings;
 
 use super::InputArgs;
 
@@ -21,34 +17,25 @@ use super::InputArgs;
 pub struct CoverageArgs {
     #[command(flatten)]
     pub input: InputArgs,
-
     /// Output directory for coverage.csv.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-
     /// Report every division of the country, not only those of the provinces in the input.
     #[arg(long)]
     pub all_divisions: bool,
-
     /// Pairs scoring at least this are merged (0..1); coverage counts merged records as one.
     #[arg(long, default_value_t = DedupeOptions::default().merge_threshold)]
     pub merge_threshold: f32,
 }
 
 pub fn run(args: &CoverageArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
-    let dedupe = settings::merge_only(args.merge_threshold)?;
+    let settings = RunSettings::coverage_only(args.merge_threshold, args.all_divisions, lang)?;
     let opts = args.input.to_hierarchy_options(quiet)?;
-    output::prepare_out_dir(&args.out, &args.input.dumps)?;
-    let decisions = Decisions::default();
-    let scope = if args.all_divisions { Scope::All } else { Scope::InputProvinces };
-    let steps = pipeline::Steps { dedupe, decisions: &decisions, coverage: scope };
-    let p = pipeline::run(&args.input.dumps, &opts, &steps)?;
-    super::warn(&p.warnings);
-    let path = args.out.join("coverage.csv");
-    render::write_csv(&p.dir, &p.coverage, &path)?;
+    let (dumps, out, warn) = (&args.input.dumps, &args.out, super::warn);
+    let (p, text) =
+        commands::coverage(&commands::RunJob { dumps, import: &opts, settings: &settings, out, warn })?;
     if !quiet {
-        print!("{}", render::console(&p.coverage.summary, lang));
-        println!("{} {}", lang.pick("已写入", "wrote"), path.display());
+        print!("{text}");
     }
     super::leave_at_exit(p);
     Ok(Outcome::Clean)

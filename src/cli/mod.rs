@@ -253,7 +253,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Clean)
         }
         Command::Audit(args) => audit::run(&args, quiet, lang),
-        Command::Review(cmd) => review::run(&cmd, quiet),
+        Command::Review(cmd) => review::run(&cmd, quiet, lang),
         Command::History(args) => history::run(&args, lang),
         Command::Lookup(args) => lookup::run(&args, quiet),
         Command::Match(args) => matching::run(&args, quiet),

@@ -85,9 +85,12 @@ pub struct CoverageCounts {
     pub missing: u64,
     pub duplicated: u64,
     pub misplaced: u64,
-    /// Divisions with at least one association (present, duplicated or misplaced), in percent of
-    /// expected, one decimal.
+    /// Divisions whose association is in place (present or duplicated), in percent of expected,
+    /// one decimal. A misplaced association (it exists but hangs under the wrong parent, so the
+    /// administrator above does not see its events) does not count: see `misplaced_pct`.
     pub coverage_pct: f64,
+    /// Divisions whose association exists but is misplaced, in percent of expected.
+    pub misplaced_pct: f64,
 }
 
 impl CoverageCounts {
@@ -102,12 +105,15 @@ impl CoverageCounts {
     }
 
     fn finish(&mut self) {
-        self.coverage_pct = if self.expected == 0 {
-            0.0
-        } else {
-            let covered = (self.expected - self.missing) as f64;
-            (covered * 1000.0 / self.expected as f64).round() / 10.0
+        let pct = |n: u64| {
+            if self.expected == 0 {
+                0.0
+            } else {
+                (n as f64 * 1000.0 / self.expected as f64).round() / 10.0
+            }
         };
+        self.coverage_pct = pct(self.present + self.duplicated);
+        self.misplaced_pct = pct(self.misplaced);
     }
 
     pub fn of(&self, s: Status) -> u64 {

@@ -170,6 +170,10 @@ fn percentages_round_to_one_decimal() {
     }
     c.finish();
     assert_eq!(c.coverage_pct, 66.7);
+    // A misplaced association is not coverage: it is counted apart.
+    c.add(Status::Misplaced);
+    c.finish();
+    assert_eq!((c.coverage_pct, c.misplaced_pct), (50.0, 25.0));
     let mut empty = CoverageCounts::default();
     empty.finish();
     assert_eq!(empty.coverage_pct, 0.0);

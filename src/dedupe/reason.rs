@@ -129,6 +129,12 @@ pub enum Reason {
         a: String,
         b: String,
     },
+    /// The identifying words differ by characters that do not sound alike (one put for another, or
+    /// two or more): different units, the score is capped below review (峨花村 / 嶂山村,
+    /// 北京地坛医院 / 北京潞河医院).
+    IdentifyingWordsUnlike {
+        differing: usize,
+    },
     /// Both records have the same parent record.
     SameParent,
     SameNormalizedName,
@@ -268,6 +274,9 @@ impl Reason {
             IdentifyingPartDiffers { a, b } => {
                 format!("identifying words differ: {a} / {b} (no shared credit code or parent)")
             }
+            IdentifyingWordsUnlike { differing } => {
+                format!("identifying words differ by {differing} character(s) that do not sound alike: different units")
+            }
             SameParent => "same parent".into(),
             BothUnitOf { kind, place } => format!("both are the {kind} of {place}"),
             GenericAmbiguousPlace => "generic name and the place is ambiguous".into(),
@@ -319,6 +328,9 @@ impl Reason {
             NationalPrefixesDiffer { a, b } => format!("全国性名称的开头不同（“{a}”与“{b}”）"),
             IdentifyingPartDiffers { a, b } => {
                 format!("专名不同：“{a}” / “{b}”，且无相同信用代码或上级单位佐证")
+            }
+            IdentifyingWordsUnlike { differing } => {
+                format!("专名有{differing}个字不同且读音不同，是不同的单位")
             }
             SameParent => "上级单位相同".into(),
             BothUnitOf { kind, place } => format!("都是{place}的{kind}"),

@@ -12,6 +12,12 @@ use super::reason::{Folding, Reason};
 /// have little in common (a unit that borrowed its parent's code).
 const SAME_USCC_BONUS: f32 = 0.15;
 
+/// Score given to a pair whose identifying words differ by characters that do not sound alike
+/// (see `differing_identity_chars`) with no independent evidence: below any sensible review threshold. Such pairs are different units
+/// (峨花村 / 嶂山村 under one township, 北京地坛医院 / 北京潞河医院); listing them for review made
+/// real lists of distinct units produce more review pairs than records.
+const UNLIKE_IDENTITY_SCORE: f32 = 0.5;
+
 /// Score of a name written short (南大 for 南京大学) that carries the same valid credit code as
 /// the full one: the merge threshold is 0.85, so such pairs merge, with their reason.
 const ABBREVIATION_WITH_USCC: f32 = 0.95;
@@ -318,6 +324,25 @@ fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
     !(generic_slip(a, b) || generic_slip(b, a))
 }
 
+/// How many characters of two identifying parts differ once their shared opening and ending are
+/// set aside, a same-sound substitution counting as none (峨花 / 嶂山 two, 峨花 / 峨山 one,
+/// 明汇矿业 / 明矿业 one), and whether one was put for another (a substitution, not a character
+/// dropped or added). People type names with pinyin input methods: their slips sound the same,
+/// and a dropped character keeps the rest of the name; a different character that sounds
+/// different is a different name (潘庄村 / 罗庄村 under one township are two villages).
+fn differing_identity_chars(a: &str, b: &str) -> (usize, bool) {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let head = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let tail = x[head..].iter().rev().zip(y[head..].iter().rev()).take_while(|(p, q)| p == q).count();
+    let (dx, dy) = (&x[head..x.len() - tail], &y[head..y.len() - tail]);
+    if dx.len() == dy.len() {
+        let n = dx.iter().zip(dy).filter(|(p, q)| !crate::normalize::same_sound(**p, **q)).count();
+        (n, n > 0)
+    } else {
+        (dx.len().max(dy.len()), false)
+    }
+}
+
 /// Score, review-only flag and (when `reasons` is given) the reasons of a pair no veto forbids.
 /// `compare` and `score_only` both come here, so the two can never disagree.
 fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) -> (f32, bool) {
@@ -387,6 +412,11 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
     if identifying_part_differs(a.name, b.name) && !independent_evidence(a, b) {
         reviewable_only = true;
         say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
+        let (differing, substituted) = differing_identity_chars(&a.name.stem, &b.name.stem);
+        if (differing >= 2 || substituted) && score > UNLIKE_IDENTITY_SCORE {
+            score = UNLIKE_IDENTITY_SCORE;
+            say(&|| Reason::IdentifyingWordsUnlike { differing });
+        }
     }
     if explain {
         if a.name.key == b.name.key {
@@ -875,6 +905,34 @@ mod tests {
         // 东港 is a city and 东宏 no place: for a company the two are trade names.
         let v = cmp(&rec("东宏股份", "", "", "", ""), &rec("东港股份", "", "", "", ""));
         assert!(review_only(&v), "{v:?}");
+    }
+
+    #[test]
+    fn identifying_words_apart_by_a_different_sounding_character_are_different_units() {
+        let review = crate::dedupe::DedupeOptions::default().review_threshold;
+        let (a, b) = (
+            rec("红安县杏花乡峨花村村民委员会", "湖北省", "黄冈市", "红安县", ""),
+            rec("红安县杏花乡嶂山村村民委员会", "湖北省", "黄冈市", "红安县", ""),
+        );
+        let v = cmp(&a, &b);
+        assert!(score(&v) < review, "{v:?}");
+        assert!(texts(&v).iter().any(|r| r.contains("identifying words differ by 2 character(s)")), "{v:?}");
+        // One character put for another that sounds different: another village too.
+        let c = rec("红安县杏花乡峨山村村民委员会", "湖北省", "黄冈市", "红安县", "");
+        assert!(score(&cmp(&a, &c)) < review);
+        // A same-sound slip or a dropped character is still a pair to look at.
+        let d = rec("红安县杏花乡鹅花村村民委员会", "湖北省", "黄冈市", "红安县", "");
+        let w = cmp(&a, &d);
+        assert!(score(&w) >= review, "{w:?}");
+        let e = rec("红安县杏花乡峨村村民委员会", "湖北省", "黄冈市", "红安县", "");
+        let w = cmp(&a, &e);
+        assert!(score(&w) >= review && review_only(&w), "{w:?}");
+        assert_eq!(
+            differing_identity_chars("首都医科大学附属北京地坛", "首都医科大学附属北京潞河"),
+            (2, true)
+        );
+        assert_eq!(differing_identity_chars("明汇矿业科技", "明汇矿夜科技"), (0, false));
+        assert_eq!(differing_identity_chars("明汇矿业", "明矿业"), (1, false));
     }
 
     #[test]

@@ -53,8 +53,8 @@ pub fn run(r: &RunReport, written: &[&str], out: &Path, lang: Lang) -> String {
             );
             let _ = writeln!(
                 s,
-                "覆盖：应有科协的区划 {} 个：已有 {}，缺失 {}，重复 {}，挂错位置 {}（覆盖率 {:.1}%）",
-                c.expected, c.present, c.missing, c.duplicated, c.misplaced, c.coverage_pct
+                "覆盖：应有科协的区划 {} 个：已有 {}，缺失 {}，重复 {}，挂错位置 {}（覆盖率 {:.1}%，另有 {:.1}% 挂错位置，不计入）",
+                c.expected, c.present, c.missing, c.duplicated, c.misplaced, c.coverage_pct, c.misplaced_pct
             );
             let _ = writeln!(
                 s,
@@ -84,8 +84,8 @@ pub fn run(r: &RunReport, written: &[&str], out: &Path, lang: Lang) -> String {
             );
             let _ = writeln!(
                 s,
-                "coverage: {} divisions expect an association: {} present, {} missing, {} duplicated, {} misplaced ({:.1}% covered)",
-                c.expected, c.present, c.missing, c.duplicated, c.misplaced, c.coverage_pct
+                "coverage: {} divisions expect an association: {} present, {} missing, {} duplicated, {} misplaced ({:.1}% covered in place, {:.1}% misplaced)",
+                c.expected, c.present, c.missing, c.duplicated, c.misplaced, c.coverage_pct, c.misplaced_pct
             );
             let _ = writeln!(
                 s,

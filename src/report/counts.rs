@@ -14,17 +14,11 @@ use super::pending::PendingItem;
 use super::ProvinceStats;
 
 /// Label of records whose province is unknown (summary.json key; reports translate it).
-pub const UNKNOWN: &str = "(unknown)";
+pub const UNKNOWN: &str = crate::pipeline::UNKNOWN_PROVINCE;
 
 /// The province a record is counted under: its resolved province, else its province column.
 pub fn province_of(p: &Pipeline, i: RecIdx) -> &str {
-    match p.profiles[i as usize].region.province {
-        Some(code) => Gazetteer::global().name_of(code),
-        None => match p.dir.get(i, crate::model::Field::Province) {
-            "" => UNKNOWN,
-            s => s,
-        },
-    }
+    p.province_of(i)
 }
 
 #[derive(Debug, Clone, Default)]

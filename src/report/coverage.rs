@@ -183,7 +183,7 @@ fn scope_words(s: Scope, lang: Lang) -> &'static str {
     }
 }
 
-fn counts_cells(c: &CoverageCounts) -> [String; 6] {
+fn counts_cells(c: &CoverageCounts) -> [String; 7] {
     [
         c.expected.to_string(),
         c.present.to_string(),
@@ -191,10 +191,11 @@ fn counts_cells(c: &CoverageCounts) -> [String; 6] {
         c.duplicated.to_string(),
         c.misplaced.to_string(),
         format!("{:.1}", c.coverage_pct),
+        format!("{:.1}", c.misplaced_pct),
     ]
 }
 
-const COUNT_HEADER: [(&str, &str); 7] = [
+const COUNT_HEADER: [(&str, &str); 8] = [
     ("省份", "province"),
     ("应有", "expected"),
     ("已有", "present"),
@@ -202,6 +203,7 @@ const COUNT_HEADER: [(&str, &str); 7] = [
     ("重复", "duplicated"),
     ("挂错位置", "misplaced"),
     ("覆盖率 %", "coverage %"),
+    ("挂错 %", "misplaced %"),
 ];
 
 fn total_word(lang: Lang) -> &'static str {
@@ -232,19 +234,20 @@ pub fn console(s: &CoverageSummary, lang: Lang) -> String {
         lang.pick("科协体系覆盖情况，范围：", "coverage of the association backbone, "),
         scope_words(s.scope, lang)
     );
-    let widths = [14usize, 9, 9, 9, 12, 11, 10];
+    let widths = [14usize, 9, 9, 9, 12, 11, 10, 9];
     let mut line = String::from("  ");
     for (k, (zh, en)) in COUNT_HEADER.iter().enumerate() {
         line.push_str(&pad(lang.pick(zh, en), widths[k], k == 0));
     }
     let _ = writeln!(out, "{line}");
     let row = |out: &mut String, name: &str, c: &CoverageCounts| {
-        let [e, p, m, d, x, pct] = counts_cells(c);
+        let [e, p, m, d, x, pct, xpct] = counts_cells(c);
         let _ = writeln!(
             out,
-            "  {}{e:>9}{p:>9}{m:>9}{d:>12}{x:>11}{:>10}",
+            "  {}{e:>9}{p:>9}{m:>9}{d:>12}{x:>11}{:>10}{:>9}",
             pad(name, 14, true),
-            format!("{pct}%")
+            format!("{pct}%"),
+            format!("{xpct}%")
         );
     };
     for p in &s.provinces {
@@ -279,6 +282,7 @@ fn counts_row(name: &str, c: &CoverageCounts) -> Vec<Cell> {
         Cell::Int(c.duplicated),
         Cell::Int(c.misplaced),
         Cell::Fixed(c.coverage_pct, 1),
+        Cell::Fixed(c.misplaced_pct, 1),
     ]
 }
 
@@ -292,12 +296,14 @@ pub fn markdown(dir: &Directory, cov: &Coverage, lang: Lang) -> String {
         "{}\n",
         match lang {
             Lang::Zh => format!(
-                "{}的每个省、地级市和县都应有一个科协（coverage.csv）。覆盖率 = 至少有一个科协的区划所占比例。",
+                "{}的每个省、地级市和县都应有一个科协（coverage.csv）。覆盖率 = 科协挂在正确上级下（已有或重复）的区划所占比例；科协存在但挂错位置的区划不计入覆盖，单列为“挂错 %”（其活动上级科协看不到）。",
                 scope_words(s.scope, lang)
             ),
             Lang::En => format!(
                 "One 科协 expected per province, prefecture-level city and county of {} (coverage.csv). \
-                 Coverage = divisions with at least one association.",
+                 Coverage = divisions whose association is in place (present or duplicated); a division whose \
+                 association exists but hangs under the wrong parent is not covered (the association above \
+                 does not see its events) and is counted apart as misplaced %.",
                 scope_words(s.scope, lang)
             ),
         }

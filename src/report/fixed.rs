@@ -66,6 +66,8 @@ pub struct FixedOutputs<'a> {
     pub changes: &'a [ParentChange],
     /// Output encoding; `None` = the first input's.
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The records `orgs_fixed.csv` holds (`--province`); `None` = all.
+    pub records: Option<&'a [bool]>,
 }
 
 /// `old_id,new_id,reason` for every record merged into a survivor, sorted.
@@ -118,14 +120,16 @@ pub fn write_orgs_fixed(fx: &FixedOutputs, path: &Path) -> Result<()> {
         notes.entry(c.survivor).or_default().push(format!("merged {}", merged.join(" ")));
     }
     let note_header = unique_name("fix_note", &layout.headers);
-    let rows = (0..dir.len() as RecIdx).filter(|&i| !fx.dedupe.clusters.is_merged_away(i)).map(|i| {
-        let mut row: Vec<Cow<str>> = layout.cells(dir, i).into_iter().map(Cow::Borrowed).collect();
-        if let (Some(p), Some(col)) = (new_parent.get(&i), parent_col) {
-            row[col] = Cow::Borrowed(dir.id(*p).as_str());
-        }
-        row.push(Cow::Owned(notes.get(&i).map(|n| n.join("; ")).unwrap_or_default()));
-        row
-    });
+    let kept = |i: RecIdx| fx.records.is_none_or(|r| r[i as usize]);
+    let rows =
+        (0..dir.len() as RecIdx).filter(|&i| kept(i) && !fx.dedupe.clusters.is_merged_away(i)).map(|i| {
+            let mut row: Vec<Cow<str>> = layout.cells(dir, i).into_iter().map(Cow::Borrowed).collect();
+            if let (Some(p), Some(col)) = (new_parent.get(&i), parent_col) {
+                row[col] = Cow::Borrowed(dir.id(*p).as_str());
+            }
+            row.push(Cow::Owned(notes.get(&i).map(|n| n.join("; ")).unwrap_or_default()));
+            row
+        });
     let bytes = layout
         .encode(&[note_header.as_str()], rows)
         .map_err(|m| crate::Error::Internal(format!("writing {}: {m}", path.display())))?;

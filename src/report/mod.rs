@@ -11,6 +11,7 @@
 
 pub mod changes;
 pub mod charts;
+pub mod commands;
 pub mod console;
 pub mod counts;
 pub mod coverage;
@@ -23,6 +24,7 @@ pub mod matching;
 pub mod outputs;
 pub mod pending;
 pub mod review;
+pub mod scope;
 pub mod sheets;
 pub mod table;
 pub mod tables;

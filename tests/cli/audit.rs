@@ -68,7 +68,13 @@ pub(crate) fn run_count(db: &Path) -> i64 {
 /// Export the review sheet, set decisions with `decide(row) -> Some(decision)`, import it.
 fn review(db: &Path, tmp: &Path, decide: impl Fn(&[String]) -> Option<&'static str>) -> std::process::Output {
     let sheet = tmp.join("review.csv");
-    let o = orgclean().args(["review", "export", "--db"]).arg(db).arg("--out").arg(&sheet).output().unwrap();
+    let o = orgclean()
+        .args(["--lang", "en", "review", "export", "--db"])
+        .arg(db)
+        .arg("--out")
+        .arg(&sheet)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "export failed: {}", stderr_of(&o));
     let (h, rows) = read_csv(&sheet);
     let dec = h.iter().position(|c| c == "decision").unwrap();
@@ -85,8 +91,14 @@ fn review(db: &Path, tmp: &Path, decide: impl Fn(&[String]) -> Option<&'static s
     orgclean().args(["review", "import"]).arg(&filled).arg("--db").arg(db).output().unwrap()
 }
 
+/// Columns of the English review sheet: kind, org_id, other_id, code.
+const KIND: usize = 2;
+const ORG: usize = 3;
+const OTHER: usize = 5;
+const CODE: usize = 7;
+
 fn is(r: &[String], kind: &str, a: &str, b: &str) -> bool {
-    r[0] == kind && ((r[2] == a && r[4] == b) || (r[2] == b && r[4] == a))
+    r[KIND] == kind && ((r[ORG] == a && r[OTHER] == b) || (r[ORG] == b && r[OTHER] == a))
 }
 
 #[test]
@@ -173,7 +185,13 @@ fn a_different_decision_splits_the_cluster_even_through_a_third_record() {
     );
     // The decided item is not asked again.
     let sheet = tmp.path().join("again.csv");
-    orgclean().args(["review", "export", "--db"]).arg(&db).arg("--out").arg(&sheet).assert().success();
+    orgclean()
+        .args(["--lang", "en", "review", "export", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&sheet)
+        .assert()
+        .success();
     let (_, rows) = read_csv(&sheet);
     assert!(!rows.iter().any(|r| is(r, "cluster_member", "ORG00012177", "ORG00027867")));
     assert!(!rows.iter().any(|r| is(r, "pair", "ORG00012177", "ORG00027867")));
@@ -202,7 +220,7 @@ fn a_rejected_fix_stays_rejected_while_its_rows_are_unchanged() {
     let db = tmp.path().join("a.sqlite");
     audit_ok(&night(1), &db, &tmp.path().join("o1"), &[]);
     let o = review(&db, tmp.path(), |r| {
-        (r[0] == "fix" && r[2] == "ORG00012789" && r[6] == "dangling_parent").then_some("reject_fix")
+        (r[KIND] == "fix" && r[ORG] == "ORG00012789" && r[CODE] == "dangling_parent").then_some("reject_fix")
     });
     assert!(o.status.success(), "{}", stderr_of(&o));
     let o2 = tmp.path().join("o2");
@@ -371,7 +389,7 @@ fn a_newer_binary_opens_a_version_1_database() {
     assert_eq!(c[0], "persisting");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     // review works on the migrated database
     orgclean()
         .args(["review", "export", "--db"])

@@ -10,6 +10,7 @@ mod environment;
 mod hostile;
 mod import;
 mod lookup;
+mod province;
 mod report;
 mod review;
 mod run;

@@ -254,3 +254,57 @@ fn config_alone_prints_the_effective_settings_and_thresholds_print_as_written() 
     assert!(text.contains("\"merge_threshold\": 0.9,"), "{}", &text[text.find("settings").unwrap()..][..200]);
     assert!(!text.contains("0.8999999"), "thresholds print as written");
 }
+
+/// "100.0% covered" while associations hung under the wrong parent: misplaced is not covered.
+#[test]
+fn coverage_counts_misplaced_associations_apart_from_covered() {
+    let tmp = tempdir();
+    let o = cmd("coverage", &fixture("demo/orgs.csv"), &tmp.path().join("c"), &[]);
+    assert_eq!(code(&o), Some(0), "{}", stderr_of(&o));
+    let out = stdout_of(&o);
+    let line = out.lines().find(|l| l.trim_start().starts_with("宁夏回族自治区")).expect("宁夏's row");
+    // 28 divisions, 25 present, 3 misplaced: 89.3% covered, 10.7% misplaced.
+    assert!(line.contains("89.3%") && line.contains("10.7%"), "{out}");
+    assert!(out.contains("挂错 %"), "{out}");
+
+    let run = tmp.path().join("r");
+    let o = cmd("run", &fixture("demo/orgs.csv"), &run, &[]);
+    assert_eq!(code(&o), Some(0), "{}", stderr_of(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let nx = &summary["report"]["coverage"]["provinces"][1];
+    assert_eq!((nx["province"].as_str(), nx["misplaced"].as_u64()), (Some("宁夏回族自治区"), Some(3)));
+    assert_eq!((nx["coverage_pct"].as_f64(), nx["misplaced_pct"].as_f64()), (Some(89.3), Some(10.7)));
+    assert!(stderr_of(&o).contains("挂错位置，不计入"), "{}", stderr_of(&o));
+    let md = fs::read_to_string(run.join("report.md")).unwrap();
+    assert!(md.contains("| 挂错 % |") && md.contains("不计入覆盖"), "{md}");
+}
+
+/// Writing the outputs of 200k rows took 14 s of silence. On a terminal a bar counts the files
+/// written; `--quiet` and a stderr that is not a terminal (cron, pipes) get none. The terminal is
+/// a pseudo-terminal made by util-linux's `script`.
+#[test]
+fn run_shows_progress_while_writing_on_a_terminal_and_none_when_quiet() {
+    let tmp = tempdir();
+    let bin = assert_cmd::cargo::cargo_bin("orgclean");
+    let on_terminal = |flags: &str, out: &str| {
+        let line = format!(
+            "'{}' {flags} run '{}' --out '{}' --as-of 2025-01-01 2>&1 >/dev/null",
+            bin.display(),
+            fixture("demo/orgs.csv").display(),
+            tmp.path().join(out).display()
+        );
+        let o = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .output()
+            .expect("util-linux `script` is needed to give the run a terminal");
+        assert!(o.status.success(), "{}", stdout_of(&o));
+        stdout_of(&o)
+    };
+    let shown = on_terminal("", "a");
+    assert!(shown.contains("writing outputs"), "{shown}");
+    let quiet = on_terminal("-q", "b");
+    assert!(!quiet.contains("writing outputs"), "{quiet}");
+    let piped = cmd("run", &fixture("demo/orgs.csv"), &tmp.path().join("c"), &[]);
+    assert!(!stderr_of(&piped).contains("writing outputs"), "{}", stderr_of(&piped));
+}
