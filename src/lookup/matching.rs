@@ -85,7 +85,10 @@ impl MatchRow {
 /// Every new record matched, in the order given (rows of one record together, best first).
 pub fn match_all(catalog: &Catalog, probes: &[Probe]) -> Vec<MatchRow> {
     use rayon::prelude::*;
-    probes.par_iter().flat_map_iter(|p| catalog.match_one(p)).collect()
+    let t = std::time::Instant::now();
+    let rows = probes.par_iter().flat_map_iter(|p| catalog.match_one(p)).collect();
+    crate::progress::timing("match: records", t);
+    rows
 }
 
 /// How many new records got each decision (on their best row): existing, review, new.
