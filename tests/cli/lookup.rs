@@ -356,3 +356,22 @@ fn a_name_that_is_a_province_and_its_city_finds_the_city_unit() {
     let v = lookup_json("吉林四中", "吉林省");
     assert_eq!(ids(&v).first().map(String::as_str), Some("JL4"), "{v}");
 }
+
+/// `--queries -`: the directory is loaded once and each line of standard input answered (a tab
+/// gives the line's province; blank lines are skipped).
+#[test]
+fn standard_input_is_answered_line_by_line() {
+    let out = orgclean()
+        .arg("lookup")
+        .arg(fixture("lookup/orgs.csv"))
+        .args(["--queries", "-", "--json", "--quiet"])
+        .write_stdin("合肥一中\t安徽省\n\n北理工\t北京市\n")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let answers: Vec<Value> =
+        stdout_of(&out).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert_eq!((answers[0]["province"].as_str(), ids(&answers[0])[0].as_str()), (Some("安徽省"), "S1B"));
+    assert_eq!(ids(&answers[1])[0], "BIT");
+}
