@@ -343,6 +343,21 @@ fn differing_identity_chars(a: &str, b: &str) -> (usize, bool) {
     }
 }
 
+/// The stems of two names without the town they both open with (张桥镇 in 张桥镇潘庄村委会): the
+/// words that name the unit itself.
+/// A settlement word ending them is generic too (丽城社区 / 府城社区, 邹高庄村 / 张高庄村).
+fn own_words<'n>(a: &'n NameParts, b: &'n NameParts) -> (&'n str, &'n str) {
+    let town = a.town.as_deref().filter(|t| b.town.as_deref() == Some(*t));
+    let strip = |n: &'n NameParts| {
+        let own = town.and_then(|t| n.stem.strip_prefix(t)).unwrap_or(n.stem.as_str());
+        SETTLEMENT_WORDS.iter().find_map(|w| own.strip_suffix(w).filter(|o| !o.is_empty())).unwrap_or(own)
+    };
+    (strip(a), strip(b))
+}
+
+/// Words that end a village's or a community's own name (before 村民委员会 / 居民委员会).
+const SETTLEMENT_WORDS: &[&str] = &["社区", "村"];
+
 /// Score, review-only flag and (when `reasons` is given) the reasons of a pair no veto forbids.
 /// `compare` and `score_only` both come here, so the two can never disagree.
 fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) -> (f32, bool) {
@@ -412,8 +427,14 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
     if identifying_part_differs(a.name, b.name) && !independent_evidence(a, b) {
         reviewable_only = true;
         say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
-        let (differing, substituted) = differing_identity_chars(&a.name.stem, &b.name.stem);
-        if (differing >= 2 || substituted) && score > UNLIKE_IDENTITY_SCORE {
+        let (x, y) = own_words(a.name, b.name);
+        let (differing, substituted) = differing_identity_chars(x, y);
+        // One character in three or more of the unit's own words, put for one that sounds
+        // different: 潘庄 / 罗庄, 王家楼 / 李家楼 (two villages of one township). In longer words
+        // (科学技术 / 科学技能) it may be a slip of another kind: a person looks.
+        let short = x.chars().count().min(y.chars().count());
+        let unlike = differing >= 2 || (substituted && 3 * differing >= short);
+        if unlike && score > UNLIKE_IDENTITY_SCORE {
             score = UNLIKE_IDENTITY_SCORE;
             say(&|| Reason::IdentifyingWordsUnlike { differing });
         }
@@ -917,9 +938,16 @@ mod tests {
         let v = cmp(&a, &b);
         assert!(score(&v) < review, "{v:?}");
         assert!(texts(&v).iter().any(|r| r.contains("identifying words differ by 2 character(s)")), "{v:?}");
-        // One character put for another that sounds different: another village too.
+        // One character of two put for another that sounds different: another village too.
         let c = rec("红安县杏花乡峨山村村民委员会", "湖北省", "黄冈市", "红安县", "");
         assert!(score(&cmp(&a, &c)) < review);
+        let (f, g) =
+            (rec("鄢陵县张桥镇潘庄村委会", "", "", "", ""), rec("鄢陵县张桥镇罗庄村委会", "", "", "", ""));
+        assert!(score(&cmp(&f, &g)) < review, "{:?}", cmp(&f, &g));
+        // One of four is a pair to look at (技术 / 技能).
+        let (h, i) = (rec("中国科学技术大学", "", "", "", ""), rec("中国科学技能大学", "", "", "", ""));
+        let w = cmp(&h, &i);
+        assert!(score(&w) >= review && review_only(&w), "{w:?}");
         // A same-sound slip or a dropped character is still a pair to look at.
         let d = rec("红安县杏花乡鹅花村村民委员会", "湖北省", "黄冈市", "红安县", "");
         let w = cmp(&a, &d);
