@@ -360,6 +360,14 @@ impl Gazetteer {
         r.county = self.resolve_county(county, r.province, r.city);
         if let Some(k) = r.county {
             r.province = r.province.or_else(|| self.province_of(k));
+            // A municipality has two city rows of its own name (重庆市 500100 for its districts,
+            // 500200 for its counties): the city column 重庆市 names either, the county says
+            // which. Otherwise 巫溪县 would sit under 500100 here and under 500200 when read
+            // from a name, and the two would never be the same place.
+            let transparent = |c: DivCode| self.get(c).is_some_and(|d| d.transparent);
+            if r.city.is_some_and(|c| transparent(c) && !self.within(k, c)) {
+                r.city = self.city_of(k).filter(|&c| transparent(c)).or(r.city);
+            }
             r.city = r.city.or_else(|| self.city_of(k));
         }
         r
@@ -540,6 +548,16 @@ mod tests {
         assert_eq!(g.get(m[0].candidates[0]).map(|d| d.level), Some(DivLevel::City));
 
         assert!(g.region_prefix("中国科学技术协会").is_empty());
+    }
+
+    #[test]
+    fn a_municipality_city_column_takes_the_city_row_of_its_county() {
+        let g = g();
+        let cols = g.resolve_columns("重庆市", "重庆市", "巫溪县");
+        assert_eq!((cols.city, cols.county), (Some(500200), Some(500238)));
+        assert_eq!(g.resolve_columns("重庆市", "重庆市", "渝中区").city, Some(500100));
+        // Read from a name, the county sits in the same city row.
+        assert_eq!(g.city_of(500238), Some(500200));
     }
 
     #[test]

@@ -90,6 +90,24 @@ pub struct InputArgs {
     pub config_columns: Vec<ColumnOverride>,
 }
 
+/// Dedupe's thresholds for the commands that judge names against a directory (lookup, match),
+/// with the defaults of `orgclean dedupe`.
+#[derive(Debug, Args)]
+pub struct ThresholdArgs {
+    /// At or above it a pair merges: one cluster in lookup, `existing` in match.
+    #[arg(long, default_value_t = crate::dedupe::DedupeOptions::default().merge_threshold)]
+    pub merge_threshold: f32,
+    /// At or above it a pair is for review; weaker ones are listed only when autocomplete offers them.
+    #[arg(long, default_value_t = crate::dedupe::DedupeOptions::default().review_threshold)]
+    pub review_threshold: f32,
+}
+
+impl ThresholdArgs {
+    pub fn options(&self) -> Result<crate::dedupe::DedupeOptions> {
+        crate::settings::thresholds(self.merge_threshold, self.review_threshold)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     #[command(flatten)]

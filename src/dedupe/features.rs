@@ -134,8 +134,21 @@ pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gaze
         }
         // Prefer the reading the columns confirm, deepest first (阿勒泰 = 阿勒泰市 when the
         // county column says so); else a unique reading.
-        let confirmed =
-            cands.iter().filter(|d| code_at(&region, d.level) == Some(d.code)).max_by_key(|d| d.level);
+        // The province column alone does not confirm the province reading of a name that is
+        // also a city of that province: with only 吉林省 given, 吉林四中 is as much 吉林市's. (A
+        // city column does confirm its city over a county of the same name, 广安 = 广安市 not
+        // 广安区: units are named after their city far more often.)
+        let open_below = |c: &&crate::geo::Division| {
+            c.level == DivLevel::Province
+                && cands.iter().any(|d| {
+                    d.level > c.level && code_at(&region, d.level).is_none() && g.within(d.code, c.code)
+                })
+        };
+        let confirmed = cands
+            .iter()
+            .filter(|d| code_at(&region, d.level) == Some(d.code))
+            .max_by_key(|d| d.level)
+            .filter(|c| !open_below(c));
         let pick = confirmed.or(if cands.len() == 1 { cands.first() } else { None });
         match pick {
             Some(d) => {
@@ -227,6 +240,19 @@ mod tests {
         assert!(feat("南阳师范学院", henan).places_conflict(&feat("安阳师范学院", henan), g));
         let none = Region::default();
         assert!(feat("上海交通大学", none).places_conflict(&feat("西安交通大学", none), g));
+    }
+
+    #[test]
+    fn a_province_column_leaves_a_city_of_the_same_name_open() {
+        let g = Gazetteer::global();
+        let jilin = g.resolve_columns("吉林省", "", "");
+        let short = feat("吉林四中", jilin);
+        assert!(short.named_ambiguous, "吉林 is 吉林省 or 吉林市: {short:?}");
+        let city = feat("吉林四中", g.resolve_columns("吉林省", "吉林市", ""));
+        assert_eq!(city.named_division, Some(220200));
+        assert!(!short.places_conflict(&city, g));
+        // Written in full, the province is the province.
+        assert_eq!(feat("吉林省科学技术协会", jilin).named_division, Some(220000));
     }
 
     #[test]

@@ -244,37 +244,10 @@ fn score_and_cluster(
             .par_iter()
             .filter(|&&(a, b)| touched.is_none_or(|t| t[a as usize] || t[b as usize]))
             .filter_map(|&(a, b)| {
-                let (mut score, mut reviewable_only) = score::score_only(g, side(a), side(b))?;
-                // A short form (北理工 / 北京理工大学) is a candidate for review on its own, never more.
-                let short = short_forms
-                    .contains(&(a, b))
-                    .then(|| shortform::explain(&names[a as usize], &names[b as usize]))
-                    .flatten();
-                let lifted = short.is_some() && score < opts.review_threshold;
-                if lifted {
-                    score = opts.review_threshold;
-                    reviewable_only = true;
-                }
-                if score < opts.review_threshold {
-                    return None;
-                }
-                let Verdict::Scored { mut reasons, .. } = score::compare(g, side(a), side(b)) else {
-                    return None;
-                };
-                for n in [&names[a as usize], &names[b as usize]] {
-                    reasons.extend(
-                        n.decorations
-                            .iter()
-                            .map(|(what, text)| Reason::Decoration { what, text: text.clone() }),
-                    );
-                }
-                if let Some(why) = short {
-                    reasons.push(why);
-                }
-                if lifted {
-                    reasons.push(Reason::ShortFormForReview(score));
-                }
-                Some((a, b, score, reasons, !reviewable_only && score >= opts.merge_threshold))
+                let pair = score_pair(g, side(a), side(b), short_forms.contains(&(a, b)), opts)?;
+                let merge = pair.may_merge;
+                let score = pair.score;
+                Some((a, b, score, pair.reasons(g, side(a), side(b))?, merge))
             })
             .collect()
     };
@@ -331,6 +304,60 @@ fn score_and_cluster(
         timing("score + cluster again (parents merged)", t);
     }
     (scored, groups, refused)
+}
+
+/// A candidate pair as a dedupe run takes it (also `lookup` and `match`, through `query`): its
+/// score, whether it may merge, and the short-form evidence when the pair is a short-form pair.
+#[derive(Debug, Clone)]
+pub struct PairScore {
+    pub score: f32,
+    pub may_merge: bool,
+    short: Option<Reason>,
+    lifted: bool,
+}
+
+/// Score a candidate pair: `None` when vetoed or below the review threshold. `short_form` says
+/// the pair was proposed as a short form (北理工 / 北京理工大学): it is a candidate for review on
+/// its own, never more.
+pub fn score_pair(
+    g: &Gazetteer,
+    a: Side,
+    b: Side,
+    short_form: bool,
+    opts: &DedupeOptions,
+) -> Option<PairScore> {
+    let (mut score, mut reviewable_only) = score::score_only(g, a, b)?;
+    let short = short_form.then(|| shortform::explain(a.name, b.name)).flatten();
+    let lifted = short.is_some() && score < opts.review_threshold;
+    if lifted {
+        score = opts.review_threshold;
+        reviewable_only = true;
+    }
+    if score < opts.review_threshold {
+        return None;
+    }
+    Some(PairScore { score, may_merge: !reviewable_only && score >= opts.merge_threshold, short, lifted })
+}
+
+impl PairScore {
+    /// The reasons a dedupe run writes for the pair (`None` if `compare` vetoes after all).
+    pub fn reasons(self, g: &Gazetteer, a: Side, b: Side) -> Option<Vec<Reason>> {
+        let Verdict::Scored { mut reasons, .. } = score::compare(g, a, b) else {
+            return None;
+        };
+        for n in [a.name, b.name] {
+            reasons.extend(
+                n.decorations.iter().map(|(what, text)| Reason::Decoration { what, text: text.clone() }),
+            );
+        }
+        if let Some(why) = self.short {
+            reasons.push(why);
+        }
+        if self.lifted {
+            reasons.push(Reason::ShortFormForReview(self.score));
+        }
+        Some(reasons)
+    }
 }
 
 /// Marks the names with no place whose body also stands, after a place, for units of two or

@@ -16,6 +16,42 @@ pub use super::blocking::grams_into as bigrams;
 /// `Features::named_division` of a national unit (中国…, 全国…).
 pub use super::features::NATIONAL;
 
+/// Short forms, judged by dedupe's own rules (`shortform`): does one name shorten the other, how
+/// well, and which of a short name's fits it is paired with.
+pub use super::shortform::{best_fits, fit as short_form_fit, may_be_short, provinces_compatible};
+
+/// A candidate pair scored as a dedupe run scores it (`score_pair`), short-form lift included.
+pub use super::{score_pair, PairScore};
+
+/// The features of every record of a directory, exactly as a dedupe run computes them before
+/// clustering (the kind-only names marked over the whole directory).
+pub fn directory_features(dir: &Directory, names: &[NameParts], profiles: &[OrgProfile]) -> Vec<Features> {
+    use rayon::prelude::*;
+    let mut feats: Vec<Features> = (0..dir.len())
+        .into_par_iter()
+        .map(|i| record_features(dir, i as RecIdx, &names[i], &profiles[i]))
+        .collect();
+    super::mark_kind_only(names, &mut feats, Gazetteer::global());
+    feats
+}
+
+/// Is the record (`name`, `feat`) only a kind among `others` (dedupe's `kind_only` rule, counted
+/// over `others` instead of the whole directory: `lookup` passes the records it found)? Only
+/// records with the same body can make it so.
+pub fn kind_only_among<'a>(
+    name: &NameParts,
+    feat: &Features,
+    others: impl Iterator<Item = (&'a NameParts, &'a Features)>,
+) -> bool {
+    let (mut names, mut feats) = (vec![name.clone()], vec![feat.clone()]);
+    for (n, f) in others.filter(|(n, _)| n.body == name.body) {
+        names.push(n.clone());
+        feats.push(f.clone());
+    }
+    super::mark_kind_only(&names, &mut feats, Gazetteer::global());
+    feats[0].kind_only
+}
+
 /// The features of record `i` of `dir`, as a dedupe run computes them.
 pub fn record_features(dir: &Directory, i: RecIdx, name: &NameParts, profile: &OrgProfile) -> Features {
     features::of_record(dir, i, name, profile, Gazetteer::global())

@@ -71,7 +71,7 @@ pub struct Fit {
 }
 
 impl Fit {
-    fn rank(&self) -> (u8, u8, u8) {
+    pub fn rank(&self) -> (u8, u8, u8) {
         (self.cost, self.trailing, self.dropped_generic)
     }
 }
@@ -372,6 +372,25 @@ fn in_order(short: &str, long: &str) -> bool {
     short.chars().all(|c| rest.any(|x| x == c))
 }
 
+/// A short name and a full name are paired only within one province bucket, or when either
+/// bucket is unknown.
+pub fn provinces_compatible(a: &Features, b: &Features) -> bool {
+    let (a, b) = (a.province_key(), b.province_key());
+    a == b || a == 0 || b == 0
+}
+
+/// Of one short name's fits (rank, full name), sorted, the full names it is paired with: the
+/// best-ranked ones, none when more than `MAX_TIES` tie (交大 fits too many).
+pub fn best_fits(sorted: &[((u8, u8, u8), RecIdx)]) -> Vec<RecIdx> {
+    let Some(&(best, _)) = sorted.first() else { return Vec::new() };
+    let ties = sorted.iter().take_while(|x| x.0 == best).count();
+    if ties <= MAX_TIES {
+        sorted[..ties].iter().map(|x| x.1).collect()
+    } else {
+        Vec::new()
+    }
+}
+
 /// Short-name / full-name candidate pairs (smaller index first, sorted): each short name with the
 /// full names it fits best (see the module comment).
 pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
@@ -389,7 +408,6 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
         firsts.insert(first);
         lasts.insert(last);
     }
-    let compatible = |a: u32, b: u32| a == b || a == 0 || b == 0;
 
     // (short, rank, full) for every fit. Most records open with no character a short name opens
     // with, and most of their characters end none: two bit tests each, no allocation.
@@ -416,10 +434,9 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
                 .collect();
             shorts.sort_unstable();
             shorts.dedup();
-            let p = feats[f].province_key();
             shorts
                 .into_iter()
-                .filter(|&s| compatible(feats[s as usize].province_key(), p))
+                .filter(|&s| provinces_compatible(&feats[s as usize], &feats[f]))
                 .filter(|&s| in_order(&names[s as usize].key, &long.key))
                 .filter_map(|s| fit(&names[s as usize], long).map(|x| (s, x.rank(), f as RecIdx)))
                 .collect::<Vec<_>>()
@@ -428,11 +445,8 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
     fits.par_sort_unstable();
     let mut out = Vec::new();
     for group in fits.chunk_by(|a, b| a.0 == b.0) {
-        let best = group[0].1;
-        let ties = group.iter().take_while(|x| x.1 == best).count();
-        if ties <= MAX_TIES {
-            out.extend(group[..ties].iter().map(|x| ordered(x.0, x.2)));
-        }
+        let ranked: Vec<((u8, u8, u8), RecIdx)> = group.iter().map(|x| (x.1, x.2)).collect();
+        out.extend(best_fits(&ranked).into_iter().map(|full| ordered(group[0].0, full)));
     }
     out.sort_unstable();
     out.dedup();

@@ -5,13 +5,15 @@
 //! then each record costs the length of its chain. The rules are `check`'s own (`rules`,
 //! `detail`, `fixes`), so the answers agree with findings.csv.
 
+use std::sync::OnceLock;
+
 use crate::geo::Gazetteer;
 use crate::model::{Clusters, Directory, FindingCode, Level, ParentFix, RecIdx};
 use crate::profile::OrgProfile;
 
 use super::assoc::{expected_parent_of, AssocIndex, Expected};
 use super::graph::{cycles, edges_from, Edge};
-use super::rules::{classify, Ctx};
+use super::rules::{classify, classify_all, Ctx};
 use super::{detail, fixes};
 
 /// The first link on a chain that `check` reports, with its proposed fix.
@@ -44,6 +46,10 @@ pub struct ChainExplainer<'a> {
     index: AssocIndex,
     edges: Vec<Edge>,
     cycle_of: Vec<Option<RecIdx>>,
+    /// check's fixes for the whole directory, proposed and re-checked together (`fixes::verify`):
+    /// a fix is judged with every other fix applied, as in findings.csv. Computed the first time
+    /// a chain with a broken link is shown.
+    fixes: OnceLock<Vec<Option<ParentFix>>>,
 }
 
 impl<'a> ChainExplainer<'a> {
@@ -54,7 +60,16 @@ impl<'a> ChainExplainer<'a> {
         let index = AssocIndex::build(&ctx);
         let edges = edges_from(dir);
         let cycle_of = cycles(&edges);
-        ChainExplainer { ctx, index, edges, cycle_of }
+        ChainExplainer { ctx, index, edges, cycle_of, fixes: OnceLock::new() }
+    }
+
+    fn verified_fixes(&self) -> &[Option<ParentFix>] {
+        self.fixes.get_or_init(|| {
+            let codes = classify_all(&self.ctx, &self.edges, &self.cycle_of);
+            let mut proposed = fixes::propose(&self.ctx, &self.index, &self.edges, &codes, &self.cycle_of);
+            fixes::verify(&self.ctx, &self.edges, &mut proposed);
+            proposed
+        })
     }
 
     pub fn explain(&self, i: RecIdx) -> ChainView {
@@ -82,8 +97,7 @@ impl<'a> ChainExplainer<'a> {
         let broken = chain.iter().find_map(|&y| {
             let code = classify(&self.ctx, y, self.edges[y as usize], self.cycle_of[y as usize].is_some())?;
             let detail = detail::structural(&self.ctx, y, code, &self.edges, &self.cycle_of).to_string();
-            let current = self.edges[y as usize].target();
-            let fix = Some(fixes::to_expected(&self.ctx, &self.index, y, current));
+            let fix = self.verified_fixes()[y as usize].clone();
             Some(BrokenLink { at: y, code, detail, fix })
         });
         ChainView { chain, reaches_national, visible_to_province, broken }

@@ -145,12 +145,30 @@ impl NameIndex {
     }
 
     /// Records whose names hold every character of `key` in order (北师大 in 北京师范大学),
-    /// shortest names first: the rarest character's postings, checked one by one.
+    /// shortest names first, at most `SHORT_CANDIDATES`.
     fn short_form_candidates(
         &self,
         names: &[NameParts],
         key: &str,
         keep: &impl Fn(RecIdx) -> bool,
+    ) -> Vec<RecIdx> {
+        let mut found: Vec<(usize, RecIdx)> = self
+            .in_order(names, key, keep, SCAN_BUDGET)
+            .into_iter()
+            .map(|i| (names[i as usize].key.len(), i))
+            .collect();
+        found.sort_unstable();
+        found.into_iter().take(SHORT_CANDIDATES).map(|f| f.1).collect()
+    }
+
+    /// Every record whose name holds the characters of `key` in order, read from the postings of
+    /// its rarest character (none when that list is longer than `max_scan`), in record order.
+    pub fn in_order(
+        &self,
+        names: &[NameParts],
+        key: &str,
+        keep: &impl Fn(RecIdx) -> bool,
+        max_scan: usize,
     ) -> Vec<RecIdx> {
         let wanted: Vec<char> = key.chars().collect();
         if wanted.len() < 2 {
@@ -159,21 +177,14 @@ impl NameIndex {
         let Some(rarest) = wanted.iter().map(|&c| self.chars.get(c as u64)).min_by_key(|p| p.len()) else {
             return Vec::new();
         };
-        if rarest.len() > SCAN_BUDGET {
+        if rarest.len() > max_scan {
             return Vec::new();
         }
         let in_order = |name: &str| {
             let mut rest = name.chars();
             wanted.iter().all(|&c| rest.any(|x| x == c))
         };
-        let mut found: Vec<(usize, RecIdx)> = rarest
-            .iter()
-            .copied()
-            .filter(|&i| keep(i) && in_order(&names[i as usize].key))
-            .map(|i| (names[i as usize].key.len(), i))
-            .collect();
-        found.sort_unstable();
-        found.into_iter().take(SHORT_CANDIDATES).map(|f| f.1).collect()
+        rarest.iter().copied().filter(|&i| keep(i) && in_order(&names[i as usize].key)).collect()
     }
 }
 

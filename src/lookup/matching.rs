@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::dedupe::{compare, query, score_only, Verdict};
-use crate::geo::Gazetteer;
+use crate::dedupe::{query, Reason};
+use crate::lang::Lang;
 use crate::model::RecIdx;
 
-use super::{Catalog, Probe};
+use super::{Catalog, Probe, Scored};
 
 /// Candidate units listed per new record, at most.
 pub const MAX_UNITS: usize = 5;
@@ -47,7 +47,7 @@ impl Decision {
 }
 
 /// One row of match.csv.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MatchRow {
     pub new_id: String,
     pub new_name: String,
@@ -56,7 +56,11 @@ pub struct MatchRow {
     pub org_id: String,
     pub name: String,
     pub score: f32,
-    pub reasons: Vec<String>,
+    /// Dedupe's reasons for the pair (record, new record), typed: each output says them in
+    /// its own language.
+    pub reasons: Vec<Reason>,
+    /// When the best-scoring record is a duplicate of the survivor: its id.
+    pub via: Option<String>,
     /// The association the new record belongs under, whatever the decision (empty when none
     /// can be named; `parent_reason` says why).
     pub proposed_parent_id: String,
@@ -64,53 +68,74 @@ pub struct MatchRow {
     pub parent_reason: String,
 }
 
+impl MatchRow {
+    /// The reasons in `lang`, `; `-separated (English: pairs.csv's machine text).
+    pub fn reason_text(&self, lang: Lang) -> String {
+        let mut parts: Vec<String> = self.reasons.iter().map(|r| r.text(lang)).collect();
+        if let Some(v) = &self.via {
+            parts.push(match lang {
+                Lang::Zh => format!("经由 {v}（{} 的重复记录）", self.org_id),
+                Lang::En => format!("via {v} (a duplicate of {})", self.org_id),
+            });
+        }
+        parts.join("; ")
+    }
+}
+
+/// Every new record matched, in the order given (rows of one record together, best first).
+pub fn match_all(catalog: &Catalog, probes: &[Probe]) -> Vec<MatchRow> {
+    use rayon::prelude::*;
+    let t = std::time::Instant::now();
+    let rows = probes.par_iter().flat_map_iter(|p| catalog.match_one(p)).collect();
+    crate::progress::timing("match: records", t);
+    rows
+}
+
+/// How many new records got each decision (on their best row): existing, review, new.
+pub fn tally(rows: &[MatchRow]) -> (usize, usize, usize) {
+    let mut counts = (0, 0, 0);
+    let mut last: Option<&str> = None;
+    for r in rows {
+        if last == Some(r.new_id.as_str()) {
+            continue;
+        }
+        last = Some(&r.new_id);
+        match r.decision {
+            Decision::Existing => counts.0 += 1,
+            Decision::Review => counts.1 += 1,
+            Decision::New => counts.2 += 1,
+        }
+    }
+    counts
+}
+
 impl Catalog<'_> {
     /// The rows of one new record, best first.
     pub fn match_one(&self, probe: &Probe) -> Vec<MatchRow> {
-        let g = Gazetteer::global();
         let (parent_id, parent_name, parent_reason) = match self.chains.expected_parent(&probe.profile) {
             Ok(e) => (self.dir.id(e.parent).to_string(), self.dir.name(e.parent).to_string(), e.reason),
             Err(why) => (String::new(), String::new(), why),
         };
-        // (record, score, may merge, reasons): candidates at or above the review threshold.
-        let mut found: Vec<(RecIdx, f32, bool, Vec<String>)> = self
-            .candidates(probe)
-            .into_iter()
-            .filter_map(|c| {
-                // The cheap score first (as a dedupe run does), reasons only for the pairs kept.
-                let (quick, _) = score_only(g, probe.side(), self.side(c))?;
-                if quick < self.opts.review_threshold {
-                    return None;
-                }
-                let Verdict::Scored { score, reasons, reviewable_only } =
-                    compare(g, probe.side(), self.side(c))
-                else {
-                    return None;
-                };
-                let may_merge = !reviewable_only && score >= self.opts.merge_threshold;
-                Some((c, score, may_merge, super::reason_texts(&reasons)))
-            })
-            .collect();
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let prepared = self.prepare(probe);
+        // Candidates at or above the review threshold, as a dedupe run scores the pair.
+        let mut found: Vec<Scored> =
+            self.scored(probe, &prepared).into_iter().filter(|s| s.pair.is_some()).collect();
+        let key = |s: &Scored| s.pair.as_ref().map(|p| (p.score, p.may_merge)).unwrap_or((0.0, false));
+        found.sort_by(|a, b| {
+            let (x, y) = (key(a), key(b));
+            y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then(a.rec.cmp(&b.rec))
+        });
         found.truncate(CLUSTERED);
-        let members: Vec<RecIdx> = found.iter().map(|f| f.0).collect();
+        let members: Vec<RecIdx> = found.iter().map(|f| f.rec).collect();
         let clusters =
             query::cluster_subset(self.dir, &members, |i| self.side(i), &self.children, &self.opts);
         let mut rows: Vec<(usize, MatchRow)> = clusters
             .iter()
             .filter_map(|c| {
                 // The cluster's best found member speaks for it (found is sorted best first).
-                let (k, (rec, score, merge, reasons)) =
-                    found.iter().enumerate().find(|(_, f)| c.members.contains(&f.0))?;
-                let mut reasons = reasons.clone();
-                if *rec != c.survivor {
-                    reasons.push(format!(
-                        "via {} (a duplicate of {})",
-                        self.dir.id(*rec),
-                        self.dir.id(c.survivor)
-                    ));
-                }
-                let decision = if *merge { Decision::Existing } else { Decision::Review };
+                let (k, f) = found.iter().enumerate().find(|(_, f)| c.members.contains(&f.rec))?;
+                let pair = f.pair.as_ref()?;
+                let decision = if pair.may_merge { Decision::Existing } else { Decision::Review };
                 Some((
                     k,
                     MatchRow {
@@ -119,8 +144,9 @@ impl Catalog<'_> {
                         decision,
                         org_id: self.dir.id(c.survivor).to_string(),
                         name: self.dir.name(c.survivor).to_string(),
-                        score: (score * 1000.0).round() / 1000.0,
-                        reasons,
+                        score: (pair.score * 1000.0).round() / 1000.0,
+                        reasons: self.typed_reasons(probe, &prepared, f),
+                        via: (f.rec != c.survivor).then(|| self.dir.id(f.rec).to_string()),
                         proposed_parent_id: parent_id.clone(),
                         proposed_parent_name: parent_name.clone(),
                         parent_reason: parent_reason.clone(),
@@ -139,6 +165,7 @@ impl Catalog<'_> {
                 name: String::new(),
                 score: 0.0,
                 reasons: Vec::new(),
+                via: None,
                 proposed_parent_id: parent_id,
                 proposed_parent_name: parent_name,
                 parent_reason,

@@ -15,6 +15,9 @@ pub struct Probe {
     pub text: String,
     /// The province as given (`--province`, or the NEW record's province column).
     pub province: String,
+    /// The parent id as given (a NEW record's parent column; resolved among the directory's
+    /// ids, as it would be if the record were appended to the dump).
+    pub parent_id: String,
     /// `text` folded like every name (for "the platform's autocomplete offers it").
     pub folded: String,
     pub name: NameParts,
@@ -42,6 +45,7 @@ pub fn probes_of(dir: &Directory) -> Vec<Probe> {
                 id: dir.id(i).to_string(),
                 text: dir.name(i).to_string(),
                 province: dir.get(i, Field::Province).to_string(),
+                parent_id: dir.get(i, Field::ParentId).to_string(),
                 folded: normalize::fold(dir.name(i)),
                 name,
                 profile,

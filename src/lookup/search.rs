@@ -3,13 +3,14 @@
 
 use serde::Serialize;
 
-use crate::dedupe::{name_similarity, query, score_only, veto};
+use crate::dedupe::{name_similarity, query, veto, Side};
 use crate::geo::Gazetteer;
 use crate::hierarchy::ChainView;
+use crate::lang::Lang;
 use crate::model::RecIdx;
 use crate::normalize::homophone_distance;
 
-use super::{Catalog, Probe};
+use super::{Catalog, Prepared, Probe, Scored};
 
 /// Entries shown per query, at most (whole clusters: the last one may make it a few more).
 pub const DEFAULT_LIMIT: usize = 10;
@@ -89,7 +90,7 @@ pub struct DivisionCoverage {
 
 /// How a candidate compares with the probe.
 struct Hit {
-    rec: RecIdx,
+    found: Scored,
     score: f32,
     /// The entry's name is exactly the typed text (spaces and all).
     literal: bool,
@@ -99,47 +100,42 @@ struct Hit {
 }
 
 impl Catalog<'_> {
-    /// Candidates the name model does not veto, at or above the review threshold or offered by
-    /// autocomplete, best first: exactly the typed name, the same normalized name, then score,
-    /// then offered, then order.
-    fn hits(&self, probe: &Probe) -> Vec<Hit> {
-        let g = Gazetteer::global();
+    /// Candidates the name model does not veto, at or above the review threshold (a dedupe
+    /// run's review pairs, short forms included) or offered by autocomplete, best first:
+    /// exactly the typed name, the same normalized name, then score, then offered, then order.
+    fn hits(&self, probe: &Probe, prepared: &Prepared) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self
-            .candidates(probe)
+            .scored(probe, prepared)
             .into_iter()
-            .filter_map(|c| {
-                let (score, _) = score_only(g, probe.side(), self.side(c))?;
+            .filter_map(|found| {
+                let c = found.rec;
+                let score = found.raw?;
                 let offered = !probe.folded.is_empty()
                     && crate::normalize::fold(self.dir.name(c)).contains(probe.folded.as_str());
                 let exact = self.names[c as usize].key == probe.name.key;
                 let literal = self.dir.name(c).trim() == probe.text.trim();
-                (score >= self.opts.review_threshold || offered).then_some(Hit {
-                    rec: c,
-                    score,
-                    literal,
-                    exact,
-                    offered,
-                })
+                (found.pair.is_some() || offered).then_some(Hit { found, score, literal, exact, offered })
             })
             .collect();
         hits.sort_by(|a, b| {
             (b.literal, b.exact, b.score, b.offered)
                 .partial_cmp(&(a.literal, a.exact, a.score, a.offered))
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.rec.cmp(&b.rec))
+                .then(a.found.rec.cmp(&b.found.rec))
         });
         hits
     }
 
-    /// The answer to one query; `limit` entries at most (whole clusters).
-    pub fn lookup(&self, probe: &Probe, limit: usize) -> Answer {
-        let hits = self.hits(probe);
+    /// The answer to one query; `limit` entries at most (whole clusters); reasons in `lang`.
+    pub fn lookup(&self, probe: &Probe, limit: usize, lang: Lang) -> Answer {
+        let prepared = self.prepare(probe);
+        let hits = self.hits(probe, &prepared);
         let top: Vec<&Hit> = hits.iter().take(CLUSTERED.max(2 * limit)).collect();
-        let members: Vec<RecIdx> = top.iter().map(|h| h.rec).collect();
+        let members: Vec<RecIdx> = top.iter().map(|h| h.found.rec).collect();
         let clusters =
             query::cluster_subset(self.dir, &members, |i| self.side(i), &self.children, &self.opts);
         // Rank of each hit, clusters ordered by their best hit.
-        let rank = |i: RecIdx| top.iter().position(|h| h.rec == i).unwrap_or(usize::MAX);
+        let rank = |i: RecIdx| top.iter().position(|h| h.found.rec == i).unwrap_or(usize::MAX);
         let mut ordered: Vec<(usize, &query::SubsetCluster)> = clusters
             .iter()
             .map(|c| (c.members.iter().map(|&m| rank(m)).min().unwrap_or(usize::MAX), c))
@@ -154,29 +150,27 @@ impl Catalog<'_> {
             members.sort_by_key(|&m| rank(m));
             for m in members {
                 let h = top[rank(m)];
-                results.push(self.entry(probe, h, c));
+                let reasons = self.typed_reasons(probe, &prepared, &h.found);
+                results.push(self.entry(h, c, super::reason_texts(&reasons, lang)));
             }
         }
         let (closest, coverage) = if results.is_empty() {
-            (self.closest(probe), self.division_coverage(probe))
+            (self.closest(probe, &prepared, lang), self.division_coverage(probe))
         } else {
             (Vec::new(), None)
         };
         Answer { query: probe.text.clone(), province: probe.province.clone(), results, closest, coverage }
     }
 
-    fn entry(&self, probe: &Probe, h: &Hit, c: &query::SubsetCluster) -> Entry {
-        let view = self.chains.explain(h.rec);
+    fn entry(&self, h: &Hit, c: &query::SubsetCluster, reasons: Vec<String>) -> Entry {
+        let rec = h.found.rec;
+        let view = self.chains.explain(rec);
         let id = |i: RecIdx| self.dir.id(i).to_string();
-        let reasons = match crate::dedupe::compare(Gazetteer::global(), probe.side(), self.side(h.rec)) {
-            crate::dedupe::Verdict::Scored { reasons, .. } => super::reason_texts(&reasons),
-            crate::dedupe::Verdict::Veto(v) => super::reason_texts(std::slice::from_ref(&v)),
-        };
         Entry {
-            org_id: id(h.rec),
-            name: self.dir.name(h.rec).to_string(),
+            org_id: id(rec),
+            name: self.dir.name(rec).to_string(),
             cluster_id: format!("C-{}", self.dir.id(c.survivor)),
-            is_survivor: c.survivor == h.rec,
+            is_survivor: c.survivor == rec,
             score: (h.score * 1000.0).round() / 1000.0,
             offered: h.offered,
             visible_to_province: view.visible_to_province,
@@ -205,10 +199,11 @@ impl Catalog<'_> {
     }
 
     /// The most similar names among the candidates, vetoed or not, with the veto.
-    fn closest(&self, probe: &Probe) -> Vec<Closest> {
+    fn closest(&self, probe: &Probe, prepared: &Prepared, lang: Lang) -> Vec<Closest> {
         let g = Gazetteer::global();
+        let me = Side { name: &probe.name, feat: &prepared.feat, level: probe.profile.level };
         let mut scored: Vec<(f32, RecIdx)> = self
-            .candidates(probe)
+            .candidates(prepared)
             .into_iter()
             .map(|c| {
                 // The whole normalized names: the model's similarity looks only at the
@@ -227,8 +222,8 @@ impl Catalog<'_> {
                 org_id: self.dir.id(c).to_string(),
                 name: self.dir.name(c).to_string(),
                 similarity: (s * 1000.0).round() / 1000.0,
-                why_not: veto(g, probe.side(), self.side(c))
-                    .map(|r| super::reason_texts(std::slice::from_ref(&r)).concat())
+                why_not: veto(g, self.side(c), me)
+                    .map(|r| super::reason_texts(std::slice::from_ref(&r), lang).concat())
                     .unwrap_or_default(),
             })
             .collect()

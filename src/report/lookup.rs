@@ -6,6 +6,15 @@ use std::fmt::Write;
 use crate::lang::Lang;
 use crate::lookup::{Answer, Entry};
 
+/// What is printed for one answer: its JSON line, or its block of the table.
+pub fn render(a: &Answer, json: bool, lang: Lang) -> String {
+    if json {
+        format!("{}\n", json_line(a))
+    } else {
+        format!("{}\n", text(a, lang))
+    }
+}
+
 /// One JSON object, one line.
 pub fn json_line(a: &Answer) -> String {
     serde_json::to_string(a).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))

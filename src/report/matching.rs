@@ -27,12 +27,30 @@ pub fn cells(r: &MatchRow, lang: Lang) -> [String; 10] {
         r.org_id.clone(),
         r.name.clone(),
         score,
-        r.reasons.join("; "),
+        r.reason_text(lang),
         r.proposed_parent_id.clone(),
         r.new_name.clone(),
         r.proposed_parent_name.clone(),
         r.parent_reason.clone(),
     ]
+}
+
+/// The line `match` prints: how many new records got each decision.
+pub fn summary(rows: &[MatchRow]) -> String {
+    let (existing, review, new) = crate::lookup::matching::tally(rows);
+    let total = existing + review + new;
+    format!("{total} 条新组织：{existing} 条已存在，{review} 条待人工核对，{new} 条为新组织")
+}
+
+/// The rows of NEW that could not be read, in `out`/match_rejected.csv (file, line, reason),
+/// and the line to print about them; nothing when every row was read.
+pub fn write_rejected(new: &crate::model::Directory, out: &Path) -> Result<Option<String>> {
+    if new.rejected.is_empty() {
+        return Ok(None);
+    }
+    let path = out.join("match_rejected.csv");
+    super::outputs::write_rejected(new, &path)?;
+    Ok(Some(format!("--new: {} 行无法读取，未比对（见 {}）", new.rejected.len(), path.display())))
 }
 
 pub fn write_csv(rows: &[MatchRow], path: &Path) -> Result<()> {
