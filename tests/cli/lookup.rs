@@ -167,10 +167,9 @@ fn match_decides_existing_review_or_new_with_a_parent() {
     let n3 = first("N3");
     assert_eq!((n3[1].as_str(), n3[2].as_str(), n3[6].as_str()), ("new", "", "HF"), "{rows:?}");
     assert_eq!(rows.iter().filter(|r| r[0] == "N3").count(), 1);
-    // One identifying character differs: never the same unit; whether a person looks (review)
-    // or not is dedupe's score, and `match_and_a_later_dedupe_agree` holds match to it.
+    // One different-sounding character in four identifying ones (技术 / 技能): a person decides.
     let n6 = first("N6");
-    assert_ne!(n6[1].as_str(), "existing", "{rows:?}");
+    assert_eq!((n6[1].as_str(), n6[2].as_str()), ("review", "U1"), "{rows:?}");
     let n5 = first("N5");
     assert_eq!((n5[1].as_str(), n5[2].as_str()), ("existing", "U1"), "{rows:?}");
     assert!(rows.iter().all(|r| ["existing", "review", "new"].contains(&r[1].as_str())));
