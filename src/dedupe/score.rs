@@ -944,6 +944,14 @@ mod tests {
         let (f, g) =
             (rec("鄢陵县张桥镇潘庄村委会", "", "", "", ""), rec("鄢陵县张桥镇罗庄村委会", "", "", "", ""));
         assert!(score(&cmp(&f, &g)) < review, "{:?}", cmp(&f, &g));
+        // A one-character town written with 街道 or 地区 is still the town, not the village's words.
+        for (x, y) in [
+            ("莱芜区口镇街道雪陈村村民委员会", "莱芜区口镇街道马陈村村民委员会"),
+            ("顺义区杨镇地区周庄村委会", "顺义区杨镇地区曾庄村委会"),
+        ] {
+            let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+            assert!(score(&v) < review, "{v:?}");
+        }
         // One of four is a pair to look at (技术 / 技能).
         let (h, i) = (rec("中国科学技术大学", "", "", "", ""), rec("中国科学技能大学", "", "", "", ""));
         let w = cmp(&h, &i);

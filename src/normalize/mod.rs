@@ -297,7 +297,15 @@ fn stem_of(core: &str) -> String {
 /// One character before it is a word (城乡, 家乡), not a town.
 fn town_of(core: &str) -> Option<String> {
     let (i, m) = GENERIC_TAIL_WORDS.iter().filter_map(|m| core.find(m).map(|i| (i, *m))).min()?;
-    (core[..i].chars().count() >= 2).then(|| core[..i + m.len()].to_string())
+    let end = i + m.len();
+    if core[..i].chars().count() >= 2 {
+        return Some(core[..end].to_string());
+    }
+    // A one-character town name is written with the word after it (口镇街道, 杨镇地区): read
+    // alone, 口 or 杨 was no town, and the village after it was compared with the town name in
+    // front (口镇街道雪陈村 / 口镇街道马陈村: one character in seven instead of one in two).
+    let more = ["街道", "地区"].iter().find(|w| core[end..].starts_with(*w))?;
+    Some(core[..end + more.len()].to_string())
 }
 
 /// Normalize a name to its folded form only: NFKC, simplified, no whitespace or punctuation
