@@ -9,15 +9,7 @@ use std::process::Output;
 use crate::util::*;
 
 fn run(input: &Path, out: &Path, extra: &[&str]) -> Output {
-    orgclean()
-        .arg("run")
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .args(["--as-of", "2025-01-01"])
-        .args(extra)
-        .output()
-        .unwrap()
+    on_dump("run", input, out, extra)
 }
 
 use crate::audit::{audit, run_count as runs_in};

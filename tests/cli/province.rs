@@ -20,15 +20,7 @@ fn dump(tmp: &Path) -> PathBuf {
 }
 
 fn run(cmd: &str, input: &Path, out: &Path, extra: &[&str]) {
-    let o = orgclean()
-        .arg(cmd)
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .args(["--as-of", "2025-01-01"])
-        .args(extra)
-        .output()
-        .unwrap();
+    let o = on_dump(cmd, input, out, extra);
     assert!(o.status.success(), "{cmd} failed: {}", stderr_of(&o));
 }
 

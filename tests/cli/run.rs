@@ -4,15 +4,7 @@ use std::path::Path;
 use crate::util::*;
 
 fn run_ok(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let o = orgclean()
-        .arg("run")
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .args(["--as-of", "2025-01-01"])
-        .args(extra)
-        .output()
-        .unwrap();
+    let o = on_dump("run", input, out, extra);
     assert!(o.status.success(), "run failed: {}", stderr_of(&o));
     o
 }

@@ -13,15 +13,7 @@ fn hostile(name: &str) -> PathBuf {
 }
 
 fn cmd(sub: &str, input: &Path, out: &Path, extra: &[&str]) -> Output {
-    let o = orgclean()
-        .arg(sub)
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .args(["--as-of", "2025-01-01"].iter().filter(|_| matches!(sub, "run" | "audit")))
-        .args(extra)
-        .output()
-        .unwrap();
+    let o = on_dump(sub, input, out, extra);
     assert!(!stderr_of(&o).contains("panicked"), "{}", stderr_of(&o));
     o
 }
@@ -72,13 +64,16 @@ fn every_missing_column_in_one_message_and_titles_are_not_headers() {
 fn config_mistakes_are_named_as_config_keys_with_file_and_line() {
     let tmp = tempdir();
     let cfg = tmp.path().join("orgclean.toml");
-    fs::write(&cfg, "[input]\n[input.columns]\nname = \"单位名\"\nid = \"编码\"\n").unwrap();
-    let o = cmd(
-        "run",
-        &hostile("chinese_headers.csv"),
-        &tmp.path().join("o"),
-        &["--config", cfg.to_str().unwrap()],
-    );
+    let run_with = |config: &str| {
+        fs::write(&cfg, config).unwrap();
+        cmd(
+            "run",
+            &hostile("chinese_headers.csv"),
+            &tmp.path().join("o"),
+            &["--config", cfg.to_str().unwrap()],
+        )
+    };
+    let o = run_with("[input]\n[input.columns]\nname = \"单位名\"\nid = \"编码\"\n");
     assert_eq!(code(&o), Some(2));
     let err = stderr_of(&o);
     assert!(err.contains("orgclean.toml line 3: [input.columns] name = \"单位名\""), "{err}");
@@ -86,23 +81,11 @@ fn config_mistakes_are_named_as_config_keys_with_file_and_line() {
     assert!(err.contains("name no header of this file; headers seen: 单位ID, 单位名称"), "{err}");
     assert!(!err.contains("--column"), "the user typed no flag: {err}");
 
-    fs::write(&cfg, "[input.columns]\nnom = \"单位名称\"\n\n[severity]\ncycles = \"warning\"\n").unwrap();
-    let o = cmd(
-        "run",
-        &hostile("chinese_headers.csv"),
-        &tmp.path().join("o"),
-        &["--config", cfg.to_str().unwrap()],
-    );
+    let o = run_with("[input.columns]\nnom = \"单位名称\"\n\n[severity]\ncycles = \"warning\"\n");
     assert_eq!(code(&o), Some(2));
     let err = stderr_of(&o);
     assert!(err.contains("line 5: [severity] cycles: unknown finding code"), "{err}");
-    fs::write(&cfg, "[input.columns]\nnom = \"单位名称\"\n").unwrap();
-    let o = cmd(
-        "run",
-        &hostile("chinese_headers.csv"),
-        &tmp.path().join("o"),
-        &["--config", cfg.to_str().unwrap()],
-    );
+    let o = run_with("[input.columns]\nnom = \"单位名称\"\n");
     let err = stderr_of(&o);
     assert!(
         err.contains("orgclean.toml: line 2: [input.columns] nom = \"单位名称\": unknown field \"nom\""),

@@ -15,6 +15,20 @@ pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
 }
 
+/// `orgclean SUB INPUT --out OUT [--as-of 2025-01-01] EXTRA…`: the shape most tests run. The fixed
+/// as-of date (for `run` and `audit`, the commands that count ages) keeps outputs stable.
+pub fn on_dump(sub: &str, input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    orgclean()
+        .arg(sub)
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(["--as-of", "2025-01-01"].iter().filter(|_| matches!(sub, "run" | "audit")))
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
