@@ -276,12 +276,17 @@ fn county_known(s: Side) -> bool {
     s.feat.places().iter().all(|r| r.county.is_some())
 }
 
+/// Both records carry the same valid credit code.
+fn same_credit_code(a: Side, b: Side) -> bool {
+    a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc
+}
+
 /// Independent evidence that two records are one unit despite a difference in their identifying
 /// words: the same valid credit code; or, when the difference is only same-sound slips, the same
 /// parent record (the slip explains the spelling, the parent the place in the hierarchy). A
 /// shared parent alone does not excuse a different character: siblings share it by construction.
 fn independent_evidence(a: Side, b: Side) -> bool {
-    let same_code = a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc;
+    let same_code = same_credit_code(a, b);
     let same_parent = a.feat.parent.is_some() && a.feat.parent == b.feat.parent;
     same_code || (same_parent && !homophone_substitutions(&a.name.key, &b.name.key).is_empty())
 }
@@ -386,7 +391,7 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
             }
         }
     }
-    let same_code = a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc;
+    let same_code = same_credit_code(a, b);
     for s in [a, b] {
         // The code names the unit when the name does not; it cannot glue two units together
         // (different codes veto).
@@ -449,7 +454,7 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
             say(&|| d.clone());
         }
     }
-    if a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc {
+    if same_code {
         score = (score + SAME_USCC_BONUS).min(1.0);
         say(&|| Reason::SameCreditCode);
         if let Some((short, long)) = abbreviation(a.name, b.name).filter(|_| score < ABBREVIATION_WITH_USCC) {
