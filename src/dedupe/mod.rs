@@ -23,6 +23,7 @@ use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
+use features::VetoKey;
 pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
 
@@ -242,9 +243,12 @@ fn score_and_cluster(
             feat: &feats[i as usize],
             level: profiles[i as usize].level,
         };
+        let keys: Vec<VetoKey> = feats.par_iter().map(VetoKey::of).collect();
         candidates
             .par_iter()
             .filter(|&&(a, b)| touched.is_none_or(|t| t[a as usize] || t[b as usize]))
+            // A vetoed pair scores nothing: most are told from the packed keys alone.
+            .filter(|&&(a, b)| !keys[a as usize].certainly_vetoed(keys[b as usize]))
             .filter_map(|&(a, b)| {
                 let pair = score_pair(g, side(a), side(b), short_forms.binary_search(&(a, b)).is_ok(), opts)?;
                 let merge = pair.may_merge;
