@@ -1,7 +1,7 @@
 //! The search index of one directory: exact normalized names, and character and bigram postings
 //! of the normalized names (`NameParts::key`: 科协 already 科学技术协会, traditional and
-//! full-width folded). Built in memory for each call, in about a second for a million records
-//! (docs/lookup.md says why it is not kept in the audit database).
+//! full-width folded), built in memory from a loaded directory. `saved` stores these lists in a
+//! file; `retrieve` reads either through `Source`.
 //!
 //! Retrieval only proposes candidates; whether a candidate is the unit is decided by
 //! `dedupe::compare`, exactly as in a dedupe run.

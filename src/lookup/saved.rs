@@ -95,6 +95,19 @@ pub fn fingerprint() -> Result<String> {
     Ok(format!("{}-{:016x}", env!("CARGO_PKG_VERSION"), h.finish()))
 }
 
+/// Write the saved index of a whole directory already parsed and profiled (`audit
+/// --lookup-index`: the night's directory, without loading it again).
+pub fn save_directory(
+    dir: &Directory,
+    names: &[NameParts],
+    profiles: &[crate::profile::OrgProfile],
+    opts: DedupeOptions,
+    sources: &[PathBuf],
+    path: &Path,
+) -> Result<()> {
+    save(&Catalog::of(dir, names, profiles, opts), sources, path)
+}
+
 /// Write the saved index of the directory `catalog` holds to `path` (atomically: a reader of
 /// the previous file keeps reading it whole).
 pub fn save(catalog: &Catalog, sources: &[PathBuf], path: &Path) -> Result<()> {

@@ -142,3 +142,23 @@ fn the_dumps_and_an_index_together_is_a_usage_error() {
     let out = orgclean().args(["lookup", "--query", "合肥一中"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
 }
+
+/// The nightly audit saves the index of the directory it has just read: a lookup after it
+/// starts at once and answers as a lookup of the night's dump.
+#[test]
+fn the_audit_saves_the_nights_index() {
+    let tmp = tempdir();
+    let (dump, index, queries) =
+        (fixture("lookup/orgs.csv"), tmp.path().join("night.idx"), tmp.path().join("q.txt"));
+    let extra = ["--lookup-index", index.to_str().expect("utf-8 path"), "--quiet", "--province", "安徽省"];
+    let out = crate::audit::audit(&dump, &tmp.path().join("audit.sqlite"), &tmp.path().join("out"), &extra);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr_of(&out));
+    queries_for(&dump, &queries);
+    let from_dump = answers(&[dump.as_os_str()], &queries, &["--json"]);
+    // The whole directory, not only the province the reports were cut to.
+    assert!(from_dump.contains("\"org_id\":\"NJ1\""));
+    assert_eq!(
+        from_dump,
+        answers(&[std::ffi::OsStr::new("--index"), index.as_os_str()], &queries, &["--json"])
+    );
+}
