@@ -56,7 +56,7 @@ CREATE TABLE records(
     visible INTEGER,
     broken_at INTEGER
 );
-CREATE TABLE links(rec INTEGER PRIMARY KEY, link TEXT NOT NULL);
+CREATE TABLE links(rec INTEGER PRIMARY KEY, link TEXT NOT NULL, label_zh TEXT NOT NULL);
 CREATE TABLE postings(kind INTEGER NOT NULL, gram INTEGER NOT NULL, n INTEGER NOT NULL, recs BLOB NOT NULL,
     PRIMARY KEY(kind, gram)) WITHOUT ROWID;
 CREATE TABLE exact(key TEXT PRIMARY KEY, recs BLOB NOT NULL) WITHOUT ROWID;
@@ -162,7 +162,7 @@ fn write_tables(catalog: &Catalog, sources: &[PathBuf], tx: &rusqlite::Transacti
          reaches_national, visible, broken_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
     let mut links = AHashSet::new();
-    let mut link_st = tx.prepare("INSERT INTO links(rec, link) VALUES (?1, ?2)")?;
+    let mut link_st = tx.prepare("INSERT INTO links(rec, link, label_zh) VALUES (?1, ?2, ?3)")?;
     for (i, (r, view)) in dir.records.iter().zip(&views).enumerate() {
         let raw: Vec<&str> = r.raw.iter().collect();
         let broken_at = view.broken.as_ref().map(|b| b.at);
@@ -183,8 +183,11 @@ fn write_tables(catalog: &Catalog, sources: &[PathBuf], tx: &rusqlite::Transacti
             broken_at,
         ])?;
         if let Some(at) = broken_at.filter(|&at| links.insert(at)) {
-            let link = catalog.link_fix(view).map(|l| serde_json::to_string(&l).unwrap_or_default());
-            link_st.execute(params![at, link])?;
+            // Stored in English; the Chinese detail beside it (`link`).
+            if let Some(l) = catalog.link_fix(view, Lang::En) {
+                let zh = view.broken.as_ref().map(|b| b.detail.text(Lang::Zh)).unwrap_or_default();
+                link_st.execute(params![at, serde_json::to_string(&l).unwrap_or_default(), zh])?;
+            }
         }
     }
     let mut st = tx.prepare("INSERT INTO postings(kind, gram, n, recs) VALUES (?1, ?2, ?3, ?4)")?;
@@ -331,7 +334,7 @@ impl SavedIndex {
         let mut wanted: Vec<RecIdx> = found.iter().chain(shorts.iter()).copied().collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let part = self.part(conn, &wanted, association_division(probe))?;
+        let part = self.part(conn, &wanted, association_division(probe), lang)?;
         let local = |recs: &mut dyn Iterator<Item = &RecIdx>| -> Result<Vec<RecIdx>> {
             recs.map(|i| {
                 wanted
@@ -363,7 +366,7 @@ impl SavedIndex {
 
     /// Records `recs` (sorted) as a directory of their own, with what the whole directory says
     /// of them, and the coverage of `division`.
-    fn part(&self, conn: &Connection, recs: &[RecIdx], division: Option<u32>) -> Result<Part> {
+    fn part(&self, conn: &Connection, recs: &[RecIdx], division: Option<u32>, lang: Lang) -> Result<Part> {
         let e = db_err(&self.path);
         let damaged = || {
             Error::Internal(format!(
@@ -433,7 +436,7 @@ impl SavedIndex {
             let chain =
                 recs_of(&chain).into_iter().map(|c| self.id_and_name(conn, c)).collect::<Result<_>>()?;
             let broken_link = match broken_at {
-                Some(at) => self.link(conn, at)?,
+                Some(at) => self.link(conn, at, lang)?,
                 None => None,
             };
             part.facts.chains.push(ChainFacts {
@@ -456,12 +459,23 @@ impl SavedIndex {
             .map_err(db_err(&self.path))
     }
 
-    fn link(&self, conn: &Connection, at: RecIdx) -> Result<Option<LinkFix>> {
-        let text: Option<String> = conn
-            .prepare_cached("SELECT link FROM links WHERE rec = ?1")
-            .and_then(|mut st| st.query_row([at], |r| r.get(0)).optional())
+    /// The faulty link at `at`, its detail in `lang`.
+    fn link(&self, conn: &Connection, at: RecIdx, lang: Lang) -> Result<Option<LinkFix>> {
+        let row: Option<(String, String)> = conn
+            .prepare_cached("SELECT link, label_zh FROM links WHERE rec = ?1")
+            .and_then(|mut st| st.query_row([at], |r| Ok((r.get(0)?, r.get(1)?))).optional())
             .map_err(db_err(&self.path))?;
-        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        let Some((link, zh)) = row else { return Ok(None) };
+        let mut link: LinkFix = serde_json::from_str(&link).map_err(|_| {
+            Error::Internal(format!(
+                "{}: a damaged lookup index (a link cannot be read)",
+                self.path.display()
+            ))
+        })?;
+        if lang == Lang::Zh {
+            link.detail_label = zh;
+        }
+        Ok(Some(link))
     }
 
     /// Division `d`'s coverage (`missing` when the directory has no row for it).

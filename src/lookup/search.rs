@@ -62,7 +62,10 @@ pub struct LinkFix {
     pub name: String,
     /// The finding code (docs/findings.md).
     pub code: String,
+    /// What is wrong, in words (English: the machine text, as findings.csv's `detail`).
     pub detail: String,
+    /// The same in the answer's language (the JSON answers are English: the same text).
+    pub detail_label: String,
     /// The parent `check` proposes for `org_id` (empty when it needs review).
     pub proposed_parent_id: String,
     pub proposed_parent_name: String,
@@ -165,7 +168,7 @@ impl<'a> Catalog<'a> {
             for m in members {
                 let h = top[rank(m)];
                 let reasons = self.typed_reasons(probe, prepared, &h.found);
-                results.push(self.entry(h, c, super::reason_texts(&reasons, lang)));
+                results.push(self.entry(h, c, super::reason_texts(&reasons, lang), lang));
             }
         }
         let (closest, coverage) = if results.is_empty() {
@@ -176,9 +179,9 @@ impl<'a> Catalog<'a> {
         Answer { query: probe.text.clone(), province: probe.province.clone(), results, closest, coverage }
     }
 
-    fn entry(&self, h: &Hit, c: &query::SubsetCluster, reasons: Vec<String>) -> Entry {
+    fn entry(&self, h: &Hit, c: &query::SubsetCluster, reasons: Vec<String>, lang: Lang) -> Entry {
         let rec = h.found.rec;
-        let chain = self.chain_facts(rec);
+        let chain = self.chain_facts(rec, lang);
         Entry {
             org_id: self.dir.id(rec).to_string(),
             name: self.dir.name(rec).to_string(),
@@ -195,8 +198,8 @@ impl<'a> Catalog<'a> {
         }
     }
 
-    /// Record `rec`'s chain: explained now, or as the saved index recorded it.
-    pub(crate) fn chain_facts(&self, rec: RecIdx) -> ChainFacts {
+    /// Record `rec`'s chain: explained now, or as the saved index recorded it (read in `lang`).
+    pub(crate) fn chain_facts(&self, rec: RecIdx, lang: Lang) -> ChainFacts {
         let w = match &self.whole {
             Whole::Loaded(w) => w,
             Whole::Saved(facts) => return facts.chains[rec as usize].clone(),
@@ -207,11 +210,11 @@ impl<'a> Catalog<'a> {
             chain: view.chain.iter().map(|&i| link(i)).collect(),
             reaches_national: view.reaches_national,
             visible_to_province: view.visible_to_province,
-            broken_link: self.link_fix(&view),
+            broken_link: self.link_fix(&view, lang),
         }
     }
 
-    pub(crate) fn link_fix(&self, view: &ChainView) -> Option<LinkFix> {
+    pub(crate) fn link_fix(&self, view: &ChainView, lang: Lang) -> Option<LinkFix> {
         let b = view.broken.as_ref()?;
         let fix = b.fix.as_ref();
         let parent = fix.and_then(|f| f.new_parent);
@@ -219,7 +222,8 @@ impl<'a> Catalog<'a> {
             org_id: self.dir.id(b.at).to_string(),
             name: self.dir.name(b.at).to_string(),
             code: b.code.as_str().to_string(),
-            detail: b.detail.clone(),
+            detail: b.detail.to_string(),
+            detail_label: b.detail.text(lang),
             proposed_parent_id: parent.map(|p| self.dir.id(p).to_string()).unwrap_or_default(),
             proposed_parent_name: parent.map(|p| self.dir.name(p).to_string()).unwrap_or_default(),
             confidence: fix.map(|f| f.confidence.as_str().to_string()).unwrap_or_default(),
