@@ -313,7 +313,18 @@ fn strip_provisional(s: &mut String) -> bool {
 
 /// Keep letters and digits (CJK ideographs are letters), upper-case ASCII.
 fn strip_punctuation(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(
+        s.chars().filter(|&c| is_cjk_ideograph(c) || c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()),
+    );
+    out
+}
+
+/// CJK Unified Ideographs and Extension A: every one is a letter (the test
+/// `cjk_ideographs_are_alphanumeric` checks the whole range), so most characters of a name skip
+/// the Unicode table look-up of `char::is_alphanumeric`.
+fn is_cjk_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 /// Generic words that end the identifying part of a name without naming a kind of unit.
@@ -483,7 +494,7 @@ fn parse_unified(
         .map(|end| body[..end].to_string());
 
     NameParts {
-        key: format!("{region_text}{body}"),
+        key: [region_text.as_str(), body.as_str()].concat(),
         region: gazetteer.region_of_mentions(&mentions),
         region_text,
         mentions,
@@ -544,6 +555,18 @@ mod tests {
         assert_eq!(simplified_char('國'), Some('国'));
         assert_eq!(simplified_char('国'), Some('国'));
         assert_eq!(simplified_char('、'), Some('、'));
+    }
+
+    #[test]
+    fn cjk_ideographs_are_alphanumeric() {
+        let mut n = 0;
+        for c in CJK_TABLE.filter_map(char::from_u32).filter(|&c| is_cjk_ideograph(c)) {
+            assert!(c.is_alphanumeric(), "U+{:04X}", c as u32);
+            n += 1;
+        }
+        assert_eq!(n, 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1);
+        assert!(!is_cjk_ideograph('䷀'), "U+4DC0, a hexagram symbol, is no letter");
+        assert_eq!(strip_punctuation("合肥·第一(中学)a-1"), "合肥第一中学A1");
     }
 
     #[test]
