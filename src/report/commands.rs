@@ -83,7 +83,9 @@ pub fn run(job: &RunJob, decisions_db: Option<&Path>) -> Result<RunDone> {
     let stage = output::Staging::new(job.out)?;
     let progress = job.import.progress;
     let (written, report) = outputs::write_run(&mut p, s, &stage, outputs::Extra::default(), progress)?;
+    let t = std::time::Instant::now();
     stage.commit(&written)?;
+    crate::progress::timing("commit", t);
     let reached = thresholds(&p.check.findings, &s.config.fail_on);
     Ok(RunDone { pipeline: p, report, written, reached })
 }
