@@ -33,8 +33,8 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The audit database could not be used.
-    #[error("audit database {}: {message}", path.display())]
+    /// A database (the audit database, a saved lookup index) could not be used.
+    #[error("database {}: {message}", path.display())]
     Database { path: PathBuf, message: String },
 
     /// A bug: an invariant the program checks about itself did not hold.

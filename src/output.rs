@@ -34,6 +34,12 @@ impl AtomicFile {
         Ok(AtomicFile { path: path.to_path_buf(), tmp })
     }
 
+    /// Where the file is written until `commit` (for writers that open the path themselves,
+    /// such as SQLite).
+    pub fn temp_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
     pub fn writer(&mut self) -> &mut fs::File {
         self.tmp.as_file_mut()
     }

@@ -25,6 +25,9 @@ pub struct AuditArgs {
     /// the directory, not a broken export).
     #[arg(long)]
     pub accept_shrink: bool,
+    /// After the audit, save the night's lookup index to FILE (`orgclean lookup --index FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub lookup_index: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: &AuditArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
@@ -37,6 +40,10 @@ pub fn run(args: &AuditArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let (dumps, out, warn) = (&input.dumps, &ra.out, super::warn);
     let job = commands::RunJob { dumps, import: &opts, settings: &settings, out, warn };
     let done = commands::audit(&job, db, Duration::from_secs(args.db_wait), args.accept_shrink)?;
+    if let Some(path) = &args.lookup_index {
+        let p = &done.run.pipeline;
+        crate::lookup::saved::save_directory(&p.dir, &p.names, &p.profiles, settings.dedupe, dumps, path)?;
+    }
     let outcome = reached_outcome(&done.run.reached);
     if args.json {
         println!("{}", done.json(outcome.exit_code())?);

@@ -4,24 +4,33 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{Outcome, Result};
+use crate::error::{Error, Outcome, Result};
 use crate::lang::Lang;
-use crate::lookup::queries::{self, Ask, Source};
+use crate::lookup::queries::{self, Answerer, Ask, Source};
+use crate::lookup::saved::SavedIndex;
 use crate::lookup::{self, Catalog, Loaded};
 use crate::report;
 
 use super::InputArgs;
 
 #[derive(Debug, Args)]
+#[command(mut_arg("dumps", |a| a.required(false).required_unless_present("index")))]
 pub struct LookupArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// The name (or part of it) as a user would type it.
-    #[arg(long, value_name = "TEXT", required_unless_present = "queries")]
+    #[arg(long, value_name = "TEXT", required_unless_present_any = ["queries", "save_index"])]
     pub query: Option<String>,
     /// A file of queries, one per line (a tab may give its province); `-`: standard input, line by line.
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub queries: Option<PathBuf>,
+    /// Answer from a saved index instead of the dumps (starts at once; see --save-index).
+    #[arg(long, value_name = "FILE", conflicts_with = "save_index")]
+    pub index: Option<PathBuf>,
+    /// Save the index of the dumps to FILE for later `--index FILE` lookups (rebuild it after
+    /// the dumps or orgclean change).
+    #[arg(long, value_name = "FILE")]
+    pub save_index: Option<PathBuf>,
     /// The province the user is in (省份), for every query that does not give its own.
     #[arg(long, value_name = "P", default_value = "")]
     pub province: String,
@@ -40,21 +49,46 @@ pub struct LookupArgs {
 
 pub fn run(args: &LookupArgs, quiet: bool) -> Result<Outcome> {
     let opts = args.thresholds.options()?;
-    let source = Source::new(args.query.as_deref(), args.queries.as_deref(), &args.province)?;
+    let source = match (&args.query, &args.queries) {
+        (None, None) => None,
+        (q, f) => Some(Source::new(q.as_deref(), f.as_deref(), &args.province)?),
+    };
+    let ask = Ask::new(&args.province, args.limit, args.lang, args.json);
+    if let Some(path) = &args.index {
+        if !args.input.dumps.is_empty() {
+            return Err(Error::Usage("give the dumps or --index FILE, not both".into()));
+        }
+        let index = SavedIndex::open(path)?;
+        return answer(&Answerer::Saved(&index, opts), source, &ask, args, quiet);
+    }
     let loaded = Loaded::load(&args.input.dumps, &args.input.to_hierarchy_options(quiet)?)?;
     let catalog = Catalog::build(&loaded, opts);
-    let ask = Ask::new(&args.province, args.limit, args.lang, args.json);
-    let render = |a: &lookup::Answer| report::lookup::render(a, args.json, args.lang);
-    match source {
-        Source::Batch(batch) => super::print_stdout(
-            &queries::answer_all(&catalog, &batch, &ask)?.iter().map(render).collect::<String>(),
-        )?,
-        Source::Stdin => {
-            let (stdin, mut stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
-            queries::interactive(&catalog, stdin, &mut stdout, &ask, quiet, render)?
-        }
+    if let Some(path) = &args.save_index {
+        lookup::saved::save(&catalog, &args.input.dumps, path)?;
     }
+    let outcome = answer(&Answerer::Loaded(&catalog), source, &ask, args, quiet);
     super::leave_at_exit(catalog);
     super::leave_at_exit(loaded);
+    outcome
+}
+
+fn answer(
+    who: &Answerer,
+    source: Option<Source>,
+    ask: &Ask,
+    args: &LookupArgs,
+    quiet: bool,
+) -> Result<Outcome> {
+    let render = |a: &lookup::Answer| report::lookup::render(a, args.json, args.lang);
+    match source {
+        None => {}
+        Some(Source::Batch(batch)) => {
+            super::print_stdout(&who.answer_all(&batch, ask)?.iter().map(render).collect::<String>())?
+        }
+        Some(Source::Stdin) => {
+            let (stdin, mut stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
+            queries::interactive(who, stdin, &mut stdout, ask, quiet, render)?
+        }
+    }
     Ok(Outcome::Clean)
 }

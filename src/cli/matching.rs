@@ -45,7 +45,7 @@ pub fn run(args: &MatchArgs, quiet: bool) -> Result<Outcome> {
     }
     let loaded = Loaded::load(&args.input.dumps, &args.input.to_hierarchy_options(quiet)?)?;
     let catalog = Catalog::build(&loaded, opts);
-    let rows = matching::match_all(&catalog, &lookup::probes_of(&new_dir));
+    let rows = matching::match_all(&catalog, &lookup::probes_of(&new_dir))?;
     let (csv, xlsx) = (args.out.join("match.csv"), args.out.join("match.xlsx"));
     report::matching::write_csv(&rows, &csv)?;
     report::matching::write_xlsx(&rows, &xlsx, args.lang, as_of)?;

@@ -22,7 +22,7 @@ pub struct BrokenLink {
     /// The record whose own parent edge is at fault (the record itself or one above it).
     pub at: RecIdx,
     pub code: FindingCode,
-    pub detail: String,
+    pub detail: crate::model::Detail,
     pub fix: Option<ParentFix>,
 }
 
@@ -96,7 +96,7 @@ impl<'a> ChainExplainer<'a> {
         };
         let broken = chain.iter().find_map(|&y| {
             let code = classify(&self.ctx, y, self.edges[y as usize], self.cycle_of[y as usize].is_some())?;
-            let detail = detail::structural(&self.ctx, y, code, &self.edges, &self.cycle_of).to_string();
+            let detail = detail::structural(&self.ctx, y, code, &self.edges, &self.cycle_of);
             let fix = self.verified_fixes()[y as usize].clone();
             Some(BrokenLink { at: y, code, detail, fix })
         });

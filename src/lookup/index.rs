@@ -1,32 +1,38 @@
 //! The search index of one directory: exact normalized names, and character and bigram postings
 //! of the normalized names (`NameParts::key`: 科协 already 科学技术协会, traditional and
-//! full-width folded). Built in memory for each call, in about a second for a million records
-//! (docs/lookup.md says why it is not kept in the audit database).
+//! full-width folded), built in memory from a loaded directory. `saved` stores these lists in a
+//! file; `retrieve` reads either through `Source`.
 //!
 //! Retrieval only proposes candidates; whether a candidate is the unit is decided by
 //! `dedupe::compare`, exactly as in a dedupe run.
 
+use std::borrow::Cow;
+
 use ahash::AHashMap;
 use rayon::prelude::*;
 
+use crate::dedupe::{query, Features};
+use crate::error::Result;
 use crate::model::RecIdx;
 use crate::normalize::NameParts;
 
+use super::retrieve::{ends_key, Gram, Source};
+
 /// Records in one posting list: (gram or character, record), sorted, with a map to each range.
-struct Postings {
+pub(crate) struct Postings {
     ranges: AHashMap<u64, (u32, u32)>,
     recs: Vec<RecIdx>,
 }
 
 impl Postings {
-    fn build(names: &[NameParts], grams_of: impl Fn(&str, &mut Vec<u64>) + Sync) -> Postings {
+    fn build(names: &[NameParts], grams_of: impl Fn(&NameParts, &mut Vec<u64>) + Sync) -> Postings {
         let mut entries: Vec<(u64, RecIdx)> = names
             .par_iter()
             .enumerate()
             .fold(
                 || (Vec::new(), Vec::new()),
                 |(mut out, mut scratch): (Vec<(u64, RecIdx)>, Vec<u64>), (i, n)| {
-                    grams_of(&n.key, &mut scratch);
+                    grams_of(n, &mut scratch);
                     out.extend(scratch.iter().map(|&g| (g, i as RecIdx)));
                     (out, scratch)
                 },
@@ -49,6 +55,11 @@ impl Postings {
         Postings { ranges, recs }
     }
 
+    /// Every gram and its records, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, &[RecIdx])> {
+        self.ranges.iter().map(|(&g, &(lo, hi))| (g, &self.recs[lo as usize..hi as usize]))
+    }
+
     fn get(&self, g: u64) -> &[RecIdx] {
         match self.ranges.get(&g) {
             Some(&(lo, hi)) => &self.recs[lo as usize..hi as usize],
@@ -59,41 +70,39 @@ impl Postings {
 
 pub use crate::dedupe::query::bigrams;
 
-fn chars_of(key: &str, out: &mut Vec<u64>) {
+fn bigrams_of(n: &NameParts, out: &mut Vec<u64>) {
+    bigrams(&n.key, out);
+}
+
+fn chars_of(n: &NameParts, out: &mut Vec<u64>) {
     out.clear();
-    out.extend(key.chars().map(|c| c as u64));
+    out.extend(n.key.chars().map(|c| c as u64));
     out.sort_unstable();
     out.dedup();
 }
 
-/// Posting entries scanned per query, at most (rarest grams first).
-const SCAN_BUDGET: usize = 20_000;
-/// Candidates kept from the gram scan, by rarity-weighted overlap.
-const GRAM_CANDIDATES: usize = 300;
-/// Candidates kept from the short-form scan (names holding the query's characters in order).
-const SHORT_CANDIDATES: usize = 100;
-/// Queries up to this many characters are also looked up as short forms (北师大, 中国足协).
-const SHORT_FORM_MAX: usize = 6;
-
+/// The name index of a directory in memory: exact normalized names, bigram and character
+/// postings, and the names that may be short forms by their first and last characters.
 pub struct NameIndex {
     exact: AHashMap<Box<str>, Vec<RecIdx>>,
-    bigrams: Postings,
-    chars: Postings,
+    pub(crate) bigrams: Postings,
+    pub(crate) chars: Postings,
+    pub(crate) short_ends: Postings,
 }
 
 impl NameIndex {
     pub fn build(names: &[NameParts]) -> NameIndex {
-        let ((bigrams, chars), exact) = rayon::join(
-            || rayon::join(|| Postings::build(names, bigrams), || Postings::build(names, chars_of)),
+        let ((bigrams, chars), (exact, short_ends)) = rayon::join(
+            || rayon::join(|| Postings::build(names, bigrams_of), || Postings::build(names, chars_of)),
             || {
                 let mut exact: AHashMap<Box<str>, Vec<RecIdx>> = AHashMap::with_capacity(names.len());
                 for (i, n) in names.iter().enumerate() {
                     exact.entry(n.key.as_str().into()).or_default().push(i as RecIdx);
                 }
-                exact
+                (exact, Postings::build(names, short_ends_of))
             },
         );
-        NameIndex { exact, bigrams, chars }
+        NameIndex { exact, bigrams, chars, short_ends }
     }
 
     /// Records whose normalized name is `key`.
@@ -101,90 +110,61 @@ impl NameIndex {
         self.exact.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// Candidate records for a normalized query name, each at most once, in a deterministic order:
-    /// exact names first, then by rarity-weighted shared bigrams, then short-form matches.
-    /// `keep(i)` filters records (the province asked for); it is applied before ranking, so that
-    /// a common name in other provinces never crowds out the one asked for.
-    pub fn candidates(&self, names: &[NameParts], key: &str, keep: impl Fn(RecIdx) -> bool) -> Vec<RecIdx> {
-        let mut out: Vec<RecIdx> = self.exact(key).iter().copied().filter(|&i| keep(i)).collect();
-        let mut grams = Vec::new();
-        bigrams(key, &mut grams);
-        let mut lists: Vec<&[RecIdx]> =
-            grams.iter().map(|&g| self.bigrams.get(g)).filter(|p| !p.is_empty()).collect();
-        lists.sort_by_key(|p| p.len());
-        // Rarest grams first, until the scan budget is spent: the rare grams say which unit is
-        // meant, and a query made only of common ones (科学技术协会) names none in particular.
-        let mut weight: AHashMap<RecIdx, f32> = AHashMap::new();
-        let mut budget = SCAN_BUDGET;
-        for (k, post) in lists.iter().enumerate() {
-            if k > 0 && post.len() > budget {
-                break;
-            }
-            let w = 1.0 / (1.0 + (post.len() as f32).ln());
-            for &i in post.iter().take(budget) {
-                if keep(i) {
-                    *weight.entry(i).or_default() += w;
-                }
-            }
-            budget = budget.saturating_sub(post.len());
-        }
-        let mut ranked: Vec<(f32, RecIdx)> = weight.into_iter().map(|(i, w)| (w, i)).collect();
-        let by_weight = |a: &(f32, RecIdx), b: &(f32, RecIdx)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if ranked.len() > GRAM_CANDIDATES {
-            ranked.select_nth_unstable_by(GRAM_CANDIDATES, by_weight);
-            ranked.truncate(GRAM_CANDIDATES);
-        }
-        ranked.sort_by(by_weight);
-        out.extend(ranked.into_iter().map(|r| r.1));
-        if key.chars().count() <= SHORT_FORM_MAX {
-            out.extend(self.short_form_candidates(names, key, &keep));
-        }
-        let mut seen = ahash::AHashSet::with_capacity(out.len());
-        out.retain(|i| seen.insert(*i));
-        out
+    /// Every normalized name and its records, in no particular order.
+    pub(crate) fn exact_names(&self) -> impl Iterator<Item = (&str, &[RecIdx])> {
+        self.exact.iter().map(|(k, v)| (&**k, v.as_slice()))
     }
 
-    /// Records whose names hold every character of `key` in order (北师大 in 北京师范大学),
-    /// shortest names first, at most `SHORT_CANDIDATES`.
-    fn short_form_candidates(
-        &self,
-        names: &[NameParts],
-        key: &str,
-        keep: &impl Fn(RecIdx) -> bool,
-    ) -> Vec<RecIdx> {
-        let mut found: Vec<(usize, RecIdx)> = self
-            .in_order(names, key, keep, SCAN_BUDGET)
-            .into_iter()
-            .map(|i| (names[i as usize].key.len(), i))
-            .collect();
-        found.sort_unstable();
-        found.into_iter().take(SHORT_CANDIDATES).map(|f| f.1).collect()
+    fn list(&self, kind: Gram) -> &Postings {
+        match kind {
+            Gram::Bigram => &self.bigrams,
+            Gram::Char => &self.chars,
+            Gram::ShortEnds => &self.short_ends,
+        }
+    }
+}
+
+/// A name that may be a short form is listed under its first and last character.
+fn short_ends_of(n: &NameParts, out: &mut Vec<u64>) {
+    out.clear();
+    if query::may_be_short(n) {
+        if let (Some(a), Some(b)) = (n.key.chars().next(), n.key.chars().next_back()) {
+            out.push(ends_key(a, b));
+        }
+    }
+}
+
+/// Retrieval over a directory in memory.
+pub(crate) struct MemSource<'a> {
+    pub index: &'a NameIndex,
+    pub names: &'a [NameParts],
+    pub feats: &'a [Features],
+}
+
+impl<'a> Source<'a> for MemSource<'a> {
+    fn count(&mut self, kind: Gram, g: u64) -> Result<usize> {
+        Ok(self.index.list(kind).get(g).len())
     }
 
-    /// Every record whose name holds the characters of `key` in order, read from the postings of
-    /// its rarest character (none when that list is longer than `max_scan`), in record order.
-    pub fn in_order(
-        &self,
-        names: &[NameParts],
-        key: &str,
-        keep: &impl Fn(RecIdx) -> bool,
-        max_scan: usize,
-    ) -> Vec<RecIdx> {
-        let wanted: Vec<char> = key.chars().collect();
-        if wanted.len() < 2 {
-            return Vec::new();
-        }
-        let Some(rarest) = wanted.iter().map(|&c| self.chars.get(c as u64)).min_by_key(|p| p.len()) else {
-            return Vec::new();
-        };
-        if rarest.len() > max_scan {
-            return Vec::new();
-        }
-        let in_order = |name: &str| {
-            let mut rest = name.chars();
-            wanted.iter().all(|&c| rest.any(|x| x == c))
-        };
-        rarest.iter().copied().filter(|&i| keep(i) && in_order(&names[i as usize].key)).collect()
+    fn postings(&mut self, kind: Gram, g: u64, limit: usize) -> Result<Cow<'a, [RecIdx]>> {
+        let list = self.index.list(kind).get(g);
+        Ok(Cow::Borrowed(&list[..list.len().min(limit)]))
+    }
+
+    fn exact(&mut self, key: &str) -> Result<Cow<'a, [RecIdx]>> {
+        Ok(Cow::Borrowed(self.index.exact(key)))
+    }
+
+    fn province(&self, i: RecIdx) -> u32 {
+        self.feats[i as usize].province_key()
+    }
+
+    fn load(&mut self, _: &[RecIdx]) -> Result<()> {
+        Ok(())
+    }
+
+    fn name(&self, i: RecIdx) -> &NameParts {
+        &self.names[i as usize]
     }
 }
 
@@ -209,18 +189,27 @@ mod tests {
             "合肥市第一中学",
             "安徽省科学技术协会",
         ]);
+        let mut feats = vec![Features::default(); names.len()];
+        feats[3].region.province = Some(340000);
         let g = Gazetteer::global();
-        let find = |q: &str| idx.candidates(&names, &crate::normalize::parse(q, g).key, |_| true);
+        let find = |q: &str, province: Option<u32>| {
+            let mut src = MemSource { index: &idx, names: &names, feats: &feats };
+            crate::lookup::retrieve::candidates(&mut src, &crate::normalize::parse(q, g).key, province)
+                .unwrap()
+        };
         // 科协 is 科学技术协会 once normalized: the same name.
-        assert_eq!(find("合肥市科协")[0], 0);
+        assert_eq!(find("合肥市科协", None)[0], 0);
         assert_eq!(idx.exact(&names[0].key), &[0]);
         // Characters in order: 北师大 is found in 北京师范大学, and 北京大学 too (only a candidate).
-        let short = find("北师大");
+        let short = find("北师大", None);
         assert!(short.contains(&1), "{short:?}");
-        // The province filter applies before ranking.
-        assert!(!idx.candidates(&names, &names[3].key, |i| i != 3).contains(&3));
+        // The province filter applies before ranking: another province's record is left out,
+        // one of no known province is kept.
+        assert!(!find("合肥市第一中学", Some(110000)).contains(&3));
+        assert!(find("合肥市第一中学", Some(340000)).contains(&3));
+        assert!(find("合肥市科协", Some(110000)).contains(&0));
         // Every candidate once.
-        let all = find("合肥市第一中学");
+        let all = find("合肥市第一中学", None);
         let mut dedup = all.clone();
         dedup.sort_unstable();
         dedup.dedup();

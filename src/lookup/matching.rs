@@ -83,12 +83,13 @@ impl MatchRow {
 }
 
 /// Every new record matched, in the order given (rows of one record together, best first).
-pub fn match_all(catalog: &Catalog, probes: &[Probe]) -> Vec<MatchRow> {
+pub fn match_all(catalog: &Catalog, probes: &[Probe]) -> crate::error::Result<Vec<MatchRow>> {
     use rayon::prelude::*;
     let t = std::time::Instant::now();
-    let rows = probes.par_iter().flat_map_iter(|p| catalog.match_one(p)).collect();
+    let rows: Vec<Vec<MatchRow>> =
+        probes.par_iter().map(|p| catalog.match_one(p)).collect::<crate::error::Result<_>>()?;
     crate::progress::timing("match: records", t);
-    rows
+    Ok(rows.into_iter().flatten().collect())
 }
 
 /// How many new records got each decision (on their best row): existing, review, new.
@@ -111,12 +112,13 @@ pub fn tally(rows: &[MatchRow]) -> (usize, usize, usize) {
 
 impl Catalog<'_> {
     /// The rows of one new record, best first.
-    pub fn match_one(&self, probe: &Probe) -> Vec<MatchRow> {
-        let (parent_id, parent_name, parent_reason) = match self.chains.expected_parent(&probe.profile) {
-            Ok(e) => (self.dir.id(e.parent).to_string(), self.dir.name(e.parent).to_string(), e.reason),
-            Err(why) => (String::new(), String::new(), why),
-        };
-        let prepared = self.prepare(probe);
+    pub fn match_one(&self, probe: &Probe) -> crate::error::Result<Vec<MatchRow>> {
+        let (parent_id, parent_name, parent_reason) =
+            match self.loaded().chains.expected_parent(&probe.profile) {
+                Ok(e) => (self.dir.id(e.parent).to_string(), self.dir.name(e.parent).to_string(), e.reason),
+                Err(why) => (String::new(), String::new(), why),
+            };
+        let prepared = self.prepare(probe)?;
         // Candidates at or above the review threshold, as a dedupe run scores the pair.
         let mut found: Vec<Scored> =
             self.scored(probe, &prepared).into_iter().filter(|s| s.pair.is_some()).collect();
@@ -171,6 +173,6 @@ impl Catalog<'_> {
                 parent_reason,
             });
         }
-        rows
+        Ok(rows)
     }
 }

@@ -12,11 +12,13 @@ pub mod index;
 pub mod matching;
 pub mod probe;
 pub mod queries;
+pub mod retrieve;
+pub mod saved;
 pub mod search;
 
 use std::sync::OnceLock;
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashSet;
 
 use crate::coverage::{self, Coverage, Scope};
 use crate::dedupe::{query, DedupeOptions, Features, Side};
@@ -42,10 +44,6 @@ fn reason_texts(reasons: &[crate::dedupe::Reason], lang: crate::lang::Lang) -> V
 /// it found (see `search`). Hierarchy rules therefore see no clusters.
 static NO_CLUSTERS: Clusters = Clusters { clusters: Vec::new(), cluster_of: Vec::new() };
 
-/// Posting entries scanned for the full names a short form may shorten (more than for ranking:
-/// dedupe pairs a short name only when few full names fit it equally well, so every fit counts).
-const SHORT_FORM_SCAN: usize = 200_000;
-
 /// A directory read for lookup or match: records, their parsed names and profiles.
 pub struct Loaded {
     pub dir: Directory,
@@ -66,18 +64,27 @@ impl Loaded {
     }
 }
 
-/// A directory ready for queries: names parsed, records profiled, features and the name index
-/// built. Borrowing the directory, its names and profiles from the caller.
+/// A directory ready for queries: names parsed, records profiled, features built, and either
+/// the whole directory's name index and chains (`Whole::Loaded`), or, for a few records read
+/// from a saved index, what that index says of the whole directory (`Whole::Saved`).
 pub struct Catalog<'a> {
     pub dir: &'a Directory,
     pub names: &'a [NameParts],
     pub profiles: &'a [OrgProfile],
     pub opts: DedupeOptions,
     feats: Vec<Features>,
-    index: NameIndex,
-    /// Names that may be short forms, by (first, last) character.
-    shorts: AHashMap<(char, char), Vec<RecIdx>>,
+    /// Per record, the children the survivor rule counts (over the whole directory).
     children: Vec<u32>,
+    whole: Whole<'a>,
+}
+
+enum Whole<'a> {
+    Loaded(Box<LoadedWhole<'a>>),
+    Saved(saved::Facts),
+}
+
+pub(crate) struct LoadedWhole<'a> {
+    index: NameIndex,
     chains: ChainExplainer<'a>,
     coverage: OnceLock<Coverage>,
 }
@@ -94,30 +101,44 @@ pub(crate) struct Prepared {
 
 impl<'a> Catalog<'a> {
     pub fn build(loaded: &'a Loaded, opts: DedupeOptions) -> Catalog<'a> {
-        let (dir, names, profiles) = (&loaded.dir, &loaded.names[..], &loaded.profiles[..]);
+        Catalog::of(&loaded.dir, &loaded.names, &loaded.profiles, opts)
+    }
+
+    /// The catalog of a whole directory already parsed and profiled.
+    pub fn of(
+        dir: &'a Directory,
+        names: &'a [NameParts],
+        profiles: &'a [OrgProfile],
+        opts: DedupeOptions,
+    ) -> Catalog<'a> {
         let t = std::time::Instant::now();
         let ((feats, index), (children, chains)) = rayon::join(
             || rayon::join(|| query::directory_features(dir, names, profiles), || NameIndex::build(names)),
             || (query::survivor_children(dir), ChainExplainer::new(dir, profiles, &NO_CLUSTERS)),
         );
-        let mut shorts: AHashMap<(char, char), Vec<RecIdx>> = AHashMap::new();
-        for (i, n) in names.iter().enumerate().filter(|(_, n)| query::may_be_short(n)) {
-            if let (Some(a), Some(b)) = (n.key.chars().next(), n.key.chars().next_back()) {
-                shorts.entry((a, b)).or_default().push(i as RecIdx);
-            }
-        }
         crate::progress::timing("lookup: index", t);
-        Catalog {
-            dir,
-            names,
-            profiles,
-            opts,
-            feats,
-            index,
-            shorts,
-            children,
-            chains,
-            coverage: OnceLock::new(),
+        let whole = Whole::Loaded(Box::new(LoadedWhole { index, chains, coverage: OnceLock::new() }));
+        Catalog { dir, names, profiles, opts, feats, children, whole }
+    }
+
+    /// A catalog of some records of a saved index (`saved`): their features and survivor
+    /// counts as computed over the whole directory, and its facts.
+    pub(crate) fn of_saved(
+        dir: &'a Directory,
+        names: &'a [NameParts],
+        profiles: &'a [OrgProfile],
+        opts: DedupeOptions,
+        feats: Vec<Features>,
+        children: Vec<u32>,
+        facts: saved::Facts,
+    ) -> Catalog<'a> {
+        Catalog { dir, names, profiles, opts, feats, children, whole: Whole::Saved(facts) }
+    }
+
+    fn loaded(&self) -> &LoadedWhole<'a> {
+        match &self.whole {
+            Whole::Loaded(w) => w,
+            Whole::Saved(_) => unreachable!("only lookup answers from a saved index, and it retrieves there"),
         }
     }
 
@@ -130,8 +151,8 @@ impl<'a> Catalog<'a> {
     }
 
     /// Coverage of the provinces in the directory, computed the first time a query needs it.
-    fn coverage(&self) -> &Coverage {
-        self.coverage.get_or_init(|| {
+    fn coverage<'w>(&self, w: &'w LoadedWhole<'a>) -> &'w Coverage {
+        w.coverage.get_or_init(|| {
             coverage::compute(self.dir, self.profiles, &NO_CLUSTERS, &[], Scope::InputProvinces)
         })
     }
@@ -146,75 +167,27 @@ impl<'a> Catalog<'a> {
         out
     }
 
-    /// See `Prepared`.
-    pub(crate) fn prepare(&self, probe: &Probe) -> Prepared {
+    /// See `Prepared` (the whole directory in memory).
+    pub(crate) fn prepare(&self, probe: &Probe) -> Result<Prepared> {
         let mut feat = probe.feat.clone();
         feat.parent = self.dir.lookup(&probe.parent_id);
-        let short_partners = self.short_partners(probe, &feat);
-        let province = feat.region.province;
-        let found = self.index.candidates(self.names, &probe.name.key, |i| {
-            province.is_none() || self.feats[i as usize].region.province.is_none_or(|q| Some(q) == province)
-        });
-        let others = found.iter().map(|&i| (&self.names[i as usize], &self.feats[i as usize]));
-        feat.kind_only = query::kind_only_among(&probe.name, &feat, others);
-        Prepared { feat, short_partners, found }
+        let mut src = index::MemSource { index: &self.loaded().index, names: self.names, feats: &self.feats };
+        let found = retrieve::candidates(&mut src, &probe.name.key, feat.region.province)?;
+        let short_partners = retrieve::short_partners(&mut src, &probe.name, &feat)?;
+        Ok(self.prepared(feat, &probe.name, found, short_partners))
     }
 
-    /// The records a dedupe run of the directory with the probe added would pair with the
-    /// probe as short forms (dedupe's `shortform` rules: each short name with its best-fitting
-    /// full names, none when too many tie).
-    fn short_partners(&self, probe: &Probe, feat: &Features) -> AHashSet<RecIdx> {
-        let mut out = AHashSet::new();
-        let name = &probe.name;
-        // The probe is the short name: its best fits among the directory's names.
-        if query::may_be_short(name) {
-            out.extend(query::best_fits(&self.fits_of(name, feat, None)));
-        }
-        // The probe is the full name: each short name of the directory that fits it keeps it
-        // when it fits it at least as well as its own best fits (and the tie stays small).
-        let chars: Vec<char> = name.key.chars().collect();
-        let mut shorts: Vec<RecIdx> = Vec::new();
-        for (k, &a) in chars.iter().enumerate() {
-            for &b in &chars[k + 1..] {
-                if let Some(list) = self.shorts.get(&(a, b)) {
-                    shorts.extend_from_slice(list);
-                }
-            }
-        }
-        shorts.sort_unstable();
-        shorts.dedup();
-        for s in shorts {
-            let (sn, sf) = (&self.names[s as usize], &self.feats[s as usize]);
-            if !query::provinces_compatible(sf, feat) {
-                continue;
-            }
-            let Some(f) = query::short_form_fit(sn, name) else { continue };
-            let fits = self.fits_of(sn, sf, Some((f.rank(), RecIdx::MAX)));
-            if query::best_fits(&fits).contains(&RecIdx::MAX) {
-                out.insert(s);
-            }
-        }
-        out
-    }
-
-    /// The fits of short name `short` among the directory's names (and `extra`, a probe), sorted.
-    fn fits_of(
+    /// The probe's `kind_only`, counted over the records found.
+    pub(crate) fn prepared(
         &self,
-        short: &NameParts,
-        feat: &Features,
-        extra: Option<((u8, u8, u8), RecIdx)>,
-    ) -> Vec<((u8, u8, u8), RecIdx)> {
-        let keep = |i: RecIdx| query::provinces_compatible(&self.feats[i as usize], feat);
-        let mut fits: Vec<((u8, u8, u8), RecIdx)> = self
-            .index
-            .in_order(self.names, &short.key, &keep, SHORT_FORM_SCAN)
-            .into_iter()
-            .filter(|&i| !std::ptr::eq(&self.names[i as usize], short))
-            .filter_map(|i| query::short_form_fit(short, &self.names[i as usize]).map(|f| (f.rank(), i)))
-            .collect();
-        fits.extend(extra);
-        fits.sort_unstable();
-        fits
+        mut feat: Features,
+        name: &NameParts,
+        found: Vec<RecIdx>,
+        short_partners: AHashSet<RecIdx>,
+    ) -> Prepared {
+        let others = found.iter().map(|&i| (&self.names[i as usize], &self.feats[i as usize]));
+        feat.kind_only = query::kind_only_among(name, &feat, others);
+        Prepared { feat, short_partners, found }
     }
 
     /// Every candidate scored against the probe the way a dedupe run scores a pair (the

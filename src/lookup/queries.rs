@@ -8,6 +8,9 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
+use crate::dedupe::DedupeOptions;
+
+use super::saved::SavedIndex;
 use super::{probe, probes_of, Answer, Catalog};
 
 /// One line: the name, and its own province after a tab, else `default_province`. `None` for a
@@ -76,20 +79,56 @@ pub fn read_file(path: &Path, default_province: &str) -> Result<Vec<(String, Str
     Ok(queries)
 }
 
-/// Answer every query (in parallel; answers in the order of the queries).
-pub fn answer_all(catalog: &Catalog, queries: &[(String, String)], ask: &Ask) -> Result<Vec<Answer>> {
-    let qdir = probe::query_directory(queries)?;
-    let probes = probes_of(&qdir);
-    let t = std::time::Instant::now();
-    let answers = probes.par_iter().map(|p| catalog.lookup(p, ask.limit.max(1), ask.lang)).collect();
-    crate::progress::timing("lookup: queries", t);
-    Ok(answers)
+/// What answers the queries: the directory loaded in memory, or a saved index.
+pub enum Answerer<'a> {
+    Loaded(&'a Catalog<'a>),
+    Saved(&'a SavedIndex, DedupeOptions),
+}
+
+impl Answerer<'_> {
+    /// Records in the directory.
+    pub fn records(&self) -> usize {
+        match self {
+            Answerer::Loaded(c) => c.dir.len(),
+            Answerer::Saved(s, _) => s.len(),
+        }
+    }
+
+    /// Answer every query, in the order of the queries (in parallel in memory; a saved index
+    /// reads one query at a time).
+    pub fn answer_all(&self, queries: &[(String, String)], ask: &Ask) -> Result<Vec<Answer>> {
+        let qdir = probe::query_directory(queries)?;
+        let probes = probes_of(&qdir);
+        let t = std::time::Instant::now();
+        let limit = ask.limit.max(1);
+        let answers = match self {
+            Answerer::Loaded(c) => {
+                probes.par_iter().map(|p| c.lookup(p, limit, ask.lang)).collect::<Result<_>>()?
+            }
+            // A connection per thread (an SQLite connection serves one thread).
+            Answerer::Saved(s, opts) => probes
+                .par_iter()
+                .map_init(
+                    || s.connect(),
+                    |conn, p| match conn {
+                        Ok(conn) => s.lookup(conn, p, opts, limit, ask.lang),
+                        Err(e) => Err(crate::error::Error::Database {
+                            path: s.path().into(),
+                            message: e.to_string(),
+                        }),
+                    },
+                )
+                .collect::<Result<_>>()?,
+        };
+        crate::progress::timing("lookup: queries", t);
+        Ok(answers)
+    }
 }
 
 /// Answer `input` line by line as the lines arrive, writing each answer (`render`) to `out`
 /// and flushing it: the directory is loaded once, a desk can keep this open.
 pub fn interactive(
-    catalog: &Catalog,
+    answerer: &Answerer,
     input: impl BufRead,
     out: &mut impl Write,
     ask: &Ask,
@@ -97,12 +136,12 @@ pub fn interactive(
     render: impl Fn(&Answer) -> String,
 ) -> Result<()> {
     if !quiet {
-        eprintln!("{} 条记录已载入；每行输入一个名称（可用制表符分隔省份），Ctrl-D 结束", catalog.dir.len());
+        eprintln!("{} 条记录已载入；每行输入一个名称（可用制表符分隔省份），Ctrl-D 结束", answerer.records());
     }
     for line in input.lines() {
         let line = line.map_err(|e| Error::Usage(format!("reading queries from standard input: {e}")))?;
         let Some(query) = parse_line(&line, &ask.province) else { continue };
-        for a in answer_all(catalog, &[query], ask)? {
+        for a in answerer.answer_all(&[query], ask)? {
             let written = out.write_all(render(&a).as_bytes()).and_then(|_| out.flush());
             if let Err(e) = written {
                 if e.kind() == std::io::ErrorKind::BrokenPipe {

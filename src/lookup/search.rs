@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use crate::model::RecIdx;
 use crate::normalize::homophone_distance;
 
-use super::{Catalog, Prepared, Probe, Scored};
+use super::{Catalog, LoadedWhole, Prepared, Probe, Scored, Whole};
 
 /// Entries shown per query, at most (whole clusters: the last one may make it a few more).
 pub const DEFAULT_LIMIT: usize = 10;
@@ -56,13 +56,16 @@ pub struct Entry {
     pub reasons: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct LinkFix {
     pub org_id: String,
     pub name: String,
     /// The finding code (docs/findings.md).
     pub code: String,
+    /// What is wrong, in words (English: the machine text, as findings.csv's `detail`).
     pub detail: String,
+    /// The same in the answer's language (the JSON answers are English: the same text).
+    pub detail_label: String,
     /// The parent `check` proposes for `org_id` (empty when it needs review).
     pub proposed_parent_id: String,
     pub proposed_parent_name: String,
@@ -79,13 +82,23 @@ pub struct Closest {
     pub why_not: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DivisionCoverage {
     pub division: String,
     pub division_code: u32,
     /// present, missing, duplicated (coverage.csv's codes; `misplaced` is not checked here).
     pub status: String,
     pub association_ids: Vec<String>,
+}
+
+/// A record's chain as an answer shows it: (id, name) from the record up, and what is wrong
+/// with it.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub(crate) struct ChainFacts {
+    pub chain: Vec<(String, String)>,
+    pub reaches_national: bool,
+    pub visible_to_province: Option<bool>,
+    pub broken_link: Option<LinkFix>,
 }
 
 /// How a candidate compares with the probe.
@@ -99,7 +112,7 @@ struct Hit {
     offered: bool,
 }
 
-impl Catalog<'_> {
+impl<'a> Catalog<'a> {
     /// Candidates the name model does not veto, at or above the review threshold (a dedupe
     /// run's review pairs, short forms included) or offered by autocomplete, best first:
     /// exactly the typed name, the same normalized name, then score, then offered, then order.
@@ -127,9 +140,13 @@ impl Catalog<'_> {
     }
 
     /// The answer to one query; `limit` entries at most (whole clusters); reasons in `lang`.
-    pub fn lookup(&self, probe: &Probe, limit: usize, lang: Lang) -> Answer {
-        let prepared = self.prepare(probe);
-        let hits = self.hits(probe, &prepared);
+    pub fn lookup(&self, probe: &Probe, limit: usize, lang: Lang) -> crate::error::Result<Answer> {
+        Ok(self.answer(probe, &self.prepare(probe)?, limit, lang))
+    }
+
+    /// The answer to one probe already prepared (`prepare`, or a saved index's retrieval).
+    pub(crate) fn answer(&self, probe: &Probe, prepared: &Prepared, limit: usize, lang: Lang) -> Answer {
+        let hits = self.hits(probe, prepared);
         let top: Vec<&Hit> = hits.iter().take(CLUSTERED.max(2 * limit)).collect();
         let members: Vec<RecIdx> = top.iter().map(|h| h.found.rec).collect();
         let clusters =
@@ -150,39 +167,54 @@ impl Catalog<'_> {
             members.sort_by_key(|&m| rank(m));
             for m in members {
                 let h = top[rank(m)];
-                let reasons = self.typed_reasons(probe, &prepared, &h.found);
-                results.push(self.entry(h, c, super::reason_texts(&reasons, lang)));
+                let reasons = self.typed_reasons(probe, prepared, &h.found);
+                results.push(self.entry(h, c, super::reason_texts(&reasons, lang), lang));
             }
         }
         let (closest, coverage) = if results.is_empty() {
-            (self.closest(probe, &prepared, lang), self.division_coverage(probe))
+            (self.closest(probe, prepared, lang), self.division_coverage(probe))
         } else {
             (Vec::new(), None)
         };
         Answer { query: probe.text.clone(), province: probe.province.clone(), results, closest, coverage }
     }
 
-    fn entry(&self, h: &Hit, c: &query::SubsetCluster, reasons: Vec<String>) -> Entry {
+    fn entry(&self, h: &Hit, c: &query::SubsetCluster, reasons: Vec<String>, lang: Lang) -> Entry {
         let rec = h.found.rec;
-        let view = self.chains.explain(rec);
-        let id = |i: RecIdx| self.dir.id(i).to_string();
+        let chain = self.chain_facts(rec, lang);
         Entry {
-            org_id: id(rec),
+            org_id: self.dir.id(rec).to_string(),
             name: self.dir.name(rec).to_string(),
             cluster_id: format!("C-{}", self.dir.id(c.survivor)),
             is_survivor: c.survivor == rec,
             score: (h.score * 1000.0).round() / 1000.0,
             offered: h.offered,
-            visible_to_province: view.visible_to_province,
-            chain: view.chain.iter().map(|&i| id(i)).collect(),
-            chain_names: view.chain.iter().map(|&i| self.dir.name(i).to_string()).collect(),
-            reaches_national: view.reaches_national,
-            broken_link: self.link_fix(&view),
+            visible_to_province: chain.visible_to_province,
+            chain: chain.chain.iter().map(|l| l.0.clone()).collect(),
+            chain_names: chain.chain.into_iter().map(|l| l.1).collect(),
+            reaches_national: chain.reaches_national,
+            broken_link: chain.broken_link,
             reasons,
         }
     }
 
-    fn link_fix(&self, view: &ChainView) -> Option<LinkFix> {
+    /// Record `rec`'s chain: explained now, or as the saved index recorded it (read in `lang`).
+    pub(crate) fn chain_facts(&self, rec: RecIdx, lang: Lang) -> ChainFacts {
+        let w = match &self.whole {
+            Whole::Loaded(w) => w,
+            Whole::Saved(facts) => return facts.chains[rec as usize].clone(),
+        };
+        let view = w.chains.explain(rec);
+        let link = |i: RecIdx| (self.dir.id(i).to_string(), self.dir.name(i).to_string());
+        ChainFacts {
+            chain: view.chain.iter().map(|&i| link(i)).collect(),
+            reaches_national: view.reaches_national,
+            visible_to_province: view.visible_to_province,
+            broken_link: self.link_fix(&view, lang),
+        }
+    }
+
+    pub(crate) fn link_fix(&self, view: &ChainView, lang: Lang) -> Option<LinkFix> {
         let b = view.broken.as_ref()?;
         let fix = b.fix.as_ref();
         let parent = fix.and_then(|f| f.new_parent);
@@ -190,7 +222,8 @@ impl Catalog<'_> {
             org_id: self.dir.id(b.at).to_string(),
             name: self.dir.name(b.at).to_string(),
             code: b.code.as_str().to_string(),
-            detail: b.detail.clone(),
+            detail: b.detail.to_string(),
+            detail_label: b.detail.text(lang),
             proposed_parent_id: parent.map(|p| self.dir.id(p).to_string()).unwrap_or_default(),
             proposed_parent_name: parent.map(|p| self.dir.name(p).to_string()).unwrap_or_default(),
             confidence: fix.map(|f| f.confidence.as_str().to_string()).unwrap_or_default(),
@@ -229,14 +262,20 @@ impl Catalog<'_> {
             .collect()
     }
 
-    /// When the query is a division's association (a region and 科协 and nothing else).
+    /// When the query is a division's association (a region and 科协 and nothing else): is it
+    /// in the directory?
     fn division_coverage(&self, probe: &Probe) -> Option<DivisionCoverage> {
-        if !probe.name.is_region_association() {
-            return None;
+        let d = association_division(probe)?;
+        match &self.whole {
+            Whole::Loaded(w) => Some(self.coverage_row(w, d)),
+            Whole::Saved(facts) => facts.coverage.clone(),
         }
-        let d = probe.feat.named_division.filter(|&d| d != crate::dedupe::query::NATIONAL)?;
+    }
+
+    /// Division `d`'s coverage row (`missing` when coverage has none).
+    pub(crate) fn coverage_row(&self, w: &LoadedWhole<'a>, d: u32) -> DivisionCoverage {
         let g = Gazetteer::global();
-        let row = self.coverage().rows.iter().find(|r| r.division == d);
+        let row = self.coverage(w).rows.iter().find(|r| r.division == d);
         let (status, ids) = match row {
             Some(r) => (
                 r.status.as_str(),
@@ -248,11 +287,19 @@ impl Catalog<'_> {
             ),
             None => ("missing", Vec::new()),
         };
-        Some(DivisionCoverage {
+        DivisionCoverage {
             division: g.name_of(d).to_string(),
             division_code: d,
             status: status.to_string(),
             association_ids: ids,
-        })
+        }
     }
+}
+
+/// The division whose association the probe names, when it names one and nothing else.
+pub(crate) fn association_division(probe: &Probe) -> Option<u32> {
+    if !probe.name.is_region_association() {
+        return None;
+    }
+    probe.feat.named_division.filter(|&d| d != crate::dedupe::query::NATIONAL)
 }

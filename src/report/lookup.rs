@@ -5,6 +5,9 @@ use std::fmt::Write;
 
 use crate::lang::Lang;
 use crate::lookup::{Answer, Entry};
+use crate::model::{Confidence, FindingCode};
+
+use super::labels;
 
 /// What is printed for one answer: its JSON line, or its block of the table.
 pub fn render(a: &Answer, json: bool, lang: Lang) -> String {
@@ -116,26 +119,30 @@ pub fn text(a: &Answer, lang: Lang) -> String {
         );
         let _ = writeln!(out, "        {}{}", lang.pick("上级链：", "chain: "), chain(e, lang));
         if let Some(b) = &e.broken_link {
+            let confidence = [Confidence::High, Confidence::Medium, Confidence::Low, Confidence::NeedsReview]
+                .into_iter()
+                .find(|c| c.as_str() == b.confidence);
             let fix = if b.proposed_parent_id.is_empty() {
                 format!("{}（{}）", lang.pick("需人工核对", "needs review"), b.reason)
             } else {
                 format!(
-                    "{} {} {}（{}，{}）",
+                    "{} {} {}（{}{}，{}）",
                     lang.pick("改挂到", "re-parent under"),
                     b.proposed_parent_id,
                     b.proposed_parent_name,
-                    b.confidence,
+                    lang.pick("把握：", "confidence: "),
+                    labels::confidence(confidence, lang),
                     b.reason
                 )
             };
+            let code = FindingCode::parse(&b.code).map_or(b.code.as_str(), |c| labels::code(c, lang));
             let _ = writeln!(
                 out,
-                "        {}{} {} [{}] {}；{}{fix}",
+                "        {}{} {} [{code}] {}；{}{fix}",
                 lang.pick("断点：", "broken link: "),
                 b.org_id,
                 b.name,
-                b.code,
-                b.detail,
+                b.detail_label,
                 lang.pick("建议：", "fix: ")
             );
         }

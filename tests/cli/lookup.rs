@@ -118,6 +118,9 @@ fn the_table_is_in_chinese_and_a_query_file_gives_one_answer_per_line() {
     assert!(text.contains("查询「合肥市科技馆」"), "{text}");
     assert!(text.contains("省级管理员：看不到"), "{text}");
     assert!(text.contains("改挂到 HF 合肥市科学技术协会"), "{text}");
+    // The broken link is told in Chinese: the finding, its detail and the confidence.
+    assert!(text.contains("断点：M1 合肥市科技馆 [") && text.contains("把握：高"), "{text}");
+    assert!(!text.contains("skips_province") && !text.contains("parent is the national"), "{text}");
     assert!(text.contains("★保留 S1 合肥市第一中学"), "{text}");
     let out = orgclean()
         .arg("lookup")

@@ -16,4 +16,5 @@ mod province;
 mod report;
 mod review;
 mod run;
+mod saved_index;
 mod silent;
