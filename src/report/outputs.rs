@@ -97,8 +97,7 @@ fn run_jobs(stage: &Staging, jobs: Vec<Job>, progress: bool) -> Result<Vec<&'sta
 
 /// Every output file of `run` (and, with `extra`, of `audit`) into `stage`; returns the names
 /// written and the report the console summary is made from. With `s.province`, `p` is first cut
-/// down to that province's rows (`scope`). The parsed names (`p.names`), which no output reads,
-/// are freed first: the writing phase is where a large run's memory peaks.
+/// down to that province's rows (`scope`).
 pub fn write_run<'a>(
     p: &'a mut Pipeline,
     s: &'a RunSettings,
@@ -107,7 +106,6 @@ pub fn write_run<'a>(
     progress: bool,
 ) -> Result<(Vec<&'static str>, RunReport)> {
     let t0 = std::time::Instant::now();
-    drop(std::mem::take(&mut p.names));
     let mut changes = fixed::parent_changes(&p.dir, &p.dedupe.clusters, &p.check.findings);
     let mut queue = pending::queue(&p.dir, &p.dedupe.clusters, &p.check.findings, &p.broken_chain, s.as_of);
     let records = s.province.as_ref().map(|f| {
