@@ -1,11 +1,8 @@
 //! `orgclean check`: validate parent chains, propose fixes, write findings.csv.
 
-use std::path::PathBuf;
-
-use clap::Args;
-
-use crate::report::{console, outputs};
-use crate::{dedupe::DedupeOptions, error::Outcome, error::Result, lang::Lang, pipeline};
+use crate::report::{commands, console};
+use crate::{dedupe::DedupeOptions, error::Outcome, error::Result, lang::Lang};
+use {crate::settings::cluster_source, clap::Args, std::path::PathBuf};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -31,18 +28,11 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let fail_on = crate::config::fail_on_flag(args.fail_on.as_deref())?;
-    let source =
-        crate::settings::cluster_source(args.clusters.as_deref(), args.no_dedupe, args.merge_threshold)?;
-    let opts = args.input.to_hierarchy_options(quiet)?;
-    crate::output::prepare_out_dir(&args.out, &args.input.dumps)?;
-    let c = pipeline::check_only(&args.input.dumps, &opts, &source)?;
-    super::warn(&c.warnings);
-    outputs::write_findings(&c.dir, &c.result, &args.out.join("findings.csv"), lang)?;
-    if !quiet {
-        super::print_stdout(&console::check(&c.dir, &c.profiles, &c.result, lang)?)?;
-    }
-    let outcome =
-        super::run::reached_outcome(&crate::report::commands::thresholds(&c.result.findings, &fail_on));
-    super::leave_at_exit(c);
-    Ok(outcome)
+    let source = cluster_source(args.clusters.as_deref(), args.no_dedupe, args.merge_threshold)?;
+    let (import, dumps, out) = (args.input.to_hierarchy_options(quiet)?, &args.input.dumps[..], &args.out);
+    let job = commands::Job { dumps, import: &import, out, lang, warn: super::warn };
+    let c = commands::check(&job, &source)?;
+    let reached = commands::thresholds(&c.result.findings, &fail_on);
+    super::print_and_leave(quiet, c, |c| console::check(&c.dir, &c.profiles, &c.result, lang))?;
+    Ok(super::run::reached_outcome(&reached))
 }

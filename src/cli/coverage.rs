@@ -1,17 +1,8 @@
 //! `orgclean coverage`: which divisions' science associations are missing, duplicated or
 //! misplaced (coverage.csv and a per-province summary on the console).
 
-use std::path::PathBuf;
-
-use clap::Args;
-
-use crate::dedupe::DedupeOptions;
-use crate::error::{Outcome, Result};
-use crate::lang::Lang;
-use crate::report::commands;
-use crate::settings::RunSettings;
-
-use super::InputArgs;
+use crate::{dedupe::DedupeOptions, error::Outcome, error::Result, lang::Lang, report::commands};
+use {super::InputArgs, crate::settings::RunSettings, clap::Args, std::path::PathBuf};
 
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
@@ -30,13 +21,7 @@ pub struct CoverageArgs {
 
 pub fn run(args: &CoverageArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let settings = RunSettings::coverage_only(args.merge_threshold, args.all_divisions, lang)?;
-    let opts = args.input.to_hierarchy_options(quiet)?;
-    let (dumps, out, warn) = (&args.input.dumps, &args.out, super::warn);
-    let (p, text) =
-        commands::coverage(&commands::RunJob { dumps, import: &opts, settings: &settings, out, warn })?;
-    if !quiet {
-        print!("{text}");
-    }
-    super::leave_at_exit(p);
-    Ok(Outcome::Clean)
+    let (import, dumps, out) = (args.input.to_hierarchy_options(quiet)?, &args.input.dumps, &args.out);
+    let job = commands::RunJob { dumps, import: &import, settings: &settings, out, warn: super::warn };
+    super::print_and_leave(quiet, commands::coverage(&job)?, |(_, text)| Ok(text.clone()))
 }

@@ -1,11 +1,8 @@
 //! `orgclean dedupe`: duplicate clusters (clusters.csv), scored pairs (pairs.csv), summary.
 
-use std::path::PathBuf;
+use {clap::Args, std::path::PathBuf};
 
-use clap::Args;
-
-use crate::report::{console, outputs};
-use crate::{dedupe::DedupeOptions, error::Outcome, error::Result, lang::Lang};
+use crate::{error::Outcome, error::Result, lang::Lang, report::commands, report::console};
 
 #[derive(Debug, Args)]
 pub struct DedupeArgs {
@@ -14,24 +11,13 @@ pub struct DedupeArgs {
     /// Output directory for clusters.csv and pairs.csv.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Pairs scoring at least this are merged (0..1).
-    #[arg(long, default_value_t = DedupeOptions::default().merge_threshold)]
-    pub merge_threshold: f32,
-    /// Pairs scoring at least this and not merged are listed as needs_review (0..1).
-    #[arg(long, default_value_t = DedupeOptions::default().review_threshold)]
-    pub review_threshold: f32,
+    #[command(flatten)]
+    pub thresholds: super::ThresholdArgs,
 }
 
 pub fn run(args: &DedupeArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
-    let opts = crate::settings::thresholds(args.merge_threshold, args.review_threshold)?;
-    let import_opts = args.input.to_options(quiet)?;
-    crate::output::prepare_out_dir(&args.out, &args.input.dumps)?;
-    let (dir, result, warnings) = crate::pipeline::dedupe_only(&args.input.dumps, &import_opts, &opts)?;
-    super::warn(&warnings);
-    outputs::write_dedupe(&dir, &result, &args.out, lang)?;
-    if !quiet {
-        super::print_stdout(&console::dedupe(&dir, &result, &args.out, lang)?)?;
-    }
-    super::leave_at_exit((dir, result));
-    Ok(Outcome::Clean)
+    let (opts, import) = (args.thresholds.options()?, args.input.to_options(quiet)?);
+    let (dumps, out, warn) = (&args.input.dumps[..], args.out.as_path(), super::warn);
+    let found = commands::dedupe(&commands::Job { dumps, import: &import, out, lang, warn }, &opts)?;
+    super::print_and_leave(quiet, found, |(dir, res)| console::dedupe(dir, res, out, lang))
 }

@@ -1,11 +1,9 @@
 //! `orgclean history`: the trend, one line per recorded run; `--out` writes it as a workbook with
 //! a line chart of findings per code per night.
 
-use std::path::PathBuf;
+use {clap::Args, std::path::PathBuf};
 
-use clap::Args;
-
-use crate::{audit::db, audit::history, error::Outcome, error::Result, report::history as render};
+use crate::{error::Outcome, error::Result, report::commands, report::history};
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -21,12 +19,6 @@ pub struct HistoryArgs {
 }
 
 pub fn run(a: &HistoryArgs, lang: crate::lang::Lang) -> Result<Outcome> {
-    a.out.as_deref().map(|out| crate::settings::xlsx_out(out, "--out")).transpose()?;
-    let adb = db::AuditDb::open(&a.db, false, std::time::Duration::from_secs(60))?;
-    let rows = history::history(&adb.conn, &a.db)?;
-    if let Some(out) = &a.out {
-        render::write_workbook(&rows, lang, out)?;
-    }
-    super::print_stdout(&render::text(&rows, a.json, lang)?)?;
-    Ok(Outcome::Clean)
+    let rows = commands::history(&a.db, a.out.as_deref(), lang)?;
+    super::print_and_leave(false, rows, |rows| history::text(rows, a.json, lang))
 }

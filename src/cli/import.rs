@@ -1,17 +1,9 @@
 //! `orgclean import`: read the dumps and account for every row.
 
-use crate::error::{Outcome, Result};
-use crate::report::{console, outputs};
+use crate::{error::Outcome, error::Result, report::commands, report::console};
 
 pub fn run(args: &super::ImportArgs, quiet: bool, lang: crate::lang::Lang) -> Result<Outcome> {
-    let (dumps, out) = (&args.input.dumps, args.out.as_deref());
-    let opts = args.input.to_options(quiet)?;
-    out.map(|out| crate::output::prepare_out_dir(out, dumps)).transpose()?;
-    let dir = crate::import::import(dumps, &opts)?;
-    out.map(|out| outputs::write_rejected(&dir, &out.join("rejected_rows.csv"))).transpose()?;
-    if !quiet {
-        super::print_stdout(&console::import(&dir, out, lang)?)?;
-    }
-    super::leave_at_exit(dir);
-    Ok(Outcome::Clean)
+    let out = args.out.as_deref();
+    let dir = commands::import(&args.input.dumps, &args.input.to_options(quiet)?, out)?;
+    super::print_and_leave(quiet, dir, |dir| console::import(dir, out, lang))
 }

@@ -2,13 +2,10 @@
 //! (`report`), outcomes become exit codes (`error`). One file per subcommand. `run`, `audit` and
 //! `review` print on stderr (stdout carries only `--json`), the others on stdout.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand};
-
-use crate::error::{Outcome, Result};
 use crate::import::{ColumnOverride, ImportOptions};
-use crate::{lang::Lang, pipeline::leave_at_exit, report::console::print_stdout, report::console::warn};
+use crate::report::console::{print_stdout, warn};
+use crate::{config::settings_text, error::Outcome, error::Result, lang::Lang, settings};
+use {crate::pipeline::leave_at_exit, clap::Args, clap::Parser, clap::Subcommand, std::path::PathBuf};
 
 mod audit;
 mod check;
@@ -90,21 +87,22 @@ pub struct InputArgs {
     pub config_columns: Vec<ColumnOverride>,
 }
 
-/// Dedupe's thresholds for the commands that judge names against a directory (lookup, match),
-/// with the defaults of `orgclean dedupe`.
+/// Dedupe's thresholds for the commands that judge names against a directory (dedupe, lookup,
+/// match).
 #[derive(Debug, Args)]
 pub struct ThresholdArgs {
-    /// At or above it a pair merges: one cluster in lookup, `existing` in match.
+    /// Pairs at or above it (0..1) are one unit: merged (dedupe), one cluster (lookup), `existing` (match).
     #[arg(long, default_value_t = crate::dedupe::DedupeOptions::default().merge_threshold)]
     pub merge_threshold: f32,
-    /// At or above it a pair is for review; weaker ones are listed only when autocomplete offers them.
+    /// Pairs scoring at least this and below the merge threshold are for review (0..1): needs_review
+    /// in pairs.csv; lookup lists weaker ones only when autocomplete offers them.
     #[arg(long, default_value_t = crate::dedupe::DedupeOptions::default().review_threshold)]
     pub review_threshold: f32,
 }
 
 impl ThresholdArgs {
     pub fn options(&self) -> Result<crate::dedupe::DedupeOptions> {
-        crate::settings::thresholds(self.merge_threshold, self.review_threshold)
+        settings::thresholds(self.merge_threshold, self.review_threshold)
     }
 }
 
@@ -119,14 +117,22 @@ pub struct ImportArgs {
 
 impl InputArgs {
     pub fn to_options(&self, quiet: bool) -> Result<ImportOptions> {
-        let s = self;
-        crate::settings::import_options(&s.encoding, &s.delimiter, &s.columns, &s.config_columns, quiet)
+        settings::import_options(&self.encoding, &self.delimiter, &self.columns, &self.config_columns, quiet)
     }
 
     /// For a command that checks the hierarchy (`ImportOptions::for_hierarchy`).
     pub fn to_hierarchy_options(&self, quiet: bool) -> Result<ImportOptions> {
         Ok(self.to_options(quiet)?.for_hierarchy())
     }
+}
+
+/// Print what `text` makes of `data` on stdout (unless --quiet), then leave `data` for the OS.
+fn print_and_leave<T>(quiet: bool, data: T, text: impl FnOnce(&T) -> Result<String>) -> Result<Outcome> {
+    if !quiet {
+        print_stdout(&text(&data)?)?;
+    }
+    leave_at_exit(data);
+    Ok(Outcome::Clean)
 }
 
 /// Parse arguments, run, print the error if any, and return the process exit code.
@@ -149,8 +155,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&args, quiet, lang),
         Command::Run(args) => run::run(&args, quiet, lang),
         Command::Coverage(args) => coverage::run(&args, quiet, lang),
-        Command::Config { example, config } => {
-            print_stdout(&crate::config::settings_text(example, config.as_deref())?).map(|()| Outcome::Clean)
+        Command::Config { example, config: f } => {
+            print_and_leave(false, (), |_| settings_text(example, f.as_deref()))
         }
         Command::Audit(args) => audit::run(&args, quiet, lang),
         Command::Review(cmd) => review::run(&cmd, quiet, lang),

@@ -1,15 +1,8 @@
 //! `orgclean review export|import`: the review sheet for the last audit's open items, and the
 //! decisions read back into the audit database (docs/nightly-audit.md).
 
-use std::path::PathBuf;
-use std::time::Duration;
-
-use clap::{Args, Subcommand};
-
-use crate::error::{Outcome, Result};
-use crate::lang::Lang;
-use crate::province::ProvinceFilter;
-use crate::{audit, report};
+use crate::{audit, error::Outcome, error::Result, lang::Lang, province::ProvinceFilter, report};
+use {clap::Args, clap::Subcommand, std::path::PathBuf, std::time::Duration};
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
@@ -57,8 +50,8 @@ pub fn run(cmd: &ReviewCommand, quiet: bool, lang: Lang) -> Result<Outcome> {
             report::review::export_summary(&x, &a.out, lang)
         }
         ReviewCommand::Import(a) => {
-            let wait = Duration::from_secs(a.db_wait);
-            report::review::import_summary(&audit::review::import(&a.sheet, &a.db, &a.reviewer, wait)?, lang)
+            let done = audit::review::import(&a.sheet, &a.db, &a.reviewer, Duration::from_secs(a.db_wait))?;
+            report::review::import_summary(&done, lang)
         }
     };
     if !quiet {

@@ -1,15 +1,9 @@
 //! `orgclean run`: the whole pipeline, reports for people and fix files for the sync team.
 
-use std::path::PathBuf;
-
-use clap::Args;
-
-use crate::error::{Outcome, Result};
-use crate::lang::Lang;
 use crate::report::{commands, console};
 use crate::settings::{RunFlags, RunSettings};
-
-use super::InputArgs;
+use crate::{error::Outcome, error::Result, lang::Lang};
+use {super::InputArgs, clap::Args, std::path::PathBuf};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -72,9 +66,8 @@ impl RunArgs {
 
 pub fn run(args: &RunArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let (settings, input) = args.settings(lang)?;
-    let opts = input.to_hierarchy_options(quiet)?;
-    let (dumps, out, warn) = (&input.dumps, &args.out, super::warn);
-    let job = commands::RunJob { dumps, import: &opts, settings: &settings, out, warn };
+    let (import, dumps, out) = (input.to_hierarchy_options(quiet)?, &input.dumps, &args.out);
+    let job = commands::RunJob { dumps, import: &import, settings: &settings, out, warn: super::warn };
     let done = commands::run(&job, args.db.as_deref())?;
     if !quiet {
         eprint!("{}", console::run(&done.report, &done.written, &args.out, lang));

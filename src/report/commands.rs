@@ -1,6 +1,7 @@
-//! `run` and `audit` end to end, below the CLI: the pipeline, the audit database, the output
-//! set written into a staging directory and committed together. `cli::run`/`cli::audit` only
-//! turn flags into a `RunJob`, print what comes back and map it to an exit code.
+//! Every command end to end, below the CLI: the pipeline, the audit database, the output files
+//! (for `run` and `audit`, a set written into a staging directory and committed together). The
+//! `cli` modules only turn flags into typed options, print what comes back and map it to an exit
+//! code.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,12 +10,14 @@ use std::time::Duration;
 use crate::audit::{self, db, diff, history, snapshot};
 use crate::config::Config;
 use crate::decisions::Decisions;
+use crate::dedupe::{DedupeOptions, DedupeResult};
 use crate::error::{Error, Result};
 use crate::import::ImportOptions;
-use crate::model::Finding;
+use crate::lang::Lang;
+use crate::model::{Directory, Finding};
 use crate::output;
 use crate::pipeline::{self, Pipeline};
-use crate::settings::RunSettings;
+use crate::settings::{ClusterSource, RunSettings};
 
 use super::{changes, outputs, RunReport};
 
@@ -80,10 +83,15 @@ pub fn run(job: &RunJob, decisions_db: Option<&Path>) -> Result<RunDone> {
     let mut p = pipeline::run(job.dumps, job.import, &steps(s, &decisions))?;
     (job.warn)(&p.warnings);
     apply_severity(&mut p, &s.config);
+    // No output reads the parsed names (hundreds of MB for 1M rows): freed before the writing phase,
+    // where the run's memory peaked. (`audit` keeps them for its lookup index.)
+    drop(std::mem::take(&mut p.names));
     let stage = output::Staging::new(job.out)?;
     let progress = job.import.progress;
     let (written, report) = outputs::write_run(&mut p, s, &stage, outputs::Extra::default(), progress)?;
+    let t = std::time::Instant::now();
     stage.commit(&written)?;
+    crate::progress::timing("commit", t);
     let reached = thresholds(&p.check.findings, &s.config.fail_on);
     Ok(RunDone { pipeline: p, report, written, reached })
 }
@@ -176,6 +184,50 @@ pub fn coverage(job: &RunJob) -> Result<(Pipeline, String)> {
         path.display()
     );
     Ok((p, text))
+}
+
+/// `import`: the dumps read; with `out`, their rejected rows in `out/rejected_rows.csv`.
+pub fn import(dumps: &[PathBuf], opts: &ImportOptions, out: Option<&Path>) -> Result<Directory> {
+    out.map(|out| output::prepare_out_dir(out, dumps)).transpose()?;
+    let dir = crate::import::import(dumps, opts)?;
+    out.map(|out| outputs::write_rejected(&dir, &out.join("rejected_rows.csv"))).transpose()?;
+    Ok(dir)
+}
+
+/// `dedupe`: clusters.csv and pairs.csv in `job.out`.
+pub fn dedupe(job: &Job, opts: &DedupeOptions) -> Result<(Directory, DedupeResult)> {
+    output::prepare_out_dir(job.out, job.dumps)?;
+    let (dir, result, warnings) = pipeline::dedupe_only(job.dumps, job.import, opts)?;
+    (job.warn)(&warnings);
+    outputs::write_dedupe(&dir, &result, job.out, job.lang)?;
+    Ok((dir, result))
+}
+
+/// `check`: findings.csv in `job.out`, the duplicates taken from `source`.
+pub fn check(job: &Job, source: &ClusterSource) -> Result<pipeline::Checked> {
+    output::prepare_out_dir(job.out, job.dumps)?;
+    let c = pipeline::check_only(job.dumps, job.import, source)?;
+    (job.warn)(&c.warnings);
+    outputs::write_findings(&c.dir, &c.result, &job.out.join("findings.csv"), job.lang)?;
+    Ok(c)
+}
+
+/// What `dedupe` and `check` are asked to do (`run`'s settings are in `RunJob`).
+pub struct Job<'a> {
+    pub dumps: &'a [PathBuf],
+    pub import: &'a ImportOptions,
+    pub out: &'a Path,
+    pub lang: Lang,
+    pub warn: fn(&[String]),
+}
+
+/// `history`: every recorded run of the audit database `db`; with `out`, also a workbook there.
+pub fn history(db_path: &Path, out: Option<&Path>, lang: Lang) -> Result<Vec<history::HistoryRow>> {
+    out.map(|out| crate::settings::xlsx_out(out, "--out")).transpose()?;
+    let adb = db::AuditDb::open(db_path, false, Duration::from_secs(60))?;
+    let rows = history::history(&adb.conn, db_path)?;
+    out.map(|out| super::history::write_workbook(&rows, lang, out)).transpose()?;
+    Ok(rows)
 }
 
 impl AuditDone {

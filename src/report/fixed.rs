@@ -17,7 +17,7 @@ use crate::model::{Clusters, Confidence, Directory, Field, Finding, RecIdx};
 use crate::output;
 use crate::rows;
 
-use super::table::{self, Cell};
+use super::table::{self, Cell, Target};
 use super::tables;
 
 /// The new parent of every record whose parent changes, and why (for fix_note and parent_fixes.csv).
@@ -85,7 +85,7 @@ pub fn write_parent_fixes(fx: &FixedOutputs, path: &Path) -> Result<()> {
     table::write_machine_csv(
         path,
         &tables::PARENT_FIXES,
-        fx.changes.iter().map(|c| tables::parent_fix(fx.dir, c, Lang::En)),
+        fx.changes.iter().map(|c| tables::parent_fix(fx.dir, c, Lang::En, Target::Csv)),
     )
 }
 

@@ -19,7 +19,7 @@ use crate::settings::RunSettings;
 
 use super::fixed::{self, FixedOutputs};
 use super::pending;
-use super::table;
+use super::table::{self, Target};
 use super::tables;
 use super::xlsx::Sheet;
 use super::RunReport;
@@ -44,16 +44,21 @@ pub fn write_rejected(dir: &Directory, path: &Path) -> Result<()> {
 
 pub fn write_clusters(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
     let children = tables::child_counts(dir);
-    let rows = rows::cluster_members(res).map(|m| tables::cluster_member(dir, &m, &children, lang));
+    let rows =
+        rows::cluster_members(res).map(|m| tables::cluster_member(dir, &m, &children, lang, Target::Csv));
     table::write_machine_csv(path, &tables::CLUSTERS, rows)
 }
 
 pub fn write_pairs(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
-    table::write_machine_csv(path, &tables::PAIRS, res.pairs.iter().map(|p| tables::pair(dir, p, lang)))
+    table::write_machine_csv(
+        path,
+        &tables::PAIRS,
+        res.pairs.iter().map(|p| tables::pair(dir, p, lang, Target::Csv)),
+    )
 }
 
 pub fn write_findings(dir: &Directory, check: &CheckResult, path: &Path, lang: Lang) -> Result<()> {
-    let rows = check.findings.iter().map(|f| tables::finding(dir, &rows::finding(f), lang));
+    let rows = check.findings.iter().map(|f| tables::finding(dir, &rows::finding(f), lang, Target::Csv));
     table::write_machine_csv(path, &tables::FINDINGS, rows)
 }
 
@@ -68,19 +73,26 @@ pub fn write_dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang)
 
 /// Run the jobs in parallel; their names in order, or the first error (in job order). The bar
 /// (shown only on a terminal) counts the files done: writing 200k rows' outputs takes seconds.
+/// The workbook, by far the longest job, starts first: last in the list, it used to start only
+/// when one thread had written its half of the other files, and the phase waited for it.
 fn run_jobs(stage: &Staging, jobs: Vec<Job>, progress: bool) -> Result<Vec<&'static str>> {
     let bar = crate::progress::items_bar(jobs.len() as u64, "writing outputs", progress);
-    let results: Vec<Result<&'static str>> = jobs
+    let mut jobs: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
+    jobs.sort_by_key(|(_, (name, _))| *name != "report.xlsx");
+    let mut results: Vec<(usize, Result<&'static str>)> = jobs
         .into_par_iter()
-        .map(|(name, write)| {
+        .map(|(i, (name, write))| {
+            let t = std::time::Instant::now();
             let r = write(&stage.path(name)).map(|()| name);
+            crate::progress::timing(&format!("  write {name}"), t);
             bar.set_message(name);
             bar.inc(1);
-            r
+            (i, r)
         })
         .collect();
     bar.finish_and_clear();
-    results.into_iter().collect()
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Every output file of `run` (and, with `extra`, of `audit`) into `stage`; returns the names
@@ -93,6 +105,7 @@ pub fn write_run<'a>(
     extra: Extra<'a>,
     progress: bool,
 ) -> Result<(Vec<&'static str>, RunReport)> {
+    let t0 = std::time::Instant::now();
     let mut changes = fixed::parent_changes(&p.dir, &p.dedupe.clusters, &p.check.findings);
     let mut queue = pending::queue(&p.dir, &p.dedupe.clusters, &p.check.findings, &p.broken_chain, s.as_of);
     let records = s.province.as_ref().map(|f| {
@@ -128,8 +141,9 @@ pub fn write_run<'a>(
         (
             "pending.csv",
             Box::new(move |path: &Path| {
-                let rows =
-                    queue.iter().map(|q| tables::pending(dir, q, super::counts::province_of(p, q.org), lang));
+                let rows = queue.iter().map(|q| {
+                    tables::pending(dir, q, super::counts::province_of(p, q.org), lang, Target::Csv)
+                });
                 table::write_csv(path, &tables::PENDING, rows)
             }),
         ),
@@ -145,17 +159,20 @@ pub fn write_run<'a>(
             "report.xlsx",
             Box::new(move |path: &Path| {
                 let mut all = super::sheets::all(p, rep_ref, queue, fx.changes, lang);
-                all.extend(sheets);
+                all.extend(sheets.into_iter().map(|s| -> super::xlsx::SheetBuilder { Box::new(move || s) }));
                 let title = lang.pick("orgclean 组织库清理报告", "orgclean report");
-                let bytes = super::xlsx::render(&all, s.as_of, title)
+                let bytes = super::xlsx::render_built(all, s.as_of, title)
                     .map_err(|e| Error::Internal(format!("building report.xlsx: {e}")))?;
-                drop(all);
                 output::write_bytes(path, &bytes)
             }),
         ),
     ];
     jobs.extend(files);
+    crate::progress::timing("  before writing", t0);
+    let t = std::time::Instant::now();
     let mut written = run_jobs(stage, jobs, progress)?;
+    crate::progress::timing("write jobs", t);
+    let t = std::time::Instant::now();
 
     let outputs: Vec<serde_json::Value> = stage
         .manifest()?
@@ -178,6 +195,7 @@ pub fn write_run<'a>(
         serde_json::to_string_pretty(&summary).map_err(|e| Error::Internal(format!("summary.json: {e}")))?;
     output::write_bytes(&stage.path("summary.json"), json.as_bytes())?;
     written.push("summary.json");
+    crate::progress::timing("manifest + summary.json", t);
     Ok((written, rep))
 }
 

@@ -5,13 +5,14 @@ use crate::lang::Lang;
 use crate::model::{FindingCode, Severity};
 use crate::pipeline::Pipeline;
 use crate::rows;
+use rayon::prelude::*;
 
 use super::fixed::ParentChange;
 use super::labels;
 use super::pending::{PendingItem, Recommendation};
-use super::table::{sheet_parts, Cell, Col};
+use super::table::{pick, sheet_columns, Cell, Col, Target};
 use super::tables;
-use super::xlsx::Sheet;
+use super::xlsx::{Sheet, SheetBuilder, MAX_ROWS};
 use super::RunReport;
 
 /// Sheet names in the report's language.
@@ -39,34 +40,50 @@ pub fn names(lang: Lang) -> Names {
     }
 }
 
-/// Every sheet of the run's workbook, in order.
-pub fn all(
-    p: &Pipeline,
-    r: &RunReport,
-    queue: &[PendingItem],
-    changes: &[ParentChange],
+/// Every sheet of the run's workbook, in order, each built when the workbook gets to it
+/// (`xlsx::render_built`).
+pub fn all<'a>(
+    p: &'a Pipeline,
+    r: &'a RunReport,
+    queue: &'a [PendingItem],
+    changes: &'a [ParentChange],
     lang: Lang,
-) -> Vec<Sheet> {
-    let mut v = vec![summary(r, lang), legend(r, lang), super::charts::by_province(r, lang)];
-    v.push(clusters(p, lang));
-    v.push(pairs(p, lang));
-    v.push(parent_fixes(p, changes, lang));
-    v.push(findings(p, lang));
-    v.push(pending(p, queue, lang));
-    v.extend(super::coverage::sheets(&p.dir, &p.coverage, lang));
-    v.push(rejected(p, lang));
+) -> Vec<SheetBuilder<'a>> {
+    let mut v: Vec<SheetBuilder<'a>> = vec![
+        Box::new(move || summary(r, lang)),
+        Box::new(move || legend(r, lang)),
+        Box::new(move || super::charts::by_province(r, lang)),
+        Box::new(move || clusters(p, lang)),
+        Box::new(move || pairs(p, lang)),
+        Box::new(move || parent_fixes(p, changes, lang)),
+        Box::new(move || findings(p, lang)),
+        Box::new(move || pending(p, queue, lang)),
+    ];
+    v.extend(
+        super::coverage::sheets(&p.dir, &p.coverage, lang)
+            .into_iter()
+            .map(|s| -> SheetBuilder { Box::new(move || s) }),
+    );
+    v.push(Box::new(move || rejected(p, lang)));
     v
 }
 
-fn table_sheet(
+/// A table sheet of `items`, a row each (`row` gives every column; the sheet's are picked). The
+/// rows a sheet can show are built in parallel, in order; the rest are only counted.
+fn table_sheet<T: Sync>(
     name: &str,
     (cols, csv): (&[Col], &'static str),
     order: &[&str],
-    rows: impl IntoIterator<Item = Vec<Cell>>,
+    items: &[T],
+    row: impl Fn(&T) -> Vec<Cell> + Sync,
     lang: Lang,
 ) -> Sheet {
-    let (header, rows) = sheet_parts(cols, order, rows, lang);
-    let mut s = Sheet::capped(name, header, rows);
+    let keep = sheet_columns(cols, order);
+    let header = keep.iter().map(|&i| cols[i].header(lang).to_string()).collect();
+    let shown = &items[..items.len().min(MAX_ROWS)];
+    let rows = shown.par_iter().map(|x| pick(row(x), &keep)).collect();
+    let mut s = Sheet::new(name, header, rows);
+    s.omitted = items.len() - shown.len();
     s.full_csv = Some(csv);
     s
 }
@@ -229,72 +246,59 @@ fn clusters(p: &Pipeline, lang: Lang) -> Sheet {
     let children = tables::child_counts(&p.dir);
     let members: Vec<_> = rows::cluster_members(&p.dedupe).collect();
     let bold: Vec<bool> = members.iter().map(|m| m.is_survivor()).collect();
-    let cells = members.iter().map(|m| tables::cluster_member(&p.dir, m, &children, lang));
-    let mut s = table_sheet(
-        names(lang).clusters,
-        (&tables::CLUSTERS, "clusters.csv"),
-        tables::CLUSTERS_SHEET,
-        cells,
-        lang,
-    );
+    let row = |m: &rows::MemberRow| tables::cluster_member(&p.dir, m, &children, lang, Target::Sheet);
+    let table = (&tables::CLUSTERS[..], "clusters.csv");
+    let mut s = table_sheet(names(lang).clusters, table, tables::CLUSTERS_SHEET, &members, row, lang);
     s.band_by = Some(0);
     s.bold_rows = bold;
     s
 }
 
 fn pairs(p: &Pipeline, lang: Lang) -> Sheet {
-    let mut review: Vec<_> =
-        p.dedupe.pairs.iter().filter(|x| x.decision == crate::dedupe::PairDecision::NeedsReview).collect();
-    // By province, the surest first: how a provincial administrator works through them.
-    review.sort_by(|a, b| {
-        rows::province_col(&p.dir, a.a)
-            .cmp(rows::province_col(&p.dir, b.a))
-            .then(b.score.total_cmp(&a.score))
-            .then((a.a, a.b).cmp(&(b.a, b.b)))
+    let dir = &p.dir;
+    let review = p.dedupe.pairs.iter().filter(|x| x.decision == crate::dedupe::PairDecision::NeedsReview);
+    // By province, the surest first: how a provincial administrator works through them. The
+    // province is looked up once per pair, not in every comparison.
+    let mut review: Vec<_> = review.map(|x| (rows::province_col(dir, x.a), x)).collect();
+    review.sort_by(|(pa, a), (pb, b)| {
+        pa.cmp(pb).then(b.score.total_cmp(&a.score)).then((a.a, a.b).cmp(&(b.a, b.b)))
     });
-    let cells = review.into_iter().map(|x| tables::pair(&p.dir, x, lang));
-    table_sheet(names(lang).pairs, (&tables::PAIRS, "pairs.csv"), tables::PAIRS_SHEET, cells, lang)
+    let row = |(_, x): &(&str, &crate::dedupe::ScoredPair)| tables::pair(dir, x, lang, Target::Sheet);
+    let table = (&tables::PAIRS[..], "pairs.csv");
+    table_sheet(names(lang).pairs, table, tables::PAIRS_SHEET, &review, row, lang)
 }
 
 fn parent_fixes(p: &Pipeline, changes: &[ParentChange], lang: Lang) -> Sheet {
-    let mut order: Vec<&ParentChange> = changes.iter().collect();
-    order.sort_by(|a, b| {
-        rows::province_col(&p.dir, a.org).cmp(rows::province_col(&p.dir, b.org)).then(a.org.cmp(&b.org))
-    });
-    let cells = order.into_iter().map(|c| tables::parent_fix(&p.dir, c, lang));
-    table_sheet(
-        names(lang).parent_fixes,
-        (&tables::PARENT_FIXES, "parent_fixes.csv"),
-        tables::PARENT_FIXES_SHEET,
-        cells,
-        lang,
-    )
+    let dir = &p.dir;
+    let mut order: Vec<(&str, &ParentChange)> =
+        changes.iter().map(|c| (rows::province_col(dir, c.org), c)).collect();
+    order.sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then(a.org.cmp(&b.org)));
+    let row = |(_, c): &(&str, &ParentChange)| tables::parent_fix(dir, c, lang, Target::Sheet);
+    let table = (&tables::PARENT_FIXES[..], "parent_fixes.csv");
+    table_sheet(names(lang).parent_fixes, table, tables::PARENT_FIXES_SHEET, &order, row, lang)
 }
 
 /// Findings, errors first, then by province and id: an administrator filters on their province
 /// and starts at the top.
 fn findings(p: &Pipeline, lang: Lang) -> Sheet {
     let dir = &p.dir;
-    let mut fs: Vec<rows::FindingRow> = p.check.findings.iter().map(rows::finding).collect();
     let rank = |s: Severity| match s {
         Severity::Error => 0,
         Severity::Warning => 1,
     };
-    fs.sort_by(|a, b| {
-        rank(a.severity)
-            .cmp(&rank(b.severity))
-            .then_with(|| rows::province_col(dir, a.org).cmp(rows::province_col(dir, b.org)))
-            .then_with(|| dir.id(a.org).cmp(dir.id(b.org)))
-            .then_with(|| a.code.cmp(&b.code))
-    });
-    let cells = fs.iter().map(|f| tables::finding(dir, f, lang));
-    let mut s = table_sheet(
-        names(lang).findings,
-        (&tables::FINDINGS, "findings.csv"),
-        tables::FINDINGS_SHEET,
-        cells,
-        lang,
-    );
+    // The sort key is read once per finding, not in every comparison.
+    let mut fs: Vec<((u8, &str, &str), rows::FindingRow)> = p
+        .check
+        .findings
+        .iter()
+        .map(|f| {
+            ((rank(f.severity), rows::province_col(dir, f.org), dir.id(f.org).as_str()), rows::finding(f))
+        })
+        .collect();
+    fs.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| a.code.cmp(&b.code)));
+    let row = |(_, f): &(_, rows::FindingRow)| tables::finding(dir, f, lang, Target::Sheet);
+    let table = (&tables::FINDINGS[..], "findings.csv");
+    let mut s = table_sheet(names(lang).findings, table, tables::FINDINGS_SHEET, &fs, row, lang);
     // Many columns: long texts are cut at this width on screen (the cell keeps all of it), so
     // that a printed page one sheet wide stays readable.
     s.max_width = 36.0;
@@ -302,14 +306,15 @@ fn findings(p: &Pipeline, lang: Lang) -> Sheet {
 }
 
 fn pending(p: &Pipeline, queue: &[PendingItem], lang: Lang) -> Sheet {
-    let cells = queue.iter().map(|q| {
+    let row = |q: &PendingItem| {
         let prov = super::charts::province_name(super::counts::province_of(p, q.org), lang);
-        tables::pending(&p.dir, q, prov, lang)
-    });
-    table_sheet(names(lang).pending, (&tables::PENDING, "pending.csv"), tables::PENDING_SHEET, cells, lang)
+        tables::pending(&p.dir, q, prov, lang, Target::Sheet)
+    };
+    let table = (&tables::PENDING[..], "pending.csv");
+    table_sheet(names(lang).pending, table, tables::PENDING_SHEET, queue, row, lang)
 }
 
 fn rejected(p: &Pipeline, lang: Lang) -> Sheet {
-    let cells = p.dir.rejected.iter().map(tables::rejected);
-    table_sheet(names(lang).rejected, (&tables::REJECTED, "rejected_rows.csv"), &[], cells, lang)
+    let table = (&tables::REJECTED[..], "rejected_rows.csv");
+    table_sheet(names(lang).rejected, table, &[], &p.dir.rejected, tables::rejected, lang)
 }

@@ -47,6 +47,25 @@ impl Col {
     }
 }
 
+/// What a row is built for. A row function leaves a column its target does not show empty
+/// instead of computing it: a cluster member's merge reasons, in English for the CSV and in the
+/// report's language for the sheet, were each built for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Csv,
+    Sheet,
+}
+
+impl Target {
+    /// `cell()` if a column of `vis` appears in this target, else an empty cell.
+    pub fn only(self, vis: Vis, cell: impl FnOnce() -> Cell) -> Cell {
+        match (vis, self) {
+            (Vis::Csv, Target::Sheet) | (Vis::Sheet, Target::Csv) => Cell::Empty,
+            _ => cell(),
+        }
+    }
+}
+
 /// A cell as the row function gives it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -140,14 +159,18 @@ where
     let keep = visible(cols, true);
     output::write_streamed(path, |w: &mut dyn Write| {
         w.write_all("\u{feff}".as_bytes())?;
-        let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .buffer_capacity(1 << 16)
+            .from_writer(w);
         csv.write_record(keep.iter().map(|&i| cols[i].key)).map_err(csv_io)?;
         for row in rows {
-            let cells = keep.iter().map(|&i| {
+            // Field by field: no String per cell.
+            for &i in &keep {
                 let text = row.get(i).map(Cell::to_text).unwrap_or_default();
-                audience.cell(&text).into_owned()
-            });
-            csv.write_record(cells).map_err(csv_io)?;
+                csv.write_field(audience.cell(&text).as_bytes()).map_err(csv_io)?;
+            }
+            csv.write_record(None::<&[u8]>).map_err(csv_io)?;
         }
         csv.flush()?;
         Ok(())
@@ -171,17 +194,26 @@ pub fn sheet_parts<'a>(
     rows: impl IntoIterator<Item = Vec<Cell>> + 'a,
     lang: Lang,
 ) -> (Vec<String>, impl Iterator<Item = Vec<Cell>> + 'a) {
-    let keep: Vec<usize> = if order.is_empty() {
+    let keep = sheet_columns(cols, order);
+    let header = keep.iter().map(|&i| cols[i].header(lang).to_string()).collect();
+    let rows = rows.into_iter().map(move |row| pick(row, &keep));
+    (header, rows)
+}
+
+/// Indices of the sheet's columns in `order` (`sheet_parts`).
+pub fn sheet_columns(cols: &[Col], order: &[&str]) -> Vec<usize> {
+    if order.is_empty() {
         visible(cols, false)
     } else {
         order.iter().filter_map(|k| cols.iter().position(|c| c.key == *k && c.vis != Vis::Csv)).collect()
-    };
-    let header = keep.iter().map(|&i| cols[i].header(lang).to_string()).collect();
-    let rows = rows.into_iter().map(move |mut row| {
-        row.resize(cols.len(), Cell::Empty);
-        keep.iter().map(|&i| std::mem::replace(&mut row[i], Cell::Empty)).collect()
-    });
-    (header, rows)
+    }
+}
+
+/// The cells of `row` at `keep`, in that order.
+pub fn pick(mut row: Vec<Cell>, keep: &[usize]) -> Vec<Cell> {
+    keep.iter()
+        .map(|&i| row.get_mut(i).map(|c| std::mem::replace(c, Cell::Empty)).unwrap_or(Cell::Empty))
+        .collect()
 }
 
 /// Markdown table cells cannot hold `|` or line breaks.

@@ -10,7 +10,7 @@ use crate::uscc;
 use super::fixed::ParentChange;
 use super::labels;
 use super::pending::PendingItem;
-use super::table::{col, csv_only, sheet_only, Cell, Col};
+use super::table::{col, csv_only, sheet_only, Cell, Col, Target, Vis};
 
 pub const REJECTED: [Col; 4] = [
     col("file", "文件", "file"),
@@ -77,12 +77,13 @@ fn survivor_reason(dir: &Directory, s: RecIdx, children: u32, lang: Lang) -> Str
     r.join(sep)
 }
 
-pub fn cluster_member(dir: &Directory, m: &MemberRow, children: &[u32], lang: Lang) -> Vec<Cell> {
-    let (csv_reason, why) = if m.is_survivor() {
-        let c = children[m.org as usize];
-        (survivor_reason(dir, m.org, c, Lang::En), survivor_reason(dir, m.org, c, lang))
-    } else {
-        (m.reasons(dir, Lang::En), m.reasons(dir, lang))
+pub fn cluster_member(dir: &Directory, m: &MemberRow, children: &[u32], lang: Lang, to: Target) -> Vec<Cell> {
+    let reason = |lang| {
+        Cell::text(if m.is_survivor() {
+            survivor_reason(dir, m.org, children[m.org as usize], lang)
+        } else {
+            m.reasons(dir, lang)
+        })
     };
     vec![
         Cell::text(dir.id(m.org).as_str()),
@@ -90,12 +91,12 @@ pub fn cluster_member(dir: &Directory, m: &MemberRow, children: &[u32], lang: La
         Cell::Flag(m.is_survivor()),
         Cell::text(dir.id(m.survivor).as_str()),
         m.merge.map(|p| Cell::Fixed(p.score as f64, 3)).unwrap_or(Cell::Empty),
-        Cell::text(csv_reason),
+        to.only(Vis::Csv, || reason(Lang::En)),
         Cell::text(dir.name(m.org)),
         Cell::text(rows::province_col(dir, m.org)),
         Cell::text(dir.get(m.org, Field::City)),
         Cell::text(dir.get(m.org, Field::Status)),
-        Cell::text(why),
+        to.only(Vis::Sheet, || reason(lang)),
     ]
 }
 
@@ -116,7 +117,7 @@ pub const PAIRS: [Col; 11] = [
 pub const PAIRS_SHEET: &[&str] =
     &["province", "org_id_a", "name_a", "org_id_b", "name_b", "score", "reasons_label", "todo"];
 
-pub fn pair(dir: &Directory, p: &ScoredPair, lang: Lang) -> Vec<Cell> {
+pub fn pair(dir: &Directory, p: &ScoredPair, lang: Lang, to: Target) -> Vec<Cell> {
     let todo = match p.decision {
         PairDecision::NeedsReview => lang.pick("相同 / 不同", "same / different"),
         PairDecision::Merged => "",
@@ -126,12 +127,12 @@ pub fn pair(dir: &Directory, p: &ScoredPair, lang: Lang) -> Vec<Cell> {
         Cell::text(dir.id(p.b).as_str()),
         Cell::Fixed(p.score as f64, 3),
         Cell::text(p.decision.as_str()),
-        Cell::text(rows::reasons_text(p, Lang::En)),
+        to.only(Vis::Csv, || Cell::text(rows::reasons_text(p, Lang::En))),
         Cell::text(dir.name(p.a)),
         Cell::text(dir.name(p.b)),
         Cell::text(rows::province_col(dir, p.a)),
         Cell::text(labels::pair_decision(p.decision, lang)),
-        Cell::text(rows::reasons_text(p, lang)),
+        to.only(Vis::Sheet, || Cell::text(rows::reasons_text(p, lang))),
         Cell::text(todo),
     ]
 }
@@ -173,14 +174,14 @@ pub const FINDINGS_SHEET: &[&str] = &[
     "todo",
 ];
 
-pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang) -> Vec<Cell> {
+pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang, to: Target) -> Vec<Cell> {
     let i = f.org;
     let parent = dir.parent(i).filter(|&p| p != i);
     vec![
         Cell::text(dir.id(i).as_str()),
         Cell::text(f.code.as_str()),
         Cell::text(f.severity.as_str()),
-        Cell::text(f.detail.to_string()),
+        to.only(Vis::Csv, || Cell::text(f.detail.to_string())),
         Cell::text(&*dir.records[i as usize].parent_id),
         Cell::text(rows::id_of(dir, f.proposed)),
         Cell::text(rows::confidence_word(f.confidence)),
@@ -191,8 +192,8 @@ pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang) -> Vec<Cell> {
         Cell::text(labels::code(f.code, lang)),
         Cell::text(f.detail.text(lang)),
         Cell::text(labels::severity(f.severity, lang)),
-        Cell::text(rows::name_of(dir, parent)),
-        Cell::text(rows::name_of(dir, f.proposed)),
+        to.only(Vis::Sheet, || Cell::text(rows::name_of(dir, parent))),
+        to.only(Vis::Sheet, || Cell::text(rows::name_of(dir, f.proposed))),
         Cell::text(labels::confidence(f.confidence, lang)),
         Cell::text(labels::code_help(f.code, lang).1),
     ]
@@ -229,7 +230,7 @@ pub const PENDING_SHEET: &[&str] = &[
 ];
 
 /// One queue item. `province` is the province the record is counted under.
-pub fn pending(dir: &Directory, q: &PendingItem, province: &str, lang: Lang) -> Vec<Cell> {
+pub fn pending(dir: &Directory, q: &PendingItem, province: &str, lang: Lang, to: Target) -> Vec<Cell> {
     let i = q.org;
     vec![
         Cell::text(dir.id(i).as_str()),
@@ -243,9 +244,9 @@ pub fn pending(dir: &Directory, q: &PendingItem, province: &str, lang: Lang) -> 
         Cell::text(q.recommendation.as_str()),
         Cell::text(rows::id_of(dir, q.survivor)),
         Cell::text(rows::name_of(dir, q.survivor)),
-        Cell::text(q.why.text(dir, Lang::En)),
+        to.only(Vis::Csv, || Cell::text(q.why.text(dir, Lang::En))),
         Cell::text(labels::recommendation(q.recommendation, lang)),
-        Cell::text(q.why.text(dir, lang)),
+        to.only(Vis::Sheet, || Cell::text(q.why.text(dir, lang))),
         Cell::Empty,
     ]
 }
@@ -284,7 +285,7 @@ pub fn change_cause(code: &str, lang: Lang) -> String {
     }
 }
 
-pub fn parent_fix(dir: &Directory, c: &ParentChange, lang: Lang) -> Vec<Cell> {
+pub fn parent_fix(dir: &Directory, c: &ParentChange, lang: Lang, to: Target) -> Vec<Cell> {
     let i = c.org;
     vec![
         Cell::text(dir.id(i).as_str()),
@@ -294,9 +295,9 @@ pub fn parent_fix(dir: &Directory, c: &ParentChange, lang: Lang) -> Vec<Cell> {
         Cell::text(c.confidence.as_str()),
         Cell::text(dir.name(i)),
         Cell::text(rows::province_col(dir, i)),
-        Cell::text(rows::name_of(dir, dir.parent(i))),
+        to.only(Vis::Sheet, || Cell::text(rows::name_of(dir, dir.parent(i)))),
         Cell::text(dir.name(c.new_parent)),
-        Cell::text(change_cause(c.code, lang)),
+        to.only(Vis::Sheet, || Cell::text(change_cause(c.code, lang))),
         Cell::text(labels::confidence(Some(c.confidence), lang)),
     ]
 }

@@ -261,10 +261,37 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats, max_rows: usize) -> 
     Ok(())
 }
 
+/// A sheet built when the workbook gets to it (`render_built`).
+pub type SheetBuilder<'a> = Box<dyn FnOnce() -> Sheet + Send + 'a>;
+
 /// The workbook as bytes. The document date is the report's as-of date, not the wall clock, so a
 /// re-run writes the same bytes.
 pub fn render(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str) -> Result<Vec<u8>, XlsxError> {
     render_capped(sheets, as_of, title, MAX_ROWS)
+}
+
+/// `render` of sheets built one at a time: the next sheet is built (on another thread, when one
+/// is free) while the current one is written, and a written sheet's rows are freed at once. A
+/// 1M-row run held every sheet's rows (about 400 MB) until the workbook was saved, and built
+/// them all before writing the first. Sheets are still written in order, so the bytes are those
+/// of `render`.
+pub fn render_built(
+    sheets: Vec<SheetBuilder<'_>>,
+    as_of: chrono::NaiveDate,
+    title: &str,
+) -> Result<Vec<u8>, XlsxError> {
+    let (mut wb, formats) = workbook(as_of, title)?;
+    let mut builders = sheets.into_iter();
+    let mut next = builders.next().map(|build| build());
+    while let Some(sheet) = next.take() {
+        let (written, built) = rayon::join(
+            || add_sheet(&mut wb, &sheet, &formats, MAX_ROWS),
+            || builders.next().map(|build| build()),
+        );
+        written?;
+        next = built;
+    }
+    save(wb)
 }
 
 /// `render` with at most `max_rows` rows per sheet (tests use a small cap).
@@ -274,20 +301,36 @@ fn render_capped(
     title: &str,
     max_rows: usize,
 ) -> Result<Vec<u8>, XlsxError> {
+    let (mut wb, formats) = workbook(as_of, title)?;
+    for s in sheets {
+        add_sheet(&mut wb, s, &formats, max_rows)?;
+    }
+    save(wb)
+}
+
+fn workbook(as_of: chrono::NaiveDate, title: &str) -> Result<(Workbook, Formats), XlsxError> {
     use chrono::Datelike;
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&when).set_title(title));
+    // Excel's own level (rust_xlsxwriter's performance notes): on a 1M-row run's workbook
+    // (350 MB of XML) level 3 deflates in 1.9 s of CPU instead of 3.3 s at the default 6, for a
+    // file 12% larger (41 MB instead of 37). Level 1 took 0.9 s but made it 57 MB.
+    wb.set_zip_compression_level(3);
     let formats = Formats {
         header: Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDDEBF7)),
         band: Format::new().set_background_color(Color::RGB(0xF2F2F2)),
         bold: Format::new().set_bold(),
         bold_band: Format::new().set_bold().set_background_color(Color::RGB(0xF2F2F2)),
     };
-    for s in sheets {
-        add_sheet(&mut wb, s, &formats, max_rows)?;
-    }
-    wb.save_to_buffer()
+    Ok((wb, formats))
+}
+
+fn save(mut wb: Workbook) -> Result<Vec<u8>, XlsxError> {
+    let t = std::time::Instant::now();
+    let bytes = wb.save_to_buffer();
+    crate::progress::timing("    xlsx: zip", t);
+    bytes
 }
 
 #[cfg(test)]
