@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use crate::dedupe::PairRules;
+use crate::model::FixReason;
 use crate::model::{Confidence, Directory, Finding, RecIdx};
 
 /// One stored decision about a pair of records.
@@ -66,7 +67,7 @@ impl Decisions {
     }
 
     /// The reason to show when `f`'s proposed fix was rejected on these same rows.
-    pub fn rejected_fix(&self, dir: &Directory, f: &Finding) -> Option<String> {
+    pub fn rejected_fix(&self, dir: &Directory, f: &Finding) -> Option<FixReason> {
         if self.rejected_fixes.is_empty() {
             return None;
         }
@@ -78,15 +79,12 @@ impl Decisions {
             inputs_hash: inputs_hash(dir, f.org),
         };
         let r = self.rejected_fixes.get(&key)?;
-        let mut why = format!("rejected by reviewer on {}", r.decided_at);
-        if !r.reviewer.is_empty() {
-            why.push_str(&format!(" ({})", r.reviewer));
-        }
-        why.push_str(&format!(": proposed parent {} not applied", key.proposed_parent_id));
-        if !r.comment.is_empty() {
-            why.push_str(&format!("; {}", r.comment));
-        }
-        Some(why)
+        Some(FixReason::RejectedByReviewer {
+            decided_at: r.decided_at.clone(),
+            reviewer: r.reviewer.clone(),
+            parent: key.proposed_parent_id,
+            comment: r.comment.clone(),
+        })
     }
 }
 

@@ -529,5 +529,52 @@ pub struct ParentFix {
     /// `None` with `Confidence::NeedsReview`: no parent can be proposed with confidence.
     pub new_parent: Option<RecIdx>,
     pub confidence: Confidence,
-    pub reason: String,
+    pub reason: FixReason,
+}
+
+/// Why a parent is proposed, or why none can be: facts, so that each output says them in its
+/// reader's language (`FixReason::text` in `hierarchy::fix_reason`; English is the machine text
+/// of findings.csv and parent_fixes.csv).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixReason {
+    /// The association of `division`, one level up from a unit of `level`.
+    OneLevelUp {
+        division: u32,
+        level: Level,
+    },
+    /// The association of `ideal` is missing; `division` is its nearest ancestor that has one.
+    NearestAncestor {
+        ideal: u32,
+        division: u32,
+    },
+    ProvinceUnderNational,
+    NationalHasNoParent,
+    NationalMissing,
+    ProvinceUnknown,
+    /// No association of `ideal` or above is in the directory.
+    NoAssociation {
+        ideal: u32,
+    },
+    /// The association the unit belongs under is already its parent.
+    AlreadyTheParent,
+    ParentSurvivor,
+    ParentSurvivorIsSelf,
+    /// A cycle is cut at this record's parent edge, for this reason.
+    CycleCut(Box<FixReason>),
+    CycleAllJustified,
+    /// This edge of a cycle stays; the cycle is cut at these ids.
+    CycleKept {
+        cut_at: Vec<String>,
+    },
+    /// The proposed parent (its id) failed the re-check of the fixed directory.
+    FailedRecheck {
+        parent: String,
+    },
+    /// A reviewer rejected the proposed fix to `parent` (on `decided_at`, by `reviewer`).
+    RejectedByReviewer {
+        decided_at: String,
+        reviewer: String,
+        parent: String,
+        comment: String,
+    },
 }

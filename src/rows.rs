@@ -26,7 +26,7 @@ pub struct FindingRow {
 
 pub fn finding(f: &Finding) -> FindingRow {
     let (proposed, confidence, reason) = match &f.fix {
-        Some(fix) => (fix.new_parent, Some(fix.confidence), fix.reason.clone()),
+        Some(fix) => (fix.new_parent, Some(fix.confidence), fix.reason.to_string()),
         None => (None, None, String::new()),
     };
     FindingRow {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::geo::DivCode;
+use crate::model::FixReason;
 use crate::model::{Confidence, Field, Level, RecIdx};
 
 use super::rules::Ctx;
@@ -64,14 +65,14 @@ fn rank(ctx: &Ctx, i: RecIdx) -> (bool, crate::model::CertStatus, bool, String, 
 pub struct Expected {
     pub parent: RecIdx,
     pub confidence: Confidence,
-    pub reason: String,
+    pub reason: FixReason,
 }
 
 /// The association of the record's own region one level up: county association → its city's
 /// association (the province's in a municipality or for a 省直辖 county), city → province,
 /// province → national; a grassroots unit → the association of the most specific division it is in.
 /// Falls back upward (with lower confidence) when that association is not in the directory.
-pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expected, String> {
+pub fn expected_parent(ctx: &Ctx, idx: &AssocIndex, i: RecIdx) -> Result<Expected, FixReason> {
     expected_parent_of(ctx, idx, &ctx.profiles[i as usize], Some(i))
 }
 
@@ -82,24 +83,24 @@ pub fn expected_parent_of(
     idx: &AssocIndex,
     p: &crate::profile::OrgProfile,
     me: Option<RecIdx>,
-) -> Result<Expected, String> {
+) -> Result<Expected, FixReason> {
     let g = ctx.g;
     let r = p.region;
     if p.level == Level::National {
-        return Err("the national association has no parent".into());
+        return Err(FixReason::NationalHasNoParent);
     }
     if p.level == Level::Province {
         return match idx.national {
             Some(n) if Some(n) != me => Ok(Expected {
                 parent: n,
                 confidence: Confidence::High,
-                reason: "a province association sits under the national association".into(),
+                reason: FixReason::ProvinceUnderNational,
             }),
-            _ => Err("the national association is not in the directory".into()),
+            _ => Err(FixReason::NationalMissing),
         };
     }
     let Some(province) = r.province else {
-        return Err("the record's province is unknown (no region in its columns, name or credit code)".into());
+        return Err(FixReason::ProvinceUnknown);
     };
     let real_city = r.city.filter(|&c| g.get(c).is_some_and(|d| !d.transparent));
     let mut candidates: Vec<DivCode> = Vec::with_capacity(3);
@@ -124,16 +125,12 @@ pub fn expected_parent_of(
         if p.column_region.is_empty() {
             confidence = Confidence::Low;
         }
-        let what = g.name_of(d);
         let reason = if d == ideal {
-            format!("the association of {what}, one level up from this {} unit", p.level.as_str())
+            FixReason::OneLevelUp { division: d, level: p.level }
         } else {
-            format!(
-                "the association of {} is not in the directory; its nearest ancestor, the association of {what}",
-                g.name_of(ideal)
-            )
+            FixReason::NearestAncestor { ideal, division: d }
         };
         return Ok(Expected { parent: a, confidence, reason });
     }
-    Err(format!("no association of {} or above is in the directory", g.name_of(ideal)))
+    Err(FixReason::NoAssociation { ideal })
 }

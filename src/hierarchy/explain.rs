@@ -104,7 +104,7 @@ impl<'a> ChainExplainer<'a> {
     }
 
     /// The association a unit described by `profile` belongs under (a new registration).
-    pub fn expected_parent(&self, profile: &OrgProfile) -> Result<Expected, String> {
+    pub fn expected_parent(&self, profile: &OrgProfile) -> Result<Expected, crate::model::FixReason> {
         expected_parent_of(&self.ctx, &self.index, profile, None)
     }
 }

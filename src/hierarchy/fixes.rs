@@ -3,21 +3,19 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Confidence, FindingCode, ParentFix, RecIdx};
+use crate::model::{Confidence, FindingCode, FixReason, ParentFix, RecIdx};
 
 use super::assoc::{expected_parent, AssocIndex};
 use super::graph::{cycle_members, cycles, Edge};
 use super::rules::{classify_all, edge_fault, Ctx};
 
-fn needs_review(reason: impl Into<String>) -> ParentFix {
-    ParentFix { new_parent: None, confidence: Confidence::NeedsReview, reason: reason.into() }
+fn needs_review(reason: FixReason) -> ParentFix {
+    ParentFix { new_parent: None, confidence: Confidence::NeedsReview, reason }
 }
 
 pub(super) fn to_expected(ctx: &Ctx, idx: &AssocIndex, i: RecIdx, current: Option<RecIdx>) -> ParentFix {
     match expected_parent(ctx, idx, i) {
-        Ok(e) if Some(e.parent) == current => needs_review(
-            "the association this unit belongs under is already its parent; check its region and type",
-        ),
+        Ok(e) if Some(e.parent) == current => needs_review(FixReason::AlreadyTheParent),
         Ok(e) => ParentFix { new_parent: Some(e.parent), confidence: e.confidence, reason: e.reason },
         Err(why) => needs_review(why),
     }
@@ -43,9 +41,9 @@ pub fn propose(
                     Some(s) => ParentFix {
                         new_parent: Some(s),
                         confidence: Confidence::High,
-                        reason: "the survivor of the parent's duplicate cluster".into(),
+                        reason: FixReason::ParentSurvivor,
                     },
-                    None => needs_review("the parent's survivor is this record itself"),
+                    None => needs_review(FixReason::ParentSurvivorIsSelf),
                 }
             }
             FindingCode::Cycle => {
@@ -80,7 +78,7 @@ fn break_cycle(
     enum Plan {
         Keep(Confidence),
         Cut(ParentFix),
-        Review(String),
+        Review(FixReason),
     }
     let plans: Vec<Plan> = members
         .iter()
@@ -91,7 +89,7 @@ fn break_cycle(
                 Ok(e) => Plan::Cut(ParentFix {
                     new_parent: Some(e.parent),
                     confidence: e.confidence,
-                    reason: format!("cycle broken at this record's parent edge: {}", e.reason),
+                    reason: FixReason::CycleCut(Box::new(e.reason)),
                 }),
                 Err(why) => match current {
                     Some(p) if edge_fault(ctx, m, p).is_none() => Plan::Keep(Confidence::Medium),
@@ -100,23 +98,21 @@ fn break_cycle(
             }
         })
         .collect();
-    let cut_ids: Vec<&str> = members
+    let cut_ids: Vec<String> = members
         .iter()
         .zip(&plans)
         .filter(|(_, p)| !matches!(p, Plan::Keep(_)))
-        .map(|(&m, _)| ctx.dir.id(m).as_str())
+        .map(|(&m, _)| ctx.dir.id(m).to_string())
         .collect();
     let cut_nothing = cut_ids.is_empty();
     for (&m, plan) in members.iter().zip(plans) {
         let current = edges[m as usize].target();
         fixes[m as usize] = Some(match plan {
-            Plan::Keep(_) if cut_nothing => {
-                needs_review("every edge of this cycle looks justified; choose where to break it")
-            }
+            Plan::Keep(_) if cut_nothing => needs_review(FixReason::CycleAllJustified),
             Plan::Keep(confidence) => ParentFix {
                 new_parent: current,
                 confidence,
-                reason: format!("keep this edge: the cycle is broken at {}", cut_ids.join(", ")),
+                reason: FixReason::CycleKept { cut_at: cut_ids.clone() },
             },
             Plan::Cut(f) => f,
             Plan::Review(why) => needs_review(why),
@@ -159,10 +155,9 @@ pub fn verify(ctx: &Ctx, edges: &[Edge], fixes: &mut [Option<ParentFix>]) -> usi
         for i in blame {
             let slot = &mut fixes[i as usize];
             if let Some(f) = slot.as_ref().filter(|f| f.new_parent.is_some()) {
-                let why = format!(
-                    "the proposed parent ({}) did not pass the re-check of the fixed directory",
-                    f.new_parent.map(|p| ctx.dir.id(p).as_str()).unwrap_or("")
-                );
+                let why = FixReason::FailedRecheck {
+                    parent: f.new_parent.map(|p| ctx.dir.id(p).to_string()).unwrap_or_default(),
+                };
                 *slot = Some(needs_review(why));
                 downgraded += 1;
                 changed = true;
@@ -196,7 +191,11 @@ mod tests {
         let edges = edges_from(&c.dir);
         let id = |s: &str| c.dir.lookup(s).expect("fixture id");
         let fix = |p: &str| {
-            Some(ParentFix { new_parent: Some(id(p)), confidence: Confidence::High, reason: "t".into() })
+            Some(ParentFix {
+                new_parent: Some(id(p)),
+                confidence: Confidence::High,
+                reason: FixReason::ParentSurvivor,
+            })
         };
         let mut fixes = vec![None; c.dir.len()];
         fixes[id("FX") as usize] = fix("S");

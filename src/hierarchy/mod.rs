@@ -8,6 +8,7 @@
 mod assoc;
 mod detail;
 mod explain;
+mod fix_reason;
 mod fixes;
 pub mod graph;
 mod rules;
@@ -119,7 +120,7 @@ pub fn recheck(
 /// Returns how many fixes were withdrawn.
 pub fn withdraw_rejected_fixes(
     findings: &mut [Finding],
-    rejected: impl Fn(&Finding) -> Option<String>,
+    rejected: impl Fn(&Finding) -> Option<crate::model::FixReason>,
 ) -> usize {
     let mut n = 0;
     for f in findings.iter_mut() {

@@ -65,7 +65,7 @@ pub struct MatchRow {
     /// can be named; `parent_reason` says why).
     pub proposed_parent_id: String,
     pub proposed_parent_name: String,
-    pub parent_reason: String,
+    pub parent_reason: crate::model::FixReason,
 }
 
 impl MatchRow {

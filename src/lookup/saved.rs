@@ -56,7 +56,7 @@ CREATE TABLE records(
     visible INTEGER,
     broken_at INTEGER
 );
-CREATE TABLE links(rec INTEGER PRIMARY KEY, link TEXT NOT NULL, label_zh TEXT NOT NULL);
+CREATE TABLE links(rec INTEGER PRIMARY KEY, link TEXT NOT NULL, detail_zh TEXT NOT NULL, reason_zh TEXT NOT NULL);
 CREATE TABLE postings(kind INTEGER NOT NULL, gram INTEGER NOT NULL, n INTEGER NOT NULL, recs BLOB NOT NULL,
     PRIMARY KEY(kind, gram)) WITHOUT ROWID;
 CREATE TABLE exact(key TEXT PRIMARY KEY, recs BLOB NOT NULL) WITHOUT ROWID;
@@ -162,7 +162,8 @@ fn write_tables(catalog: &Catalog, sources: &[PathBuf], tx: &rusqlite::Transacti
          reaches_national, visible, broken_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
     let mut links = AHashSet::new();
-    let mut link_st = tx.prepare("INSERT INTO links(rec, link, label_zh) VALUES (?1, ?2, ?3)")?;
+    let mut link_st =
+        tx.prepare("INSERT INTO links(rec, link, detail_zh, reason_zh) VALUES (?1, ?2, ?3, ?4)")?;
     for (i, (r, view)) in dir.records.iter().zip(&views).enumerate() {
         let raw: Vec<&str> = r.raw.iter().collect();
         let broken_at = view.broken.as_ref().map(|b| b.at);
@@ -183,10 +184,11 @@ fn write_tables(catalog: &Catalog, sources: &[PathBuf], tx: &rusqlite::Transacti
             broken_at,
         ])?;
         if let Some(at) = broken_at.filter(|&at| links.insert(at)) {
-            // Stored in English; the Chinese detail beside it (`link`).
-            if let Some(l) = catalog.link_fix(view, Lang::En) {
-                let zh = view.broken.as_ref().map(|b| b.detail.text(Lang::Zh)).unwrap_or_default();
-                link_st.execute(params![at, serde_json::to_string(&l).unwrap_or_default(), zh])?;
+            // Stored in English, with the Chinese words beside it (`link`).
+            if let (Some(en), Some(zh)) = (catalog.link_fix(view, Lang::En), catalog.link_fix(view, Lang::Zh))
+            {
+                let json = serde_json::to_string(&en).unwrap_or_default();
+                link_st.execute(params![at, json, zh.detail_label, zh.reason_label])?;
             }
         }
     }
@@ -461,11 +463,11 @@ impl SavedIndex {
 
     /// The faulty link at `at`, its detail in `lang`.
     fn link(&self, conn: &Connection, at: RecIdx, lang: Lang) -> Result<Option<LinkFix>> {
-        let row: Option<(String, String)> = conn
-            .prepare_cached("SELECT link, label_zh FROM links WHERE rec = ?1")
-            .and_then(|mut st| st.query_row([at], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        let row: Option<(String, String, String)> = conn
+            .prepare_cached("SELECT link, detail_zh, reason_zh FROM links WHERE rec = ?1")
+            .and_then(|mut st| st.query_row([at], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
             .map_err(db_err(&self.path))?;
-        let Some((link, zh)) = row else { return Ok(None) };
+        let Some((link, detail_zh, reason_zh)) = row else { return Ok(None) };
         let mut link: LinkFix = serde_json::from_str(&link).map_err(|_| {
             Error::Internal(format!(
                 "{}: a damaged lookup index (a link cannot be read)",
@@ -473,7 +475,7 @@ impl SavedIndex {
             ))
         })?;
         if lang == Lang::Zh {
-            link.detail_label = zh;
+            (link.detail_label, link.reason_label) = (detail_zh, reason_zh);
         }
         Ok(Some(link))
     }

@@ -70,7 +70,10 @@ pub struct LinkFix {
     pub proposed_parent_id: String,
     pub proposed_parent_name: String,
     pub confidence: String,
+    /// Why this parent (English: the machine text, as findings.csv's `reason`).
     pub reason: String,
+    /// The same in the answer's language.
+    pub reason_label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,7 +230,8 @@ impl<'a> Catalog<'a> {
             proposed_parent_id: parent.map(|p| self.dir.id(p).to_string()).unwrap_or_default(),
             proposed_parent_name: parent.map(|p| self.dir.name(p).to_string()).unwrap_or_default(),
             confidence: fix.map(|f| f.confidence.as_str().to_string()).unwrap_or_default(),
-            reason: fix.map(|f| f.reason.clone()).unwrap_or_default(),
+            reason: fix.map(|f| f.reason.to_string()).unwrap_or_default(),
+            reason_label: fix.map(|f| f.reason.text(lang)).unwrap_or_default(),
         })
     }
 

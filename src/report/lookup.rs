@@ -177,7 +177,7 @@ pub fn text(a: &Answer, lang: Lang) -> String {
                 .into_iter()
                 .find(|c| c.as_str() == b.confidence);
             let fix = if b.proposed_parent_id.is_empty() {
-                format!("{}（{}）", lang.pick("需人工核对", "needs review"), b.reason)
+                format!("{}（{}）", lang.pick("需人工核对", "needs review"), b.reason_label)
             } else {
                 format!(
                     "{} {} {}（{}{}，{}）",
@@ -186,7 +186,7 @@ pub fn text(a: &Answer, lang: Lang) -> String {
                     b.proposed_parent_name,
                     lang.pick("把握：", "confidence: "),
                     labels::confidence(confidence, lang),
-                    b.reason
+                    b.reason_label
                 )
             };
             let code = FindingCode::parse(&b.code).map_or(b.code.as_str(), |c| labels::code(c, lang));

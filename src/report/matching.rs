@@ -31,7 +31,7 @@ pub fn cells(r: &MatchRow, lang: Lang) -> [String; 10] {
         r.proposed_parent_id.clone(),
         r.new_name.clone(),
         r.proposed_parent_name.clone(),
-        r.parent_reason.clone(),
+        r.parent_reason.text(lang),
     ]
 }
 
