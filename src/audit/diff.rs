@@ -198,8 +198,6 @@ mod tests {
             proposed_parent_name: String::new(),
             confidence: String::new(),
             reason: String::new(),
-            detail_zh: String::new(),
-            reason_zh: String::new(),
             inputs_hash: String::new(),
         }
     }

@@ -121,12 +121,6 @@ pub fn open_rows(
             } else {
                 format!("{}; fix: {}", f.detail, f.reason)
             };
-            // Empty in databases written before v5: the sheet then shows the English text.
-            r.detail_zh = match (f.detail_zh.is_empty(), f.reason_zh.is_empty()) {
-                (true, _) => String::new(),
-                (false, true) => f.detail_zh.clone(),
-                (false, false) => format!("{}；建议：{}", f.detail_zh, f.reason_zh),
-            };
             rows.push(r);
         }
     }
@@ -152,10 +146,7 @@ fn cells(r: &ReviewRow, lang: Lang) -> [String; 14] {
         None => confidence_word(&r.confidence, lang).to_string(),
     };
     let detail = match (FindingCode::parse(&r.code), lang) {
-        (Some(c), Lang::Zh) => {
-            let words = if r.detail_zh.is_empty() { &r.detail } else { &r.detail_zh };
-            format!("{}：{}", super::labels::code(c, lang), words)
-        }
+        (Some(c), Lang::Zh) => format!("{}：{}", super::labels::code(c, lang), r.detail),
         (None, Lang::Zh) if !r.detail_zh.is_empty() => r.detail_zh.clone(),
         _ => r.detail.clone(),
     };
