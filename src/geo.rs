@@ -142,9 +142,16 @@ const ETHNIC: &[&str] = &[
 
 /// Short form of a division name, or `None` if it would be shorter than two characters.
 pub fn short_name(name: &str) -> Option<String> {
-    let chars: Vec<char> = name.chars().collect();
-    let keep =
-        |n: usize| -> Option<String> { (n >= 2 && n < chars.len()).then(|| chars[..n].iter().collect()) };
+    short_prefix(name).map(str::to_string)
+}
+
+/// `short_name` as the prefix of `name` it is (no allocation: compared per candidate pair).
+pub fn short_prefix(name: &str) -> Option<&str> {
+    let count = name.chars().count();
+    // The first `n` characters, when that leaves two or more and drops something.
+    let keep = |n: usize| -> Option<&str> {
+        (n >= 2 && n < count).then(|| name.char_indices().nth(n).map_or(name, |(b, _)| &name[..b]))
+    };
     if name.contains("自治") {
         let first_ethnic = ETHNIC
             .iter()
@@ -163,12 +170,12 @@ pub fn short_name(name: &str) -> Option<String> {
         return None;
     }
     for suf in ["地区", "林区", "特区"] {
-        if name.ends_with(suf) && chars.len() > 3 {
-            return keep(chars.len() - 2);
+        if name.ends_with(suf) && count > 3 {
+            return keep(count - 2);
         }
     }
-    match chars.last() {
-        Some('省' | '市' | '县' | '区' | '盟' | '旗') if chars.len() > 2 => keep(chars.len() - 1),
+    match name.chars().next_back() {
+        Some('省' | '市' | '县' | '区' | '盟' | '旗') if count > 2 => keep(count - 1),
         _ => None,
     }
 }

@@ -70,6 +70,7 @@ impl ImportOptions {
 
 /// Import every input into one directory.
 pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
+    let t = std::time::Instant::now();
     let mut skipped = Vec::new();
     let files = expand_inputs_skipping(inputs, &mut skipped)?;
     let mut dir = Directory::default();
@@ -92,6 +93,7 @@ pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
     if opts.require_rows {
         require_rows(&dir)?;
     }
+    crate::progress::timing("import", t);
     Ok(dir)
 }
 

@@ -6,10 +6,9 @@ use clap::Args;
 
 use crate::error::{Error, Outcome, Result};
 use crate::lang::Lang;
-use crate::lookup::queries::{self, Answerer, Ask, Source};
-use crate::lookup::saved::SavedIndex;
-use crate::lookup::{self, Catalog, Loaded};
-use crate::report;
+use crate::lookup;
+use crate::lookup::queries::{Ask, Source};
+use crate::report::{self, lookup::LookIn};
 
 use super::InputArgs;
 
@@ -53,42 +52,17 @@ pub fn run(args: &LookupArgs, quiet: bool) -> Result<Outcome> {
         (None, None) => None,
         (q, f) => Some(Source::new(q.as_deref(), f.as_deref(), &args.province)?),
     };
+    // JSON answers keep dedupe's machine (English) reasons; the table speaks `--lang`.
     let ask = Ask::new(&args.province, args.limit, args.lang, args.json);
-    if let Some(path) = &args.index {
-        if !args.input.dumps.is_empty() {
-            return Err(Error::Usage("give the dumps or --index FILE, not both".into()));
-        }
-        let index = SavedIndex::open(path)?;
-        return answer(&Answerer::Saved(&index, opts), source, &ask, args, quiet);
-    }
-    let loaded = Loaded::load(&args.input.dumps, &args.input.to_hierarchy_options(quiet)?)?;
-    let catalog = Catalog::build(&loaded, opts);
-    if let Some(path) = &args.save_index {
-        lookup::saved::save(&catalog, &args.input.dumps, path)?;
-    }
-    let outcome = answer(&Answerer::Loaded(&catalog), source, &ask, args, quiet);
-    super::leave_at_exit(catalog);
-    super::leave_at_exit(loaded);
-    outcome
-}
-
-fn answer(
-    who: &Answerer,
-    source: Option<Source>,
-    ask: &Ask,
-    args: &LookupArgs,
-    quiet: bool,
-) -> Result<Outcome> {
-    let render = |a: &lookup::Answer| report::lookup::render(a, args.json, args.lang);
-    match source {
-        None => {}
-        Some(Source::Batch(batch)) => {
-            super::print_stdout(&who.answer_all(&batch, ask)?.iter().map(render).collect::<String>())?
-        }
-        Some(Source::Stdin) => {
-            let (stdin, mut stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
-            queries::interactive(who, stdin, &mut stdout, ask, quiet, render)?
-        }
-    }
+    let from = match (&args.index, args.input.dumps.is_empty()) {
+        (Some(path), true) => LookIn::Index(path),
+        (Some(_), false) => return Err(Error::Usage("give the dumps or --index FILE, not both".into())),
+        (None, _) => LookIn::Dumps {
+            dumps: &args.input.dumps,
+            import: args.input.to_hierarchy_options(quiet)?,
+            save_index: args.save_index.as_deref(),
+        },
+    };
+    report::lookup::run(from, source, &ask, opts, args.json, quiet)?;
     Ok(Outcome::Clean)
 }

@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Outcome, Result};
 use crate::lang::Lang;
-use crate::lookup::{self, matching, Catalog, Loaded};
-use crate::{import, output, report};
+use crate::report;
 
 use super::InputArgs;
 
@@ -32,27 +31,20 @@ pub struct MatchArgs {
 }
 
 pub fn run(args: &MatchArgs, quiet: bool) -> Result<Outcome> {
-    let opts = args.thresholds.options()?;
-    let as_of = crate::settings::parse_as_of(args.as_of.as_deref())?;
-    output::prepare_out_dir(&args.out, &[&args.input.dumps[..], &args.new[..]].concat())?;
-    let new_dir = import::import(&args.new, &args.input.to_options(quiet)?)?;
+    let job = report::matching::MatchJob {
+        dumps: &args.input.dumps,
+        import: args.input.to_hierarchy_options(quiet)?,
+        new_import: args.input.to_options(quiet)?,
+        new: &args.new,
+        out: &args.out,
+        opts: args.thresholds.options()?,
+        lang: args.lang,
+        as_of: crate::settings::parse_as_of(args.as_of.as_deref())?,
+    };
     // Said even with --quiet: these applications were not matched at all.
-    if let Some(note) = report::matching::write_rejected(&new_dir, &args.out)? {
-        eprintln!("{note}");
-    }
-    if new_dir.is_empty() {
-        return Err(Error::Usage("--new: no accepted record to match".into()));
-    }
-    let loaded = Loaded::load(&args.input.dumps, &args.input.to_hierarchy_options(quiet)?)?;
-    let catalog = Catalog::build(&loaded, opts);
-    let rows = matching::match_all(&catalog, &lookup::probes_of(&new_dir))?;
-    let (csv, xlsx) = (args.out.join("match.csv"), args.out.join("match.xlsx"));
-    report::matching::write_csv(&rows, &csv)?;
-    report::matching::write_xlsx(&rows, &xlsx, args.lang, as_of)?;
+    let text = report::matching::run(&job, |note| eprintln!("{note}"))?;
     if !quiet {
-        eprintln!("{}\nwrote {}, {}", report::matching::summary(&rows), csv.display(), xlsx.display());
+        eprintln!("{text}");
     }
-    super::leave_at_exit(catalog);
-    super::leave_at_exit((loaded, new_dir));
     Ok(Outcome::Clean)
 }

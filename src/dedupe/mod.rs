@@ -23,6 +23,7 @@ use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
+use features::VetoKey;
 pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
 
@@ -141,12 +142,13 @@ pub fn dedupe_with(
     mark_kind_only(names, &mut feats, g);
     timing("features", t);
     let t = std::time::Instant::now();
-    let (mut candidates, short_forms) =
+    let (candidates, mut short_forms) =
         rayon::join(|| blocking::candidate_pairs(names, &feats), || shortform::pairs(names, &feats));
-    candidates.extend_from_slice(&short_forms);
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    let short_forms: HashSet<(RecIdx, RecIdx)> = short_forms.into_iter().collect();
+    // The candidates come sorted and few pairs are short forms: merging the two keeps the order
+    // without sorting millions of pairs again.
+    short_forms.sort_unstable();
+    short_forms.dedup();
+    let candidates = union_of_sorted(&candidates, &short_forms);
     timing("blocking", t);
     let t = std::time::Instant::now();
     let (scored, groups, refused) = score_and_cluster(
@@ -219,7 +221,8 @@ type Scored = (RecIdx, RecIdx, f32, Vec<Reason>, bool);
 /// The candidate pairs, and which of them are short-form pairs (scored to review at least).
 struct Candidates<'a> {
     pairs: &'a [(RecIdx, RecIdx)],
-    short_forms: &'a HashSet<(RecIdx, RecIdx)>,
+    /// Sorted: a binary search over a few hundred pairs beats hashing each of millions.
+    short_forms: &'a [(RecIdx, RecIdx)],
 }
 
 fn score_and_cluster(
@@ -240,11 +243,14 @@ fn score_and_cluster(
             feat: &feats[i as usize],
             level: profiles[i as usize].level,
         };
+        let keys: Vec<VetoKey> = feats.par_iter().map(VetoKey::of).collect();
         candidates
             .par_iter()
             .filter(|&&(a, b)| touched.is_none_or(|t| t[a as usize] || t[b as usize]))
+            // A vetoed pair scores nothing: most are told from the packed keys alone.
+            .filter(|&&(a, b)| !keys[a as usize].certainly_vetoed(keys[b as usize]))
             .filter_map(|&(a, b)| {
-                let pair = score_pair(g, side(a), side(b), short_forms.contains(&(a, b)), opts)?;
+                let pair = score_pair(g, side(a), side(b), short_forms.binary_search(&(a, b)).is_ok(), opts)?;
                 let merge = pair.may_merge;
                 let score = pair.score;
                 Some((a, b, score, pair.reasons(g, side(a), side(b))?, merge))
@@ -385,8 +391,8 @@ fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Gazetteer) {
         x.iter().all(|a| y.iter().all(|b| g.conflicts(a, b)))
     };
     let kind_only: Vec<bool> = names
-        .iter()
-        .zip(feats.iter())
+        .par_iter()
+        .zip(feats.par_iter())
         .map(|(n, f)| {
             let placeless = n.mentions.is_empty() && !n.national;
             placeless
@@ -400,6 +406,32 @@ fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Gazetteer) {
     for (f, k) in feats.iter_mut().zip(kind_only) {
         f.kind_only = k;
     }
+}
+
+/// The sorted union, without repeats, of two sorted lists without repeats.
+fn union_of_sorted<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 fn timing(phase: &str, since: std::time::Instant) {
@@ -441,6 +473,14 @@ fn explain_members(clusters: &Clusters, pairs: &[ScoredPair]) -> HashMap<RecIdx,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn union_of_sorted_lists_is_sorted_without_repeats() {
+        assert_eq!(union_of_sorted(&[1, 3, 5, 9], &[2, 3, 10]), vec![1, 2, 3, 5, 9, 10]);
+        assert_eq!(union_of_sorted(&[1, 2], &[]), vec![1, 2]);
+        assert_eq!(union_of_sorted::<u8>(&[], &[4]), vec![4]);
+        assert_eq!(union_of_sorted(&[(0, 1), (0, 7)], &[(0, 1), (2, 3)]), vec![(0, 1), (0, 7), (2, 3)]);
+    }
 
     fn features_of(rows: &[(&str, &str, &str, &str)]) -> (Vec<NameParts>, Vec<Features>) {
         let g = Gazetteer::global();

@@ -159,8 +159,8 @@ fn explain_veto(kind: VetoKind, g: &Gazetteer, a: Side, b: Side) -> Reason {
             b: place(b.feat.identity_division()),
         },
         VetoKind::PlaceWords => Reason::DifferentNames {
-            a: place_word(a.name).unwrap_or_default(),
-            b: place_word(b.name).unwrap_or_default(),
+            a: place_word(a.name).unwrap_or_default().to_string(),
+            b: place_word(b.name).unwrap_or_default().to_string(),
         },
         VetoKind::PlaceMarkers => Reason::DifferentNames { a: a.name.key.clone(), b: b.name.key.clone() },
         VetoKind::Levels => Reason::DifferentLevels { a: a.level, b: b.level },
@@ -234,15 +234,25 @@ fn differ_only_in_place_markers(a: &str, b: &str) -> bool {
     if a == b {
         return false;
     }
-    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let head = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
-    let tail = x[head..].iter().rev().zip(y[head..].iter().rev()).take_while(|(p, q)| p == q).count();
-    let (mx, my) = (&x[head..x.len() - tail], &y[head..y.len() - tail]);
+    // On the text itself, without collecting characters: this runs for millions of pairs.
+    let (head, head_bytes) = common_chars(a.chars(), b.chars());
+    let (ra, rb) = (&a[head_bytes..], &b[head_bytes..]);
+    let (tail, tail_bytes) = common_chars(ra.chars().rev(), rb.chars().rev());
+    let (mx, my) = (&ra[..ra.len() - tail_bytes], &rb[..rb.len() - tail_bytes]);
     // Inside the name only (not its first or last character); a character missing on one side is
     // a typo unless it is a number (十村 / 十二村).
     let substituted = !mx.is_empty() && !my.is_empty();
-    let marker = |c: &char| if substituted { is_place_marker(*c) } else { is_numeral(*c) };
-    mx.len() <= 2 && my.len() <= 2 && head > 0 && tail > 0 && mx.iter().chain(my).all(marker)
+    let marker = |c: char| if substituted { is_place_marker(c) } else { is_numeral(c) };
+    mx.chars().count() <= 2
+        && my.chars().count() <= 2
+        && head > 0
+        && tail > 0
+        && mx.chars().chain(my.chars()).all(marker)
+}
+
+/// How many characters two sequences share at their start, and their length in bytes.
+fn common_chars(a: impl Iterator<Item = char>, b: impl Iterator<Item = char>) -> (usize, usize) {
+    a.zip(b).take_while(|(p, q)| p == q).fold((0, 0), |(n, bytes), (c, _)| (n + 1, bytes + c.len_utf8()))
 }
 
 /// Does the name's place identify the unit (城区科协, 第一中学: nothing else in the name)? Only
@@ -255,13 +265,13 @@ fn place_is_identity(n: &NameParts) -> bool {
 /// for kinds a place has many of. There the place word is part of the name: 湖南大学 and
 /// 南华大学, 长沙幼儿师范… and 湖南幼儿师范… are different units, while 合肥学院 and
 /// 安徽省合肥学院 (a higher level added) share it. `None` where the place is the identity.
-fn place_word(n: &NameParts) -> Option<String> {
+fn place_word(n: &NameParts) -> Option<&str> {
     if place_is_identity(n) {
         return None;
     }
     let m = n.mentions.last()?;
     let text = &n.key[m.start..m.end];
-    Some(crate::geo::short_name(text).unwrap_or_else(|| text.to_string()))
+    Some(crate::geo::short_prefix(text).unwrap_or(text))
 }
 
 /// The town a name opens its core with, without its 镇/乡/街道 (a town becomes a 镇 and stays

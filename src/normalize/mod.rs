@@ -187,7 +187,12 @@ const SIMPLIFIED_TABLE: &str = include_str!("../../data/simplified_chars.txt");
 /// (ASCII and characters outside the table map to themselves), `None` when the crate must be
 /// asked.
 fn simplified_char(c: char) -> Option<char> {
-    static TABLE: std::sync::OnceLock<ahash::AHashMap<char, Option<char>>> = std::sync::OnceLock::new();
+    // Indexed by code point from the start of `CJK_TABLE`: `SAME` for a character that stays,
+    // `SEVERAL` for one the crate turns into several, else the one it becomes. A hash map here
+    // cost a tenth of name parsing.
+    const SAME: u32 = 0;
+    const SEVERAL: u32 = u32::MAX;
+    static TABLE: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
     let code = c as u32;
     if c.is_ascii() {
         return Some(c);
@@ -200,19 +205,24 @@ fn simplified_char(c: char) -> Option<char> {
         return if ideograph_elsewhere { None } else { Some(c) };
     }
     let table = TABLE.get_or_init(|| {
-        SIMPLIFIED_TABLE
-            .lines()
-            .filter_map(|l| {
-                let mut it = l.split(' ');
-                let from = it.next()?.chars().next()?;
-                let to = it.next()?;
-                Some((from, if to == "-" { None } else { to.chars().next() }))
-            })
-            .collect()
+        let mut table = vec![SAME; (CJK_TABLE.end() - CJK_TABLE.start() + 1) as usize];
+        for l in SIMPLIFIED_TABLE.lines() {
+            let mut it = l.split(' ');
+            let (Some(from), Some(to)) = (it.next().and_then(|f| f.chars().next()), it.next()) else {
+                continue;
+            };
+            if let Some(slot) =
+                (from as u32).checked_sub(*CJK_TABLE.start()).and_then(|k| table.get_mut(k as usize))
+            {
+                *slot = if to == "-" { SEVERAL } else { to.chars().next().map_or(SAME, |t| t as u32) };
+            }
+        }
+        table
     });
-    match table.get(&c) {
-        Some(&to) => to,
-        None => Some(c),
+    match table[(code - CJK_TABLE.start()) as usize] {
+        SAME => Some(c),
+        SEVERAL => None,
+        to => char::from_u32(to),
     }
 }
 
@@ -235,6 +245,11 @@ fn simplified_table_from_crate() -> String {
 
 /// `unify`, noting in `notes` which foldings changed the name (for reasons).
 fn unify_noting(name: &str, notes: &mut Vec<&'static str>) -> String {
+    unify_plain(name).unwrap_or_else(|| unify_full(name, notes))
+}
+
+/// `unify_noting` of any name, character by character through every folding.
+fn unify_full(name: &str, notes: &mut Vec<&'static str>) -> String {
     // Most names are already NFKC: the quick check skips the allocation for them.
     let nfkc: String = match unicode_normalization::is_nfkc_quick(name.chars()) {
         unicode_normalization::IsNormalized::Yes => name.to_string(),
@@ -260,6 +275,32 @@ fn unify_noting(name: &str, notes: &mut Vec<&'static str>) -> String {
         .collect()
 }
 
+/// `unify` of a name of nothing but ASCII without whitespace and CJK ideographs that are
+/// already simplified, as most names are: NFKC and traditional → simplified leave every such
+/// character as it is (the test `plain_names_unify_as_the_full_path` checks the whole range), so
+/// only the ASCII brackets change, and nothing is noted. `None` for any other name (the full path
+/// takes it). The full path cost a third of the parse of a name.
+fn unify_plain(name: &str) -> Option<String> {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii() {
+            if c.is_whitespace() {
+                return None;
+            }
+            out.push(match c {
+                '[' | '{' | '<' => '(',
+                ']' | '}' | '>' => ')',
+                c => c,
+            });
+        } else if CJK_TABLE.contains(&(c as u32)) && simplified_char(c) == Some(c) {
+            out.push(c);
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 /// Remove provisional markers at the end; true if there was one.
 fn strip_provisional(s: &mut String) -> bool {
     let mut found = false;
@@ -272,7 +313,18 @@ fn strip_provisional(s: &mut String) -> bool {
 
 /// Keep letters and digits (CJK ideographs are letters), upper-case ASCII.
 fn strip_punctuation(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(
+        s.chars().filter(|&c| is_cjk_ideograph(c) || c.is_alphanumeric()).map(|c| c.to_ascii_uppercase()),
+    );
+    out
+}
+
+/// CJK Unified Ideographs and Extension A: every one is a letter (the test
+/// `cjk_ideographs_are_alphanumeric` checks the whole range), so most characters of a name skip
+/// the Unicode table look-up of `char::is_alphanumeric`.
+fn is_cjk_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 /// Generic words that end the identifying part of a name without naming a kind of unit.
@@ -442,7 +494,7 @@ fn parse_unified(
         .map(|end| body[..end].to_string());
 
     NameParts {
-        key: format!("{region_text}{body}"),
+        key: [region_text.as_str(), body.as_str()].concat(),
         region: gazetteer.region_of_mentions(&mentions),
         region_text,
         mentions,
@@ -503,6 +555,42 @@ mod tests {
         assert_eq!(simplified_char('國'), Some('国'));
         assert_eq!(simplified_char('国'), Some('国'));
         assert_eq!(simplified_char('、'), Some('、'));
+    }
+
+    #[test]
+    fn cjk_ideographs_are_alphanumeric() {
+        let mut n = 0;
+        for c in CJK_TABLE.filter_map(char::from_u32).filter(|&c| is_cjk_ideograph(c)) {
+            assert!(c.is_alphanumeric(), "U+{:04X}", c as u32);
+            n += 1;
+        }
+        assert_eq!(n, 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1);
+        assert!(!is_cjk_ideograph('䷀'), "U+4DC0, a hexagram symbol, is no letter");
+        assert_eq!(strip_punctuation("合肥·第一(中学)a-1"), "合肥第一中学A1");
+    }
+
+    #[test]
+    fn plain_names_unify_as_the_full_path() {
+        let full = |name: &str| {
+            let mut notes = Vec::new();
+            (unify_full(name, &mut notes), notes)
+        };
+        // Every character the fast path takes, alone and inside a name.
+        let mut taken = 0;
+        for code in (0..0x80).chain(CJK_TABLE) {
+            let Some(c) = char::from_u32(code) else { continue };
+            let name = format!("A{c}合肥<1>");
+            if let Some(plain) = unify_plain(&name) {
+                taken += 1;
+                assert_eq!((plain, Vec::<&str>::new()), full(&name), "U+{code:04X}");
+            }
+        }
+        assert!(taken > 20_000, "{taken}");
+        assert_eq!(unify_plain("合肥[一中]").as_deref(), Some("合肥(一中)"));
+        for other in ["合肥 一中", "國立", "合肥（一中）", "ＡＢ", "合肥\u{3000}", "合\tB"] {
+            assert_eq!(unify_plain(other), None, "{other}");
+        }
+        assert_eq!(simplified_char('國'), Some('国'));
     }
 
     fn p(s: &str) -> NameParts {

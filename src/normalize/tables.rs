@@ -34,6 +34,31 @@ pub struct Abbreviations {
     /// Short forms that are also recognized with one same-sound slip, by their first and by their
     /// second character (with one slip in three or more characters, one of the two is right).
     slip_forms: ahash::AHashMap<char, Vec<(&'static str, &'static str)>>,
+    /// The keys of `by_first` and of `slip_forms`: most characters of a name are neither, and a
+    /// bit test each lets them through without two hash look-ups.
+    first_keys: CharFilter,
+    slip_keys: CharFilter,
+}
+
+/// A set of characters as bits over the Basic Multilingual Plane; characters above it are
+/// always "maybe" (the caller looks them up).
+struct CharFilter(Vec<u64>);
+
+impl CharFilter {
+    const BMP: usize = 0x10000;
+
+    fn of(chars: impl Iterator<Item = char>) -> CharFilter {
+        let mut bits = vec![0u64; Self::BMP / 64];
+        for c in chars.map(|c| c as usize).filter(|&c| c < Self::BMP) {
+            bits[c / 64] |= 1 << (c % 64);
+        }
+        CharFilter(bits)
+    }
+
+    fn may_contain(&self, c: char) -> bool {
+        let c = c as usize;
+        c >= Self::BMP || self.0[c / 64] & (1 << (c % 64)) != 0
+    }
 }
 
 /// Short forms of at least this many characters are also read with one same-sound slip (科普官,
@@ -85,7 +110,9 @@ impl Abbreviations {
                 v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
                 v.dedup();
             }
-            Abbreviations { by_first, slip_forms }
+            let first_keys = CharFilter::of(by_first.keys().copied());
+            let slip_keys = CharFilter::of(slip_forms.keys().copied());
+            Abbreviations { by_first, slip_forms, first_keys, slip_keys }
         })
     }
 
@@ -108,7 +135,19 @@ impl Abbreviations {
         let mut i = 0;
         while i < s.len() {
             let rest = &s[i..];
-            let Some(c) = rest.chars().next() else { break };
+            let mut ahead = rest.chars();
+            let Some(c) = ahead.next() else { break };
+            // Neither a pattern nor a slipped short form (filed under its first or second
+            // character) can start here: the character stays as written.
+            let second = ahead.next();
+            let no_pattern = !self.first_keys.may_contain(c)
+                && !self.slip_keys.may_contain(c)
+                && second.is_none_or(|d| !self.slip_keys.may_contain(d));
+            if no_pattern {
+                out.push(c);
+                i += c.len_utf8();
+                continue;
+            }
             let hit =
                 self.by_first.get(&c).and_then(|cands| cands.iter().find(|(pat, _)| rest.starts_with(pat)));
             match hit {
@@ -120,7 +159,6 @@ impl Abbreviations {
                     i += pat.len();
                 }
                 None => {
-                    let second = rest.chars().nth(1);
                     let slipped = [Some(c), second]
                         .into_iter()
                         .flatten()
@@ -198,14 +236,13 @@ impl Suffixes {
         // With one wrong character, the last or the next-to-last one is right.
         let mut rev = s.chars().rev();
         let (last, next_to_last) = (rev.next()?, rev.next());
-        let none = Vec::new();
-        let a = self.by_last.get(&last).unwrap_or(&none);
-        let b = next_to_last.and_then(|c| self.by_next_to_last.get(&c)).unwrap_or(&none);
-        let mut candidates: Vec<usize> = a.iter().chain(b).copied().collect();
-        candidates.sort_unstable();
-        candidates.dedup();
+        let a = self.by_last.get(&last).map_or(&[][..], Vec::as_slice);
+        let b = next_to_last.and_then(|c| self.by_next_to_last.get(&c)).map_or(&[][..], Vec::as_slice);
+        // Both lists are in table order: merged, they are the candidates in that order, each
+        // once, without a vector to sort for every name.
+        let candidates = merge_sorted(a, b);
         let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
-        candidates.into_iter().map(|k| self.entries[k]).find(|(suf, _)| {
+        candidates.map(|k| self.entries[k]).find(|(suf, _)| {
             let n = suf.chars().count();
             if n < FUZZY_MIN_CHARS || n <= exact_chars {
                 return false;
@@ -252,6 +289,23 @@ impl Suffixes {
                 && suf.chars().rev().skip(gap + 1).zip(&tail[gap..n - 1]).all(|(a, b)| a == *b)
         })
     }
+}
+
+/// The union of two sorted lists without repeats, in order, each item once.
+fn merge_sorted<'a>(a: &'a [usize], b: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        let next = match (x, y) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) => x,
+            (None, Some(y)) => y,
+            (None, None) => return None,
+        };
+        i += usize::from(x == Some(next));
+        j += usize::from(y == Some(next));
+        Some(next)
+    })
 }
 
 #[cfg(test)]
@@ -316,6 +370,29 @@ mod tests {
         assert_eq!(a.expand("颗普管").0, "颗普管");
         assert_eq!(a.expand("科普楼").0, "科普楼");
         assert_eq!(a.expand("合肥市科谐").0, "合肥市科谐");
+    }
+
+    #[test]
+    fn merged_lists_are_in_order_without_repeats() {
+        let m = |a: &[usize], b: &[usize]| merge_sorted(a, b).collect::<Vec<_>>();
+        assert_eq!(m(&[1, 4, 6], &[2, 4, 9]), vec![1, 2, 4, 6, 9]);
+        assert_eq!(m(&[], &[3]), vec![3]);
+        assert_eq!(m(&[3], &[]), vec![3]);
+        assert!(m(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn char_filter_holds_its_characters() {
+        let f = CharFilter::of("科学a".chars());
+        assert!(f.may_contain('科') && f.may_contain('学') && f.may_contain('a'));
+        assert!(!f.may_contain('协') && !f.may_contain('b'));
+        assert!(f.may_contain('𠀀'), "above the BMP: always maybe");
+        let a = Abbreviations::global();
+        for (short, long) in rows(ABBREVIATIONS_CSV) {
+            for c in short.chars().take(1).chain(long.chars().take(1)) {
+                assert!(a.first_keys.may_contain(c), "{short} {long}");
+            }
+        }
     }
 
     #[test]

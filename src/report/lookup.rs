@@ -2,12 +2,66 @@
 //! query (`--json`, schema in docs/lookup.md).
 
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
+use crate::dedupe::DedupeOptions;
+use crate::error::Result;
+use crate::import::ImportOptions;
 use crate::lang::Lang;
-use crate::lookup::{Answer, Entry};
+use crate::lookup::queries::{self, Answerer, Ask, Source};
+use crate::lookup::saved::{self, SavedIndex};
+use crate::lookup::{Answer, Catalog, Entry, Loaded};
 use crate::model::{Confidence, FindingCode};
 
 use super::labels;
+
+/// Where `lookup` looks.
+pub enum LookIn<'a> {
+    /// The dumps, loaded now; the index saved to `save_index` when given.
+    Dumps { dumps: &'a [PathBuf], import: ImportOptions, save_index: Option<&'a Path> },
+    /// A saved index.
+    Index(&'a Path),
+}
+
+/// `lookup` end to end: load (or open the index), save the index if asked, answer the queries
+/// on standard output (`source`: none when only saving).
+pub fn run(
+    from: LookIn,
+    source: Option<Source>,
+    ask: &Ask,
+    opts: DedupeOptions,
+    json: bool,
+    quiet: bool,
+) -> Result<()> {
+    let lang = ask.lang;
+    let print = |who: &Answerer| -> Result<()> {
+        let render = |a: &Answer| render(a, json, lang);
+        match source {
+            None => Ok(()),
+            Some(Source::Batch(batch)) => super::console::print_stdout(
+                &who.answer_all(&batch, ask)?.iter().map(render).collect::<String>(),
+            ),
+            Some(Source::Stdin) => {
+                let (stdin, mut stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
+                queries::interactive(who, stdin, &mut stdout, ask, quiet, render)
+            }
+        }
+    };
+    match from {
+        LookIn::Index(path) => print(&Answerer::Saved(&SavedIndex::open(path)?, opts)),
+        LookIn::Dumps { dumps, import, save_index } => {
+            let loaded = Loaded::load(dumps, &import)?;
+            let catalog = Catalog::build(&loaded, opts);
+            if let Some(path) = save_index {
+                saved::save(&catalog, dumps, path)?;
+            }
+            let printed = print(&Answerer::Loaded(&catalog));
+            crate::pipeline::leave_at_exit(catalog);
+            crate::pipeline::leave_at_exit(loaded);
+            printed
+        }
+    }
+}
 
 /// What is printed for one answer: its JSON line, or its block of the table.
 pub fn render(a: &Answer, json: bool, lang: Lang) -> String {

@@ -115,3 +115,47 @@ pub fn write_xlsx(rows: &[MatchRow], path: &Path, lang: Lang, as_of: chrono::Nai
         .map_err(|e| Error::Internal(format!("building {}: {e}", path.display())))?;
     output::write_bytes(path, &bytes)
 }
+
+/// What `match` is asked: the directory's dumps and how to read them, the new records, where
+/// the files go.
+pub struct MatchJob<'a> {
+    pub dumps: &'a [std::path::PathBuf],
+    pub import: crate::import::ImportOptions,
+    /// The new records are read like the dumps, without the parent-column requirement.
+    pub new_import: crate::import::ImportOptions,
+    pub new: &'a [std::path::PathBuf],
+    pub out: &'a Path,
+    pub opts: crate::dedupe::DedupeOptions,
+    pub lang: Lang,
+    pub as_of: chrono::NaiveDate,
+}
+
+/// `match` end to end: match.csv, match.xlsx (and match_rejected.csv) in `out`. Returns the
+/// console summary; `warn` says what must be said even with `--quiet` (rows not matched).
+pub fn run(job: &MatchJob, warn: impl Fn(&str)) -> Result<String> {
+    use crate::lookup::{self, matching, Catalog, Loaded};
+    crate::output::prepare_out_dir(job.out, &[job.dumps, job.new].concat())?;
+    let new_dir = crate::import::import(job.new, &job.new_import)?;
+    if let Some(note) = write_rejected(&new_dir, job.out)? {
+        warn(&note);
+    }
+    if new_dir.is_empty() {
+        return Err(crate::error::Error::Usage("--new: no accepted record to match".into()));
+    }
+    let loaded = Loaded::load(job.dumps, &job.import)?;
+    let catalog = Catalog::build(&loaded, job.opts);
+    let rows = matching::match_all(&catalog, &lookup::probes_of(&new_dir))?;
+    let (csv, xlsx) = (job.out.join("match.csv"), job.out.join("match.xlsx"));
+    write_csv(&rows, &csv)?;
+    write_xlsx(&rows, &xlsx, job.lang, job.as_of)?;
+    let text = format!(
+        "{}\n{} {}, {}",
+        summary(&rows),
+        job.lang.pick("已写入", "wrote"),
+        csv.display(),
+        xlsx.display()
+    );
+    crate::pipeline::leave_at_exit(catalog);
+    crate::pipeline::leave_at_exit((loaded, new_dir, rows));
+    Ok(text)
+}
