@@ -39,9 +39,11 @@ pub fn run(args: &AuditArgs, quiet: bool, lang: Lang) -> Result<Outcome> {
     let opts = input.to_hierarchy_options(quiet)?;
     let (dumps, out, warn) = (&input.dumps, &ra.out, super::warn);
     let job = commands::RunJob { dumps, import: &opts, settings: &settings, out, warn };
-    let done = commands::audit(&job, db, Duration::from_secs(args.db_wait), args.accept_shrink)?;
+    let mut done = commands::audit(&job, db, Duration::from_secs(args.db_wait), args.accept_shrink)?;
     if let Some(path) = &args.lookup_index {
-        let p = &done.run.pipeline;
+        // The outputs are written: the clusters and findings make room for the index.
+        let p = &mut done.run.pipeline;
+        (p.dedupe, p.check) = Default::default();
         crate::lookup::saved::save_directory(&p.dir, &p.names, &p.profiles, settings.dedupe, dumps, path)?;
     }
     let outcome = reached_outcome(&done.run.reached);
