@@ -194,8 +194,13 @@ mod tests {
         let g = Gazetteer::global();
         let find = |q: &str, province: Option<u32>| {
             let mut src = MemSource { index: &idx, names: &names, feats: &feats };
-            crate::lookup::retrieve::candidates(&mut src, &crate::normalize::parse(q, g).key, province)
-                .unwrap()
+            crate::lookup::retrieve::candidates(
+                &mut src,
+                &crate::normalize::parse(q, g).key,
+                province,
+                province,
+            )
+            .unwrap()
         };
         // 科协 is 科学技术协会 once normalized: the same name.
         assert_eq!(find("合肥市科协", None)[0], 0);

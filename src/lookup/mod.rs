@@ -172,7 +172,8 @@ impl<'a> Catalog<'a> {
         let mut feat = probe.feat.clone();
         feat.parent = self.dir.lookup(&probe.parent_id);
         let mut src = index::MemSource { index: &self.loaded().index, names: self.names, feats: &self.feats };
-        let found = retrieve::candidates(&mut src, &probe.name.key, feat.region.province)?;
+        let found =
+            retrieve::candidates(&mut src, &probe.name.key, feat.region.province, probe.asked_province())?;
         let short_partners = retrieve::short_partners(&mut src, &probe.name, &feat)?;
         Ok(self.prepared(feat, &probe.name, found, short_partners))
     }

@@ -29,6 +29,12 @@ impl Probe {
     pub fn side(&self) -> Side<'_> {
         Side { name: &self.name, feat: &self.feat, level: self.profile.level }
     }
+
+    /// The province as given (`--province`, a NEW record's column), resolved; `None` when none
+    /// was given or it names no province.
+    pub fn asked_province(&self) -> Option<u32> {
+        crate::geo::Gazetteer::global().resolve_columns(&self.province, "", "").province
+    }
 }
 
 /// Every record of a (small) directory as a probe.

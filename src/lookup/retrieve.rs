@@ -85,13 +85,21 @@ fn in_province(record: u32, asked: Option<u32>) -> bool {
     asked.is_none_or(|p| record == 0 || record == p)
 }
 
-/// Candidate records for a probe (its normalized name and its province, if known), each at
-/// most once, in a deterministic order: exact names first, then by rarity-weighted shared
-/// bigrams, then short-form matches. Records of another province are left out before ranking,
-/// so that a common name in other provinces never crowds out the one asked for.
-pub fn candidates<'s>(src: &mut impl Source<'s>, key: &str, province: Option<u32>) -> Result<Vec<RecIdx>> {
+/// Candidate records for a probe (its normalized name, its province if known — from its
+/// columns or its name — and the province the user gave, `asked`), each at most once, in a
+/// deterministic order: exact names first, then by rarity-weighted shared bigrams, then
+/// short-form matches. Records of another province are left out before ranking, so that a
+/// common name in other provinces never crowds out the one asked for. The records of exactly
+/// the same name are filtered by `asked` only: a place the name seems to name (解放 in 解放阶道…
+/// read as 解放区) must not hide the entry whose name was typed as it is.
+pub fn candidates<'s>(
+    src: &mut impl Source<'s>,
+    key: &str,
+    province: Option<u32>,
+    asked: Option<u32>,
+) -> Result<Vec<RecIdx>> {
     let mut out: Vec<RecIdx> =
-        src.exact(key)?.iter().copied().filter(|&i| in_province(src.province(i), province)).collect();
+        src.exact(key)?.iter().copied().filter(|&i| in_province(src.province(i), asked)).collect();
     let mut grams = Vec::new();
     query::bigrams(key, &mut grams);
     let mut lists: Vec<(usize, u64)> = Vec::with_capacity(grams.len());

@@ -331,7 +331,8 @@ impl SavedIndex {
             .prepare_cached("SELECT rec FROM records WHERE org_id = ?1")
             .and_then(|mut st| st.query_row([&probe.parent_id], |r| r.get::<_, RecIdx>(0)).optional())
             .map_err(&e)?;
-        let found = retrieve::candidates(&mut src, &probe.name.key, feat.region.province)?;
+        let found =
+            retrieve::candidates(&mut src, &probe.name.key, feat.region.province, probe.asked_province())?;
         let shorts = retrieve::short_partners(&mut src, &probe.name, &feat)?;
         let mut wanted: Vec<RecIdx> = found.iter().chain(shorts.iter()).copied().collect();
         wanted.sort_unstable();

@@ -116,8 +116,9 @@ struct Hit {
 }
 
 impl<'a> Catalog<'a> {
-    /// Candidates the name model does not veto, at or above the review threshold (a dedupe
-    /// run's review pairs, short forms included) or offered by autocomplete, best first:
+    /// Candidates the name model does not veto (or written exactly as typed), at or above the
+    /// review threshold (a dedupe run's review pairs, short forms included) or offered by
+    /// autocomplete, best first:
     /// exactly the typed name, the same normalized name, then score, then offered, then order.
     fn hits(&self, probe: &Probe, prepared: &Prepared) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self
@@ -125,11 +126,18 @@ impl<'a> Catalog<'a> {
             .into_iter()
             .filter_map(|found| {
                 let c = found.rec;
-                let score = found.raw?;
+                let literal = self.dir.name(c).trim() == probe.text.trim();
+                // The entry written exactly as typed is listed even when the model vetoes the
+                // pair (a query without a province whose name the model places elsewhere):
+                // autocomplete offers it, and its reasons say why the model disagrees.
+                let score = match found.raw {
+                    Some(s) => s,
+                    None if literal => 0.0,
+                    None => return None,
+                };
                 let offered = !probe.folded.is_empty()
                     && crate::normalize::fold(self.dir.name(c)).contains(probe.folded.as_str());
                 let exact = self.names[c as usize].key == probe.name.key;
-                let literal = self.dir.name(c).trim() == probe.text.trim();
                 (found.pair.is_some() || offered).then_some(Hit { found, score, literal, exact, offered })
             })
             .collect();

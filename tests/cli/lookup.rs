@@ -377,3 +377,38 @@ fn standard_input_is_answered_line_by_line() {
     assert_eq!((answers[0]["province"].as_str(), ids(&answers[0])[0].as_str()), (Some("安徽省"), "S1B"));
     assert_eq!(ids(&answers[1])[0], "BIT");
 }
+
+/// A name typed exactly as an entry is written lists that entry, even without a province when
+/// the model reads a place into the name (解放 of 解放阶道… as 解放区, in another province):
+/// autocomplete offers it, so the desk must see it. With a province given, entries of other
+/// provinces stay out.
+#[test]
+fn a_name_typed_exactly_lists_its_entry_even_when_the_model_places_it_elsewhere() {
+    let tmp = tempdir();
+    let dump = tmp.path().join("orgs.csv");
+    std::fs::write(
+        &dump,
+        "组织ID,组织名称,统一社会信用代码,上级组织ID,省份,地市,区县,组织类型,认证状态,创建时间\n\
+         ROOT,中国科学技术协会,,,,,,全国科协,已认证,2010-01-01\n\
+         HLJ,黑龙江省科学技术协会,,ROOT,黑龙江省,,,省级科协,已认证,2011-01-01\n\
+         DQ,大庆市科学技术协会,,HLJ,黑龙江省,大庆市,,市级科协,已认证,2012-01-01\n\
+         HG,红岗区科学技术协会,,DQ,黑龙江省,大庆市,红岗区,县级科协,已认证,2013-01-01\n\
+         JF,解放阶道科学技术协会,,HG,黑龙江省,大庆市,红岗区,基层科协,待认证,2022-06-20\n",
+    )
+    .expect("write");
+    let ask = |province: &str| {
+        let out = orgclean()
+            .arg("lookup")
+            .arg(&dump)
+            .args(["--query", "解放阶道科学技术协会", "--json", "--quiet", "--province", province])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        serde_json::from_str::<Value>(stdout_of(&out).trim()).expect("json")
+    };
+    for province in ["", "黑龙江省"] {
+        let v = ask(province);
+        assert_eq!(ids(&v).first().map(String::as_str), Some("JF"), "{province}: {v}");
+    }
+    assert!(ids(&ask("河南省")).is_empty(), "another province's entry is not listed");
+}
