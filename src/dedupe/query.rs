@@ -18,7 +18,9 @@ pub use super::features::NATIONAL;
 
 /// Short forms, judged by dedupe's own rules (`shortform`): does one name shorten the other, how
 /// well, and which of a short name's fits it is paired with.
-pub use super::shortform::{best_fits, fit as short_form_fit, may_be_short, provinces_compatible};
+pub use super::shortform::{
+    best_fits, fit as short_form_fit, in_order as chars_in_order, may_be_short, province_keys_compatible,
+};
 
 /// A candidate pair scored as a dedupe run scores it (`score_pair`), short-form lift included.
 pub use super::{score_pair, PairScore};

@@ -367,7 +367,7 @@ impl CharSet {
 }
 
 /// Are the characters of `short` in `long`, in order (a cheap test before `fit`)?
-fn in_order(short: &str, long: &str) -> bool {
+pub fn in_order(short: &str, long: &str) -> bool {
     let mut rest = long.chars();
     short.chars().all(|c| rest.any(|x| x == c))
 }
@@ -375,7 +375,11 @@ fn in_order(short: &str, long: &str) -> bool {
 /// A short name and a full name are paired only within one province bucket, or when either
 /// bucket is unknown.
 pub fn provinces_compatible(a: &Features, b: &Features) -> bool {
-    let (a, b) = (a.province_key(), b.province_key());
+    province_keys_compatible(a.province_key(), b.province_key())
+}
+
+/// `provinces_compatible` on the records' `Features::province_key`s (0: unknown).
+pub fn province_keys_compatible(a: u32, b: u32) -> bool {
     a == b || a == 0 || b == 0
 }
 

@@ -75,11 +75,6 @@ pub trait Source<'s> {
     }
 }
 
-/// `Features::province_key`s that may be the same province (dedupe's `provinces_compatible`).
-fn provinces_compatible(a: u32, b: u32) -> bool {
-    a == b || a == 0 || b == 0
-}
-
 /// The province a probe asks for (`Some`) keeps a record of that province or of none known.
 fn in_province(record: u32, asked: Option<u32>) -> bool {
     asked.is_none_or(|p| record == 0 || record == p)
@@ -164,11 +159,7 @@ pub fn in_order<'s, S: Source<'s>>(
     let Some(mut recs) = src.holding_all(&wanted, max_scan)? else { return Ok(Vec::new()) };
     recs.retain(|&i| keep(src.province(i)));
     src.load(&recs)?;
-    let holds_in_order = |name: &str| {
-        let mut rest = name.chars();
-        wanted.iter().all(|&c| rest.any(|x| x == c))
-    };
-    recs.retain(|&i| holds_in_order(&src.name(i).key));
+    recs.retain(|&i| query::chars_in_order(key, &src.name(i).key));
     Ok(recs)
 }
 
@@ -201,7 +192,7 @@ pub fn short_partners<'s, S: Source<'s>>(
     }
     shorts.sort_unstable();
     shorts.dedup();
-    shorts.retain(|&s| provinces_compatible(src.province(s), province));
+    shorts.retain(|&s| query::province_keys_compatible(src.province(s), province));
     src.load(&shorts)?;
     for s in shorts {
         let sn = src.name(s).clone();
@@ -223,7 +214,7 @@ fn fits_of<'s, S: Source<'s>>(
     own: Option<RecIdx>,
     extra: Option<Fit>,
 ) -> Result<Vec<Fit>> {
-    let keep = |p: u32| provinces_compatible(p, province);
+    let keep = |p: u32| query::province_keys_compatible(p, province);
     let found = in_order(src, &short.key, &keep, SHORT_FORM_SCAN)?;
     let mut fits: Vec<Fit> = found
         .into_iter()
@@ -233,28 +224,4 @@ fn fits_of<'s, S: Source<'s>>(
     fits.extend(extra);
     fits.sort_unstable();
     Ok(fits)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn province_compatibility_is_dedupes() {
-        use crate::dedupe::Features;
-        let with = |p: Option<u32>| Features {
-            region: crate::geo::Region { province: p, ..Default::default() },
-            ..Default::default()
-        };
-        for a in [None, Some(340000), Some(110000)] {
-            for b in [None, Some(340000), Some(110000)] {
-                let (fa, fb) = (with(a), with(b));
-                assert_eq!(
-                    provinces_compatible(fa.province_key(), fb.province_key()),
-                    query::provinces_compatible(&fa, &fb),
-                    "{a:?} {b:?}"
-                );
-            }
-        }
-    }
 }

@@ -92,6 +92,16 @@ pub fn severity(s: Severity, lang: Lang) -> &'static str {
     }
 }
 
+/// A confidence as machine files write it (`high`…, `Confidence::as_str`), in `lang`; any other
+/// word as it is.
+pub fn confidence_word(word: &str, lang: Lang) -> &str {
+    use Confidence::*;
+    match [High, Medium, Low, NeedsReview].into_iter().find(|c| c.as_str() == word) {
+        Some(c) => confidence(Some(c), lang),
+        None => word,
+    }
+}
+
 pub fn confidence(c: Option<Confidence>, lang: Lang) -> &'static str {
     match c {
         Some(Confidence::High) => lang.pick("高", "high"),

@@ -11,7 +11,7 @@ use crate::lang::Lang;
 use crate::lookup::queries::{self, Answerer, Ask, Source};
 use crate::lookup::saved::{self, SavedIndex};
 use crate::lookup::{Answer, Catalog, Entry, Loaded};
-use crate::model::{Confidence, FindingCode};
+use crate::model::FindingCode;
 
 use super::labels;
 
@@ -173,9 +173,6 @@ pub fn text(a: &Answer, lang: Lang) -> String {
         );
         let _ = writeln!(out, "        {}{}", lang.pick("上级链：", "chain: "), chain(e, lang));
         if let Some(b) = &e.broken_link {
-            let confidence = [Confidence::High, Confidence::Medium, Confidence::Low, Confidence::NeedsReview]
-                .into_iter()
-                .find(|c| c.as_str() == b.confidence);
             let fix = if b.proposed_parent_id.is_empty() {
                 format!("{}（{}）", lang.pick("需人工核对", "needs review"), b.reason_label)
             } else {
@@ -185,7 +182,7 @@ pub fn text(a: &Answer, lang: Lang) -> String {
                     b.proposed_parent_id,
                     b.proposed_parent_name,
                     lang.pick("把握：", "confidence: "),
-                    labels::confidence(confidence, lang),
+                    labels::confidence_word(&b.confidence, lang),
                     b.reason_label
                 )
             };

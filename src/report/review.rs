@@ -143,7 +143,7 @@ pub fn open_rows(
 fn cells(r: &ReviewRow, lang: Lang) -> [String; 14] {
     let score = match r.score {
         Some(s) => format!("{s:.2}"),
-        None => confidence_word(&r.confidence, lang).to_string(),
+        None => super::labels::confidence_word(&r.confidence, lang).to_string(),
     };
     let detail = match (FindingCode::parse(&r.code), lang) {
         (Some(c), Lang::Zh) => format!("{}：{}", super::labels::code(c, lang), r.detail),
@@ -166,18 +166,6 @@ fn cells(r: &ReviewRow, lang: Lang) -> [String; 14] {
         String::new(),
         r.key.clone(),
     ]
-}
-
-fn confidence_word(c: &str, lang: Lang) -> &str {
-    use crate::model::Confidence::*;
-    let c = match c {
-        "high" => Some(High),
-        "medium" => Some(Medium),
-        "low" => Some(Low),
-        "needs_review" => Some(NeedsReview),
-        other => return other,
-    };
-    super::labels::confidence(c, lang)
 }
 
 /// The sheet as a CSV (UTF-8 with BOM; formula-looking cells escaped).
