@@ -56,8 +56,20 @@ pub fn step(label: &str, wanted: bool) -> ProgressBar {
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("ORGCLEAN_TIMING").is_some() {
         let cpu = process_cpu_seconds().map(|c| format!(" (process cpu {c:.2} s)")).unwrap_or_default();
-        eprintln!("{phase}: {:.2} s{cpu}", since.elapsed().as_secs_f64());
+        let mem = memory_mb().map(|(rss, hwm)| format!(" rss {rss} MB, peak {hwm} MB")).unwrap_or_default();
+        eprintln!("{phase}: {:.2} s{cpu}{mem}", since.elapsed().as_secs_f64());
     }
+}
+
+/// Resident memory now and at its peak so far, in MB (VmRSS and VmHWM of /proc/self/status): the
+/// 2 GB budget of a 1M-row run is met or missed phase by phase.
+fn memory_mb() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    };
+    Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
 }
 
 /// User + system time of this process from /proc/self/stat (fields 14 and 15, in clock ticks of
