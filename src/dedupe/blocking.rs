@@ -237,8 +237,9 @@ fn neighbours<'a>(
         }
         s.merged.extend(s.touched.iter().map(|&q| (std::mem::take(&mut weight[q as usize]), q)));
     });
-    let by_weight =
-        |a: &(f32, RecIdx), b: &(f32, RecIdx)| b.0.total_cmp(&a.0).then(order[a.1 as usize].cmp(&order[b.1 as usize]));
+    let by_weight = |a: &(f32, RecIdx), b: &(f32, RecIdx)| {
+        b.0.total_cmp(&a.0).then(order[a.1 as usize].cmp(&order[b.1 as usize]))
+    };
     if s.merged.len() > SHORTLIST {
         s.merged.select_nth_unstable_by(SHORTLIST, by_weight);
         s.merged.truncate(SHORTLIST);
@@ -425,6 +426,39 @@ mod tests {
         let mut out = Vec::new();
         pairs_in(&big, &mut out);
         assert!(out.len() <= 1000 * WINDOW);
+    }
+
+    /// The ranges looked up while the index is built are the ones a look-up by key finds, for
+    /// every record and gram, in known and unknown provinces; frequent and unique grams have none.
+    #[test]
+    fn each_records_own_ranges_are_those_of_its_province_and_gram() {
+        let keys = ["合肥科协", "肥西科协", "合肥学院", "科协", "肥东科协", "合肥科协", "芜湖科协"];
+        let province = [0u32, 0, 340000, 340000, 340000, 350000, 350000];
+        let (mut start, mut all, mut scratch) = (vec![0u32], Vec::new(), Vec::new());
+        for k in keys {
+            grams_into(k, &mut scratch);
+            all.extend_from_slice(&scratch);
+            start.push(all.len() as u32);
+        }
+        let grams = Grams { start, all };
+        let index = GramIndex::build(&grams, &province);
+        let mut found = 0;
+        for (i, &p) in province.iter().enumerate() {
+            for (k, &g) in grams.of(i).iter().enumerate() {
+                let own = index.own(grams.start[i] as usize + k);
+                assert_eq!(own, index.postings(p, g), "record {i}, gram {k}");
+                assert!(own.is_empty() || own.contains(&(i as RecIdx)));
+                found += usize::from(!own.is_empty());
+            }
+        }
+        // 科协 is shared within each province; 合肥 by records of different provinces only.
+        let kx = grams.of(3)[0];
+        assert_eq!(index.postings(340000, kx), &[3, 4]);
+        assert_eq!(index.postings(0, kx), &[0, 1]);
+        assert_eq!(index.unknown(kx), &[0, 1]);
+        assert_eq!(index.postings(350000, kx), &[5, 6]);
+        assert!(index.postings(340000, grams.of(2)[0]).is_empty());
+        assert_eq!(found, 6, "every record but 合肥学院 shares 科协 within its province");
     }
 
     #[test]
