@@ -356,9 +356,10 @@ impl GramIndex {
                 for &e in &entries[lo..hi] {
                     let i = e as u32 as usize;
                     recs.push(i as RecIdx);
-                    let mine = grams.of(i);
-                    let slot = mine.binary_search(&g).expect("a record's gram is in its gram list");
-                    own[grams.start[i] as usize + slot] = r;
+                    // The entry came from this very list, so the search always finds it.
+                    if let Ok(slot) = grams.of(i).binary_search(&g) {
+                        own[grams.start[i] as usize + slot] = r;
+                    }
                 }
                 if p == 0 {
                     unknown.insert(g, r);
