@@ -99,17 +99,25 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
     let rules = decisions.pair_rules(&dir);
     let dedupe = dedupe::dedupe_with(&dir, &names, &profiles, &steps.dedupe, &rules);
     timings.push(("dedupe", t.elapsed().as_secs_f64()));
-    let names = if steps.keep_names { names } else { Vec::new() };
+    // Dropped here, explicitly: a binding shadowed without being moved lives to the end of scope.
+    let names = if steps.keep_names {
+        names
+    } else {
+        drop(names);
+        Vec::new()
+    };
 
     let t = Instant::now();
     let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
     hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
     let broken_chain = broken_chains(&dir, &check);
     timings.push(("check", t.elapsed().as_secs_f64()));
+    timing("check", t);
 
     let t = Instant::now();
     let coverage = coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
     timings.push(("coverage", t.elapsed().as_secs_f64()));
+    timing("coverage", t);
     Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, warnings, timings }
 }
 
