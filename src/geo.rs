@@ -8,6 +8,9 @@
 
 use std::sync::OnceLock;
 
+mod codes;
+pub use codes::DivCodes;
+
 /// A 6-digit division code (`340000` province, `340100` city, `340123` county).
 pub type DivCode = u32;
 
@@ -41,7 +44,7 @@ pub struct RegionMention {
     pub start: usize,
     pub end: usize,
     /// Every division the text can mean given the mentions before it, all of one level.
-    pub candidates: Vec<DivCode>,
+    pub candidates: DivCodes,
     /// True when the text is a short form (合肥 rather than 合肥市).
     pub short: bool,
 }
@@ -291,10 +294,12 @@ impl Gazetteer {
 
     /// Every division whose full or short name is `name` (trimmed).
     pub fn lookup(&self, name: &str) -> Vec<&Division> {
-        self.by_name
-            .get(name.trim())
-            .map(|v| v.iter().map(|&i| &self.divisions[i]).collect())
-            .unwrap_or_default()
+        self.divisions_named(name).collect()
+    }
+
+    /// `lookup` without the vector: per record, on the hot path.
+    pub fn divisions_named(&self, name: &str) -> impl Iterator<Item = &Division> + '_ {
+        self.by_name.get(name.trim()).map_or(&[][..], Vec::as_slice).iter().map(|&i| &self.divisions[i])
     }
 
     fn lookup_level(&self, name: &str, level: DivLevel, within: Option<DivCode>) -> Vec<DivCode> {
@@ -396,25 +401,20 @@ impl Gazetteer {
                     continue;
                 }
                 let end = text.len();
-                let cands: Vec<&Division> = idxs
-                    .iter()
-                    .map(|&i| &self.divisions[i])
-                    .filter(|d| match out.last() {
-                        None => true,
-                        Some(prev) => {
-                            let prev_level = self.divisions[self.by_code[&prev.candidates[0]]].level;
-                            d.level > prev_level && prev.candidates.iter().any(|&p| self.within(d.code, p))
-                        }
-                    })
-                    .collect();
-                if cands.is_empty() {
-                    continue;
-                }
+                let prev =
+                    out.last().map(|p| (self.divisions[self.by_code[&p.candidates[0]]].level, p.candidates));
+                let cands = idxs.iter().map(|&i| &self.divisions[i]).filter(|d| match prev {
+                    None => true,
+                    Some((prev_level, prev_codes)) => {
+                        d.level > prev_level && prev_codes.iter().any(|&p| self.within(d.code, p))
+                    }
+                });
                 // A name that is a province and a city (吉林) is read at the highest level.
-                let top = cands.iter().map(|d| d.level).min().unwrap_or(DivLevel::County);
-                let candidates: Vec<DivCode> =
-                    cands.iter().filter(|d| d.level == top).map(|d| d.code).collect();
-                let short = cands.iter().all(|d| d.name != *text);
+                let Some(top) = cands.clone().map(|d| d.level).min() else {
+                    continue;
+                };
+                let candidates = DivCodes::of(cands.clone().filter(|d| d.level == top).map(|d| d.code));
+                let short = cands.clone().all(|d| d.name != *text);
                 found = Some(RegionMention { start: pos, end: pos + end, candidates, short });
                 break;
             }

@@ -104,12 +104,31 @@ fn first_of_each(items: &[&str]) -> Vec<RecIdx> {
 }
 
 pub fn profile_all(dir: &Directory, names: &[NameParts], g: &Gazetteer) -> Vec<OrgProfile> {
-    (0..dir.len() as RecIdx).into_par_iter().map(|i| profile_one(dir, i, &names[i as usize], g)).collect()
+    (0..dir.len() as RecIdx)
+        .into_par_iter()
+        .map_init(ColumnRegions::default, |seen, i| profile_with(dir, i, &names[i as usize], g, seen))
+        .collect()
 }
 
+/// The region columns resolved so far, by their text: a directory writes a few thousand
+/// distinct (province, city, county) triples across a million rows, and resolving one was half
+/// of profiling (gazetteer look-ups that allocate). `resolve_columns` depends on the text alone.
+type ColumnRegions<'a> = ahash::AHashMap<(&'a str, &'a str, &'a str), Region>;
+
 pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) -> OrgProfile {
+    profile_with(dir, i, name, g, &mut ColumnRegions::default())
+}
+
+fn profile_with<'a>(
+    dir: &'a Directory,
+    i: RecIdx,
+    name: &NameParts,
+    g: &Gazetteer,
+    seen: &mut ColumnRegions<'a>,
+) -> OrgProfile {
+    let columns = (dir.get(i, Field::Province), dir.get(i, Field::City), dir.get(i, Field::County));
     let column_region =
-        g.resolve_columns(dir.get(i, Field::Province), dir.get(i, Field::City), dir.get(i, Field::County));
+        *seen.entry(columns).or_insert_with(|| g.resolve_columns(columns.0, columns.1, columns.2));
     let uscc = uscc::validate(dir.get(i, Field::Uscc));
     let uscc_province = match uscc {
         UsccCheck::Valid { division } => g.province_of(division),

@@ -38,13 +38,13 @@ pub struct NameParts {
     /// The text of that region prefix, as it appears in `key`.
     pub region_text: String,
     /// The region mentions of the prefix, each with every division its text can mean.
-    pub mentions: Vec<RegionMention>,
+    pub mentions: Box<[RegionMention]>,
     /// The name opens with 中国 / 中华人民共和国 / 全国: a national unit.
     pub national: bool,
     /// `key` without the region prefix: what two names of one region are compared on.
     pub body: String,
     /// `body` without generic suffix and ordinal: the identifying words.
-    pub core: String,
+    pub core: Box<str>,
     /// `core` with generic words at its end stripped too (职业技术学院, 有限公司, 镇): the words that
     /// tell one unit from another of the same kind. Empty when the core is nothing but generic
     /// words (吉林职业技术学院科协: the place word 吉林 is the identity, read from the region).
@@ -66,19 +66,19 @@ pub struct NameParts {
     /// The name carries a provisional marker: （筹）, 筹备组, 筹委会.
     pub provisional: bool,
     /// Abbreviations expanded in this name (short, long), for reasons.
-    pub expansions: Vec<(&'static str, &'static str)>,
+    pub expansions: Box<[(&'static str, &'static str)]>,
     /// The generic suffix as written when it had one wrong character (科雪技术协会); `suffix`
     /// and `body` hold the correct spelling.
     pub suffix_typo: Option<String>,
     /// Same-sound slips repaired in generic words, as written → repaired (递一 → 第一), for
     /// reasons.
-    pub sound_slips: Vec<(String, String)>,
+    pub sound_slips: Box<[(String, String)]>,
     /// Which foldings changed the written name: full-width characters, traditional characters,
     /// spaces (for reasons).
-    pub folding: Vec<&'static str>,
+    pub folding: Box<[&'static str]>,
     /// What was read past to get at the name (`normalize::decor`): an English gloss, a status,
     /// a comment, a place after the body, region levels reversed; each with its text.
-    pub decorations: Vec<(&'static str, String)>,
+    pub decorations: Box<[(&'static str, String)]>,
 }
 
 impl NameParts {
@@ -497,10 +497,10 @@ fn parse_unified(
         key: [region_text.as_str(), body.as_str()].concat(),
         region: gazetteer.region_of_mentions(&mentions),
         region_text,
-        mentions,
+        mentions: mentions.into_boxed_slice(),
         national,
         body,
-        core,
+        core: core.into_boxed_str(),
         stem,
         suffix,
         suffix_kind,
@@ -509,11 +509,11 @@ fn parse_unified(
         ordinal,
         branch,
         provisional,
-        expansions,
+        expansions: expansions.into_boxed_slice(),
         suffix_typo,
-        sound_slips,
-        folding,
-        decorations,
+        sound_slips: sound_slips.into_boxed_slice(),
+        folding: folding.into_boxed_slice(),
+        decorations: decorations.into_boxed_slice(),
     }
 }
 
@@ -607,7 +607,7 @@ mod tests {
     #[test]
     fn traditional_folds_to_simplified() {
         assert_eq!(p("安徽省科學技術協會").key, p("安徽省科学技术协会").key);
-        assert_eq!(p("安徽省科學技術協會").folding, vec!["traditional characters"]);
+        assert_eq!(*p("安徽省科學技術協會").folding, ["traditional characters"]);
         assert_eq!(fold("辽宁省宏伟区"), "辽宁省宏伟区", "simplified characters are never converted");
     }
 
@@ -634,7 +634,7 @@ mod tests {
         assert_eq!(p("四平市科技馆").key, "四平市科学技术馆");
         assert_eq!(p("合肥市老科协").key, p("合肥市老科技工作者协会").key);
         assert_eq!(p("中国农大").key, p("中国农业大学").key);
-        assert_eq!(p("肥西科协").expansions, vec![("科协", "科学技术协会")]);
+        assert_eq!(*p("肥西科协").expansions, [("科协", "科学技术协会")]);
     }
 
     #[test]
@@ -661,9 +661,9 @@ mod tests {
         assert_eq!(p("伊春市1中").body, a.body);
         assert_eq!(p("伊春市第十一中学").ordinal, Some(11));
         assert_eq!(p("伊春市十一中").ordinal, Some(11));
-        assert_eq!(a.core, "");
+        assert_eq!(&*a.core, "");
         assert_eq!(a.suffix.as_deref(), Some("中学"));
-        assert_eq!(p("七星区第二人民医院").core, "人民");
+        assert_eq!(&*p("七星区第二人民医院").core, "人民");
     }
 
     #[test]
@@ -674,7 +674,7 @@ mod tests {
         assert_eq!(a.suffix_kind, Some("science_association"));
         let c = p("云南佳兴新能源集团有限公司科学技术协会");
         assert_eq!(c.suffix_kind, Some("science_association"));
-        assert_eq!(c.core, "佳兴新能源集团有限公司");
+        assert_eq!(&*c.core, "佳兴新能源集团有限公司");
         assert_eq!(p("云南佳兴新能源集团有限公司").suffix_kind, Some("company"));
     }
 
@@ -697,7 +697,7 @@ mod tests {
             assert_eq!(n.sound_slips.len(), 1, "{v}");
         }
         assert_eq!(p("荆州市地一人民医院").ordinal, Some(1));
-        assert_eq!(p("荆州市地一人民医院").sound_slips, vec![("地一".to_string(), "第一".to_string())]);
+        assert_eq!(*p("荆州市地一人民医院").sound_slips, [("地一".to_string(), "第一".to_string())]);
         // Not before a numeral, or a name that has its own 第: no repair.
         assert!(p("武威市低压电器有限公司").sound_slips.is_empty());
         assert_eq!(p("武威市第二地一中学").ordinal, Some(2));
@@ -727,7 +727,7 @@ mod tests {
         {
             let n = p(slip);
             assert_eq!((n.key.as_str(), n.region), (p(meant).key.as_str(), p(meant).region), "{slip}");
-            assert_eq!(n.sound_slips, vec![("亳州式".to_string(), "亳州市".to_string())], "{slip}");
+            assert_eq!(*n.sound_slips, [("亳州式".to_string(), "亳州市".to_string())], "{slip}");
         }
         // 世 sounds like 市, but 世纪 is a word of the name.
         assert!(p("合肥世纪中学").sound_slips.is_empty());
