@@ -348,6 +348,11 @@ fn stem_of(core: &str) -> String {
 /// The town a core opens with: two or more characters then 镇/乡/街道 (城关镇, 朱巷镇, 回龙乡).
 /// One character before it is a word (城乡, 家乡), not a town.
 fn town_of(core: &str) -> Option<String> {
+    // Most cores hold none of the words: one scan for their first characters skips three
+    // substring searches.
+    if !core.contains(['镇', '乡', '街']) {
+        return None;
+    }
     let (i, m) = GENERIC_TAIL_WORDS.iter().filter_map(|m| core.find(m).map(|i| (i, *m))).min()?;
     let end = i + m.len();
     if core[..i].chars().count() >= 2 {

@@ -192,6 +192,9 @@ const DROPPED_MIN_CHARS: usize = 5;
 pub struct Suffixes {
     /// Longest first.
     entries: Vec<(&'static str, &'static str)>,
+    /// The length in characters of each entry, counted once: the typo searches compare lengths
+    /// for every candidate of every name.
+    chars: Vec<usize>,
     /// Positions in `entries` (ascending) of the suffixes ending with a character, and of those
     /// whose next-to-last character it is: a name is only compared with suffixes that can match
     /// its end, exactly or with one wrong character.
@@ -215,15 +218,26 @@ impl Suffixes {
                     by_next_to_last.entry(c).or_insert_with(Vec::new).push(k);
                 }
             }
-            Suffixes { entries, by_last, by_next_to_last }
+            let chars = entries.iter().map(|(suf, _)| suf.chars().count()).collect();
+            Suffixes { entries, chars, by_last, by_next_to_last }
         })
     }
 
     /// The longest generic suffix `s` ends with, and its kind.
     pub fn find(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        self.find_index(s).map(|k| self.entries[k])
+    }
+
+    /// `find`, as the position in `entries`.
+    fn find_index(&self, s: &str) -> Option<usize> {
         let last = s.chars().next_back()?;
         let candidates = self.by_last.get(&last)?;
-        candidates.iter().map(|&k| self.entries[k]).find(|(suf, _)| s.ends_with(suf))
+        candidates.iter().copied().find(|&k| s.ends_with(self.entries[k].0))
+    }
+
+    /// The length in characters of the exact suffix of `s`, 0 without one.
+    fn exact_chars(&self, s: &str) -> usize {
+        self.find_index(s).map_or(0, |k| self.chars[k])
     }
 
     /// A suffix of at least `FUZZY_MIN_CHARS` characters that the end of `s` spells with exactly
@@ -241,9 +255,9 @@ impl Suffixes {
         // Both lists are in table order: merged, they are the candidates in that order, each
         // once, without a vector to sort for every name.
         let candidates = merge_sorted(a, b);
-        let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
-        candidates.map(|k| self.entries[k]).find(|(suf, _)| {
-            let n = suf.chars().count();
+        let exact_chars = self.exact_chars(s);
+        let found = candidates.into_iter().find(|&k| {
+            let (suf, n) = (self.entries[k].0, self.chars[k]);
             if n < FUZZY_MIN_CHARS || n <= exact_chars {
                 return false;
             }
@@ -260,7 +274,8 @@ impl Suffixes {
                 }
             }
             diff.is_some_and(|i| i >= exact_chars)
-        })
+        });
+        found.map(|k| self.entries[k])
     }
 
     /// A suffix of at least `DROPPED_MIN_CHARS` characters that the end of `s` spells with one
@@ -276,9 +291,9 @@ impl Suffixes {
             len += 1;
         }
         let candidates = self.by_last.get(tail.first().filter(|_| len > 0)?)?;
-        let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
-        candidates.iter().map(|&k| self.entries[k]).find(|(suf, _)| {
-            let n = suf.chars().count();
+        let exact_chars = self.exact_chars(s);
+        let found = candidates.iter().copied().find(|&k| {
+            let (suf, n) = (self.entries[k].0, self.chars[k]);
             if n < DROPPED_MIN_CHARS || n > tail.len() || len < n - 1 {
                 return false;
             }
@@ -287,7 +302,8 @@ impl Suffixes {
             gap >= exact_chars.max(1)
                 && gap < n - 1
                 && suf.chars().rev().skip(gap + 1).zip(&tail[gap..n - 1]).all(|(a, b)| a == *b)
-        })
+        });
+        found.map(|k| self.entries[k])
     }
 }
 
