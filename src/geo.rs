@@ -403,18 +403,29 @@ impl Gazetteer {
                 let end = text.len();
                 let prev =
                     out.last().map(|p| (self.divisions[self.by_code[&p.candidates[0]]].level, p.candidates));
-                let cands = idxs.iter().map(|&i| &self.divisions[i]).filter(|d| match prev {
+                let fits = |d: &Division| match prev {
                     None => true,
                     Some((prev_level, prev_codes)) => {
                         d.level > prev_level && prev_codes.iter().any(|&p| self.within(d.code, p))
                     }
-                });
-                // A name that is a province and a city (吉林) is read at the highest level.
-                let Some(top) = cands.clone().map(|d| d.level).min() else {
-                    continue;
                 };
-                let candidates = DivCodes::of(cands.clone().filter(|d| d.level == top).map(|d| d.code));
-                let short = cands.clone().all(|d| d.name != *text);
+                // Most texts name one division: no list to gather.
+                let (candidates, short) = if let [only] = idxs.as_slice() {
+                    let d = &self.divisions[*only];
+                    if !fits(d) {
+                        continue;
+                    }
+                    (DivCodes::One(d.code), d.name != *text)
+                } else {
+                    let cands: Vec<&Division> =
+                        idxs.iter().map(|&i| &self.divisions[i]).filter(|d| fits(d)).collect();
+                    // A name that is a province and a city (吉林) is read at the highest level.
+                    let Some(top) = cands.iter().map(|d| d.level).min() else {
+                        continue;
+                    };
+                    let codes = DivCodes::of(cands.iter().filter(|d| d.level == top).map(|d| d.code));
+                    (codes, cands.iter().all(|d| d.name != *text))
+                };
                 found = Some(RegionMention { start: pos, end: pos + end, candidates, short });
                 break;
             }

@@ -58,7 +58,25 @@ pub fn chinese_value(s: &str) -> Option<u32> {
 }
 
 pub fn is_numeral_char(c: char) -> bool {
-    c.is_ascii_digit() || "零〇一二两三四五六七八九十百千".contains(c)
+    matches!(
+        c,
+        '0'..='9'
+            | '零'
+            | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+    )
 }
 
 /// Value of a numeral written in ASCII digits or Chinese numerals.
