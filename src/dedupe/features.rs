@@ -189,11 +189,24 @@ fn features_with_code(
     let mut prev_level: Option<DivLevel> = None;
     for m in &name.mentions {
         let text = &name.key[m.start..m.end];
-        let cands: Vec<_> = g
+        let mut readings = g
             .divisions_named(text)
             .filter(|d| prev_level.is_none_or(|p| d.level > p))
-            .filter(|d| consistent(g, &region, d.code))
-            .collect();
+            .filter(|d| consistent(g, &region, d.code));
+        // Most texts have one reading: a vector only for several (a third of this phase was
+        // collecting one-element vectors).
+        let (one, several): ([&crate::geo::Division; 1], Vec<&crate::geo::Division>);
+        let cands: &[&crate::geo::Division] = match (readings.next(), readings.next()) {
+            (None, _) => &[],
+            (Some(a), None) => {
+                one = [a];
+                &one
+            }
+            (Some(a), Some(b)) => {
+                several = [a, b].into_iter().chain(readings).collect();
+                &several
+            }
+        };
         if cands.is_empty() {
             // The name says one place, the columns another: trust the columns, keep the flag.
             f.name_conflicts_columns = true;
