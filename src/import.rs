@@ -10,6 +10,7 @@
 //! character and the fix — never in a panic, and never in rows silently lost to a runaway quote.
 
 mod checks;
+mod chunks;
 mod clusters;
 mod decode;
 #[doc(hidden)]
@@ -28,7 +29,7 @@ use std::path::PathBuf;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
-use crate::model::{Directory, Field, FileCounts, OrgId, RecIdx, Record, RejectedRow, SourceFile};
+use crate::model::{Directory, Field, FileCounts, OrgId, Raw, RecIdx, Record, RejectedRow, SourceFile};
 
 pub use clusters::read_clusters;
 pub use decode::{decode, decode_owned, Decoded};
@@ -40,7 +41,24 @@ pub use checks::{require_rows, warnings, Reliance, CHECK_RELIES, DEDUPE_RELIES, 
 use inputs::read_input;
 pub use inputs::{expand_inputs, expand_inputs_skipping};
 
+use chunks::Body;
 use parse::{Records, Span};
+
+/// How the records below the header are parsed: in chunks of `size` bytes on `threads` threads;
+/// `size` 0 reads them one by one with the csv crate's reader (the reference for tests).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chunking {
+    pub size: usize,
+    pub threads: usize,
+}
+
+impl Default for Chunking {
+    fn default() -> Chunking {
+        // 1 MiB: small enough to keep both cores busy from the start and the parsed chunks
+        // waiting in memory small, large enough that a chunk costs more than its hand-over.
+        Chunking { size: 1 << 20, threads: rayon::current_num_threads() }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -117,6 +135,18 @@ pub fn import_owned(
     bytes: Vec<u8>,
     opts: &ImportOptions,
 ) -> Result<()> {
+    import_chunked(dir, seen, display, bytes, opts, Chunking::default())
+}
+
+/// `import_owned` with the body parsed in chunks as given (tests use tiny ones).
+pub(crate) fn import_chunked(
+    dir: &mut Directory,
+    seen: &mut SeenIds,
+    display: &str,
+    bytes: Vec<u8>,
+    opts: &ImportOptions,
+    chunking: Chunking,
+) -> Result<()> {
     let len = bytes.len() as u64;
     let was_empty = bytes.is_empty();
     let decoded = decode_owned(bytes, opts.encoding).map_err(|m| Error::input(display, m))?;
@@ -149,7 +179,7 @@ pub fn import_owned(
     // Hashing runs beside parsing: it is a third of the work on a large UTF-8 file.
     let (sha, counts) = std::thread::scope(|s| {
         let sha = s.spawn(|| hex(&decoded.sha256()));
-        let counts = FileImport::new(dir, seen, &mut source, text, opts).run();
+        let counts = FileImport::new(dir, seen, &mut source, text, opts, chunking).run();
         (sha.join(), counts)
     });
     source.sha256 = sha.map_err(|_| Error::Internal("hashing the input panicked".into()))?;
@@ -162,6 +192,8 @@ pub fn import_owned(
     }
     source.counts = counts;
     dir.files.push(source);
+    // Accepted rows point into the text.
+    dir.raw.add_text(decoded.text);
     Ok(())
 }
 
@@ -172,8 +204,12 @@ struct FileImport<'a> {
     seen: &'a mut SeenIds,
     source: &'a mut SourceFile,
     file_no: u32,
+    text: &'a str,
+    /// The id `text` will have in `dir.raw` once the file is read.
+    text_id: u32,
     records: Records<'a>,
     opts: &'a ImportOptions,
+    chunking: Chunking,
     counts: FileCounts,
     id_col: usize,
     name_col: usize,
@@ -189,16 +225,21 @@ impl<'a> FileImport<'a> {
         source: &'a mut SourceFile,
         text: &'a str,
         opts: &'a ImportOptions,
+        chunking: Chunking,
     ) -> FileImport<'a> {
         let file_no = dir.files.len() as u32;
+        let text_id = dir.raw.next_text_id();
         let records = Records::new(text, source.delimiter);
         FileImport {
             dir,
             seen,
             source,
             file_no,
+            text,
+            text_id,
             records,
             opts,
+            chunking,
             counts: FileCounts::default(),
             id_col: 0,
             name_col: 0,
@@ -251,17 +292,45 @@ impl<'a> FileImport<'a> {
         }
         for (span, rec) in &head[header_at + 1..] {
             self.records.check_quotes(*span).map_err(|m| self.err(m))?;
-            self.row(*span, rec)?;
+            let (values, ends) = copy_values(rec);
+            self.row(*span, Raw::new(&values, 0, &ends), true)?;
         }
         drop(head);
-        let mut n = 0u64;
-        while let Some(span) = self.records.next_into(&mut rec).map_err(|m| self.err(m))? {
-            self.row(span, &rec)?;
-            n += 1;
-            if n.is_multiple_of(65536) {
-                progress.set_position(self.records.offset());
+        if self.chunking.size == 0 {
+            // The csv crate's reader, record by record: what the chunked parse is tested against.
+            while let Some(span) = self.records.next_into(&mut rec).map_err(|m| self.err(m))? {
+                let (values, ends) = copy_values(&rec);
+                self.row(span, Raw::new(&values, 0, &ends), true)?;
             }
+            return self.finish(progress);
         }
+        // The rest, in chunks parsed on several threads, handed over in file order.
+        let (from, line) = self.records.resume_at();
+        let body = Body {
+            text: self.text,
+            delimiter: self.source.delimiter,
+            width: self.records.width,
+            chunk_size: self.chunking.size,
+            threads: self.chunking.threads,
+        };
+        let display = self.source.display.clone();
+        let mut n = 0u64;
+        body.for_each(
+            from,
+            line,
+            |row| {
+                n += 1;
+                if n.is_multiple_of(65536) {
+                    progress.set_position(row.span.end as u64);
+                }
+                self.row(row.span, row.values, row.copied)
+            },
+            |m| Error::input(display.as_str(), m),
+        )?;
+        self.finish(progress)
+    }
+
+    fn finish(self, progress: indicatif::ProgressBar) -> Result<FileCounts> {
         progress.finish_and_clear();
         if self.unwrapped > 0 {
             self.dir.notes.push(format!(
@@ -335,20 +404,23 @@ impl<'a> FileImport<'a> {
         self.source.headers.get(col).map_or("", String::as_str)
     }
 
-    fn row(&mut self, span: Span, rec: &csv::StringRecord) -> Result<()> {
+    /// One data record. `copied`: its values are not ranges of the file's text (quoted, or
+    /// read before the header), so an accepted record keeps a copy.
+    fn row(&mut self, span: Span, values: Raw<'_>, copied: bool) -> Result<()> {
         // `="0012"` is how Excel users keep leading zeros: the value is 0012.
-        if memchr::memmem::find(rec.as_byte_record().as_slice(), b"=\"").is_some() {
-            let unwrapped: csv::StringRecord =
-                rec.iter().map(|f| crate::excel::unwrap_formula_text(f).unwrap_or(f)).collect();
-            if unwrapped != *rec {
+        if memchr::memmem::find(values.bytes(), b"=\"").is_some() {
+            let unwrapped: Vec<&str> =
+                values.iter().map(|f| crate::excel::unwrap_formula_text(f).unwrap_or(f)).collect();
+            if !unwrapped.iter().copied().eq(values.iter()) {
                 self.unwrapped += 1;
-                return self.accept_or_reject(span, &unwrapped);
+                let (text, ends) = copy_values(unwrapped);
+                return self.accept_or_reject(span, Raw::new(&text, 0, &ends), true);
             }
         }
-        self.accept_or_reject(span, rec)
+        self.accept_or_reject(span, values, copied)
     }
 
-    fn accept_or_reject(&mut self, span: Span, rec: &csv::StringRecord) -> Result<()> {
+    fn accept_or_reject(&mut self, span: Span, rec: Raw<'_>, copied: bool) -> Result<()> {
         self.counts.rows_read += 1;
         let width = self.source.headers.len();
         if rec.len() != width {
@@ -356,11 +428,13 @@ impl<'a> FileImport<'a> {
             self.reject(span, format!("has {} fields, the header has {width}", rec.len()));
             return Ok(());
         }
-        if memchr::memchr(0, rec.as_byte_record().as_slice()).is_some() {
-            let col = rec.iter().position(|f| f.contains('\0')).unwrap_or(0);
-            let why = format!("NUL byte in column {} ({})", col + 1, self.header_name(col));
-            self.reject(span, why);
-            return Ok(());
+        if memchr::memchr(0, rec.bytes()).is_some() {
+            // The bytes include the delimiters: the value says.
+            if let Some(col) = rec.iter().position(|f| f.contains('\0')) {
+                let why = format!("NUL byte in column {} ({})", col + 1, self.header_name(col));
+                self.reject(span, why);
+                return Ok(());
+            }
         }
         let id = fold_id(rec.get(self.id_col).unwrap_or(""));
         if id.is_empty() {
@@ -386,7 +460,8 @@ impl<'a> FileImport<'a> {
         if let Some(first) = first {
             let prev = &self.dir.records[first as usize];
             let prev_file = self.dir.files.get(prev.file as usize).unwrap_or(&*self.source);
-            if same_content(prev_file, &prev.raw, self.source, rec) {
+            let prev_values = self.dir.raw.row_with(&prev.raw, Some((self.text_id, self.text)));
+            if same_content(prev_file, prev_values, self.source, rec) {
                 self.counts.exact_repeats += 1;
                 self.seen.repeats.push((self.source.display.clone(), span.line, first));
             } else {
@@ -399,10 +474,15 @@ impl<'a> FileImport<'a> {
             return Ok(());
         }
         let parent_id = self.parent_col.map(|c| fold_id(rec.get(c).unwrap_or(""))).unwrap_or_default();
+        let raw = if copied {
+            self.dir.raw.push_values(rec.iter())
+        } else {
+            self.dir.raw.push_in_text(self.text_id, rec)
+        };
         self.dir.records.push(Record {
             file: self.file_no,
             line: span.line,
-            raw: rec.clone(),
+            raw,
             id: OrgId(id),
             parent_id: parent_id.into_boxed_str(),
             parent: None,
@@ -410,6 +490,19 @@ impl<'a> FileImport<'a> {
         self.counts.accepted += 1;
         Ok(())
     }
+}
+
+/// Values laid out as `Raw` reads them (the head rows and rewritten rows are few).
+fn copy_values<'v>(values: impl IntoIterator<Item = &'v str>) -> (String, Vec<u32>) {
+    let (mut text, mut ends) = (String::new(), Vec::new());
+    for (k, v) in values.into_iter().enumerate() {
+        if k > 0 {
+            text.push(crate::model::RAW_SEPARATOR);
+        }
+        text.push_str(v);
+        ends.push(text.len() as u32);
+    }
+    (text, ends)
 }
 
 /// Exact repeats seen during import: (file, line, record index of the first occurrence).
@@ -429,7 +522,7 @@ pub fn fold_id(raw: &str) -> String {
 }
 
 /// Two rows are exact repeats when every column has the same value under the same header name.
-fn same_content(fa: &SourceFile, a: &csv::StringRecord, fb: &SourceFile, b: &csv::StringRecord) -> bool {
+fn same_content(fa: &SourceFile, a: Raw<'_>, fb: &SourceFile, b: Raw<'_>) -> bool {
     if fa.headers == fb.headers {
         return a == b;
     }
@@ -490,7 +583,7 @@ mod tests {
     #[test]
     fn quoted_newlines_keep_physical_line_numbers() {
         let dir = import_str("id,name\r\n1,\"a\r\nb\"\r\n2,c,x\r\n").unwrap();
-        assert_eq!(dir.records[0].raw.get(1), Some("a\r\nb"));
+        assert_eq!(dir.raw_row(0).get(1), Some("a\r\nb"));
         assert_eq!(dir.rejected[0].line, 4);
         assert!(dir.files[0].crlf);
     }

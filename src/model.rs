@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
+mod raw;
+pub use raw::{Raw, RawRow, RawValues, SEPARATOR as RAW_SEPARATOR};
+
 /// Position of an accepted record in `Directory::records`.
 pub type RecIdx = u32;
 
@@ -216,13 +219,14 @@ impl FileCounts {
     }
 }
 
-/// One accepted input row. `raw` holds the decoded values exactly as in the file.
+/// One accepted input row. `raw` says where its decoded values, exactly as in the file, are in
+/// `Directory::raw` (read them with `Directory::raw_row`).
 #[derive(Debug, Clone)]
 pub struct Record {
     pub file: u32,
     /// 1-based physical line where the record starts (the header is line 1).
     pub line: u64,
-    pub raw: csv::StringRecord,
+    pub raw: RawRow,
     pub id: OrgId,
     /// Parent id after the same folding as `id`; empty when the record has no parent.
     pub parent_id: Box<str>,
@@ -247,6 +251,8 @@ pub struct Directory {
     pub rejected: Vec<RejectedRow>,
     /// Id → record index, for the accepted records.
     pub by_id: HashMap<Box<str>, RecIdx>,
+    /// The values of the accepted records.
+    pub raw: RawValues,
     /// What import noticed about the values that the user should know (Excel damage), in words.
     pub notes: Vec<String>,
 }
@@ -266,8 +272,32 @@ impl Directory {
         match field {
             Field::Id => rec.id.as_str(),
             Field::ParentId => &rec.parent_id,
-            _ => self.column(idx, field).and_then(|c| rec.raw.get(c)).map(str::trim).unwrap_or(""),
+            _ => self
+                .column(idx, field)
+                .and_then(|c| self.raw.row(&rec.raw).get(c))
+                .map(str::trim)
+                .unwrap_or(""),
         }
+    }
+
+    /// The values of record `idx` as in the file.
+    pub fn raw_row(&self, idx: RecIdx) -> Raw<'_> {
+        self.raw.row(&self.records[idx as usize].raw)
+    }
+
+    /// Add a record with the given values (for directories built from other sources than a dump:
+    /// tests, the saved lookup index). The caller keeps `by_id` and `parent` up to date.
+    pub fn push_record<'v>(
+        &mut self,
+        file: u32,
+        line: u64,
+        values: impl IntoIterator<Item = &'v str>,
+        id: OrgId,
+        parent_id: Box<str>,
+    ) -> RecIdx {
+        let raw = self.raw.push_values(values);
+        self.records.push(Record { file, line, raw, id, parent_id, parent: None });
+        (self.records.len() - 1) as RecIdx
     }
 
     /// Where `field` is in the file of record `idx`, if that file has it.
