@@ -249,8 +249,9 @@ pub struct Directory {
     pub files: Vec<SourceFile>,
     pub records: Vec<Record>,
     pub rejected: Vec<RejectedRow>,
-    /// Id → record index, for the accepted records.
-    pub by_id: HashMap<Box<str>, RecIdx>,
+    /// Id → record index, for the accepted records. aHash: SipHash made this map a tenth of a
+    /// large import, and the map is never iterated (its order cannot reach an output).
+    pub by_id: HashMap<Box<str>, RecIdx, ahash::RandomState>,
     /// The values of the accepted records.
     pub raw: RawValues,
     /// What import noticed about the values that the user should know (Excel damage), in words.
@@ -278,26 +279,6 @@ impl Directory {
                 .map(str::trim)
                 .unwrap_or(""),
         }
-    }
-
-    /// The values of record `idx` as in the file.
-    pub fn raw_row(&self, idx: RecIdx) -> Raw<'_> {
-        self.raw.row(&self.records[idx as usize].raw)
-    }
-
-    /// Add a record with the given values (for directories built from other sources than a dump:
-    /// tests, the saved lookup index). The caller keeps `by_id` and `parent` up to date.
-    pub fn push_record<'v>(
-        &mut self,
-        file: u32,
-        line: u64,
-        values: impl IntoIterator<Item = &'v str>,
-        id: OrgId,
-        parent_id: Box<str>,
-    ) -> RecIdx {
-        let raw = self.raw.push_values(values);
-        self.records.push(Record { file, line, raw, id, parent_id, parent: None });
-        (self.records.len() - 1) as RecIdx
     }
 
     /// Where `field` is in the file of record `idx`, if that file has it.

@@ -96,10 +96,7 @@ impl<'t> Body<'t> {
                 let bounds = &bounds;
                 s.spawn(move || {
                     for i in (first..chunks).step_by(self.threads) {
-                        let mut chunk = self.parse_range(bounds[i], bounds[i + 1]);
-                        chunk.newlines =
-                            memchr::memchr_iter(b'\n', &self.text.as_bytes()[bounds[i]..bounds[i + 1]])
-                                .count() as u64;
+                        let chunk = self.parse_range(bounds[i], bounds[i + 1]);
                         // The receiver is gone when the file stopped at an error.
                         if tx.send(chunk).is_err() {
                             break;
@@ -156,7 +153,6 @@ impl<'t> Body<'t> {
             if start >= stop || start >= bytes.len() {
                 break;
             }
-            line += skipped;
             let at = c.ends.len();
             let stop_byte = memchr::memchr3(b'"', b'\r', b'\n', &bytes[start..]).map(|i| start + i);
             let (end, copied) = match stop_byte {
@@ -174,18 +170,26 @@ impl<'t> Body<'t> {
                     (end, true)
                 }
             };
-            let span = Span { line, start, end };
-            line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
+            let span = Span { line: line + skipped, start, end };
             if copied && parse::check_quotes(self.text, self.delimiter, self.width, span).is_err() {
+                // `pos` and `line` stay before the record.
                 c.error = Some(span);
                 break;
             }
             let base = if copied { c.side_base } else { start };
             c.rows.push(Row { span, copied, base, at, len: c.ends.len() - at });
+            line = span.line + memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
             pos = end;
         }
         c.next = pos;
         c.next_line = line;
+        // Line breaks up to `stop` (where the next chunk starts), counted from the last place
+        // whose line is known.
+        let count = |from: usize| memchr::memchr_iter(b'\n', &bytes[from.min(stop)..stop]).count() as u64;
+        c.newlines = match c.rows.last() {
+            Some(last) if pos > stop => last.span.line + count(last.span.start),
+            _ => line + count(pos),
+        };
         c
     }
 }

@@ -6,6 +6,30 @@
 //! text plus the end of each value. Values that had to be rewritten (quoted fields, `="…"`) are
 //! copied into one growing buffer, laid out the same way.
 
+use super::{Directory, OrgId, RecIdx, Record};
+
+impl Directory {
+    /// The values of record `idx` as in the file.
+    pub fn raw_row(&self, idx: RecIdx) -> Raw<'_> {
+        self.raw.row(&self.records[idx as usize].raw)
+    }
+
+    /// Add a record with the given values (for directories built from other sources than a dump:
+    /// tests, the saved lookup index). The caller keeps `by_id` and `parent` up to date.
+    pub fn push_record<'v>(
+        &mut self,
+        file: u32,
+        line: u64,
+        values: impl IntoIterator<Item = &'v str>,
+        id: OrgId,
+        parent_id: Box<str>,
+    ) -> RecIdx {
+        let raw = self.raw.push_values(values);
+        self.records.push(Record { file, line, raw, id, parent_id, parent: None });
+        (self.records.len() - 1) as RecIdx
+    }
+}
+
 /// Where the values of one row are: `len` values in text `text`, the first starting at byte
 /// `base`; value k ends at `base + ends[at + k]` and the next one starts one byte later (after the
 /// delimiter, or the separator of the rewritten-values buffer).
