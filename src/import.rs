@@ -104,7 +104,7 @@ pub fn import(inputs: &[PathBuf], opts: &ImportOptions) -> Result<Directory> {
         let display = path.display().to_string();
         import_owned(&mut dir, &mut seen, &display, bytes, opts)?;
     }
-    resolve_parents(&mut dir);
+    dir.resolve_parents();
     note_lost_zeros(&mut dir);
     if opts.require_rows {
         require_rows(&dir)?;
@@ -163,7 +163,7 @@ pub(crate) fn import_chunked(
     // for one row per line up front.
     let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     dir.records.reserve(lines);
-    dir.by_id.reserve(lines);
+    dir.by_id.reserve(&dir.records, lines);
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff::detect_delimiter(text, &opts.columns));
     let mut source = SourceFile {
         display: display.to_string(),
@@ -211,17 +211,6 @@ pub fn fold_id(raw: &str) -> String {
     t.nfkc().collect::<String>().trim().to_string()
 }
 
-fn resolve_parents(dir: &mut Directory) {
-    let parents: Vec<Option<RecIdx>> = dir
-        .records
-        .iter()
-        .map(|r| if r.parent_id.is_empty() { None } else { dir.by_id.get(&*r.parent_id).copied() })
-        .collect();
-    for (r, p) in dir.records.iter_mut().zip(parents) {
-        r.parent = p;
-    }
-}
-
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
@@ -237,7 +226,7 @@ mod tests {
     fn import_str(text: &str) -> Result<Directory> {
         let mut dir = Directory::default();
         import_bytes(&mut dir, &mut SeenIds::default(), "t.csv", text.as_bytes(), &ImportOptions::default())?;
-        resolve_parents(&mut dir);
+        dir.resolve_parents();
         Ok(dir)
     }
 

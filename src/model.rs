@@ -1,10 +1,11 @@
 //! Domain types shared by every step. Records are addressed by their index in
 //! `Directory::records` (`RecIdx`); `OrgId` is the id as written in the dump.
 
-use std::collections::HashMap;
 use std::fmt;
 
+mod ids;
 mod raw;
+pub use ids::IdIndex;
 pub use raw::{Raw, RawRow, RawValues, SEPARATOR as RAW_SEPARATOR};
 
 /// Position of an accepted record in `Directory::records`.
@@ -249,9 +250,8 @@ pub struct Directory {
     pub files: Vec<SourceFile>,
     pub records: Vec<Record>,
     pub rejected: Vec<RejectedRow>,
-    /// Id → record index, for the accepted records. aHash: SipHash made this map a tenth of a
-    /// large import, and the map is never iterated (its order cannot reach an output).
-    pub by_id: HashMap<Box<str>, RecIdx, ahash::RandomState>,
+    /// Id → record index, for the accepted records (read it with `lookup`).
+    pub by_id: IdIndex,
     /// The values of the accepted records.
     pub raw: RawValues,
     /// What import noticed about the values that the user should know (Excel damage), in words.
@@ -319,7 +319,7 @@ impl Directory {
     }
 
     pub fn lookup(&self, id: &str) -> Option<RecIdx> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.records, id)
     }
 
     pub fn totals(&self) -> FileCounts {

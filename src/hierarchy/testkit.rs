@@ -110,7 +110,6 @@ impl DirBuilder {
         };
         let mut dir = Directory { files: vec![file], ..Directory::default() };
         for (n, row) in self.rows.iter().enumerate() {
-            dir.by_id.insert(row[0].as_str().into(), n as RecIdx);
             dir.push_record(
                 0,
                 n as u64 + 2,
@@ -118,10 +117,9 @@ impl DirBuilder {
                 OrgId(row[0].as_str().into()),
                 row[3].as_str().into(),
             );
+            dir.by_id.insert(&dir.records, n as RecIdx);
         }
-        for r in &mut dir.records {
-            r.parent = if r.parent_id.is_empty() { None } else { dir.by_id.get(&r.parent_id).copied() };
-        }
+        dir.resolve_parents();
         dir
     }
 

@@ -1,7 +1,6 @@
 //! Reading one decoded file: its header (below any title rows), then every record, each accepted,
 //! counted as an exact repeat of an earlier row, or rejected with its line and reason.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::chunks::Body;
@@ -9,7 +8,9 @@ use super::header::{self, map_headers, MAX_TITLE_ROWS};
 use super::parse::{Records, Span};
 use super::{fold_id, sniff, Chunking, ImportOptions, SeenIds};
 use crate::error::{Error, Result};
-use crate::model::{Directory, Field, FileCounts, OrgId, Raw, RecIdx, Record, RejectedRow, SourceFile};
+use crate::model::{
+    Directory, Field, FileCounts, OrgId, Raw, RawRow, RecIdx, Record, RejectedRow, SourceFile,
+};
 
 /// One file being imported: every data record is accepted, counted as an exact repeat, or
 /// rejected with a reason.
@@ -262,17 +263,19 @@ impl<'a> FileImport<'a> {
             self.reject(span, why);
             return Ok(());
         }
-        // One hash per row: the id map is the hottest spot of a large import.
+        // One hash per row (the id index is the hottest spot of a large import): the record goes
+        // in first, and comes out again if its id is taken.
         let idx = self.dir.records.len() as RecIdx;
-        let (id, first) = match self.dir.by_id.entry(id.into_boxed_str()) {
-            Entry::Occupied(o) => (o.key().clone(), Some(*o.get())),
-            Entry::Vacant(v) => {
-                let id = v.key().clone();
-                v.insert(idx);
-                (id, None)
-            }
-        };
-        if let Some(first) = first {
+        self.dir.records.push(Record {
+            file: self.file_no,
+            line: span.line,
+            raw: RawRow::default(),
+            id: OrgId(id.into_boxed_str()),
+            parent_id: Box::default(),
+            parent: None,
+        });
+        if let Some(first) = self.dir.by_id.insert_first(&self.dir.records, idx) {
+            let id = self.dir.records.pop().map(|r| r.id).unwrap_or_else(|| OrgId(Box::default()));
             let prev = &self.dir.records[first as usize];
             let prev_file = self.dir.files.get(prev.file as usize).unwrap_or(&*self.source);
             let prev_values = self.dir.raw.row_with(&prev.raw, Some((self.text_id, self.text)));
@@ -294,14 +297,10 @@ impl<'a> FileImport<'a> {
         } else {
             self.dir.raw.push_in_text(self.text_id, rec)
         };
-        self.dir.records.push(Record {
-            file: self.file_no,
-            line: span.line,
-            raw,
-            id: OrgId(id),
-            parent_id: parent_id.into_boxed_str(),
-            parent: None,
-        });
+        if let Some(r) = self.dir.records.last_mut() {
+            r.raw = raw;
+            r.parent_id = parent_id.into_boxed_str();
+        }
         self.counts.accepted += 1;
         Ok(())
     }

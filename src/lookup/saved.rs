@@ -424,16 +424,15 @@ impl SavedIndex {
                 (reaches, visible, broken_at),
             ) = row;
             let raw: Vec<String> = serde_json::from_str(&raw).map_err(|_| damaged())?;
-            let k = part.dir.records.len() as RecIdx;
-            part.dir.by_id.insert(id.as_str().into(), k);
             // Parents are compared by the whole directory's index (`parent`), not resolved here.
-            part.dir.push_record(
+            let k = part.dir.push_record(
                 file,
                 line,
                 raw.iter().map(String::as_str),
                 OrgId(id.into()),
                 parent_id.into(),
             );
+            part.dir.by_id.insert(&part.dir.records, k);
             part.parent.push(parent);
             part.kind_only.push(kind_only);
             part.children.push(children);
