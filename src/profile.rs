@@ -76,7 +76,8 @@ pub fn parse_and_profile_few(dir: &Directory) -> (Vec<NameParts>, Vec<OrgProfile
 /// exactly as another record's (the same unit filed twice, the same school name in many
 /// counties), and a parse costs far more than a copy. `parse` depends on the name alone.
 fn parse_names(dir: &Directory, g: &Gazetteer) -> Vec<NameParts> {
-    let first = first_of_each(&(0..dir.len() as RecIdx).map(|i| dir.name(i)).collect::<Vec<_>>());
+    let first =
+        first_of_each(&(0..dir.len() as RecIdx).into_par_iter().map(|i| dir.name(i)).collect::<Vec<_>>());
     let mut names: Vec<NameParts> = (0..dir.len())
         .into_par_iter()
         .map(|i| {
@@ -87,11 +88,14 @@ fn parse_names(dir: &Directory, g: &Gazetteer) -> Vec<NameParts> {
             }
         })
         .collect();
-    // The first record of a name comes before every later one, so it is parsed when copied.
-    for i in 0..names.len() {
-        let f = first[i] as usize;
-        if f != i {
-            names[i] = names[f].clone();
+    // The copies are made in parallel (one by one they were a tenth of the phase), from the
+    // first record of each name, which was parsed above, then moved into place; a batch at a
+    // time, so that the copies in flight stay a few megabytes.
+    let repeats: Vec<usize> = (0..names.len()).filter(|&i| first[i] as usize != i).collect();
+    for batch in repeats.chunks(1 << 13) {
+        let copies: Vec<NameParts> = batch.par_iter().map(|&i| names[first[i] as usize].clone()).collect();
+        for (&i, copy) in batch.iter().zip(copies) {
+            names[i] = copy;
         }
     }
     names
@@ -99,17 +103,59 @@ fn parse_names(dir: &Directory, g: &Gazetteer) -> Vec<NameParts> {
 
 /// For each item, the index of the first item equal to it.
 fn first_of_each(items: &[&str]) -> Vec<RecIdx> {
-    let mut seen: ahash::AHashMap<&str, RecIdx> = ahash::AHashMap::with_capacity(items.len());
-    items.iter().enumerate().map(|(i, s)| *seen.entry(s).or_insert(i as RecIdx)).collect()
+    let hasher = ahash::RandomState::with_seeds(3, 5, 7, 11);
+    first_of_each_by(items, |s| hasher.hash_one(s))
+}
+
+/// `first_of_each` with the hash given. On one thread, with a hash map, this was a tenth of
+/// name parsing (a cache miss per name): the items are hashed and sorted by hash in parallel,
+/// and only items of one hash are compared.
+fn first_of_each_by(items: &[&str], hash: impl Fn(&str) -> u64 + Sync) -> Vec<RecIdx> {
+    let mut keyed: Vec<(u64, RecIdx)> =
+        items.par_iter().enumerate().map(|(i, s)| (hash(s), i as RecIdx)).collect();
+    // By hash, then by position: in a group the first of each text comes first.
+    keyed.par_sort_unstable();
+    let mut first: Vec<RecIdx> = (0..items.len() as RecIdx).collect();
+    let mut texts: Vec<RecIdx> = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        // The first position of each distinct text of the group (almost always one text).
+        texts.clear();
+        for &(_, i) in group {
+            match texts.iter().find(|&&t| items[t as usize] == items[i as usize]) {
+                Some(&t) => first[i as usize] = t,
+                None => texts.push(i),
+            }
+        }
+    }
+    first
 }
 
 pub fn profile_all(dir: &Directory, names: &[NameParts], g: &Gazetteer) -> Vec<OrgProfile> {
-    (0..dir.len() as RecIdx).into_par_iter().map(|i| profile_one(dir, i, &names[i as usize], g)).collect()
+    (0..dir.len() as RecIdx)
+        .into_par_iter()
+        .map_init(ColumnRegions::default, |seen, i| profile_with(dir, i, &names[i as usize], g, seen))
+        .collect()
 }
 
+/// The region columns resolved so far, by their text: a directory writes a few thousand
+/// distinct (province, city, county) triples across a million rows, and resolving one was half
+/// of profiling (gazetteer look-ups that allocate). `resolve_columns` depends on the text alone.
+type ColumnRegions<'a> = ahash::AHashMap<(&'a str, &'a str, &'a str), Region>;
+
 pub fn profile_one(dir: &Directory, i: RecIdx, name: &NameParts, g: &Gazetteer) -> OrgProfile {
+    profile_with(dir, i, name, g, &mut ColumnRegions::default())
+}
+
+fn profile_with<'a>(
+    dir: &'a Directory,
+    i: RecIdx,
+    name: &NameParts,
+    g: &Gazetteer,
+    seen: &mut ColumnRegions<'a>,
+) -> OrgProfile {
+    let columns = (dir.get(i, Field::Province), dir.get(i, Field::City), dir.get(i, Field::County));
     let column_region =
-        g.resolve_columns(dir.get(i, Field::Province), dir.get(i, Field::City), dir.get(i, Field::County));
+        *seen.entry(columns).or_insert_with(|| g.resolve_columns(columns.0, columns.1, columns.2));
     let uscc = uscc::validate(dir.get(i, Field::Uscc));
     let uscc_province = match uscc {
         UsccCheck::Valid { division } => g.province_of(division),
@@ -333,6 +379,10 @@ mod tests {
     #[test]
     fn each_name_parsed_as_if_alone() {
         assert_eq!(first_of_each(&["甲", "乙", "甲", "丙", "乙", "甲"]), vec![0, 1, 0, 3, 1, 0]);
+        // Every text of one hash: the texts themselves still tell them apart.
+        let items = ["甲", "乙", "甲", "丙", "乙", "甲", "丙"];
+        assert_eq!(first_of_each_by(&items, |_| 7), vec![0, 1, 0, 3, 1, 0, 3]);
+        assert_eq!(first_of_each_by(&items, |s| s.len() as u64), vec![0, 1, 0, 3, 1, 0, 3]);
         let mut b = DirBuilder::new();
         for (id, name) in [("A", "合肥市科协"), ("B", "第一中学"), ("C", "合肥市科协"), ("D", "合肥市科协")]
         {

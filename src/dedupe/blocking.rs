@@ -155,57 +155,100 @@ fn gram_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
     let t0 = std::time::Instant::now();
     let mut provinces = province.clone();
     provinces.dedup();
+    // Chunks of records, so that the scratch vectors are allocated once per chunk, not per
+    // record; chunks are collected in order, so the pairs are in record order as before.
     let fuzzy: Vec<Pair> = (0..n)
-        .into_par_iter()
-        .flat_map_iter(|pos| {
-            let p = province[pos];
-            let buckets: Vec<u32> = if p == 0 { provinces.clone() } else { vec![p, 0] };
-            let mut probes: Vec<(usize, u64, &[RecIdx])> = Vec::new();
-            for &g in grams.of(pos) {
-                for &b in &buckets {
-                    let post = index.postings(b, g);
-                    if post.len() <= MAX_DF && post.len() > 1 {
-                        probes.push((post.len(), g, post));
-                    }
-                }
+        .collect::<Vec<usize>>()
+        .par_chunks(1 << 12)
+        .flat_map_iter(|chunk| {
+            let mut scratch = ProbeScratch::default();
+            let mut out = Vec::with_capacity(chunk.len() * TOP_K);
+            for &pos in chunk {
+                neighbours(pos, &grams, &index, &province, &provinces, &order, &mut scratch, &mut out);
             }
-            probes.sort_by_key(|&(df, g, _)| (df, g));
-            // Neighbours weighted by how rare the shared probe grams are; only the best few get
-            // the exact (more costly) shared-gram count. Weights add up in probe order, which
-            // does not depend on the numbering, so equal sums round the same way every time.
-            let mut merged: Vec<(f32, RecIdx)> = WEIGHTS.with_borrow_mut(|weight| {
-                weight.resize(n, 0.0);
-                let mut touched: Vec<RecIdx> = Vec::new();
-                for (df, _, post) in probes.iter().take(PROBES) {
-                    let w = 1.0 / *df as f32;
-                    for &q in post.iter().filter(|&&q| q as usize != pos) {
-                        if weight[q as usize] == 0.0 {
-                            touched.push(q);
-                        }
-                        weight[q as usize] += w;
-                    }
-                }
-                touched.iter().map(|&q| (std::mem::take(&mut weight[q as usize]), q)).collect()
-            });
-            let by_weight = |a: &(f32, RecIdx), b: &(f32, RecIdx)| {
-                b.0.total_cmp(&a.0).then(order[a.1 as usize].cmp(&order[b.1 as usize]))
-            };
-            if merged.len() > SHORTLIST {
-                merged.select_nth_unstable_by(SHORTLIST, by_weight);
-                merged.truncate(SHORTLIST);
-            }
-            let mine = grams.of(pos);
-            let mut scored: Vec<(usize, RecIdx)> = merged
-                .into_iter()
-                .map(|(_, q)| (shared(mine, grams.of(q as usize)), order[q as usize]))
-                .collect();
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let i = order[pos];
-            scored.into_iter().take(TOP_K).map(move |(_, j)| ordered(i, j))
+            out
         })
         .collect();
     super::timing("blocking: gram probes", t0);
     fuzzy
+}
+
+/// Vectors a probe fills and empties again, kept from one record to the next.
+#[derive(Default)]
+struct ProbeScratch<'a> {
+    probes: Vec<(usize, u64, &'a [RecIdx])>,
+    touched: Vec<RecIdx>,
+    merged: Vec<(f32, RecIdx)>,
+    scored: Vec<(usize, RecIdx)>,
+}
+
+/// The `TOP_K` neighbours of the record at `pos` (renumbered), as pairs of record indexes.
+#[allow(clippy::too_many_arguments)]
+fn neighbours<'a>(
+    pos: usize,
+    grams: &'a Grams,
+    index: &'a GramIndex,
+    province: &[u32],
+    provinces: &[u32],
+    order: &[RecIdx],
+    s: &mut ProbeScratch<'a>,
+    out: &mut Vec<Pair>,
+) {
+    let n = province.len();
+    let p = province[pos];
+    s.probes.clear();
+    let keep = |post: &'a [RecIdx], g: u64, probes: &mut Vec<(usize, u64, &'a [RecIdx])>| {
+        if post.len() <= MAX_DF && post.len() > 1 {
+            probes.push((post.len(), g, post));
+        }
+    };
+    let mine = grams.of(pos);
+    if p == 0 {
+        // Unknown province: every province's bucket, in province order.
+        for &g in mine {
+            for &b in provinces {
+                keep(index.postings(b, g), g, &mut s.probes);
+            }
+        }
+    } else {
+        // Own province (looked up when the index was built), then the unknown-province bucket.
+        let first = grams.start[pos] as usize;
+        for (k, &g) in mine.iter().enumerate() {
+            keep(index.own(first + k), g, &mut s.probes);
+            keep(index.unknown(g), g, &mut s.probes);
+        }
+    }
+    s.probes.sort_by_key(|&(df, g, _)| (df, g));
+    // Neighbours weighted by how rare the shared probe grams are; only the best few get the
+    // exact (more costly) shared-gram count. Weights add up in probe order, which does not
+    // depend on the numbering, so equal sums round the same way every time.
+    s.merged.clear();
+    WEIGHTS.with_borrow_mut(|weight| {
+        weight.resize(n, 0.0);
+        s.touched.clear();
+        for (df, _, post) in s.probes.iter().take(PROBES) {
+            let w = 1.0 / *df as f32;
+            for &q in post.iter().filter(|&&q| q as usize != pos) {
+                if weight[q as usize] == 0.0 {
+                    s.touched.push(q);
+                }
+                weight[q as usize] += w;
+            }
+        }
+        s.merged.extend(s.touched.iter().map(|&q| (std::mem::take(&mut weight[q as usize]), q)));
+    });
+    let by_weight = |a: &(f32, RecIdx), b: &(f32, RecIdx)| {
+        b.0.total_cmp(&a.0).then(order[a.1 as usize].cmp(&order[b.1 as usize]))
+    };
+    if s.merged.len() > SHORTLIST {
+        s.merged.select_nth_unstable_by(SHORTLIST, by_weight);
+        s.merged.truncate(SHORTLIST);
+    }
+    s.scored.clear();
+    s.scored.extend(s.merged.iter().map(|&(_, q)| (shared(mine, grams.of(q as usize)), order[q as usize])));
+    s.scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let i = order[pos];
+    out.extend(s.scored.iter().take(TOP_K).map(|&(_, j)| ordered(i, j)));
 }
 
 /// Every record's sorted gram list in one array.
@@ -253,57 +296,106 @@ thread_local! {
     static WEIGHTS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// (province, gram) → records: one sorted array of record indexes plus a hash map from key to
-/// its range, so that a lookup costs one probe instead of a binary search over millions.
+/// (province, gram) → records, as ranges of one sorted array of record indexes.
 ///
 /// Only grams a record may probe with are kept (shared by 2 to `MAX_DF` records): most distinct
-/// grams occur once, and leaving them out keeps the map small enough to stay mostly in cache.
-/// The few records of unknown province (0) get a map of their own, so that every record's
-/// look-up in bucket 0 is a cheap miss instead of a trip to main memory.
+/// grams occur once. A record probes its own province's bucket with each of its grams, so the
+/// range of each (record, gram) is looked up once, while the index is built, and kept beside
+/// the record's grams (`own`): probing then reads in record order instead of one hash look-up,
+/// and a likely cache miss, per gram. Records of unknown province (0), which probe every
+/// province, and the look-ups of bucket 0 by the others use the sorted keys and a small map.
 struct GramIndex {
-    ranges: ahash::AHashMap<(u32, u64), (u32, u32)>,
-    unknown: ahash::AHashMap<u64, (u32, u32)>,
+    /// Per slot of `Grams::all`: the range (into `ranges`) of that gram in the record's own
+    /// province, or `NONE`.
+    own: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
+    /// Kept (province, gram) keys in order, with their range: for records of unknown province.
+    keys: Vec<(u32, u64, u32)>,
+    unknown: ahash::AHashMap<u64, u32>,
     recs: Vec<RecIdx>,
 }
 
+const NONE: u32 = u32::MAX;
+
 impl GramIndex {
     fn build(grams: &Grams, province: &[u32]) -> GramIndex {
-        let mut entries: Vec<(u32, u64, RecIdx)> = Vec::with_capacity(grams.all.len());
-        for (i, &p) in province.iter().enumerate() {
-            entries.extend(grams.of(i).iter().map(|&g| (p, g, i as RecIdx)));
+        // (province rank, gram, record) packed in one integer: the rank keeps the provinces'
+        // order, a gram takes 53 bits (two characters of 21 bits, one shifted by 32), a record 32.
+        let mut ranks: Vec<u32> = province.to_vec();
+        ranks.dedup();
+        debug_assert!(ranks.windows(2).all(|w| w[0] < w[1]), "records come in province order");
+        let rank_of = |p: u32| ranks.partition_point(|&r| r < p) as u128;
+        let mut entries: Vec<u128> = Vec::with_capacity(grams.all.len());
+        for (lo, hi) in province.chunk_by(|a, b| a == b).scan(0, |at, run| {
+            let lo = *at;
+            *at += run.len();
+            Some((lo, *at))
+        }) {
+            let rank = rank_of(province[lo]);
+            for i in lo..hi {
+                entries.extend(grams.of(i).iter().map(|&g| (rank << 85) | ((g as u128) << 32) | i as u128));
+            }
         }
         entries.par_sort_unstable();
-        let mut kept: Vec<((u32, u64), (usize, usize))> = Vec::new();
+        let key = |e: u128| e >> 32;
+        let mut own = vec![NONE; grams.all.len()];
+        let mut ranges = Vec::new();
+        let mut keys = Vec::new();
+        let mut unknown = ahash::AHashMap::new();
+        let mut recs = Vec::new();
         let mut lo = 0;
         while lo < entries.len() {
-            let key = (entries[lo].0, entries[lo].1);
-            let hi = lo + entries[lo..].partition_point(|e| (e.0, e.1) == key);
+            let k = key(entries[lo]);
+            let hi = lo + entries[lo..].partition_point(|&e| key(e) == k);
             if (2..=MAX_DF).contains(&(hi - lo)) {
-                kept.push((key, (lo, hi)));
+                let r = ranges.len() as u32;
+                let g = (k & ((1 << 53) - 1)) as u64;
+                let p = ranks[(k >> 53) as usize];
+                ranges.push((recs.len() as u32, (recs.len() + hi - lo) as u32));
+                keys.push((p, g, r));
+                for &e in &entries[lo..hi] {
+                    let i = e as u32 as usize;
+                    recs.push(i as RecIdx);
+                    // The entry came from this very list, so the search always finds it.
+                    if let Ok(slot) = grams.of(i).binary_search(&g) {
+                        own[grams.start[i] as usize + slot] = r;
+                    }
+                }
+                if p == 0 {
+                    unknown.insert(g, r);
+                }
             }
             lo = hi;
         }
-        let mut recs = Vec::with_capacity(kept.iter().map(|k| k.1 .1 - k.1 .0).sum());
-        let mut ranges = ahash::AHashMap::with_capacity(kept.len());
-        let mut unknown = ahash::AHashMap::new();
-        for ((p, g), (lo, hi)) in kept {
-            let range = (recs.len() as u32, (recs.len() + hi - lo) as u32);
-            recs.extend(entries[lo..hi].iter().map(|e| e.2));
-            if p == 0 {
-                unknown.insert(g, range);
-            } else {
-                ranges.insert((p, g), range);
-            }
+        GramIndex { own, ranges, keys, unknown, recs }
+    }
+
+    fn range(&self, r: u32) -> &[RecIdx] {
+        let (lo, hi) = self.ranges[r as usize];
+        &self.recs[lo as usize..hi as usize]
+    }
+
+    /// Records of the record's own province sharing the gram at `slot` of `Grams::all`.
+    fn own(&self, slot: usize) -> &[RecIdx] {
+        match self.own[slot] {
+            NONE => &[],
+            r => self.range(r),
         }
-        GramIndex { ranges, unknown, recs }
+    }
+
+    /// Records of unknown province whose names have `gram`.
+    fn unknown(&self, gram: u64) -> &[RecIdx] {
+        if self.unknown.is_empty() {
+            return &[];
+        }
+        self.unknown.get(&gram).map_or(&[], |&r| self.range(r))
     }
 
     /// Records of `province` whose names have `gram`, if that gram may be probed with.
     fn postings(&self, province: u32, gram: u64) -> &[RecIdx] {
-        let range = if province == 0 { self.unknown.get(&gram) } else { self.ranges.get(&(province, gram)) };
-        match range {
-            Some(&(lo, hi)) => &self.recs[lo as usize..hi as usize],
-            None => &[],
+        match self.keys.binary_search_by(|&(p, g, _)| (p, g).cmp(&(province, gram))) {
+            Ok(at) => self.range(self.keys[at].2),
+            Err(_) => &[],
         }
     }
 }
@@ -335,6 +427,39 @@ mod tests {
         let mut out = Vec::new();
         pairs_in(&big, &mut out);
         assert!(out.len() <= 1000 * WINDOW);
+    }
+
+    /// The ranges looked up while the index is built are the ones a look-up by key finds, for
+    /// every record and gram, in known and unknown provinces; frequent and unique grams have none.
+    #[test]
+    fn each_records_own_ranges_are_those_of_its_province_and_gram() {
+        let keys = ["合肥科协", "肥西科协", "合肥学院", "科协", "肥东科协", "合肥科协", "芜湖科协"];
+        let province = [0u32, 0, 340000, 340000, 340000, 350000, 350000];
+        let (mut start, mut all, mut scratch) = (vec![0u32], Vec::new(), Vec::new());
+        for k in keys {
+            grams_into(k, &mut scratch);
+            all.extend_from_slice(&scratch);
+            start.push(all.len() as u32);
+        }
+        let grams = Grams { start, all };
+        let index = GramIndex::build(&grams, &province);
+        let mut found = 0;
+        for (i, &p) in province.iter().enumerate() {
+            for (k, &g) in grams.of(i).iter().enumerate() {
+                let own = index.own(grams.start[i] as usize + k);
+                assert_eq!(own, index.postings(p, g), "record {i}, gram {k}");
+                assert!(own.is_empty() || own.contains(&(i as RecIdx)));
+                found += usize::from(!own.is_empty());
+            }
+        }
+        // 科协 is shared within each province; 合肥 by records of different provinces only.
+        let kx = grams.of(3)[0];
+        assert_eq!(index.postings(340000, kx), &[3, 4]);
+        assert_eq!(index.postings(0, kx), &[0, 1]);
+        assert_eq!(index.unknown(kx), &[0, 1]);
+        assert_eq!(index.postings(350000, kx), &[5, 6]);
+        assert!(index.postings(340000, grams.of(2)[0]).is_empty());
+        assert_eq!(found, 6, "every record but 合肥学院 shares 科协 within its province");
     }
 
     #[test]

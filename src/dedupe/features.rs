@@ -24,7 +24,7 @@ pub struct Features {
     /// Every place the record can be when its name's place is ambiguous (长沙 is 长沙市 or 长沙县):
     /// `region` refined by each reading the columns allow. Empty when there is one reading
     /// (`region` itself).
-    pub readings: Vec<Region>,
+    pub readings: Box<[Region]>,
     /// Canonical valid credit code.
     pub uscc: Option<Box<str>>,
     /// The parent record, as independent evidence (two records under one parent).
@@ -158,32 +158,61 @@ pub fn of_record(
     profile: &OrgProfile,
     g: &Gazetteer,
 ) -> Features {
-    let mut f = features(name, profile, dir.get(i, Field::Uscc), g);
+    // The profile validated this very code: validating it again was a third of this phase.
+    let code = match profile.uscc {
+        uscc::UsccCheck::Valid { .. } => Some(dir.get(i, Field::Uscc).trim().to_ascii_uppercase().into()),
+        _ => None,
+    };
+    debug_assert_eq!(code.as_deref(), uscc::canonical(dir.get(i, Field::Uscc)).as_deref());
+    let mut f = features_with_code(name, profile, code, g);
     f.parent = dir.parent(i).filter(|&p| p != i);
     f
 }
 
+#[cfg(test)]
 pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gazetteer) -> Features {
+    features_with_code(name, profile, uscc::canonical(uscc_raw).map(Into::into), g)
+}
+
+/// `features` given the canonical valid credit code.
+fn features_with_code(
+    name: &NameParts,
+    profile: &OrgProfile,
+    uscc: Option<Box<str>>,
+    g: &Gazetteer,
+) -> Features {
     let mut region = profile.column_region;
-    let mut f = Features { uscc: uscc::canonical(uscc_raw).map(Into::into), ..Features::default() };
+    let mut f = Features { uscc, ..Features::default() };
     if name.national {
         f.named_division = Some(NATIONAL);
     }
     let mut prev_level: Option<DivLevel> = None;
     for m in &name.mentions {
         let text = &name.key[m.start..m.end];
-        let cands: Vec<_> = g
-            .lookup(text)
-            .into_iter()
+        let mut readings = g
+            .divisions_named(text)
             .filter(|d| prev_level.is_none_or(|p| d.level > p))
-            .filter(|d| consistent(g, &region, d.code))
-            .collect();
+            .filter(|d| consistent(g, &region, d.code));
+        // Most texts have one reading: a vector only for several (a third of this phase was
+        // collecting one-element vectors).
+        let (one, several): ([&crate::geo::Division; 1], Vec<&crate::geo::Division>);
+        let cands: &[&crate::geo::Division] = match (readings.next(), readings.next()) {
+            (None, _) => &[],
+            (Some(a), None) => {
+                one = [a];
+                &one
+            }
+            (Some(a), Some(b)) => {
+                several = [a, b].into_iter().chain(readings).collect();
+                &several
+            }
+        };
         if cands.is_empty() {
             // The name says one place, the columns another: trust the columns, keep the flag.
             f.name_conflicts_columns = true;
             f.named_division = None;
             f.named_ambiguous = false;
-            f.readings.clear();
+            f.readings = Box::default();
             region = profile.column_region;
             break;
         }
@@ -209,7 +238,7 @@ pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gaze
             Some(d) => {
                 set_at(g, &mut region, d.code, d.level);
                 // A deeper mention read uniquely fixes the place (set_at fills its city).
-                f.readings.clear();
+                f.readings = Box::default();
                 f.named_division = Some(d.code);
                 f.named_ambiguous = false;
                 prev_level = Some(d.level);

@@ -365,7 +365,7 @@ mod tests {
             assert!(!parts.decorations.is_empty() || parts.suffix_typo.is_some(), "{decorated}");
         }
         let fifth = super::super::parse("第五中学（白银市）", Gazetteer::global());
-        assert_eq!(fifth.decorations, vec![("place after the name", "白银市".to_string())]);
+        assert_eq!(*fifth.decorations, [("place after the name", "白银市".to_string())]);
         // A bracketed place after a university, a hospital or a company names a campus or a
         // branch: it stays in the name.
         assert_eq!(key("中国石油大学（北京）"), "中国石油大学北京");

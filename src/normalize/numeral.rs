@@ -58,7 +58,25 @@ pub fn chinese_value(s: &str) -> Option<u32> {
 }
 
 pub fn is_numeral_char(c: char) -> bool {
-    c.is_ascii_digit() || "零〇一二两三四五六七八九十百千".contains(c)
+    matches!(
+        c,
+        '0'..='9'
+            | '零'
+            | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+    )
 }
 
 /// Value of a numeral written in ASCII digits or Chinese numerals.
@@ -83,17 +101,14 @@ pub struct Ordinal {
 /// The ordinal of a name body (region prefix already removed): `第` + numeral anywhere, or a
 /// numeral right before a closing 中/小/中学/小学/院 (一中, 1小, 101中学, 一院).
 pub fn find_ordinal(body: &str) -> Option<Ordinal> {
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if c != '第' {
+    for (i, marker) in body.match_indices('第') {
+        let start_num = i + marker.len();
+        let run: usize =
+            body[start_num..].chars().take_while(|&c| is_numeral_char(c)).map(char::len_utf8).sum();
+        if run == 0 {
             continue;
         }
-        let run_end = chars[k + 1..].iter().take_while(|(_, c)| is_numeral_char(*c)).count();
-        if run_end == 0 {
-            continue;
-        }
-        let end = chars.get(k + 1 + run_end).map(|&(j, _)| j).unwrap_or(body.len());
-        let start_num = chars[k + 1].0;
+        let end = start_num + run;
         if let Some(value) = numeral_value(&body[start_num..end]) {
             return Some(Ordinal { value, start: i, end, school: None });
         }

@@ -94,20 +94,26 @@ pub fn repair(
 ) -> Option<(String, Vec<RegionMention>, (String, String))> {
     let end = mentions.last().map_or(0, |m| m.end);
     let rest = &text[end..];
-    let bounds: Vec<usize> =
-        rest.char_indices().map(|(i, c)| i + c.len_utf8()).take(MAX_NAME_CHARS).collect();
+    // The first characters of the rest and where each ends, on the stack: this runs for most
+    // names, and two vectors per call were a tenth of name parsing.
+    let mut chars = ['\0'; MAX_NAME_CHARS];
+    let mut bounds = [0usize; MAX_NAME_CHARS];
+    let mut count = 0;
+    for ((i, c), (slot, bound)) in rest.char_indices().zip(chars.iter_mut().zip(bounds.iter_mut())) {
+        (*slot, *bound) = (c, i + c.len_utf8());
+        count += 1;
+    }
     let index = index(g);
     // Longest first, like the gazetteer's own reading.
-    for &len in bounds.iter().skip(1).rev() {
-        let written = &rest[..len];
-        let Some(last) = written.chars().next_back() else { continue };
+    for n in (2..=count).rev() {
+        let (written, last) = (&rest[..bounds[n - 1]], chars[n - 1]);
+        let len = written.len();
         let ending_like = (CJK_FIRST..=CJK_LAST).contains(&(last as u32))
             && index.ending_like[(last as u32 - CJK_FIRST) as usize];
         if !ending_like {
             continue;
         }
-        let chars: Vec<char> = written.chars().collect();
-        let Some(keys) = pair_keys(&chars) else { continue };
+        let Some(keys) = pair_keys(&chars[..n]) else { continue };
         let mut names: Vec<&String> = keys
             .iter()
             .filter_map(|k| index.by_pair.get(k))

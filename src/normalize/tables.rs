@@ -74,7 +74,8 @@ fn spelled_with_slip(rest: &str, pattern: &str) -> Option<usize> {
     for p in pattern.chars() {
         let w = written.next()?;
         if w != p {
-            if !super::sound::same_sound(w, p) || super::numeral::is_numeral_char(w) {
+            // A second difference already fails; the sound table is asked last.
+            if slips > 0 || super::numeral::is_numeral_char(w) || !super::sound::same_sound(w, p) {
                 return None;
             }
             slips += 1;
@@ -192,6 +193,9 @@ const DROPPED_MIN_CHARS: usize = 5;
 pub struct Suffixes {
     /// Longest first.
     entries: Vec<(&'static str, &'static str)>,
+    /// The length in characters of each entry, counted once: the typo searches compare lengths
+    /// for every candidate of every name.
+    chars: Vec<usize>,
     /// Positions in `entries` (ascending) of the suffixes ending with a character, and of those
     /// whose next-to-last character it is: a name is only compared with suffixes that can match
     /// its end, exactly or with one wrong character.
@@ -215,15 +219,42 @@ impl Suffixes {
                     by_next_to_last.entry(c).or_insert_with(Vec::new).push(k);
                 }
             }
-            Suffixes { entries, by_last, by_next_to_last }
+            let chars = entries.iter().map(|(suf, _)| suf.chars().count()).collect();
+            Suffixes { entries, chars, by_last, by_next_to_last }
         })
     }
 
     /// The longest generic suffix `s` ends with, and its kind.
     pub fn find(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        self.find_index(s).map(|k| self.entries[k])
+    }
+
+    /// `find`, as the position in `entries`.
+    fn find_index(&self, s: &str) -> Option<usize> {
         let last = s.chars().next_back()?;
         let candidates = self.by_last.get(&last)?;
-        candidates.iter().map(|&k| self.entries[k]).find(|(suf, _)| s.ends_with(suf))
+        candidates.iter().copied().find(|&k| s.ends_with(self.entries[k].0))
+    }
+
+    /// `find`, `find_with_typo` and `find_with_dropped` of `s` at once: the exact suffix is
+    /// looked for once instead of three times.
+    #[allow(clippy::type_complexity)]
+    pub fn find_all(
+        &self,
+        s: &str,
+    ) -> (
+        Option<(&'static str, &'static str)>,
+        Option<(&'static str, &'static str)>,
+        Option<(&'static str, &'static str)>,
+    ) {
+        let exact = self.find_index(s);
+        let exact_chars = exact.map_or(0, |k| self.chars[k]);
+        (exact.map(|k| self.entries[k]), self.typo_after(s, exact_chars), self.dropped_after(s, exact_chars))
+    }
+
+    /// The length in characters of the exact suffix of `s`, 0 without one.
+    fn exact_chars(&self, s: &str) -> usize {
+        self.find_index(s).map_or(0, |k| self.chars[k])
     }
 
     /// A suffix of at least `FUZZY_MIN_CHARS` characters that the end of `s` spells with exactly
@@ -233,6 +264,11 @@ impl Suffixes {
     /// pinyin input slip: 雪 for 学, 工 for 公): 农业大学 is no typo of 职业大学, it is another
     /// university.
     pub fn find_with_typo(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        self.typo_after(s, self.exact_chars(s))
+    }
+
+    /// `find_with_typo` given the length in characters of the exact suffix of `s`.
+    fn typo_after(&self, s: &str, exact_chars: usize) -> Option<(&'static str, &'static str)> {
         // With one wrong character, the last or the next-to-last one is right.
         let mut rev = s.chars().rev();
         let (last, next_to_last) = (rev.next()?, rev.next());
@@ -241,9 +277,8 @@ impl Suffixes {
         // Both lists are in table order: merged, they are the candidates in that order, each
         // once, without a vector to sort for every name.
         let candidates = merge_sorted(a, b);
-        let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
-        candidates.map(|k| self.entries[k]).find(|(suf, _)| {
-            let n = suf.chars().count();
+        let found = candidates.into_iter().find(|&k| {
+            let (suf, n) = (self.entries[k].0, self.chars[k]);
             if n < FUZZY_MIN_CHARS || n <= exact_chars {
                 return false;
             }
@@ -260,7 +295,8 @@ impl Suffixes {
                 }
             }
             diff.is_some_and(|i| i >= exact_chars)
-        })
+        });
+        found.map(|k| self.entries[k])
     }
 
     /// A suffix of at least `DROPPED_MIN_CHARS` characters that the end of `s` spells with one
@@ -268,6 +304,11 @@ impl Suffixes {
     /// `find_with_typo`, the gap must lie before the exact suffix match; the first and the last
     /// characters must be there.
     pub fn find_with_dropped(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        self.dropped_after(s, self.exact_chars(s))
+    }
+
+    /// `find_with_dropped` given the length in characters of the exact suffix of `s`.
+    fn dropped_after(&self, s: &str, exact_chars: usize) -> Option<(&'static str, &'static str)> {
         // The end of `s`, reversed, on the stack: this runs for most names, on the hot path.
         let mut tail = ['\0'; 16];
         let mut len = 0;
@@ -276,9 +317,8 @@ impl Suffixes {
             len += 1;
         }
         let candidates = self.by_last.get(tail.first().filter(|_| len > 0)?)?;
-        let exact_chars = self.find(s).map_or(0, |(e, _)| e.chars().count());
-        candidates.iter().map(|&k| self.entries[k]).find(|(suf, _)| {
-            let n = suf.chars().count();
+        let found = candidates.iter().copied().find(|&k| {
+            let (suf, n) = (self.entries[k].0, self.chars[k]);
             if n < DROPPED_MIN_CHARS || n > tail.len() || len < n - 1 {
                 return false;
             }
@@ -287,7 +327,8 @@ impl Suffixes {
             gap >= exact_chars.max(1)
                 && gap < n - 1
                 && suf.chars().rev().skip(gap + 1).zip(&tail[gap..n - 1]).all(|(a, b)| a == *b)
-        })
+        });
+        found.map(|k| self.entries[k])
     }
 }
 
@@ -320,6 +361,29 @@ mod tests {
         for (s, _) in rows(ONE_PER_DIVISION_CSV) {
             assert_eq!(Suffixes::global().find(s).map(|f| f.0), Some(s), "{s}");
         }
+    }
+
+    #[test]
+    fn find_all_is_the_three_searches() {
+        let s = Suffixes::global();
+        for name in [
+            "合肥市科学技术协会",
+            "夏县科雪技术协会",
+            "威县科学技协会",
+            "科学技术学会",
+            "某某有限工司",
+            "湖南大学",
+            "口镇街道",
+            "",
+            "会",
+        ] {
+            assert_eq!(
+                s.find_all(name),
+                (s.find(name), s.find_with_typo(name), s.find_with_dropped(name)),
+                "{name}"
+            );
+        }
+        assert!(s.find_all("夏县科雪技术协会").1.is_some() && s.find_all("威县科学技协会").2.is_some());
     }
 
     #[test]

@@ -53,8 +53,8 @@ pub struct AuditDone {
     pub diff: diff::Diff,
 }
 
-fn steps<'a>(s: &RunSettings, decisions: &'a Decisions) -> pipeline::Steps<'a> {
-    pipeline::Steps { dedupe: s.dedupe, decisions, coverage: s.coverage }
+fn steps<'a>(s: &RunSettings, decisions: &'a Decisions, keep_names: bool) -> pipeline::Steps<'a> {
+    pipeline::Steps { dedupe: s.dedupe, decisions, coverage: s.coverage, keep_names }
 }
 
 fn apply_severity(p: &mut Pipeline, cfg: &Config) {
@@ -80,12 +80,10 @@ pub fn run(job: &RunJob, decisions_db: Option<&Path>) -> Result<RunDone> {
         Some(db) => audit::decisions::load(db)?,
         None => Decisions::default(),
     };
-    let mut p = pipeline::run(job.dumps, job.import, &steps(s, &decisions))?;
+    // No output reads the parsed names (600 MB for 1M rows): the pipeline frees them after dedupe.
+    let mut p = pipeline::run(job.dumps, job.import, &steps(s, &decisions, false))?;
     (job.warn)(&p.warnings);
     apply_severity(&mut p, &s.config);
-    // No output reads the parsed names (hundreds of MB for 1M rows): freed before the writing phase,
-    // where the run's memory peaked. (`audit` keeps them for its lookup index.)
-    drop(std::mem::take(&mut p.names));
     let stage = output::Staging::new(job.out)?;
     let progress = job.import.progress;
     let (written, report) = outputs::write_run(&mut p, s, &stage, outputs::Extra::default(), progress)?;
@@ -122,7 +120,8 @@ pub fn audit(job: &RunJob, db_path: &Path, wait: Duration, accept_shrink: bool) 
     let mut adb = db::AuditDb::open(db_path, true, wait)?;
     let decisions = db::load_decisions(&adb.conn, db_path)?;
     let started = db::now_utc();
-    let mut p = pipeline::run(job.dumps, job.import, &steps(s, &decisions))?;
+    // The names stay for `--lookup-index`, built after the outputs.
+    let mut p = pipeline::run(job.dumps, job.import, &steps(s, &decisions, true))?;
     (job.warn)(&p.warnings);
     apply_severity(&mut p, &s.config);
     let snap = snapshot::of(&p, s, started);
@@ -172,7 +171,7 @@ pub fn audit(job: &RunJob, db_path: &Path, wait: Duration, accept_shrink: bool) 
 pub fn coverage(job: &RunJob) -> Result<(Pipeline, String)> {
     output::prepare_out_dir(job.out, job.dumps)?;
     let decisions = Decisions::default();
-    let p = pipeline::run(job.dumps, job.import, &steps(job.settings, &decisions))?;
+    let p = pipeline::run(job.dumps, job.import, &steps(job.settings, &decisions, false))?;
     (job.warn)(&p.warnings);
     let path = job.out.join("coverage.csv");
     super::coverage::write_csv(&p.dir, &p.coverage, &path)?;

@@ -108,6 +108,7 @@ pub fn write_run<'a>(
     let t0 = std::time::Instant::now();
     let mut changes = fixed::parent_changes(&p.dir, &p.dedupe.clusters, &p.check.findings);
     let mut queue = pending::queue(&p.dir, &p.dedupe.clusters, &p.check.findings, &p.broken_chain, s.as_of);
+    crate::progress::timing("  parent changes + pending queue", t0);
     let records = s.province.as_ref().map(|f| {
         let keep = super::scope::records_in(p, f);
         super::scope::restrict(p, &keep, f, &mut changes, &mut queue);
@@ -116,7 +117,9 @@ pub fn write_run<'a>(
     let p: &'a Pipeline = p;
     let dir = &p.dir;
     let lang = s.lang;
+    let t = std::time::Instant::now();
     let mut rep = super::build(p, &queue, changes.len(), s.as_of)?;
+    crate::progress::timing("  report counts", t);
     if let Some(f) = &s.province {
         super::scope::restrict_report(&mut rep, f);
     }

@@ -153,18 +153,54 @@ fn chart(spec: &ChartSpec) -> Chart {
     c
 }
 
+/// Every format the workbook uses, made once. A cell's format is looked up by hashing the whole
+/// `Format`; building a number format per score cell (a clone and a string each) was among the
+/// costliest parts of a 1M-row workbook.
 struct Formats {
     header: Format,
     band: Format,
     bold: Format,
     bold_band: Format,
+    /// `fixed[style][decimals]`: style 0 plain, then `band`, `bold`, `bold_band`.
+    fixed: [[Format; MAX_DECIMALS + 1]; 4],
 }
 
-fn number_format(base: Option<&Format>, decimals: u8) -> Format {
-    let f = base.cloned().unwrap_or_default();
-    match decimals {
-        0 => f,
-        d => f.set_num_format(format!("0.{}", "0".repeat(d as usize))),
+/// Most decimals a number is shown with (scores have 3).
+const MAX_DECIMALS: usize = 4;
+
+impl Formats {
+    fn new() -> Formats {
+        let header = Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDDEBF7));
+        let band = Format::new().set_background_color(Color::RGB(0xF2F2F2));
+        let bold = Format::new().set_bold();
+        let bold_band = Format::new().set_bold().set_background_color(Color::RGB(0xF2F2F2));
+        let styles = [Format::new(), band.clone(), bold.clone(), bold_band.clone()];
+        let fixed = styles.map(|base| {
+            std::array::from_fn(|d| match d {
+                0 => base.clone(),
+                d => base.clone().set_num_format(format!("0.{}", "0".repeat(d))),
+            })
+        });
+        Formats { header, band, bold, bold_band, fixed }
+    }
+
+    /// Every format in one fixed order, to register with the workbook before sheets are
+    /// written on several threads: a format's index is given at its first use, and the order
+    /// of first uses across threads would vary from run to run.
+    fn all(&self) -> impl Iterator<Item = &Format> {
+        [&self.header, &self.band, &self.bold, &self.bold_band].into_iter().chain(self.fixed.iter().flatten())
+    }
+
+    /// The number format of `decimals` on a cell of style `base`.
+    fn fixed(&self, base: Option<&Format>, decimals: u8) -> &Format {
+        let style = match base {
+            None => 0,
+            Some(f) if std::ptr::eq(f, &self.band) => 1,
+            Some(f) if std::ptr::eq(f, &self.bold) => 2,
+            Some(f) if std::ptr::eq(f, &self.bold_band) => 3,
+            Some(_) => 0,
+        };
+        &self.fixed[style][usize::from(decimals).min(MAX_DECIMALS)]
     }
 }
 
@@ -174,13 +210,14 @@ fn write_cell(
     c: u16,
     cell: &Cell,
     fmt: Option<&Format>,
+    formats: &Formats,
 ) -> Result<(), XlsxError> {
     match (cell, fmt) {
         (Cell::Text(s), Some(f)) => ws.write_string_with_format(r, c, xlsx_cell(s), f).map(|_| ()),
         (Cell::Text(s), None) => ws.write_string(r, c, xlsx_cell(s)).map(|_| ()),
         (Cell::Int(n), Some(f)) => ws.write_number_with_format(r, c, *n as f64, f).map(|_| ()),
         (Cell::Int(n), None) => ws.write_number(r, c, *n as f64).map(|_| ()),
-        (Cell::Fixed(x, d), f) => ws.write_number_with_format(r, c, *x, &number_format(f, *d)).map(|_| ()),
+        (Cell::Fixed(x, d), f) => ws.write_number_with_format(r, c, *x, formats.fixed(f, *d)).map(|_| ()),
         (Cell::Flag(b), f) => {
             let tick = if *b { "✓" } else { "" };
             match f {
@@ -194,18 +231,12 @@ fn write_cell(
     }
 }
 
-/// Sheets longer than this are written in rust_xlsxwriter's constant-memory mode: each row goes
-/// to a temporary file as it is written (rows are written in order here), instead of every cell
-/// being kept until the workbook is saved. A 1M-row run held its findings and clusters sheets
-/// in memory twice over (our rows, then the library's cells).
-const STREAMED_SHEET_ROWS: usize = 10_000;
-
-fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
-    let ws: &mut Worksheet = if sheet.rows.len() > STREAMED_SHEET_ROWS {
-        wb.add_worksheet_with_constant_memory()?
-    } else {
-        wb.add_worksheet()
-    };
+/// Every sheet is written in rust_xlsxwriter's constant-memory mode: each row goes to a temporary
+/// file as it is written (rows are written in order here), instead of every cell being kept
+/// until the workbook is saved (a 1M-row run held its findings and clusters sheets in memory
+/// twice over: our rows, then the library's cells). Such a sheet is a standalone `Worksheet`
+/// tied to the workbook's formats, so sheets can be written on several threads and added in order.
+fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = sheet.header.iter().map(|h| display_width(h)).collect();
     for (c, h) in sheet.header.iter().enumerate() {
@@ -231,7 +262,7 @@ fn add_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats, max_rows: usize) -> 
         };
         let rr = (r + 1) as u32;
         for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, rr, c as u16, cell, fmt)?;
+            write_cell(ws, rr, c as u16, cell, fmt, f)?;
             if let (Some(w), Cell::Text(s)) = (widths.get_mut(c), cell) {
                 *w = (*w).max(display_width(s));
             }
@@ -270,26 +301,30 @@ pub fn render(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str) -> Result
     render_capped(sheets, as_of, title, MAX_ROWS)
 }
 
-/// `render` of sheets built one at a time: the next sheet is built (on another thread, when one
-/// is free) while the current one is written, and a written sheet's rows are freed at once. A
-/// 1M-row run held every sheet's rows (about 400 MB) until the workbook was saved, and built
-/// them all before writing the first. Sheets are still written in order, so the bytes are those
-/// of `render`.
+/// `render` of sheets built as the workbook gets to them: each sheet is built and written on
+/// its own task (two threads here), and a written sheet's rows are freed at once. The workbook
+/// used to write one sheet at a time while building the next, so its two longest sheets were
+/// written one after the other. Sheets are added in order and every format is registered
+/// before any is used, so the bytes do not depend on the threads.
 pub fn render_built(
     sheets: Vec<SheetBuilder<'_>>,
     as_of: chrono::NaiveDate,
     title: &str,
 ) -> Result<Vec<u8>, XlsxError> {
+    use rayon::prelude::*;
     let (mut wb, formats) = workbook(as_of, title)?;
-    let mut builders = sheets.into_iter();
-    let mut next = builders.next().map(|build| build());
-    while let Some(sheet) = next.take() {
-        let (written, built) = rayon::join(
-            || add_sheet(&mut wb, &sheet, &formats, MAX_ROWS),
-            || builders.next().map(|build| build()),
-        );
-        written?;
-        next = built;
+    let blank =
+        sheets.iter().map(|_| wb.new_worksheet_with_constant_memory()).collect::<Result<Vec<_>, _>>()?;
+    let written: Vec<Result<Worksheet, XlsxError>> = sheets
+        .into_par_iter()
+        .zip(blank)
+        .map(|(build, mut ws)| {
+            let sheet = build();
+            add_sheet(&mut ws, &sheet, &formats, MAX_ROWS).map(|()| ws)
+        })
+        .collect();
+    for ws in written {
+        wb.push_worksheet(ws?);
     }
     save(wb)
 }
@@ -303,7 +338,9 @@ fn render_capped(
 ) -> Result<Vec<u8>, XlsxError> {
     let (mut wb, formats) = workbook(as_of, title)?;
     for s in sheets {
-        add_sheet(&mut wb, s, &formats, max_rows)?;
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
+        add_sheet(&mut ws, s, &formats, max_rows)?;
+        wb.push_worksheet(ws);
     }
     save(wb)
 }
@@ -317,12 +354,12 @@ fn workbook(as_of: chrono::NaiveDate, title: &str) -> Result<(Workbook, Formats)
     // (350 MB of XML) level 3 deflated in about 1.9 s of CPU instead of 3.3 s at the default 6, for a
     // file 12% larger (41 MB instead of 37). Level 1 took 0.9 s but made it 57 MB.
     wb.set_zip_compression_level(3);
-    let formats = Formats {
-        header: Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDDEBF7)),
-        band: Format::new().set_background_color(Color::RGB(0xF2F2F2)),
-        bold: Format::new().set_bold(),
-        bold_band: Format::new().set_bold().set_background_color(Color::RGB(0xF2F2F2)),
-    };
+    let formats = Formats::new();
+    // `register_format` is hidden from rust_xlsxwriter's docs but named there for exactly this:
+    // fixing format indexes before constant-memory sheets are written on several threads.
+    for f in formats.all() {
+        wb.register_format(f);
+    }
     Ok((wb, formats))
 }
 
