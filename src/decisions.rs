@@ -94,7 +94,7 @@ impl Decisions {
 pub fn inputs_hash(dir: &Directory, org: RecIdx) -> String {
     let mut h = Sha256::new();
     let mut row = |i: RecIdx| {
-        for field in dir.records[i as usize].raw.iter() {
+        for field in dir.raw_row(i).iter() {
             h.update(field.as_bytes());
             h.update([0x1f]);
         }

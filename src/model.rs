@@ -1,8 +1,12 @@
 //! Domain types shared by every step. Records are addressed by their index in
 //! `Directory::records` (`RecIdx`); `OrgId` is the id as written in the dump.
 
-use std::collections::HashMap;
 use std::fmt;
+
+mod ids;
+mod raw;
+pub use ids::IdIndex;
+pub use raw::{Raw, RawRow, RawValues, SEPARATOR as RAW_SEPARATOR};
 
 /// Position of an accepted record in `Directory::records`.
 pub type RecIdx = u32;
@@ -216,13 +220,14 @@ impl FileCounts {
     }
 }
 
-/// One accepted input row. `raw` holds the decoded values exactly as in the file.
+/// One accepted input row. `raw` says where its decoded values, exactly as in the file, are in
+/// `Directory::raw` (read them with `Directory::raw_row`).
 #[derive(Debug, Clone)]
 pub struct Record {
     pub file: u32,
     /// 1-based physical line where the record starts (the header is line 1).
     pub line: u64,
-    pub raw: csv::StringRecord,
+    pub raw: RawRow,
     pub id: OrgId,
     /// Parent id after the same folding as `id`; empty when the record has no parent.
     pub parent_id: Box<str>,
@@ -245,8 +250,10 @@ pub struct Directory {
     pub files: Vec<SourceFile>,
     pub records: Vec<Record>,
     pub rejected: Vec<RejectedRow>,
-    /// Id → record index, for the accepted records.
-    pub by_id: HashMap<Box<str>, RecIdx>,
+    /// Id → record index, for the accepted records (read it with `lookup`).
+    pub by_id: IdIndex,
+    /// The values of the accepted records.
+    pub raw: RawValues,
     /// What import noticed about the values that the user should know (Excel damage), in words.
     pub notes: Vec<String>,
 }
@@ -266,7 +273,11 @@ impl Directory {
         match field {
             Field::Id => rec.id.as_str(),
             Field::ParentId => &rec.parent_id,
-            _ => self.column(idx, field).and_then(|c| rec.raw.get(c)).map(str::trim).unwrap_or(""),
+            _ => self
+                .column(idx, field)
+                .and_then(|c| self.raw.row(&rec.raw).get(c))
+                .map(str::trim)
+                .unwrap_or(""),
         }
     }
 
@@ -308,7 +319,7 @@ impl Directory {
     }
 
     pub fn lookup(&self, id: &str) -> Option<RecIdx> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.records, id)
     }
 
     pub fn totals(&self) -> FileCounts {

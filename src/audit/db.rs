@@ -187,9 +187,20 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         ),
     }
     };
+    // A negative version is no orgclean schema (it also cannot index the migrations: it panicked).
+    let foreign = |v: i64| Error::Database {
+        path: path.to_path_buf(),
+        message: format!(
+            "not an orgclean audit database (schema version {v}; orgclean writes 1 to {SCHEMA_VERSION}); \
+             give --db a new file name, or the database an earlier audit wrote"
+        ),
+    };
     let v = user_version(conn).map_err(&e)?;
     if v > SCHEMA_VERSION {
         return Err(newer(v));
+    }
+    if v < 0 {
+        return Err(foreign(v));
     }
     if v == SCHEMA_VERSION {
         return Ok(());
@@ -199,6 +210,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let v = user_version(&tx).map_err(&e)?;
     if v > SCHEMA_VERSION {
         return Err(newer(v));
+    }
+    if v < 0 {
+        return Err(foreign(v));
     }
     if v == 0 {
         let tables: i64 = tx

@@ -1,7 +1,7 @@
 //! Test-only: build a `Directory` by hand, as the importer would, and run the check on it.
 
 use crate::geo::Gazetteer;
-use crate::model::{Cluster, Clusters, Directory, Field, Finding, OrgId, RecIdx, Record, SourceFile};
+use crate::model::{Cluster, Clusters, Directory, Field, Finding, OrgId, RecIdx, SourceFile};
 use crate::normalize::{self, NameParts};
 use crate::profile::{self, OrgProfile};
 
@@ -110,19 +110,16 @@ impl DirBuilder {
         };
         let mut dir = Directory { files: vec![file], ..Directory::default() };
         for (n, row) in self.rows.iter().enumerate() {
-            dir.by_id.insert(row[0].as_str().into(), n as RecIdx);
-            dir.records.push(Record {
-                file: 0,
-                line: n as u64 + 2,
-                raw: csv::StringRecord::from(row.to_vec()),
-                id: OrgId(row[0].as_str().into()),
-                parent_id: row[3].as_str().into(),
-                parent: None,
-            });
+            dir.push_record(
+                0,
+                n as u64 + 2,
+                row.iter().map(String::as_str),
+                OrgId(row[0].as_str().into()),
+                row[3].as_str().into(),
+            );
+            dir.by_id.insert(&dir.records, n as RecIdx);
         }
-        for r in &mut dir.records {
-            r.parent = if r.parent_id.is_empty() { None } else { dir.by_id.get(&r.parent_id).copied() };
-        }
+        dir.resolve_parents();
         dir
     }
 

@@ -125,9 +125,8 @@ pub(super) fn note_lost_zeros(dir: &mut Directory) {
         if !p.bytes().all(|b| b.is_ascii_digit()) || p.len() >= widest {
             continue;
         }
-        let padded = (p.len() + 1..=widest)
-            .map(|w| format!("{p:0>w$}"))
-            .find(|id| dir.by_id.contains_key(id.as_str()));
+        let padded =
+            (p.len() + 1..=widest).map(|w| format!("{p:0>w$}")).find(|id| dir.lookup(id.as_str()).is_some());
         if let Some(id) = padded {
             n += 1;
             if examples.len() < 3 {

@@ -3,7 +3,7 @@
 //! bytes, and report broken invariants by panicking on purpose.
 
 use crate::error::Error;
-use crate::import::{import_bytes, ImportOptions, SeenIds};
+use crate::import::{import_bytes, import_chunked, Chunking, ImportOptions, SeenIds};
 use crate::model::Directory;
 
 /// Decode + parse + map one file. The first byte picks the options (forced encoding, delimiter),
@@ -27,7 +27,8 @@ pub fn import_input(data: &[u8]) {
         None => (ImportOptions::default(), data),
     };
     let mut dir = Directory::default();
-    match import_bytes(&mut dir, &mut SeenIds::default(), "fuzz.csv", body, &opts) {
+    let outcome = import_bytes(&mut dir, &mut SeenIds::default(), "fuzz.csv", body, &opts);
+    match &outcome {
         Ok(()) => {
             let c = dir.totals();
             assert_eq!(c.rows_read, c.accepted + c.rejected + c.exact_repeats, "row accounting");
@@ -37,6 +38,35 @@ pub fn import_input(data: &[u8]) {
         Err(e @ Error::Internal(_)) => panic!("{e}"),
         Err(_) => {}
     }
+    // The same outcome with the body read by the csv crate's reader record by record, and in
+    // tiny chunks on two threads.
+    for chunking in [Chunking { size: 0, threads: 1 }, Chunking { size: 1 + body.len() % 7, threads: 2 }] {
+        let mut other = Directory::default();
+        let again =
+            import_chunked(&mut other, &mut SeenIds::default(), "fuzz.csv", body.to_vec(), &opts, chunking);
+        let what = format!("{chunking:?} differs on {:?}", String::from_utf8_lossy(body));
+        assert_eq!(
+            again.as_ref().map_err(ToString::to_string),
+            outcome.as_ref().map_err(ToString::to_string),
+            "{what}"
+        );
+        if outcome.is_ok() {
+            assert_eq!(imported(&other), imported(&dir), "{what}");
+        }
+    }
+}
+
+/// Everything an import produced, comparable.
+fn imported(dir: &Directory) -> impl PartialEq + std::fmt::Debug + '_ {
+    let records: Vec<_> = (0..dir.len())
+        .map(|i| {
+            let r = &dir.records[i];
+            let values: Vec<&str> = dir.raw_row(i as u32).iter().collect();
+            (r.file, r.line, values, r.id.as_str(), &*r.parent_id, r.parent)
+        })
+        .collect();
+    let counts: Vec<_> = dir.files.iter().map(|f| (f.counts, f.headers.clone(), f.columns)).collect();
+    (records, counts, dir.rejected.clone(), dir.notes.clone())
 }
 
 /// The name normalizer on any text.

@@ -36,11 +36,6 @@ impl<'t> Records<'t> {
         self.text.len() as u64
     }
 
-    /// Bytes consumed so far (for progress).
-    pub fn offset(&self) -> u64 {
-        self.reader.position().byte()
-    }
-
     /// Read the next record into `rec`. `Ok(None)` at the end; `Err` with a message naming the line
     /// and character where a runaway quote opened.
     pub fn next_into(&mut self, rec: &mut csv::StringRecord) -> Result<Option<Span>, String> {
@@ -65,81 +60,115 @@ impl<'t> Records<'t> {
         Ok(Some(span))
     }
 
+    /// Where the records after the last one read begin, and the physical line there: the
+    /// sequential parse is between records at that point, so another parse may go on from it.
+    pub fn resume_at(&self) -> (usize, u64) {
+        let bytes = self.text.as_bytes();
+        let at = (self.reader.position().byte() as usize).min(bytes.len());
+        let from = self.counted_to.min(at);
+        (at, self.line + memchr::memchr_iter(b'\n', &bytes[from..at]).count() as u64)
+    }
+
     /// The runaway-quote check of a record (again, for the rows read before the header gave the
     /// width).
     pub fn check_quotes(&self, span: Span) -> Result<(), String> {
-        let bytes = self.text.as_bytes();
-        let raw = bytes.get(span.start..span.end).unwrap_or_default();
-        let at_eof = bytes.get(span.end..).unwrap_or_default().iter().all(|b| matches!(b, b'\r' | b'\n'));
-        if quotes::worth_checking(raw, at_eof) {
-            let width = self.width.unwrap_or(usize::MAX);
-            if let Some(problem) = quotes::check_record(raw, self.delimiter, width, at_eof) {
-                return Err(self.describe(span, problem));
-            }
-        }
-        Ok(())
+        check_quotes(self.text, self.delimiter, self.width, span)
     }
 
     /// The record's text as in the file, without its line terminator.
     pub fn raw(&self, span: Span) -> &'t str {
-        let raw = self.text.get(span.start..span.end).unwrap_or("");
-        raw.trim_end_matches(['\r', '\n'])
+        raw(self.text, span)
     }
 
-    /// A record whose field count is wrong and that holds a quoted field with line breaks was most
-    /// likely bent out of shape by a stray quote, and rows after it may be inside that field.
+    /// See `check_runaway`.
     pub fn check_runaway(&self, span: Span, fields: usize, width: usize) -> Result<(), String> {
-        let raw = self.text.as_bytes().get(span.start..span.end).unwrap_or_default();
-        let Some(open) = quotes::multiline_quote_open(raw, self.delimiter) else { return Ok(()) };
-        let (line, ch) = self.position(span, open);
-        let last = span.line + memchr::memchr_iter(b'\n', quotes::trim_terminator(raw)).count() as u64;
-        Err(format!(
-            "line {line}, character {ch}: a quoted field opens here and runs on to line {last}, leaving the \
-             record with {fields} fields instead of {width}; probably a stray quote: close it, or double it \
-             (\"\") if it belongs to the value"
-        ))
-    }
-
-    fn describe(&self, span: Span, problem: QuoteProblem) -> String {
-        match problem {
-            QuoteProblem::Unclosed { open } => {
-                let (line, ch) = self.position(span, open);
-                let last = self.line_of(self.text.len().saturating_sub(1));
-                format!(
-                    "line {line}, character {ch}: a quote opens a field here and is never closed, so the rest \
-                     of the file (lines {line}-{last}) would be read as one value; close the quote, or double \
-                     it (\"\") if it belongs to the value"
-                )
-            }
-            QuoteProblem::SwallowsRows { open, row_at } => {
-                let (line, ch) = self.position(span, open);
-                let (row_line, _) = self.position(span, row_at);
-                let rest = self.text.get(span.start + row_at..span.end).unwrap_or("");
-                let preview: String = rest.lines().next().unwrap_or("").chars().take(60).collect();
-                format!(
-                    "line {line}, character {ch}: a quoted field opens here and runs on over line {row_line}, \
-                     which looks like a row of its own ({preview}); close the quote on line {line}, or double \
-                     it (\"\") if it belongs to the value"
-                )
-            }
-        }
-    }
-
-    /// Line and 1-based character of a byte offset inside a record.
-    fn position(&self, span: Span, offset_in_record: usize) -> (u64, usize) {
-        let bytes = self.text.as_bytes();
-        let at = (span.start + offset_in_record).min(bytes.len());
-        let before = &bytes[span.start..at];
-        let line = span.line + memchr::memchr_iter(b'\n', before).count() as u64;
-        let line_start = memchr::memrchr(b'\n', before).map_or(span.start, |i| span.start + i + 1);
-        let ch = self.text.get(line_start..at).map_or(0, |s| s.chars().count()) + 1;
-        (line, ch)
+        check_runaway(self.text, self.delimiter, span, fields, width)
     }
 
     fn line_of(&self, offset: usize) -> u64 {
-        let bytes = self.text.as_bytes();
-        memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count() as u64 + 1
+        line_of(self.text, offset)
     }
+}
+
+/// The runaway-quote check of the record at `span` of `text`; `width` is the header's, once known.
+pub fn check_quotes(text: &str, delimiter: u8, width: Option<usize>, span: Span) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let raw = bytes.get(span.start..span.end).unwrap_or_default();
+    let at_eof = bytes.get(span.end..).unwrap_or_default().iter().all(|b| matches!(b, b'\r' | b'\n'));
+    if quotes::worth_checking(raw, at_eof) {
+        let width = width.unwrap_or(usize::MAX);
+        if let Some(problem) = quotes::check_record(raw, delimiter, width, at_eof) {
+            return Err(describe(text, span, problem));
+        }
+    }
+    Ok(())
+}
+
+/// The record's text as in the file, without its line terminator.
+pub fn raw(text: &str, span: Span) -> &str {
+    let raw = text.get(span.start..span.end).unwrap_or("");
+    raw.trim_end_matches(['\r', '\n'])
+}
+
+/// A record whose field count is wrong and that holds a quoted field with line breaks was most
+/// likely bent out of shape by a stray quote, and rows after it may be inside that field.
+pub fn check_runaway(
+    text: &str,
+    delimiter: u8,
+    span: Span,
+    fields: usize,
+    width: usize,
+) -> Result<(), String> {
+    let raw = text.as_bytes().get(span.start..span.end).unwrap_or_default();
+    let Some(open) = quotes::multiline_quote_open(raw, delimiter) else { return Ok(()) };
+    let (line, ch) = position(text, span, open);
+    let last = span.line + memchr::memchr_iter(b'\n', quotes::trim_terminator(raw)).count() as u64;
+    Err(format!(
+        "line {line}, character {ch}: a quoted field opens here and runs on to line {last}, leaving the \
+         record with {fields} fields instead of {width}; probably a stray quote: close it, or double it \
+         (\"\") if it belongs to the value"
+    ))
+}
+
+fn describe(text: &str, span: Span, problem: QuoteProblem) -> String {
+    match problem {
+        QuoteProblem::Unclosed { open } => {
+            let (line, ch) = position(text, span, open);
+            let last = line_of(text, text.len().saturating_sub(1));
+            format!(
+                "line {line}, character {ch}: a quote opens a field here and is never closed, so the rest \
+                 of the file (lines {line}-{last}) would be read as one value; close the quote, or double \
+                 it (\"\") if it belongs to the value"
+            )
+        }
+        QuoteProblem::SwallowsRows { open, row_at } => {
+            let (line, ch) = position(text, span, open);
+            let (row_line, _) = position(text, span, row_at);
+            let rest = text.get(span.start + row_at..span.end).unwrap_or("");
+            let preview: String = rest.lines().next().unwrap_or("").chars().take(60).collect();
+            format!(
+                "line {line}, character {ch}: a quoted field opens here and runs on over line {row_line}, \
+                 which looks like a row of its own ({preview}); close the quote on line {line}, or double \
+                 it (\"\") if it belongs to the value"
+            )
+        }
+    }
+}
+
+/// Line and 1-based character of a byte offset inside a record.
+fn position(text: &str, span: Span, offset_in_record: usize) -> (u64, usize) {
+    let bytes = text.as_bytes();
+    let at = (span.start + offset_in_record).min(bytes.len());
+    let before = &bytes[span.start..at];
+    let line = span.line + memchr::memchr_iter(b'\n', before).count() as u64;
+    let line_start = memchr::memrchr(b'\n', before).map_or(span.start, |i| span.start + i + 1);
+    let ch = text.get(line_start..at).map_or(0, |s| s.chars().count()) + 1;
+    (line, ch)
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count() as u64 + 1
 }
 
 #[cfg(test)]

@@ -52,11 +52,12 @@ impl CsvLayout {
         let Some(rec) = dir.records.get(i as usize) else { return Vec::new() };
         let Some(file) = dir.files.get(rec.file as usize) else { return Vec::new() };
         if file.headers == self.headers {
-            return rec.raw.iter().collect();
+            return dir.raw.row(&rec.raw).iter().collect();
         }
+        let raw = dir.raw.row(&rec.raw);
         self.headers
             .iter()
-            .map(|h| file.headers.iter().position(|fh| fh == h).and_then(|c| rec.raw.get(c)).unwrap_or(""))
+            .map(|h| file.headers.iter().position(|fh| fh == h).and_then(|c| raw.get(c)).unwrap_or(""))
             .collect()
     }
 

@@ -21,7 +21,7 @@ use crate::dedupe::{query, DedupeOptions};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
 use crate::lang::Lang;
-use crate::model::{Directory, OrgId, RecIdx, Record, SourceFile};
+use crate::model::{Directory, OrgId, RecIdx, SourceFile};
 use crate::normalize::{self, NameParts};
 
 use super::retrieve::{self, Gram, Source};
@@ -165,7 +165,7 @@ fn write_tables(catalog: &Catalog, sources: &[PathBuf], tx: &rusqlite::Transacti
     let mut link_st =
         tx.prepare("INSERT INTO links(rec, link, detail_zh, reason_zh) VALUES (?1, ?2, ?3, ?4)")?;
     for (i, (r, view)) in dir.records.iter().zip(&views).enumerate() {
-        let raw: Vec<&str> = r.raw.iter().collect();
+        let raw: Vec<&str> = dir.raw.row(&r.raw).iter().collect();
         let broken_at = view.broken.as_ref().map(|b| b.at);
         st.execute(params![
             i as i64,
@@ -424,17 +424,15 @@ impl SavedIndex {
                 (reaches, visible, broken_at),
             ) = row;
             let raw: Vec<String> = serde_json::from_str(&raw).map_err(|_| damaged())?;
-            let k = part.dir.records.len() as RecIdx;
-            part.dir.by_id.insert(id.as_str().into(), k);
-            part.dir.records.push(Record {
+            // Parents are compared by the whole directory's index (`parent`), not resolved here.
+            let k = part.dir.push_record(
                 file,
                 line,
-                raw: csv::StringRecord::from(raw),
-                id: OrgId(id.into()),
-                parent_id: parent_id.into(),
-                // Parents are compared by the whole directory's index (`parent`), not resolved here.
-                parent: None,
-            });
+                raw.iter().map(String::as_str),
+                OrgId(id.into()),
+                parent_id.into(),
+            );
+            part.dir.by_id.insert(&part.dir.records, k);
             part.parent.push(parent);
             part.kind_only.push(kind_only);
             part.children.push(children);

@@ -413,6 +413,12 @@ fn a_database_from_a_newer_version_or_another_program_is_refused() {
     let o = audit(&night(1), &other, &tmp.path().join("o"), &[]);
     assert_eq!(o.status.code(), Some(4));
     assert!(stderr_of(&o).contains("not an orgclean audit database"), "{}", stderr_of(&o));
+    // A negative version (another program's) is refused the same way; it used to panic (exit 3).
+    let negative = tmp.path().join("negative.sqlite");
+    rusqlite::Connection::open(&negative).unwrap().execute_batch("PRAGMA user_version = -3;").unwrap();
+    let o = audit(&night(1), &negative, &tmp.path().join("o"), &[]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("not an orgclean audit database (schema version -3"), "{}", stderr_of(&o));
     let o = orgclean().arg("audit").arg(night(1)).arg("--out").arg(tmp.path().join("o")).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr_of(&o).contains("--db"));

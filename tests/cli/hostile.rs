@@ -253,7 +253,7 @@ fn ids_with_spaces_or_full_width_digits_are_one_id() {
     // The original text is kept; parents written with spaces or full-width digits resolve.
     let dir =
         orgclean::import::import(&[hostile("ids_whitespace_fullwidth.csv")], &Default::default()).unwrap();
-    assert_eq!(dir.records[0].raw.get(0), Some(" ORG001 "));
+    assert_eq!(dir.raw_row(0).get(0), Some(" ORG001 "));
     assert_eq!(dir.parent(1), Some(0));
     assert_eq!(dir.parent(2), Some(1));
 }
