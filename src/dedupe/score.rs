@@ -120,9 +120,10 @@ fn veto_kind(g: &Gazetteer, a: Side, b: Side) -> Option<VetoKind> {
             }
         }
     }
-    if let (Some(x), Some(y)) = (place_word(a.name), place_word(b.name)) {
+    if let (Some(x), Some(y)) = (place_mention(a.name), place_mention(b.name)) {
         // 湖南大学 / 南华大学: the place word is part of the name, a different one another unit.
-        if x != y {
+        // (The same mention has the same short form: only different ones need shortening.)
+        if x != y && short_place(x) != short_place(y) {
             return Some(VetoKind::PlaceWords);
         }
     }
@@ -254,11 +255,7 @@ fn differ_only_in_place_markers(a: &str, b: &str) -> bool {
     if a == b {
         return false;
     }
-    // On the text itself, without collecting characters: this runs for millions of pairs.
-    let (head, head_bytes) = common_chars(a.chars(), b.chars());
-    let (ra, rb) = (&a[head_bytes..], &b[head_bytes..]);
-    let (tail, tail_bytes) = common_chars(ra.chars().rev(), rb.chars().rev());
-    let (mx, my) = (&ra[..ra.len() - tail_bytes], &rb[..rb.len() - tail_bytes]);
+    let (head, mx, my, tail) = differing_middle(a, b);
     // Inside the name only (not its first or last character); a character missing on one side is
     // a typo unless it is a number (十村 / 十二村).
     let substituted = !mx.is_empty() && !my.is_empty();
@@ -268,6 +265,16 @@ fn differ_only_in_place_markers(a: &str, b: &str) -> bool {
         && head > 0
         && tail > 0
         && mx.chars().chain(my.chars()).all(marker)
+}
+
+/// The characters two strings share at their start, what differs between, and the characters
+/// they share at their end (counted after the start is set aside). On the text itself, without
+/// collecting characters: this runs for millions of pairs.
+fn differing_middle<'s>(a: &'s str, b: &'s str) -> (usize, &'s str, &'s str, usize) {
+    let (head, head_bytes) = common_chars(a.chars(), b.chars());
+    let (ra, rb) = (&a[head_bytes..], &b[head_bytes..]);
+    let (tail, tail_bytes) = common_chars(ra.chars().rev(), rb.chars().rev());
+    (head, &ra[..ra.len() - tail_bytes], &rb[..rb.len() - tail_bytes], tail)
 }
 
 /// How many characters two sequences share at their start, and their length in bytes.
@@ -286,12 +293,20 @@ fn place_is_identity(n: &NameParts) -> bool {
 /// 南华大学, 长沙幼儿师范… and 湖南幼儿师范… are different units, while 合肥学院 and
 /// 安徽省合肥学院 (a higher level added) share it. `None` where the place is the identity.
 fn place_word(n: &NameParts) -> Option<&str> {
+    place_mention(n).map(short_place)
+}
+
+/// The deepest region mention a name opens with, as written, for kinds a place has many of.
+fn place_mention(n: &NameParts) -> Option<&str> {
     if place_is_identity(n) {
         return None;
     }
     let m = n.mentions.last()?;
-    let text = &n.key[m.start..m.end];
-    Some(crate::geo::short_prefix(text).unwrap_or(text))
+    Some(&n.key[m.start..m.end])
+}
+
+fn short_place(text: &str) -> &str {
+    crate::geo::short_prefix(text).unwrap_or(text)
 }
 
 /// The town a name opens its core with, without its 镇/乡/街道 (a town becomes a 镇 and stays
@@ -366,15 +381,13 @@ fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
 /// and a dropped character keeps the rest of the name; a different character that sounds
 /// different is a different name (潘庄村 / 罗庄村 under one township are two villages).
 fn differing_identity_chars(a: &str, b: &str) -> (usize, bool) {
-    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let head = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
-    let tail = x[head..].iter().rev().zip(y[head..].iter().rev()).take_while(|(p, q)| p == q).count();
-    let (dx, dy) = (&x[head..x.len() - tail], &y[head..y.len() - tail]);
-    if dx.len() == dy.len() {
-        let n = dx.iter().zip(dy).filter(|(p, q)| !crate::normalize::same_sound(**p, **q)).count();
+    let (_, dx, dy, _) = differing_middle(a, b);
+    let (nx, ny) = (dx.chars().count(), dy.chars().count());
+    if nx == ny {
+        let n = dx.chars().zip(dy.chars()).filter(|&(p, q)| !crate::normalize::same_sound(p, q)).count();
         (n, n > 0)
     } else {
-        (dx.len().max(dy.len()), false)
+        (nx.max(ny), false)
     }
 }
 
