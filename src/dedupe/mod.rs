@@ -376,47 +376,37 @@ impl PairScore {
 fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Gazetteer) {
     /// Distinct places kept per body: two that conflict are enough to decide.
     const MAX_PLACES: usize = 16;
-    type Places<'f> = &'f [crate::geo::Region];
-    let conflict = |x: Places, y: Places| x.iter().all(|a| y.iter().all(|b| g.conflicts(a, b)));
-    // The records grouped by body, each group in directory order: a parallel sort, not a hash map
-    // filled on one thread (a third of the features phase on a million records).
-    let mut by_body: Vec<(&str, u32)> = names
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| !n.body.is_empty())
-        .map(|(i, n)| (n.body.as_str(), i as u32))
-        .collect();
-    by_body.par_sort_unstable();
-    let groups: Vec<&[(&str, u32)]> = by_body.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1).collect();
-    let feats_read: &[Features] = feats;
-    let marked: Vec<u32> = groups
+    // Per body, the places (every reading of each) of the records that write it after a place.
+    // Sized up front: growing it rehashed every body several times on a million records.
+    let mut places: ahash::AHashMap<&str, Vec<&[crate::geo::Region]>> =
+        ahash::AHashMap::with_capacity(names.len());
+    for (n, f) in names.iter().zip(feats.iter()) {
+        if n.region_text.is_empty() || n.body.is_empty() {
+            continue;
+        }
+        let seen = places.entry(n.body.as_str()).or_default();
+        if seen.len() < MAX_PLACES && !seen.contains(&f.places()) {
+            seen.push(f.places());
+        }
+    }
+    let conflict = |x: &[crate::geo::Region], y: &[crate::geo::Region]| {
+        x.iter().all(|a| y.iter().all(|b| g.conflicts(a, b)))
+    };
+    let kind_only: Vec<bool> = names
         .par_iter()
-        .flat_map_iter(|group| {
-            // The places (every reading of each) of the records that write the body after a
-            // place, the first ones in directory order.
-            let mut seen: Vec<Places> = Vec::new();
-            for &(_, i) in group.iter() {
-                let (n, f) = (&names[i as usize], &feats_read[i as usize]);
-                if !n.region_text.is_empty() && seen.len() < MAX_PLACES && !seen.contains(&f.places()) {
-                    seen.push(f.places());
-                }
-            }
-            group.iter().map(|&(_, i)| i).filter(move |&i| {
-                let (n, f) = (&names[i as usize], &feats_read[i as usize]);
-                let placeless = n.mentions.is_empty() && !n.national;
-                placeless && {
-                    let fits: Vec<Places> =
+        .zip(feats.par_iter())
+        .map(|(n, f)| {
+            let placeless = n.mentions.is_empty() && !n.national;
+            placeless
+                && places.get(n.body.as_str()).is_some_and(|seen| {
+                    let fits: Vec<&[crate::geo::Region]> =
                         seen.iter().copied().filter(|p| !conflict(f.places(), p)).collect();
                     fits.iter().enumerate().any(|(k, x)| fits[k + 1..].iter().any(|y| conflict(x, y)))
-                }
-            })
+                })
         })
         .collect();
-    for f in feats.iter_mut() {
-        f.kind_only = false;
-    }
-    for i in marked {
-        feats[i as usize].kind_only = true;
+    for (f, k) in feats.iter_mut().zip(kind_only) {
+        f.kind_only = k;
     }
 }
 
