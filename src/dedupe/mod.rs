@@ -377,7 +377,9 @@ fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Gazetteer) {
     /// Distinct places kept per body: two that conflict are enough to decide.
     const MAX_PLACES: usize = 16;
     // Per body, the places (every reading of each) of the records that write it after a place.
-    let mut places: ahash::AHashMap<&str, Vec<&[crate::geo::Region]>> = ahash::AHashMap::new();
+    // Sized up front: growing it rehashed every body several times on a million records.
+    let mut places: ahash::AHashMap<&str, Vec<&[crate::geo::Region]>> =
+        ahash::AHashMap::with_capacity(names.len());
     for (n, f) in names.iter().zip(feats.iter()) {
         if n.region_text.is_empty() || n.body.is_empty() {
             continue;

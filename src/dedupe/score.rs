@@ -120,9 +120,10 @@ fn veto_kind(g: &Gazetteer, a: Side, b: Side) -> Option<VetoKind> {
             }
         }
     }
-    if let (Some(x), Some(y)) = (place_word(a.name), place_word(b.name)) {
+    if let (Some(x), Some(y)) = (place_mention(a.name), place_mention(b.name)) {
         // 湖南大学 / 南华大学: the place word is part of the name, a different one another unit.
-        if x != y {
+        // (The same mention has the same short form: only different ones need shortening.)
+        if x != y && short_place(x) != short_place(y) {
             return Some(VetoKind::PlaceWords);
         }
     }
@@ -189,11 +190,8 @@ pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
     }
     // One stem may be empty (山西职业技术学院 / 山西铁道职业技术学院): then the other's
     // identifying words are all the difference, and the shared generic words must not dilute it.
-    if !a.stem.is_empty() || !b.stem.is_empty() {
-        let generic = |n: &NameParts| n.body.replacen(n.stem.as_str(), "", 1);
-        if generic(a) == generic(b) {
-            return ratio(lev(&a.stem, &b.stem), &a.stem, &b.stem);
-        }
+    if (!a.stem.is_empty() || !b.stem.is_empty()) && same_generic_words(a, b) {
+        return ratio(lev(&a.stem, &b.stem), &a.stem, &b.stem);
     }
     // Bodies only: a difference in the place words (海口乡 / 海口市, 湖南 / 中南) is another place,
     // not a typo; division names typed with a slip were already read as the division.
@@ -204,6 +202,29 @@ pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
         body.max(ratio(lev(&a.core, &b.core), &a.core, &b.core))
     } else {
         body
+    }
+}
+
+/// The bodies agree once each has its stem's first occurrence taken out (what
+/// `body.replacen(stem, "", 1)` would give), compared in place: this runs for millions of pairs.
+fn same_generic_words(a: &NameParts, b: &NameParts) -> bool {
+    let (a1, a2) = without_first(&a.body, &a.stem);
+    let (b1, b2) = without_first(&b.body, &b.stem);
+    a1.len() + a2.len() == b1.len() + b2.len() && {
+        let (x, y) = (a1.bytes().chain(a2.bytes()), b1.bytes().chain(b2.bytes()));
+        x.eq(y)
+    }
+}
+
+/// `text` before and after the first occurrence of `part` (all of it before when `part` is
+/// absent).
+fn without_first<'t>(text: &'t str, part: &str) -> (&'t str, &'t str) {
+    // Stems mostly open the body: a prefix test spares the substring search.
+    let at =
+        if text.starts_with(part) { Some(0) } else { memchr::memmem::find(text.as_bytes(), part.as_bytes()) };
+    match at {
+        Some(i) => (&text[..i], &text[i + part.len()..]),
+        None => (text, ""),
     }
 }
 
@@ -234,11 +255,7 @@ fn differ_only_in_place_markers(a: &str, b: &str) -> bool {
     if a == b {
         return false;
     }
-    // On the text itself, without collecting characters: this runs for millions of pairs.
-    let (head, head_bytes) = common_chars(a.chars(), b.chars());
-    let (ra, rb) = (&a[head_bytes..], &b[head_bytes..]);
-    let (tail, tail_bytes) = common_chars(ra.chars().rev(), rb.chars().rev());
-    let (mx, my) = (&ra[..ra.len() - tail_bytes], &rb[..rb.len() - tail_bytes]);
+    let (head, mx, my, tail) = differing_middle(a, b);
     // Inside the name only (not its first or last character); a character missing on one side is
     // a typo unless it is a number (十村 / 十二村).
     let substituted = !mx.is_empty() && !my.is_empty();
@@ -248,6 +265,16 @@ fn differ_only_in_place_markers(a: &str, b: &str) -> bool {
         && head > 0
         && tail > 0
         && mx.chars().chain(my.chars()).all(marker)
+}
+
+/// The characters two strings share at their start, what differs between, and the characters
+/// they share at their end (counted after the start is set aside). On the text itself, without
+/// collecting characters: this runs for millions of pairs.
+fn differing_middle<'s>(a: &'s str, b: &'s str) -> (usize, &'s str, &'s str, usize) {
+    let (head, head_bytes) = common_chars(a.chars(), b.chars());
+    let (ra, rb) = (&a[head_bytes..], &b[head_bytes..]);
+    let (tail, tail_bytes) = common_chars(ra.chars().rev(), rb.chars().rev());
+    (head, &ra[..ra.len() - tail_bytes], &rb[..rb.len() - tail_bytes], tail)
 }
 
 /// How many characters two sequences share at their start, and their length in bytes.
@@ -266,12 +293,20 @@ fn place_is_identity(n: &NameParts) -> bool {
 /// 南华大学, 长沙幼儿师范… and 湖南幼儿师范… are different units, while 合肥学院 and
 /// 安徽省合肥学院 (a higher level added) share it. `None` where the place is the identity.
 fn place_word(n: &NameParts) -> Option<&str> {
+    place_mention(n).map(short_place)
+}
+
+/// The deepest region mention a name opens with, as written, for kinds a place has many of.
+fn place_mention(n: &NameParts) -> Option<&str> {
     if place_is_identity(n) {
         return None;
     }
     let m = n.mentions.last()?;
-    let text = &n.key[m.start..m.end];
-    Some(crate::geo::short_prefix(text).unwrap_or(text))
+    Some(&n.key[m.start..m.end])
+}
+
+fn short_place(text: &str) -> &str {
+    crate::geo::short_prefix(text).unwrap_or(text)
 }
 
 /// The town a name opens its core with, without its 镇/乡/街道 (a town becomes a 镇 and stays
@@ -346,15 +381,13 @@ fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
 /// and a dropped character keeps the rest of the name; a different character that sounds
 /// different is a different name (潘庄村 / 罗庄村 under one township are two villages).
 fn differing_identity_chars(a: &str, b: &str) -> (usize, bool) {
-    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let head = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
-    let tail = x[head..].iter().rev().zip(y[head..].iter().rev()).take_while(|(p, q)| p == q).count();
-    let (dx, dy) = (&x[head..x.len() - tail], &y[head..y.len() - tail]);
-    if dx.len() == dy.len() {
-        let n = dx.iter().zip(dy).filter(|(p, q)| !crate::normalize::same_sound(**p, **q)).count();
+    let (_, dx, dy, _) = differing_middle(a, b);
+    let (nx, ny) = (dx.chars().count(), dy.chars().count());
+    if nx == ny {
+        let n = dx.chars().zip(dy.chars()).filter(|&(p, q)| !crate::normalize::same_sound(p, q)).count();
         (n, n > 0)
     } else {
-        (dx.len().max(dy.len()), false)
+        (nx.max(ny), false)
     }
 }
 
@@ -575,6 +608,23 @@ fn same_sound_slips(a: &str, b: &str) -> Vec<Reason> {
 
 #[cfg(test)]
 mod tests {
+
+    /// `without_first` is `replacen(part, "", 1)` without the allocation, wherever the part is.
+    #[test]
+    fn taking_out_the_first_occurrence_matches_replacen() {
+        for (text, part) in [
+            ("河北警察职业技术学院", "河北警察"),
+            ("警察职业技术学院警察", "警察"),
+            ("职业技术学院", "技术"),
+            ("职业技术学院", "学院"),
+            ("职业技术学院", "大学"),
+            ("职业技术学院", ""),
+            ("", ""),
+        ] {
+            let (x, y) = super::without_first(text, part);
+            assert_eq!(format!("{x}{y}"), text.replacen(part, "", 1), "{text} - {part}");
+        }
+    }
 
     /// Found on the real village list (bench/real/villages): names one direction, number or
     /// 大/小 apart (浦南村 / 浦北村, 东村 / 七村) merged at 0.88; they are different places.

@@ -109,8 +109,21 @@ struct Voiced {
     sound: Sound,
 }
 
-fn voiced(s: &str) -> Vec<Voiced> {
-    s.chars().map(|c| Voiced { c, sound: sound_of(c) }).collect()
+/// The characters of `s` with their readings, on the stack for names of usual length (the
+/// comparison runs for millions of pairs: no allocation per call).
+fn with_voiced<R>(s: &str, f: impl FnOnce(&[Voiced]) -> R) -> R {
+    const ON_STACK: usize = 32;
+    let mut buf = [Voiced { c: '\0', sound: Sound::default() }; ON_STACK];
+    let mut n = 0;
+    for c in s.chars() {
+        if n == ON_STACK {
+            let long: Vec<Voiced> = s.chars().map(|c| Voiced { c, sound: sound_of(c) }).collect();
+            return f(&long);
+        }
+        buf[n] = Voiced { c, sound: sound_of(c) };
+        n += 1;
+    }
+    f(&buf[..n])
 }
 
 fn sub_cost(x: Voiced, y: Voiced) -> u32 {
@@ -123,9 +136,44 @@ fn sub_cost(x: Voiced, y: Voiced) -> u32 {
     }
 }
 
+/// `a` and `b` without the characters they share at their start and at their end.
+///
+/// The cheapest alignment is unchanged, so `edits` may run on the rest. Say both open with the
+/// same character c, and take any alignment. If it pairs the two c, dropping the pair costs
+/// nothing. If it deletes both, pairing them instead saves two full edits. Otherwise one c, say
+/// a's, is deleted while b's c is paired with a later character a[i]; then a[1..i] are deleted
+/// too (nothing of b comes before its first character). Pairing the two c and deleting a[1..=i]
+/// instead costs i full edits where the alignment paid i full edits plus the substitution
+/// (≥ 0). So some cheapest alignment pairs the two c, and the same holds at the end. Only two
+/// facts are used: an equal pair costs 0 and no substitution costs more than two full edits.
+/// The prefix is cut on bytes: equal bytes have equal character boundaries.
+fn strip_common<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+    let mut head = a.bytes().zip(b.bytes()).take_while(|(p, q)| p == q).count();
+    while !a.is_char_boundary(head) {
+        head -= 1;
+    }
+    let (a, b) = (&a[head..], &b[head..]);
+    let mut tail = a.bytes().rev().zip(b.bytes().rev()).take_while(|(p, q)| p == q).count();
+    while !a.is_char_boundary(a.len() - tail) {
+        tail -= 1;
+    }
+    (&a[..a.len() - tail], &b[..b.len() - tail])
+}
+
 /// Full edits and same-sound substitutions of a cheapest alignment (fewest full edits first).
 fn edits(x: &[Voiced], y: &[Voiced]) -> (u32, u32) {
-    let mut row: Vec<u32> = (0..=y.len() as u32).map(|j| j * FULL).collect();
+    const ON_STACK: usize = 33;
+    let mut stack = [0u32; ON_STACK];
+    let mut heap = Vec::new();
+    let row: &mut [u32] = if y.len() < ON_STACK {
+        &mut stack[..=y.len()]
+    } else {
+        heap.resize(y.len() + 1, 0);
+        &mut heap
+    };
+    for (j, r) in row.iter_mut().enumerate() {
+        *r = j as u32 * FULL;
+    }
     for (i, &xc) in x.iter().enumerate() {
         let mut diag = row[0];
         row[0] = (i as u32 + 1) * FULL;
@@ -139,6 +187,16 @@ fn edits(x: &[Voiced], y: &[Voiced]) -> (u32, u32) {
     (total / FULL, total % FULL)
 }
 
+/// `edits` of two strings, their shared opening and ending set aside first (see `strip_common`).
+fn edits_of(a: &str, b: &str) -> (u32, u32) {
+    let (a, b) = strip_common(a, b);
+    if a.is_empty() || b.is_empty() {
+        // Only insertions (or deletions) are left.
+        return (a.chars().count().max(b.chars().count()) as u32, 0);
+    }
+    with_voiced(a, |x| with_voiced(b, |y| edits(x, y)))
+}
+
 /// Levenshtein distance in which a same-sound substitution costs a quarter of an edit — when
 /// slips are the only difference. Two names that differ anyway (邱庄振 / 郭庄镇: 邱 ≠ 郭) get no
 /// discount: a slip explains a name typed wrong, not two different names, and a discount there
@@ -147,7 +205,7 @@ pub fn homophone_distance(a: &str, b: &str) -> f32 {
     if a == b {
         return 0.0;
     }
-    match edits(&voiced(a), &voiced(b)) {
+    match edits_of(a, b) {
         (0, slips) => slips as f32 * SLIP_COST,
         (full, slips) => (full + slips) as f32,
     }
@@ -155,13 +213,22 @@ pub fn homophone_distance(a: &str, b: &str) -> f32 {
 
 /// The same-sound substitutions between `a` and `b` as character positions in each (for
 /// reasons), when slips are the only difference; otherwise none.
+///
+/// An alignment without full edits has no insertion or deletion, so it exists exactly when the
+/// two have equal length and every pair of characters at one position is equal or sounds the
+/// same: no dynamic programming needed.
 pub fn homophone_substitutions(a: &str, b: &str) -> Vec<(usize, usize)> {
-    let (x, y) = (voiced(a), voiced(b));
-    if x.len() != y.len() || edits(&x, &y).0 != 0 {
-        return Vec::new();
+    let mut slips = Vec::new();
+    let (mut x, mut y) = (a.chars(), b.chars());
+    for i in 0.. {
+        match (x.next(), y.next()) {
+            (None, None) => return slips,
+            (Some(p), Some(q)) if p == q => {}
+            (Some(p), Some(q)) if same_sound(p, q) => slips.push((i, i)),
+            _ => return Vec::new(),
+        }
     }
-    // No full edit and equal lengths: the alignment is position by position.
-    (0..x.len()).filter(|&i| sub_cost(x[i], y[i]) == SLIP).map(|i| (i, i)).collect()
+    unreachable!("the loop returns when either string ends")
 }
 
 #[cfg(test)]
@@ -191,6 +258,53 @@ mod tests {
         assert_eq!(homophone_distance("", "学会"), 2.0);
         assert_eq!(homophone_distance("学会", "学会"), 0.0);
         assert_eq!(homophone_distance("ABC", "ABD"), strsim::levenshtein("ABC", "ABD") as f32);
+    }
+
+    /// The dynamic programme on the whole strings, nothing set aside: what `edits_of` must equal.
+    fn edits_unstripped(a: &str, b: &str) -> (u32, u32) {
+        let voiced = |s: &str| s.chars().map(|c| Voiced { c, sound: sound_of(c) }).collect::<Vec<_>>();
+        edits(&voiced(a), &voiced(b))
+    }
+
+    /// Few characters, so that random strings share openings, endings and characters: same-sound
+    /// pairs (学/雪, 会/汇, 长/张), characters that share their first UTF-8 bytes (学 E5 AD A6 /
+    /// 存 E5 AD 98) or their last one (学 / 並 E4 B8 A6), and ASCII.
+    const ALPHABET: &[char] = &['学', '雪', '存', '並', '会', '汇', '长', '张', '郭', 'A', 'b'];
+
+    fn name() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(ALPHABET), 0..12)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn setting_aside_shared_ends_keeps_the_cheapest_alignment(a in name(), b in name()) {
+            prop_assert_eq!(edits_of(&a, &b), edits_unstripped(&a, &b));
+        }
+
+        #[test]
+        fn substitutions_are_those_of_an_alignment_without_full_edits(a in name(), b in name()) {
+            let expected: Vec<(usize, usize)> = {
+                let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                if x.len() != y.len() || edits_unstripped(&a, &b).0 != 0 {
+                    Vec::new()
+                } else {
+                    (0..x.len()).filter(|&i| same_sound(x[i], y[i])).map(|i| (i, i)).collect()
+                }
+            };
+            prop_assert_eq!(homophone_substitutions(&a, &b), expected);
+        }
+    }
+
+    #[test]
+    fn long_names_leave_the_stack_buffers() {
+        let a = "学".repeat(40) + "会";
+        let b = "雪".repeat(40) + "汇";
+        assert_eq!(edits_of(&a, &b), edits_unstripped(&a, &b));
+        assert_eq!(homophone_distance(&a, &b), 41.0 * 0.25);
+        assert_eq!(edits_of(&a, "郭"), (41, 0));
     }
 
     #[test]
