@@ -317,55 +317,68 @@ struct GramIndex {
 
 const NONE: u32 = u32::MAX;
 
+/// A gram is two characters (21 bits each, the first shifted by 32 in `grams_into`) or one:
+/// packed into 42 bits, in the same order.
+const GRAM_BITS: u32 = 42;
+
+/// (province rank, gram, slot, record) in one integer that sorts in that order: rank in the top
+/// 22 bits, the gram in 42, the slot and the record in 32 each.
+fn pack_entry(rank: u128, gram: u64, slot: u32, pos: u32) -> u128 {
+    let packed = ((gram >> 32) << 21) | (gram & 0x1F_FFFF);
+    (rank << (64 + GRAM_BITS)) | (u128::from(packed) << 64) | (u128::from(slot) << 32) | u128::from(pos)
+}
+
+/// The (province rank, gram) of a packed entry.
+fn unpack_key(e: u128) -> (usize, u64) {
+    let packed = (e >> 64) as u64 & ((1 << GRAM_BITS) - 1);
+    ((e >> (64 + GRAM_BITS)) as usize, ((packed >> 21) << 32) | (packed & 0x1F_FFFF))
+}
+
 impl GramIndex {
     fn build(grams: &Grams, province: &[u32]) -> GramIndex {
-        // (province rank, gram, record) packed in one integer: the rank keeps the provinces'
-        // order, a gram takes 53 bits (two characters of 21 bits, one shifted by 32), a record 32.
         let mut ranks: Vec<u32> = province.to_vec();
         ranks.dedup();
         debug_assert!(ranks.windows(2).all(|w| w[0] < w[1]), "records come in province order");
-        let rank_of = |p: u32| ranks.partition_point(|&r| r < p) as u128;
-        let mut entries: Vec<u128> = Vec::with_capacity(grams.all.len());
-        for (lo, hi) in province.chunk_by(|a, b| a == b).scan(0, |at, run| {
-            let lo = *at;
-            *at += run.len();
-            Some((lo, *at))
-        }) {
-            let rank = rank_of(province[lo]);
-            for i in lo..hi {
-                entries.extend(grams.of(i).iter().map(|&g| (rank << 85) | ((g as u128) << 32) | i as u128));
+        // One integer per (record, gram), built on every thread straight into its place:
+        // (province rank, gram, slot in `Grams::all`, record), so that sorting groups the
+        // records of a (province, gram) in record order and each keeps the slot to fill.
+        let mut entries: Vec<u128> = vec![0; grams.all.len()];
+        entries.par_chunks_mut(1 << 16).enumerate().for_each(|(c, chunk)| {
+            let first = c << 16;
+            let mut pos = grams.start.partition_point(|&s| s as usize <= first) - 1;
+            for (k, e) in chunk.iter_mut().enumerate() {
+                let slot = first + k;
+                while grams.start[pos + 1] as usize <= slot {
+                    pos += 1;
+                }
+                let rank = ranks.partition_point(|&r| r < province[pos]) as u128;
+                *e = pack_entry(rank, grams.all[slot], slot as u32, pos as u32);
             }
-        }
+        });
         entries.par_sort_unstable();
-        let key = |e: u128| e >> 32;
         let mut own = vec![NONE; grams.all.len()];
         let mut ranges = Vec::new();
         let mut keys = Vec::new();
         let mut unknown = ahash::AHashMap::new();
         let mut recs = Vec::new();
-        let mut lo = 0;
-        while lo < entries.len() {
-            let k = key(entries[lo]);
-            let hi = lo + entries[lo..].partition_point(|&e| key(e) == k);
-            if (2..=MAX_DF).contains(&(hi - lo)) {
-                let r = ranges.len() as u32;
-                let g = (k & ((1 << 53) - 1)) as u64;
-                let p = ranks[(k >> 53) as usize];
-                ranges.push((recs.len() as u32, (recs.len() + hi - lo) as u32));
-                keys.push((p, g, r));
-                for &e in &entries[lo..hi] {
-                    let i = e as u32 as usize;
-                    recs.push(i as RecIdx);
-                    // The entry came from this very list, so the search always finds it.
-                    if let Ok(slot) = grams.of(i).binary_search(&g) {
-                        own[grams.start[i] as usize + slot] = r;
-                    }
-                }
-                if p == 0 {
-                    unknown.insert(g, r);
-                }
+        // Runs of one key are short (most are one entry): walked, not binary-searched over the
+        // millions of entries after them.
+        for run in entries.chunk_by(|a, b| a >> 64 == b >> 64) {
+            if !(2..=MAX_DF).contains(&run.len()) {
+                continue;
             }
-            lo = hi;
+            let (rank, g) = unpack_key(run[0]);
+            let p = ranks[rank];
+            let r = ranges.len() as u32;
+            ranges.push((recs.len() as u32, (recs.len() + run.len()) as u32));
+            keys.push((p, g, r));
+            for &e in run {
+                recs.push(e as u32 as RecIdx);
+                own[(e >> 32) as u32 as usize] = r;
+            }
+            if p == 0 {
+                unknown.insert(g, r);
+            }
         }
         GramIndex { own, ranges, keys, unknown, recs }
     }
@@ -460,6 +473,25 @@ mod tests {
         assert_eq!(index.postings(350000, kx), &[5, 6]);
         assert!(index.postings(340000, grams.of(2)[0]).is_empty());
         assert_eq!(found, 6, "every record but 合肥学院 shares 科协 within its province");
+    }
+
+    /// Packed entries keep (province rank, gram, slot, record) order and give back their key.
+    #[test]
+    fn entries_pack_in_order_and_unpack() {
+        let max_char = 0x10FFFF_u64;
+        let grams = [0x41, max_char, (0x41 << 32) | 0x42, (max_char << 32) | max_char];
+        let mut packed = Vec::new();
+        for rank in [0u128, 1, 40] {
+            for &g in &grams {
+                let e = pack_entry(rank, g, 7, 9);
+                assert_eq!(unpack_key(e), (rank as usize, g));
+                assert_eq!((e >> 32) as u32, 7);
+                assert_eq!(e as u32, 9);
+                packed.push(e);
+            }
+        }
+        assert!(packed.windows(2).all(|w| w[0] < w[1]), "rank, then gram order");
+        assert!(pack_entry(0, 0x41, 1, 5) < pack_entry(0, 0x41, 2, 3), "slot before record");
     }
 
     #[test]
