@@ -231,11 +231,25 @@ fn write_cell(
     }
 }
 
-/// Every sheet is written in rust_xlsxwriter's constant-memory mode: each row goes to a temporary
-/// file as it is written (rows are written in order here), instead of every cell being kept
-/// until the workbook is saved (a 1M-row run held its findings and clusters sheets in memory
-/// twice over: our rows, then the library's cells). Such a sheet is a standalone `Worksheet`
-/// tied to the workbook's formats, so sheets can be written on several threads and added in order.
+/// Sheets longer than this are written in rust_xlsxwriter's constant-memory mode: each row goes
+/// to a temporary file as it is written (rows are written in order here), instead of every cell
+/// being kept until the workbook is saved (a 1M-row run held its findings and clusters sheets
+/// in memory twice over: our rows, then the library's cells). Shorter sheets stay in memory:
+/// there the library also stores the charts' data in the chart (viewers that do not recompute
+/// charts show them) and shares repeated strings.
+const STREAMED_SHEET_ROWS: usize = 10_000;
+
+/// The worksheet for `sheet`: `streamed` (a constant-memory worksheet of the workbook) for a
+/// long sheet, else a plain one. Both are standalone, so sheets can be written on several
+/// threads and added in order.
+fn worksheet_for(sheet: &Sheet, streamed: Worksheet) -> Worksheet {
+    if sheet.rows.len() > STREAMED_SHEET_ROWS {
+        streamed
+    } else {
+        Worksheet::new()
+    }
+}
+
 fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = sheet.header.iter().map(|h| display_width(h)).collect();
@@ -302,7 +316,9 @@ pub fn render(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str) -> Result
 }
 
 /// `render` of sheets built as the workbook gets to them: each sheet is built and written on
-/// its own task (two threads here), and a written sheet's rows are freed at once. The workbook
+/// its own task (two threads here), and a written sheet's rows are freed at once. A
+/// constant-memory worksheet is made for every sheet up front (it needs the workbook, which the
+/// tasks cannot borrow); a short sheet drops it for a plain one. The workbook
 /// used to write one sheet at a time while building the next, so its two longest sheets were
 /// written one after the other. Sheets are added in order and every format is registered
 /// before any is used, so the bytes do not depend on the threads.
@@ -318,8 +334,9 @@ pub fn render_built(
     let written: Vec<Result<Worksheet, XlsxError>> = sheets
         .into_par_iter()
         .zip(blank)
-        .map(|(build, mut ws)| {
+        .map(|(build, streamed)| {
             let sheet = build();
+            let mut ws = worksheet_for(&sheet, streamed);
             add_sheet(&mut ws, &sheet, &formats, MAX_ROWS).map(|()| ws)
         })
         .collect();
@@ -338,7 +355,7 @@ fn render_capped(
 ) -> Result<Vec<u8>, XlsxError> {
     let (mut wb, formats) = workbook(as_of, title)?;
     for s in sheets {
-        let mut ws = wb.new_worksheet_with_constant_memory()?;
+        let mut ws = worksheet_for(s, wb.new_worksheet_with_constant_memory()?);
         add_sheet(&mut ws, s, &formats, max_rows)?;
         wb.push_worksheet(ws);
     }
