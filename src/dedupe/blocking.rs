@@ -153,18 +153,17 @@ fn gram_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
     super::timing("blocking: gram index", t0);
 
     let t0 = std::time::Instant::now();
-    let mut provinces = province.clone();
-    provinces.dedup();
     // Chunks of records, so that the scratch vectors are allocated once per chunk, not per
     // record; chunks are collected in order, so the pairs are in record order as before.
-    let fuzzy: Vec<Pair> = (0..n)
-        .collect::<Vec<usize>>()
-        .par_chunks(1 << 12)
-        .flat_map_iter(|chunk| {
+    const CHUNK: usize = 1 << 12;
+    let fuzzy: Vec<Pair> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let chunk = c * CHUNK..n.min((c + 1) * CHUNK);
             let mut scratch = ProbeScratch::default();
             let mut out = Vec::with_capacity(chunk.len() * TOP_K);
-            for &pos in chunk {
-                neighbours(pos, &grams, &index, &province, &provinces, &order, &mut scratch, &mut out);
+            for pos in chunk {
+                neighbours(pos, &grams, &index, &province, &order, &mut scratch, &mut out);
             }
             out
         })
@@ -189,7 +188,6 @@ fn neighbours<'a>(
     grams: &'a Grams,
     index: &'a GramIndex,
     province: &[u32],
-    provinces: &[u32],
     order: &[RecIdx],
     s: &mut ProbeScratch<'a>,
     out: &mut Vec<Pair>,
@@ -206,7 +204,7 @@ fn neighbours<'a>(
     if p == 0 {
         // Unknown province: every province's bucket, in province order.
         for &g in mine {
-            for &b in provinces {
+            for &b in &index.provinces {
                 keep(index.postings(b, g), g, &mut s.probes);
             }
         }
@@ -309,8 +307,11 @@ struct GramIndex {
     /// province, or `NONE`.
     own: Vec<u32>,
     ranges: Vec<(u32, u32)>,
-    /// Kept (province, gram) keys in order, with their range: for records of unknown province.
-    keys: Vec<(u32, u64, u32)>,
+    /// Kept (province, gram) keys in order (the i-th has range i): for records of unknown
+    /// province.
+    keys: Vec<(u32, u64)>,
+    /// The provinces present, in order (a record's rank in the packed entries).
+    provinces: Vec<u32>,
     unknown: ahash::AHashMap<u64, u32>,
     recs: Vec<RecIdx>,
 }
@@ -345,13 +346,15 @@ impl GramIndex {
         let mut entries: Vec<u128> = vec![0; grams.all.len()];
         entries.par_chunks_mut(1 << 16).enumerate().for_each(|(c, chunk)| {
             let first = c << 16;
+            let rank_of = |pos: usize| ranks.partition_point(|&r| r < province[pos]) as u128;
             let mut pos = grams.start.partition_point(|&s| s as usize <= first) - 1;
+            let mut rank = rank_of(pos);
             for (k, e) in chunk.iter_mut().enumerate() {
                 let slot = first + k;
                 while grams.start[pos + 1] as usize <= slot {
                     pos += 1;
+                    rank = rank_of(pos);
                 }
-                let rank = ranks.partition_point(|&r| r < province[pos]) as u128;
                 *e = pack_entry(rank, grams.all[slot], slot as u32, pos as u32);
             }
         });
@@ -371,7 +374,7 @@ impl GramIndex {
             let p = ranks[rank];
             let r = ranges.len() as u32;
             ranges.push((recs.len() as u32, (recs.len() + run.len()) as u32));
-            keys.push((p, g, r));
+            keys.push((p, g));
             for &e in run {
                 recs.push(e as u32 as RecIdx);
                 own[(e >> 32) as u32 as usize] = r;
@@ -380,7 +383,7 @@ impl GramIndex {
                 unknown.insert(g, r);
             }
         }
-        GramIndex { own, ranges, keys, unknown, recs }
+        GramIndex { own, ranges, keys, provinces: ranks, unknown, recs }
     }
 
     fn range(&self, r: u32) -> &[RecIdx] {
@@ -406,8 +409,8 @@ impl GramIndex {
 
     /// Records of `province` whose names have `gram`, if that gram may be probed with.
     fn postings(&self, province: u32, gram: u64) -> &[RecIdx] {
-        match self.keys.binary_search_by(|&(p, g, _)| (p, g).cmp(&(province, gram))) {
-            Ok(at) => self.range(self.keys[at].2),
+        match self.keys.binary_search(&(province, gram)) {
+            Ok(at) => self.range(at as u32),
             Err(_) => &[],
         }
     }
