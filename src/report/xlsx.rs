@@ -158,48 +158,50 @@ fn chart(spec: &ChartSpec) -> Chart {
 /// costliest parts of a 1M-row workbook.
 struct Formats {
     header: Format,
-    band: Format,
-    bold: Format,
-    bold_band: Format,
-    /// `fixed[style][decimals]`: style 0 plain, then `band`, `bold`, `bold_band`.
+    /// By row style (`style`): plain, banded, bold, bold and banded.
+    styles: [Format; 4],
+    /// `fixed[style][decimals]`.
     fixed: [[Format; MAX_DECIMALS + 1]; 4],
 }
 
 /// Most decimals a number is shown with (scores have 3).
 const MAX_DECIMALS: usize = 4;
 
+/// A row's style: an index into `Formats::styles` and `Formats::fixed`.
+fn style(band: bool, bold: bool) -> usize {
+    usize::from(band) | usize::from(bold) << 1
+}
+
+const BOLD: usize = 2;
+
 impl Formats {
     fn new() -> Formats {
         let header = Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDDEBF7));
         let band = Format::new().set_background_color(Color::RGB(0xF2F2F2));
-        let bold = Format::new().set_bold();
-        let bold_band = Format::new().set_bold().set_background_color(Color::RGB(0xF2F2F2));
-        let styles = [Format::new(), band.clone(), bold.clone(), bold_band.clone()];
-        let fixed = styles.map(|base| {
+        let styles = [Format::new(), band.clone(), Format::new().set_bold(), band.set_bold()];
+        let fixed = styles.clone().map(|base| {
             std::array::from_fn(|d| match d {
                 0 => base.clone(),
                 d => base.clone().set_num_format(format!("0.{}", "0".repeat(d))),
             })
         });
-        Formats { header, band, bold, bold_band, fixed }
+        Formats { header, styles, fixed }
     }
 
     /// Every format in one fixed order, to register with the workbook before sheets are
     /// written on several threads: a format's index is given at its first use, and the order
     /// of first uses across threads would vary from run to run.
     fn all(&self) -> impl Iterator<Item = &Format> {
-        [&self.header, &self.band, &self.bold, &self.bold_band].into_iter().chain(self.fixed.iter().flatten())
+        std::iter::once(&self.header).chain(&self.styles[1..]).chain(self.fixed.iter().flatten())
     }
 
-    /// The number format of `decimals` on a cell of style `base`.
-    fn fixed(&self, base: Option<&Format>, decimals: u8) -> &Format {
-        let style = match base {
-            None => 0,
-            Some(f) if std::ptr::eq(f, &self.band) => 1,
-            Some(f) if std::ptr::eq(f, &self.bold) => 2,
-            Some(f) if std::ptr::eq(f, &self.bold_band) => 3,
-            Some(_) => 0,
-        };
+    /// The format of a text cell of `style`; none for a plain row.
+    fn text(&self, style: usize) -> Option<&Format> {
+        (style != 0).then(|| &self.styles[style])
+    }
+
+    /// The number format of `decimals` on a cell of `style`.
+    fn fixed(&self, style: usize, decimals: u8) -> &Format {
         &self.fixed[style][usize::from(decimals).min(MAX_DECIMALS)]
     }
 }
@@ -209,15 +211,15 @@ fn write_cell(
     r: u32,
     c: u16,
     cell: &Cell,
-    fmt: Option<&Format>,
+    style: usize,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
-    match (cell, fmt) {
+    match (cell, formats.text(style)) {
         (Cell::Text(s), Some(f)) => ws.write_string_with_format(r, c, xlsx_cell(s), f).map(|_| ()),
         (Cell::Text(s), None) => ws.write_string(r, c, xlsx_cell(s)).map(|_| ()),
         (Cell::Int(n), Some(f)) => ws.write_number_with_format(r, c, *n as f64, f).map(|_| ()),
         (Cell::Int(n), None) => ws.write_number(r, c, *n as f64).map(|_| ()),
-        (Cell::Fixed(x, d), f) => ws.write_number_with_format(r, c, *x, formats.fixed(f, *d)).map(|_| ()),
+        (Cell::Fixed(x, d), _) => ws.write_number_with_format(r, c, *x, formats.fixed(style, *d)).map(|_| ()),
         (Cell::Flag(b), f) => {
             let tick = if *b { "✓" } else { "" };
             match f {
@@ -268,15 +270,10 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
             last_key = key;
         }
         let is_bold = sheet.bold_rows.get(r).copied().unwrap_or(false);
-        let fmt = match (band, is_bold) {
-            (true, true) => Some(&f.bold_band),
-            (true, false) => Some(&f.band),
-            (false, true) => Some(&f.bold),
-            (false, false) => None,
-        };
+        let row_style = style(band, is_bold);
         let rr = (r + 1) as u32;
         for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, rr, c as u16, cell, fmt, f)?;
+            write_cell(ws, rr, c as u16, cell, row_style, f)?;
             if let (Some(w), Cell::Text(s)) = (widths.get_mut(c), cell) {
                 *w = (*w).max(display_width(s));
             }
@@ -284,7 +281,7 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
     }
     if left_out > 0 {
         let note = left_out_note(left_out, max_rows, sheet.full_csv);
-        ws.write_string_with_format((shown + 1) as u32, 0, note, &f.bold)?;
+        ws.write_string_with_format((shown + 1) as u32, 0, note, &f.styles[BOLD])?;
     }
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).clamp(6.0, sheet.max_width))?;
