@@ -34,6 +34,46 @@ pub struct Extra<'a> {
     pub sheets: Vec<Sheet>,
     /// Further files (changes.csv).
     pub files: Vec<Job<'a>>,
+    /// Files already in the staging directory (`BesideCheck`).
+    pub already: Vec<&'static str>,
+}
+
+/// clusters.csv and pairs.csv depend on the dedupe alone: `run` and `audit` write them while the
+/// check and coverage run (`pipeline::Steps::beside_check`), which leave one core idle most of
+/// their time, instead of among the other files. Not with `--province`, where they hold the
+/// province's clusters only, cut after the check.
+pub struct BesideCheck<'s> {
+    stage: &'s Staging,
+    lang: Lang,
+    done: std::sync::Mutex<Option<Result<()>>>,
+}
+
+impl<'s> BesideCheck<'s> {
+    pub const FILES: [&'static str; 2] = ["clusters.csv", "pairs.csv"];
+
+    pub fn new(stage: &'s Staging, lang: Lang) -> BesideCheck<'s> {
+        BesideCheck { stage, lang, done: std::sync::Mutex::new(None) }
+    }
+
+    pub fn write(&self, dir: &Directory, res: &DedupeResult) {
+        let t = std::time::Instant::now();
+        let (a, b) = rayon::join(
+            || write_clusters(dir, res, &self.stage.path("clusters.csv"), self.lang),
+            || write_pairs(dir, res, &self.stage.path("pairs.csv"), self.lang),
+        );
+        crate::progress::timing("clusters.csv + pairs.csv, beside the check", t);
+        if let Ok(mut done) = self.done.lock() {
+            *done = Some(a.and(b));
+        }
+    }
+
+    /// The files written, for `Extra::already`; none if the pipeline never got to them.
+    pub fn written(self) -> Result<Vec<&'static str>> {
+        match self.done.into_inner().ok().flatten() {
+            Some(r) => r.map(|()| Self::FILES.to_vec()),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 pub fn write_rejected(dir: &Directory, path: &Path) -> Result<()> {
@@ -185,7 +225,7 @@ pub fn write_run<'a>(
         records: records.as_deref(),
     };
     let (fx, queue, rep_ref) = (&fx, &queue, &rep);
-    let Extra { markdown, sheets, files } = extra;
+    let Extra { markdown, sheets, files, already } = extra;
     let jobs: Vec<Job> = vec![
         ("rejected_rows.csv", Box::new(move |path: &Path| write_rejected(dir, path))),
         ("clusters.csv", Box::new(move |path: &Path| write_clusters(dir, &p.dedupe, path, lang))),
@@ -220,11 +260,14 @@ pub fn write_run<'a>(
     let book = Book::new(sheets_of_book.len(), s.as_of, title).map_err(xlsx_error)?;
     let mut tasks: Vec<Task> = jobs
         .into_iter()
-        .map(|(file, write)| Task {
-            file,
-            sheet: false,
-            rows: rows_of(file),
-            run: Box::new(move || write(&stage.path(file))),
+        .map(|(file, write)| match already.contains(&file) {
+            true => Task { file, sheet: false, rows: 0, run: Box::new(|| Ok(())) },
+            false => Task {
+                file,
+                sheet: false,
+                rows: rows_of(file),
+                run: Box::new(move || write(&stage.path(file))),
+            },
         })
         .collect();
     let book = &book;
@@ -290,4 +333,42 @@ pub fn write_workbook(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str, p
     let bytes = super::xlsx::render(sheets, as_of, title)
         .map_err(|e| Error::Internal(format!("building {}: {e}", path.display())))?;
     output::write_bytes(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedupe::DedupeOptions;
+    use crate::import::ImportOptions;
+
+    /// The files written beside the check are the ones `write_dedupe` writes; a failure to write
+    /// them is the run's error, not a file silently missing from the outputs.
+    #[test]
+    fn files_written_beside_the_check_are_reported_or_fail_the_run() {
+        let demo = [std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/orgs.csv"))];
+        let (dir, res, _) =
+            crate::pipeline::dedupe_only(&demo, &ImportOptions::default(), &DedupeOptions::default())
+                .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let stage = Staging::new(out.path()).unwrap();
+        assert_eq!(BesideCheck::new(&stage, Lang::Zh).written().unwrap(), Vec::<&str>::new());
+        let beside = BesideCheck::new(&stage, Lang::Zh);
+        beside.write(&dir, &res);
+        assert_eq!(beside.written().unwrap(), BesideCheck::FILES);
+        let direct = tempfile::tempdir().unwrap();
+        write_dedupe(&dir, &res, direct.path(), Lang::Zh).unwrap();
+        for f in BesideCheck::FILES {
+            assert_eq!(
+                std::fs::read(stage.path(f)).unwrap(),
+                std::fs::read(direct.path().join(f)).unwrap(),
+                "{f}"
+            );
+        }
+
+        let gone = Staging::new(out.path()).unwrap();
+        std::fs::remove_dir_all(gone.path("")).unwrap();
+        let beside = BesideCheck::new(&gone, Lang::Zh);
+        beside.write(&dir, &res);
+        assert!(beside.written().is_err());
+    }
 }
