@@ -188,8 +188,11 @@ pub fn write_run<'a>(
     progress: bool,
 ) -> Result<(Vec<&'static str>, RunReport)> {
     let t0 = std::time::Instant::now();
-    let mut changes = fixed::parent_changes(&p.dir, &p.dedupe.clusters, &p.check.findings);
-    let mut queue = pending::queue(&p.dir, &p.dedupe.clusters, &p.check.findings, &p.broken_chain, s.as_of);
+    // Independent, and each on one thread.
+    let (mut changes, mut queue) = rayon::join(
+        || fixed::parent_changes(&p.dir, &p.dedupe.clusters, &p.check.findings),
+        || pending::queue(&p.dir, &p.dedupe.clusters, &p.check.findings, &p.broken_chain, s.as_of),
+    );
     crate::progress::timing("  parent changes + pending queue", t0);
     let records = s.province.as_ref().map(|f| {
         let keep = super::scope::records_in(p, f);
