@@ -98,7 +98,7 @@ CREATE TABLE decisions (
 );
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, super::store::V3, super::store::V4];
+const MIGRATIONS: &[&str] = &[V1, V2, super::store::V3, super::store::V4, super::store::V5];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

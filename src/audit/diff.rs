@@ -199,6 +199,8 @@ mod tests {
             confidence: String::new(),
             reason: String::new(),
             inputs_hash: String::new(),
+            detail_zh: String::new(),
+            reason_zh: String::new(),
         }
     }
 

@@ -23,6 +23,9 @@ pub struct FindingRow {
     pub confidence: String,
     pub reason: String,
     pub inputs_hash: String,
+    /// `detail` and `reason` in Chinese, for the review sheet.
+    pub detail_zh: String,
+    pub reason_zh: String,
 }
 
 impl FindingRow {
@@ -122,6 +125,8 @@ pub fn of(p: &Pipeline, s: &RunSettings, started_at: String) -> Snapshot {
                 confidence: rows::confidence_word(r.confidence).to_string(),
                 reason: r.reason,
                 inputs_hash: super::inputs_hash(dir, r.org),
+                detail_zh: r.detail.text(Lang::Zh),
+                reason_zh: f.fix.as_ref().map(|x| x.reason.text(Lang::Zh)).unwrap_or_default(),
             }
         })
         .collect();

@@ -99,6 +99,14 @@ CREATE TABLE org_places (
 ALTER TABLE pair_spans ADD COLUMN reasons_zh TEXT NOT NULL DEFAULT '';
 ";
 
+/// v5: a finding's detail and fix reason in Chinese, for the review sheet (its fix rows were in
+/// English). The digest covers them, so spans stored before are written again once, on the
+/// next audit; until then the review sheet shows their English text.
+pub const V5: &str = "
+ALTER TABLE finding_spans ADD COLUMN detail_zh TEXT NOT NULL DEFAULT '';
+ALTER TABLE finding_spans ADD COLUMN reason_zh TEXT NOT NULL DEFAULT '';
+";
+
 /// What an item was stored as: equal digests, nothing to write. Spans migrated from v2 have an
 /// empty digest and are rewritten once.
 fn digest(fields: &[&str]) -> String {
@@ -120,6 +128,8 @@ fn finding_digest(f: &FindingRow) -> String {
         &f.confidence,
         &f.reason,
         &f.inputs_hash,
+        &f.detail_zh,
+        &f.reason_zh,
     ])
 }
 
@@ -273,8 +283,9 @@ pub fn insert_run(
         let mut open = tx
             .prepare(
                 "INSERT INTO finding_spans (org_id, code, first_run, last_run, nights, digest, severity, name, detail,
-                     proposed_parent_id, proposed_parent_name, confidence, reason, inputs_hash)
-                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                     proposed_parent_id, proposed_parent_name, confidence, reason, inputs_hash, detail_zh,
+                     reason_zh)
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .map_err(&e)?;
         for (f, nights) in s.findings.iter().zip(&d.finding_nights) {
@@ -299,7 +310,9 @@ pub fn insert_run(
                 f.proposed_parent_name,
                 f.confidence,
                 f.reason,
-                f.inputs_hash
+                f.inputs_hash,
+                f.detail_zh,
+                f.reason_zh
             ])
             .map_err(&e)?;
         }
@@ -460,7 +473,7 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
     let mut st = conn
         .prepare(
             "SELECT org_id, code, severity, name, detail, proposed_parent_id, proposed_parent_name,
-                    confidence, reason, inputs_hash
+                    confidence, reason, inputs_hash, detail_zh, reason_zh
              FROM finding_spans WHERE last_run IS NULL AND confidence <> ''
              ORDER BY CASE confidence WHEN 'needs_review' THEN 0 WHEN 'low' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
                       org_id, code",
@@ -479,6 +492,8 @@ pub fn last_run_items(conn: &Connection, path: &Path) -> Result<Option<OpenItems
                 confidence: r.get(7)?,
                 reason: r.get(8)?,
                 inputs_hash: r.get(9)?,
+                detail_zh: r.get(10)?,
+                reason_zh: r.get(11)?,
             })
         })
         .map_err(&e)?;

@@ -121,6 +121,12 @@ pub fn open_rows(
             } else {
                 format!("{}; fix: {}", f.detail, f.reason)
             };
+            // Empty for a span stored before the database kept the Chinese text: then English.
+            r.detail_zh = match (f.detail_zh.as_str(), f.reason_zh.as_str()) {
+                ("", _) => String::new(),
+                (d, "") => d.to_string(),
+                (d, why) => format!("{d}；修正：{why}"),
+            };
             rows.push(r);
         }
     }
@@ -146,6 +152,9 @@ fn cells(r: &ReviewRow, lang: Lang) -> [String; 14] {
         None => super::labels::confidence_word(&r.confidence, lang).to_string(),
     };
     let detail = match (FindingCode::parse(&r.code), lang) {
+        (Some(c), Lang::Zh) if !r.detail_zh.is_empty() => {
+            format!("{}：{}", super::labels::code(c, lang), r.detail_zh)
+        }
         (Some(c), Lang::Zh) => format!("{}：{}", super::labels::code(c, lang), r.detail),
         (None, Lang::Zh) if !r.detail_zh.is_empty() => r.detail_zh.clone(),
         _ => r.detail.clone(),

@@ -389,7 +389,7 @@ fn a_newer_binary_opens_a_version_1_database() {
     assert_eq!(c[0], "persisting");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     // review works on the migrated database
     orgclean()
         .args(["review", "export", "--db"])

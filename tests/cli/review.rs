@@ -179,6 +179,13 @@ fn export_is_a_workbook_with_a_chinese_drop_down_and_each_rows_province_and_city
     );
     let fix = rows.iter().position(|r| r[kind] == "上级修正" && r[org] == "ORG00012789").expect("the fix");
     assert_eq!((rows[fix][prov].as_str(), rows[fix][city].as_str()), ("宁夏回族自治区", "吴忠市"));
+    // A fix row's finding and proposed fix read in Chinese too (they were stored in English only).
+    let fix_detail = &rows[fix][col(&h, "说明")];
+    assert!(fix_detail.contains("；修正："), "the fix in Chinese: {fix_detail}");
+    for r in rows.iter().filter(|r| r[kind] == "上级修正") {
+        let d = &r[col(&h, "说明")];
+        assert!(!d.contains(" is ") && !d.contains("fix:"), "no English in a fix row: {d}");
+    }
     assert!(rows.iter().all(|r| !r[prov].is_empty()), "every row has its province: {rows:?}");
     let ws = package_part(&xlsx, "xl/worksheets/sheet1.xml").concat();
     assert!(ws.contains(r#"<pane ySplit="1""#), "frozen header");
