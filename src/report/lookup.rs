@@ -172,6 +172,15 @@ pub fn text(a: &Answer, lang: Lang) -> String {
             yes_no(e.visible_to_province, lang)
         );
         let _ = writeln!(out, "        {}{}", lang.pick("上级链：", "chain: "), chain(e, lang));
+        // Why the entry answers the query: the operator judges a weak match by its reasons.
+        if !e.reasons.is_empty() {
+            let _ = writeln!(
+                out,
+                "        {}{}",
+                lang.pick("原因：", "why: "),
+                e.reasons.join(lang.pick("；", "; "))
+            );
+        }
         if let Some(b) = &e.broken_link {
             let fix = if b.proposed_parent_id.is_empty() {
                 format!("{}（{}）", lang.pick("需人工核对", "needs review"), b.reason_label)

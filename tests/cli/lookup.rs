@@ -122,6 +122,8 @@ fn the_table_is_in_chinese_and_a_query_file_gives_one_answer_per_line() {
     assert!(text.contains("断点：M1 合肥市科技馆 [") && text.contains("把握：高"), "{text}");
     assert!(!text.contains("skips_province") && !text.contains("parent is the national"), "{text}");
     assert!(text.contains("★保留 S1 合肥市第一中学"), "{text}");
+    // Each entry says why it answers the query, in Chinese.
+    assert!(text.contains("原因：都是合肥市的中学；") && text.contains("序号相同（第1）"), "{text}");
     let out = orgclean()
         .arg("lookup")
         .arg(fixture("lookup/orgs.csv"))
