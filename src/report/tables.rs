@@ -56,25 +56,32 @@ pub fn child_counts(dir: &Directory) -> Vec<u32> {
     children
 }
 
-/// Why the survivor was kept, in words.
+/// Why the survivor was kept, in words (one String written in place: once per cluster, twice).
 fn survivor_reason(dir: &Directory, s: RecIdx, children: u32, lang: Lang) -> String {
+    use std::fmt::Write;
     let sep = lang.pick("；", "; ");
-    let mut r =
-        vec![format!("{}{}", lang.pick("保留：", "survivor: "), labels::cert_status(dir.status(s), lang))];
+    let mut r = String::new();
+    r.push_str(lang.pick("保留：", "survivor: "));
+    r.push_str(labels::cert_status(dir.status(s), lang));
     if uscc::canonical(dir.get(s, Field::Uscc)).is_some() {
-        r.push(lang.pick("信用代码有效", "valid credit code").to_string());
+        r.push_str(sep);
+        r.push_str(lang.pick("信用代码有效", "valid credit code"));
     }
     if children > 0 {
-        r.push(match lang {
-            Lang::Zh => format!("有 {children} 个下级组织"),
-            Lang::En => format!("{children} child records"),
-        });
+        r.push_str(sep);
+        // Writing into a String cannot fail.
+        let _ = match lang {
+            Lang::Zh => write!(r, "有 {children} 个下级组织"),
+            Lang::En => write!(r, "{children} child records"),
+        };
     }
     let created = dir.created_at(s);
     if !created.is_empty() {
-        r.push(format!("{}{created}", lang.pick("创建于 ", "created ")));
+        r.push_str(sep);
+        r.push_str(lang.pick("创建于 ", "created "));
+        r.push_str(&created);
     }
-    r.join(sep)
+    r
 }
 
 pub fn cluster_member(dir: &Directory, m: &MemberRow, children: &[u32], lang: Lang, to: Target) -> Vec<Cell> {
