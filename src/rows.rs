@@ -48,13 +48,13 @@ pub fn confidence_word(c: Option<Confidence>) -> &'static str {
 }
 
 /// A record's id, or empty.
-pub fn id_of(dir: &Directory, i: Option<RecIdx>) -> String {
-    i.map(|i| dir.id(i).to_string()).unwrap_or_default()
+pub fn id_of(dir: &Directory, i: Option<RecIdx>) -> &str {
+    i.map(|i| dir.id(i).as_str()).unwrap_or_default()
 }
 
 /// A record's name, or empty.
-pub fn name_of(dir: &Directory, i: Option<RecIdx>) -> String {
-    i.map(|i| dir.name(i).to_string()).unwrap_or_default()
+pub fn name_of(dir: &Directory, i: Option<RecIdx>) -> &str {
+    i.map(|i| dir.name(i)).unwrap_or_default()
 }
 
 /// The raw province column of a record (what the dump says).
