@@ -59,6 +59,9 @@ impl Pipeline {
 /// Label of records whose province is unknown (summary.json key; reports translate it).
 pub const UNKNOWN_PROVINCE: &str = "(unknown)";
 
+/// Work done with the dedupe result beside the check (`Steps::beside_check`).
+pub type BesideCheck<'a> = dyn Fn(&Directory, &DedupeResult) + Sync + 'a;
+
 /// What the steps after import need besides the directory.
 pub struct Steps<'a> {
     pub dedupe: DedupeOptions,
@@ -71,6 +74,9 @@ pub struct Steps<'a> {
     /// them). Otherwise they are freed before the hierarchy check: for 1M rows they are 600 MB,
     /// and a run's memory peaked in the check with them still held.
     pub keep_names: bool,
+    /// Work to do with the dedupe result while the check and coverage run: `run` writes
+    /// clusters.csv and pairs.csv there, on the core the check leaves idle most of its time.
+    pub beside_check: Option<&'a BesideCheck<'a>>,
 }
 
 pub fn run(inputs: &[PathBuf], import_opts: &ImportOptions, steps: &Steps) -> Result<Pipeline> {
@@ -107,17 +113,28 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
         Vec::new()
     };
 
-    let t = Instant::now();
-    let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
-    hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
-    let broken_chain = broken_chains(&dir, &check);
-    timings.push(("check", t.elapsed().as_secs_f64()));
-    timing("check", t);
+    let ((check, broken_chain, coverage), ()) = rayon::join(
+        || {
+            let t = Instant::now();
+            let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
+            hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
+            let broken_chain = broken_chains(&dir, &check);
+            timings.push(("check", t.elapsed().as_secs_f64()));
+            timing("check", t);
 
-    let t = Instant::now();
-    let coverage = coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
-    timings.push(("coverage", t.elapsed().as_secs_f64()));
-    timing("coverage", t);
+            let t = Instant::now();
+            let coverage =
+                coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
+            timings.push(("coverage", t.elapsed().as_secs_f64()));
+            timing("coverage", t);
+            (check, broken_chain, coverage)
+        },
+        || {
+            if let Some(work) = steps.beside_check {
+                work(&dir, &dedupe);
+            }
+        },
+    );
     Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, warnings, timings }
 }
 
@@ -203,6 +220,7 @@ mod tests {
                 decisions: &decisions,
                 coverage: Scope::default(),
                 keep_names,
+                beside_check: None,
             };
             run(&dumps, &ImportOptions::default(), &steps).unwrap()
         };

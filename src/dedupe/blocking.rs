@@ -57,6 +57,37 @@ fn groups_of<K: Ord + Send>(mut keyed: Vec<(K, RecIdx)>) -> impl Iterator<Item =
     runs.into_iter()
 }
 
+/// Records grouped by a text: `keyed` holds a hash of each record's text (with, above it,
+/// anything else the group must share), and each run of equal keys is checked for equal text,
+/// split by text on a hash collision. `each` gets the groups (two or more), members in index
+/// order, in no particular order of groups. Sorting on the integer alone keeps text comparisons
+/// out of the sort: the many records of one common body compared it character by character at
+/// every step of the sort.
+fn groups_of_text<'t>(
+    mut keyed: Vec<(u128, RecIdx)>,
+    text: impl Fn(RecIdx) -> &'t str,
+    mut each: impl FnMut(&[RecIdx]),
+) {
+    keyed.par_sort_unstable();
+    let mut members = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        let first = text(run[0].1);
+        if run.iter().all(|e| text(e.1) == first) {
+            members.clear();
+            members.extend(run.iter().map(|e| e.1));
+            each(&members);
+        } else {
+            let mut by_text: Vec<(&str, RecIdx)> = run.iter().map(|e| (text(e.1), e.1)).collect();
+            by_text.sort_unstable();
+            for group in by_text.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+                members.clear();
+                members.extend(group.iter().map(|e| e.1));
+                each(&members);
+            }
+        }
+    }
+}
+
 fn group_pairs<K: Ord + Send>(keyed: Vec<(K, RecIdx)>, out: &mut Vec<Pair>) {
     for members in groups_of(keyed) {
         pairs_in(&members, out);
@@ -93,30 +124,41 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
 fn exact_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
     let t0 = std::time::Instant::now();
     let mut out = Vec::new();
-    // The body's hash first so that sorting compares integers, and the text itself only
-    // between equal hashes.
     let hasher = ahash::RandomState::with_seeds(1, 2, 3, 4);
-    let bodies: Vec<((u32, u64, &str), RecIdx)> = names
+    let bodies: Vec<(u128, RecIdx)> = names
         .par_iter()
         .zip(feats)
         .enumerate()
         .map(|(i, (name, feat))| {
-            let body = name.body.as_str();
-            ((feat.province_key(), hasher.hash_one(body), body), i as RecIdx)
+            let key = u128::from(feat.province_key()) << 64 | u128::from(hasher.hash_one(name.body.as_str()));
+            (key, i as RecIdx)
         })
         .collect();
-    for members in groups_of(bodies) {
-        if members.len() <= MAX_GROUP {
-            pairs_in(&members, &mut out);
-        } else {
-            let keyed =
-                members.iter().map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i)).collect();
-            group_pairs(keyed, &mut out);
-        }
-    }
-    let usccs =
-        feats.iter().enumerate().filter_map(|(i, f)| f.uscc.as_deref().map(|u| (u, i as RecIdx))).collect();
-    group_pairs(usccs, &mut out);
+    groups_of_text(
+        bodies,
+        |i| names[i as usize].body.as_str(),
+        |members| {
+            if members.len() <= MAX_GROUP {
+                pairs_in(members, &mut out);
+            } else {
+                let keyed = members
+                    .iter()
+                    .map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i))
+                    .collect();
+                group_pairs(keyed, &mut out);
+            }
+        },
+    );
+    let usccs = feats
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.uscc.as_deref().map(|u| (u128::from(hasher.hash_one(u)), i as RecIdx)))
+        .collect();
+    groups_of_text(
+        usccs,
+        |i| feats[i as usize].uscc.as_deref().unwrap_or(""),
+        |members| pairs_in(members, &mut out),
+    );
     super::timing("blocking: exact + uscc", t0);
     out
 }
@@ -433,6 +475,24 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Grouping on a hash and checking the text gives the groups of grouping on the text,
+        /// also when unequal texts share a key (here keys are made to collide often).
+        #[test]
+        fn groups_on_a_hash_are_groups_on_the_text(texts in prop::collection::vec("[ab]{0,3}", 0..60)) {
+            let keyed: Vec<(u128, RecIdx)> =
+                texts.iter().enumerate().map(|(i, t)| (t.len() as u128 % 2, i as RecIdx)).collect();
+            let mut got = Vec::new();
+            groups_of_text(keyed, |i| texts[i as usize].as_str(), |m| got.push(m.to_vec()));
+            got.sort();
+            let mut want: Vec<Vec<RecIdx>> =
+                groups_of(texts.iter().enumerate().map(|(i, t)| (t.as_str(), i as RecIdx)).collect()).collect();
+            want.sort();
+            prop_assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn pairs_of_small_groups_and_windows_of_large_ones() {

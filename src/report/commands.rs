@@ -54,7 +54,27 @@ pub struct AuditDone {
 }
 
 fn steps<'a>(s: &RunSettings, decisions: &'a Decisions, keep_names: bool) -> pipeline::Steps<'a> {
-    pipeline::Steps { dedupe: s.dedupe, decisions, coverage: s.coverage, keep_names }
+    pipeline::Steps { dedupe: s.dedupe, decisions, coverage: s.coverage, keep_names, beside_check: None }
+}
+
+/// The pipeline of `run` and `audit`, writing into `stage` beside the check what it can
+/// (`outputs::BesideCheck`); the pipeline and those files' names.
+fn run_pipeline(
+    job: &RunJob,
+    decisions: &Decisions,
+    keep_names: bool,
+    stage: &output::Staging,
+) -> Result<(Pipeline, Vec<&'static str>)> {
+    let s = job.settings;
+    let beside = outputs::BesideCheck::new(stage, s.lang);
+    let write = |dir: &Directory, res: &DedupeResult| beside.write(dir, res);
+    let steps = pipeline::Steps {
+        beside_check: s.province.is_none().then_some(&write as &pipeline::BesideCheck),
+        ..steps(s, decisions, keep_names)
+    };
+    let p = pipeline::run(job.dumps, job.import, &steps)?;
+    let written = beside.written()?;
+    Ok((p, written))
 }
 
 fn apply_severity(p: &mut Pipeline, cfg: &Config) {
@@ -80,13 +100,14 @@ pub fn run(job: &RunJob, decisions_db: Option<&Path>) -> Result<RunDone> {
         Some(db) => audit::decisions::load(db)?,
         None => Decisions::default(),
     };
+    let stage = output::Staging::new(job.out)?;
     // No output reads the parsed names (600 MB for 1M rows): the pipeline frees them after dedupe.
-    let mut p = pipeline::run(job.dumps, job.import, &steps(s, &decisions, false))?;
+    let (mut p, already) = run_pipeline(job, &decisions, false, &stage)?;
     (job.warn)(&p.warnings);
     apply_severity(&mut p, &s.config);
-    let stage = output::Staging::new(job.out)?;
     let progress = job.import.progress;
-    let (written, report) = outputs::write_run(&mut p, s, &stage, outputs::Extra::default(), progress)?;
+    let extra = outputs::Extra { already, ..outputs::Extra::default() };
+    let (written, report) = outputs::write_run(&mut p, s, &stage, extra, progress)?;
     let t = std::time::Instant::now();
     stage.commit(&written)?;
     crate::progress::timing("commit", t);
@@ -120,8 +141,9 @@ pub fn audit(job: &RunJob, db_path: &Path, wait: Duration, accept_shrink: bool) 
     let mut adb = db::AuditDb::open(db_path, true, wait)?;
     let decisions = db::load_decisions(&adb.conn, db_path)?;
     let started = db::now_utc();
+    let stage = output::Staging::new(job.out)?;
     // The names stay for `--lookup-index`, built after the outputs.
-    let mut p = pipeline::run(job.dumps, job.import, &steps(s, &decisions, true))?;
+    let (mut p, already) = run_pipeline(job, &decisions, true, &stage)?;
     (job.warn)(&p.warnings);
     apply_severity(&mut p, &s.config);
     let snap = snapshot::of(&p, s, started);
@@ -144,13 +166,13 @@ pub fn audit(job: &RunJob, db_path: &Path, wait: Duration, accept_shrink: bool) 
     let prev_label = previous.as_ref().map(|(id, as_of)| (*id, as_of.as_str()));
     // The trend of every night, this one included (read inside the transaction).
     let trend = history::history(&tx, db_path)?;
-    let stage = output::Staging::new(job.out)?;
     let (written, report) = {
         let d_ref = &d;
         let extra = outputs::Extra {
             markdown: vec![changes::markdown(&d, prev_label, MD_LIMIT, s.lang)],
             sheets: vec![changes::sheet(&d, s.lang), super::history::trend_sheet(&trend, s.lang)],
             files: vec![("changes.csv", Box::new(move |path: &Path| changes::write_csv(d_ref, path)))],
+            already,
         };
         outputs::write_run(&mut p, s, &stage, extra, job.import.progress)?
     };
