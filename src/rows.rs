@@ -2,7 +2,9 @@
 //! and Markdown, and the audit snapshot stores them. Lives below `audit` and `report` so that
 //! both use the same rows without importing each other.
 
-use crate::dedupe::{DedupeResult, ScoredPair};
+use std::fmt::Write;
+
+use crate::dedupe::{reason, DedupeResult, ScoredPair};
 use crate::lang::Lang;
 use serde::Serialize;
 
@@ -46,13 +48,13 @@ pub fn confidence_word(c: Option<Confidence>) -> &'static str {
 }
 
 /// A record's id, or empty.
-pub fn id_of(dir: &Directory, i: Option<RecIdx>) -> String {
-    i.map(|i| dir.id(i).to_string()).unwrap_or_default()
+pub fn id_of(dir: &Directory, i: Option<RecIdx>) -> &str {
+    i.map(|i| dir.id(i).as_str()).unwrap_or_default()
 }
 
 /// A record's name, or empty.
-pub fn name_of(dir: &Directory, i: Option<RecIdx>) -> String {
-    i.map(|i| dir.name(i).to_string()).unwrap_or_default()
+pub fn name_of(dir: &Directory, i: Option<RecIdx>) -> &str {
+    i.map(|i| dir.name(i)).unwrap_or_default()
 }
 
 /// The raw province column of a record (what the dump says).
@@ -64,7 +66,7 @@ pub fn province_col(dir: &Directory, i: RecIdx) -> &str {
 /// that reasons in another language (issue 12's `Reason::text`) change this function only.
 /// Machine files call it with `Lang::En`.
 pub fn reasons_text(pair: &ScoredPair, lang: Lang) -> String {
-    crate::dedupe::reason::join(&pair.reasons, lang)
+    reason::join(&pair.reasons, lang)
 }
 
 /// One member of a duplicate cluster.
@@ -93,11 +95,15 @@ impl MemberRow<'_> {
     /// The merge reasons (empty for the survivor), prefixed with the record merged through.
     pub fn reasons(&self, dir: &Directory, lang: Lang) -> String {
         let Some(p) = self.merge else { return String::new() };
-        let r = reasons_text(p, lang);
-        match self.via() {
-            Some(v) => format!("{} {}: {r}", lang.pick("经由", "via"), dir.id(v)),
-            None => r,
+        let mut s = String::new();
+        if let Some(v) = self.via() {
+            s.push_str(lang.pick("经由", "via"));
+            s.push(' ');
+            s.push_str(dir.id(v).as_str());
+            s.push_str(": ");
         }
+        reason::join_into(&mut s, &p.reasons, lang);
+        s
     }
 }
 
@@ -115,16 +121,13 @@ pub fn cluster_members<'a>(res: &'a DedupeResult) -> impl Iterator<Item = Member
 
 /// Why a non-survivor was merged, in one line (id_remap.csv, orgs_fixed.csv).
 pub fn merge_note(m: &MemberRow, lang: Lang) -> String {
-    match m.merge {
-        Some(p) => format!(
-            "{} ({} {:.2}): {}",
-            lang.pick("重复", "duplicate"),
-            lang.pick("相似度", "score"),
-            p.score,
-            reasons_text(p, lang)
-        ),
-        None => lang.pick("重复", "duplicate").to_string(),
-    }
+    let duplicate = lang.pick("重复", "duplicate");
+    let Some(p) = m.merge else { return duplicate.to_string() };
+    // One String written in place: this runs for every record merged away.
+    let mut s = String::new();
+    let _ = write!(s, "{duplicate} ({} {:.2}): ", lang.pick("相似度", "score"), p.score);
+    reason::join_into(&mut s, &p.reasons, lang);
+    s
 }
 
 /// One input file as summary.json and the audit database record it.

@@ -244,113 +244,110 @@ impl Reason {
 
     /// The reason in `lang`: English is the machine text of pairs.csv / clusters.csv.
     pub fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.en(),
-            Lang::Zh => self.zh(),
-        }
+        InLang(self, lang).to_string()
     }
 
-    fn en(&self) -> String {
+    fn write_en(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Reason::*;
         match self {
-            DifferentCreditCodes { a, b } => format!("different credit codes {a} / {b}"),
-            DifferentRegions { a, b } => format!("different regions: {a} / {b}"),
-            NationalAndRegional => "national unit / regional unit".into(),
-            DifferentKinds { a, b } => format!("different kinds of unit: {a} / {b}"),
+            DifferentCreditCodes { a, b } => write!(f, "different credit codes {a} / {b}"),
+            DifferentRegions { a, b } => write!(f, "different regions: {a} / {b}"),
+            NationalAndRegional => f.write_str("national unit / regional unit"),
+            DifferentKinds { a, b } => write!(f, "different kinds of unit: {a} / {b}"),
             DifferentOrdinals { a, b } => {
-                format!("different ordinals: {} / {}", ordinal(*a, Lang::En), ordinal(*b, Lang::En))
+                write!(f, "different ordinals: {} / {}", ordinal(*a, Lang::En), ordinal(*b, Lang::En))
             }
-            BranchAndUnit => "a branch and the unit it belongs to".into(),
-            NamesNameDifferentPlaces { a, b } => format!("names name different places: {a} / {b}"),
-            UnitsOfDifferentPlaces { a, b } => format!("units of different places: {a} / {b}"),
-            DifferentLevels { a, b } => format!("different levels: {} / {}", a.as_str(), b.as_str()),
-            DifferentNames { a, b } => format!("different names: {a} / {b}"),
-            OnlyAKind { name } => format!("{name} is only a kind of unit, with no place"),
-            TownWithoutCounty { town } => format!("town {town} without its county"),
+            BranchAndUnit => f.write_str("a branch and the unit it belongs to"),
+            NamesNameDifferentPlaces { a, b } => write!(f, "names name different places: {a} / {b}"),
+            UnitsOfDifferentPlaces { a, b } => write!(f, "units of different places: {a} / {b}"),
+            DifferentLevels { a, b } => write!(f, "different levels: {} / {}", a.as_str(), b.as_str()),
+            DifferentNames { a, b } => write!(f, "different names: {a} / {b}"),
+            OnlyAKind { name } => write!(f, "{name} is only a kind of unit, with no place"),
+            TownWithoutCounty { town } => write!(f, "town {town} without its county"),
             PlaceOnOneSideOnly { place } => {
-                format!("only one record says where the unit is ({place}); the other has no place at all")
+                write!(f, "only one record says where the unit is ({place}); the other has no place at all")
             }
-            NationalPrefixesDiffer { a, b } => format!("national names opened by {a} and by {b}"),
+            NationalPrefixesDiffer { a, b } => write!(f, "national names opened by {a} and by {b}"),
             IdentifyingPartDiffers { a, b } => {
-                format!("identifying words differ: {a} / {b} (no shared credit code or parent)")
+                write!(f, "identifying words differ: {a} / {b} (no shared credit code or parent)")
             }
             IdentifyingWordsUnlike { differing } => {
-                format!("identifying words differ by {differing} character(s) that do not sound alike: different units")
+                write!(f, "identifying words differ by {differing} character(s) that do not sound alike: different units")
             }
-            SameParent => "same parent".into(),
-            BothUnitOf { kind, place } => format!("both are the {kind} of {place}"),
-            GenericAmbiguousPlace => "generic name and the place is ambiguous".into(),
-            SameNormalizedName => "same name after normalization".into(),
-            Expansion { short, long } => format!("{short} = {long}"),
-            Folded(f) => format!("{} folded", f.en()),
-            RegionPrefixOmitted { prefix } => format!("region prefix {prefix} omitted"),
-            RegionWritten { long, short } => format!("region {long} = {short}"),
-            ProvisionalIgnored => "provisional marker (筹) ignored".into(),
-            SoundSlipRepaired { written, meant } => format!("{written} = {meant} (same sound)"),
-            SuffixTypo { written, meant } => format!("typo {written} = {meant}"),
-            SameOrdinal(n) => format!("same ordinal 第{n}"),
-            SameSound { a, b, sound } => format!("{a} ≈ {b} (same sound {sound})"),
-            NamesDiffer { a, b } => format!("names differ: {a} / {b}"),
-            SameCreditCode => "same credit code".into(),
-            Abbreviates { short, long } => format!("{short} abbreviates {long}"),
-            Score(s) => format!("score {s:.2}"),
+            SameParent => f.write_str("same parent"),
+            BothUnitOf { kind, place } => write!(f, "both are the {kind} of {place}"),
+            GenericAmbiguousPlace => f.write_str("generic name and the place is ambiguous"),
+            SameNormalizedName => f.write_str("same name after normalization"),
+            Expansion { short, long } => write!(f, "{short} = {long}"),
+            Folded(x) => write!(f, "{} folded", x.en()),
+            RegionPrefixOmitted { prefix } => write!(f, "region prefix {prefix} omitted"),
+            RegionWritten { long, short } => write!(f, "region {long} = {short}"),
+            ProvisionalIgnored => f.write_str("provisional marker (筹) ignored"),
+            SoundSlipRepaired { written, meant } => write!(f, "{written} = {meant} (same sound)"),
+            SuffixTypo { written, meant } => write!(f, "typo {written} = {meant}"),
+            SameOrdinal(n) => write!(f, "same ordinal 第{n}"),
+            SameSound { a, b, sound } => write!(f, "{a} ≈ {b} (same sound {sound})"),
+            NamesDiffer { a, b } => write!(f, "names differ: {a} / {b}"),
+            SameCreditCode => f.write_str("same credit code"),
+            Abbreviates { short, long } => write!(f, "{short} abbreviates {long}"),
+            Score(s) => write!(f, "score {s:.2}"),
             Shortens { short, long, kept, opened } => {
-                format!("{short} shortens {long} ({kept} open {opened})")
+                write!(f, "{short} shortens {long} ({kept} open {opened})")
             }
-            ShortFormForReview(s) => format!("score raised to {s:.2}: a short form alone is for review"),
-            Decoration { what, text } => format!("{what}: {text}"),
-            MarkedSameByReviewer => "marked same by a reviewer".into(),
-            MarkedDifferentByReviewer => "kept apart: marked different by a reviewer".into(),
-            RefusedInCluster => "not merged: another record of the cluster vetoes it".into(),
+            ShortFormForReview(s) => write!(f, "score raised to {s:.2}: a short form alone is for review"),
+            Decoration { what, text } => write!(f, "{what}: {text}"),
+            MarkedSameByReviewer => f.write_str("marked same by a reviewer"),
+            MarkedDifferentByReviewer => f.write_str("kept apart: marked different by a reviewer"),
+            RefusedInCluster => f.write_str("not merged: another record of the cluster vetoes it"),
         }
     }
 
-    fn zh(&self) -> String {
+    fn write_zh(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Reason::*;
         match self {
-            DifferentCreditCodes { a, b } => format!("统一社会信用代码不同（{a} / {b}）"),
-            DifferentRegions { a, b } => format!("所在地区不同：{a} / {b}"),
-            NationalAndRegional => "一个是全国性单位，一个是地方单位".into(),
-            DifferentKinds { a, b } => format!("单位类别不同：“{a}” / “{b}”"),
+            DifferentCreditCodes { a, b } => write!(f, "统一社会信用代码不同（{a} / {b}）"),
+            DifferentRegions { a, b } => write!(f, "所在地区不同：{a} / {b}"),
+            NationalAndRegional => f.write_str("一个是全国性单位，一个是地方单位"),
+            DifferentKinds { a, b } => write!(f, "单位类别不同：“{a}” / “{b}”"),
             DifferentOrdinals { a, b } => {
-                format!("序号不同：{} / {}", ordinal(*a, Lang::Zh), ordinal(*b, Lang::Zh))
+                write!(f, "序号不同：{} / {}", ordinal(*a, Lang::Zh), ordinal(*b, Lang::Zh))
             }
-            BranchAndUnit => "一个是分支机构，一个是其所属单位".into(),
-            NamesNameDifferentPlaces { a, b } => format!("名称中的地名不同：{a} / {b}"),
-            UnitsOfDifferentPlaces { a, b } => format!("分属不同地方的同类单位：{a} / {b}"),
-            DifferentLevels { a, b } => format!("级别不同：{} / {}", level_zh(*a), level_zh(*b)),
-            DifferentNames { a, b } => format!("名称不同：“{a}” / “{b}”是不同单位的名称"),
-            OnlyAKind { name } => format!("“{name}”只是单位类别，没有地名，无法确定是哪一个单位"),
-            TownWithoutCounty { town } => format!("“{town}”未注明所属区县，多个区县有同名乡镇"),
+            BranchAndUnit => f.write_str("一个是分支机构，一个是其所属单位"),
+            NamesNameDifferentPlaces { a, b } => write!(f, "名称中的地名不同：{a} / {b}"),
+            UnitsOfDifferentPlaces { a, b } => write!(f, "分属不同地方的同类单位：{a} / {b}"),
+            DifferentLevels { a, b } => write!(f, "级别不同：{} / {}", level_zh(*a), level_zh(*b)),
+            DifferentNames { a, b } => write!(f, "名称不同：“{a}” / “{b}”是不同单位的名称"),
+            OnlyAKind { name } => write!(f, "“{name}”只是单位类别，没有地名，无法确定是哪一个单位"),
+            TownWithoutCounty { town } => write!(f, "“{town}”未注明所属区县，多个区县有同名乡镇"),
             PlaceOnOneSideOnly { place } => {
-                format!("只有一条记录写明地点（{place}），另一条的名称和地区列都没有地点")
+                write!(f, "只有一条记录写明地点（{place}），另一条的名称和地区列都没有地点")
             }
-            NationalPrefixesDiffer { a, b } => format!("全国性名称的开头不同（“{a}”与“{b}”）"),
+            NationalPrefixesDiffer { a, b } => write!(f, "全国性名称的开头不同（“{a}”与“{b}”）"),
             IdentifyingPartDiffers { a, b } => {
-                format!("专名不同：“{a}” / “{b}”，且无相同信用代码或上级单位佐证")
+                write!(f, "专名不同：“{a}” / “{b}”，且无相同信用代码或上级单位佐证")
             }
             IdentifyingWordsUnlike { differing } => {
-                format!("专名有{differing}个字不同且读音不同，是不同的单位")
+                write!(f, "专名有{differing}个字不同且读音不同，是不同的单位")
             }
-            SameParent => "上级单位相同".into(),
-            BothUnitOf { kind, place } => format!("都是{place}的{kind}"),
-            GenericAmbiguousPlace => "名称只有地名和类别，且地名所指不明确".into(),
-            SameNormalizedName => "规范化后名称相同".into(),
-            Expansion { short, long } => format!("“{short}”即“{long}”"),
-            Folded(f) => f.zh().into(),
-            RegionPrefixOmitted { prefix } => format!("省略了地区前缀“{prefix}”"),
-            RegionWritten { long, short } => format!("地名“{long}”与“{short}”写法不同"),
-            ProvisionalIgnored => "忽略了筹建标记（筹）".into(),
-            SoundSlipRepaired { written, meant } => format!("“{written}”是“{meant}”的同音误写"),
-            SuffixTypo { written, meant } => format!("“{written}”是“{meant}”的错字"),
-            SameOrdinal(n) => format!("序号相同（第{n}）"),
-            SameSound { a, b, sound } => format!("“{a}”与“{b}”同音（{sound}）"),
-            NamesDiffer { a, b } => format!("名称不同：{a} / {b}"),
-            SameCreditCode => "同一统一社会信用代码".into(),
-            Abbreviates { short, long } => format!("“{short}”是“{long}”的简称"),
-            Score(s) => format!("得分 {s:.2}"),
-            Shortens { short, long, .. } => format!("“{short}”可能是“{long}”的简称"),
-            ShortFormForReview(s) => format!("仅凭简称不能合并，得分提到 {s:.2} 供人工审核"),
+            SameParent => f.write_str("上级单位相同"),
+            BothUnitOf { kind, place } => write!(f, "都是{place}的{kind}"),
+            GenericAmbiguousPlace => f.write_str("名称只有地名和类别，且地名所指不明确"),
+            SameNormalizedName => f.write_str("规范化后名称相同"),
+            Expansion { short, long } => write!(f, "“{short}”即“{long}”"),
+            Folded(x) => f.write_str(x.zh()),
+            RegionPrefixOmitted { prefix } => write!(f, "省略了地区前缀“{prefix}”"),
+            RegionWritten { long, short } => write!(f, "地名“{long}”与“{short}”写法不同"),
+            ProvisionalIgnored => f.write_str("忽略了筹建标记（筹）"),
+            SoundSlipRepaired { written, meant } => write!(f, "“{written}”是“{meant}”的同音误写"),
+            SuffixTypo { written, meant } => write!(f, "“{written}”是“{meant}”的错字"),
+            SameOrdinal(n) => write!(f, "序号相同（第{n}）"),
+            SameSound { a, b, sound } => write!(f, "“{a}”与“{b}”同音（{sound}）"),
+            NamesDiffer { a, b } => write!(f, "名称不同：{a} / {b}"),
+            SameCreditCode => f.write_str("同一统一社会信用代码"),
+            Abbreviates { short, long } => write!(f, "“{short}”是“{long}”的简称"),
+            Score(s) => write!(f, "得分 {s:.2}"),
+            Shortens { short, long, .. } => write!(f, "“{short}”可能是“{long}”的简称"),
+            ShortFormForReview(s) => write!(f, "仅凭简称不能合并，得分提到 {s:.2} 供人工审核"),
             Decoration { what, text } => {
                 let label = match *what {
                     "English gloss" => "英文注释",
@@ -360,11 +357,11 @@ impl Reason {
                     "region levels reversed" => "顺序颠倒的行政区划",
                     other => other,
                 };
-                format!("已识别{label}“{text}”")
+                write!(f, "已识别{label}“{text}”")
             }
-            MarkedSameByReviewer => "审核人员已标记为同一单位".into(),
-            MarkedDifferentByReviewer => "审核人员已标记为不同单位，不合并".into(),
-            RefusedInCluster => "未合并：同一组中另有记录与其冲突".into(),
+            MarkedSameByReviewer => f.write_str("审核人员已标记为同一单位"),
+            MarkedDifferentByReviewer => f.write_str("审核人员已标记为不同单位，不合并"),
+            RefusedInCluster => f.write_str("未合并：同一组中另有记录与其冲突"),
         }
     }
 }
@@ -372,13 +369,41 @@ impl Reason {
 /// The machine (English) text.
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.en())
+        self.write_en(f)
+    }
+}
+
+/// A reason in a language, written straight into what it is formatted into: a 1M-row run writes
+/// a member's reasons into clusters.csv, id_remap.csv and the workbook, and a String per reason
+/// (then a Vec of them, then the joined String) was a large part of that.
+pub struct InLang<'a>(pub &'a Reason, pub Lang);
+
+impl fmt::Display for InLang<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Lang::En => self.0.write_en(f),
+            Lang::Zh => self.0.write_zh(f),
+        }
     }
 }
 
 /// Reasons joined the way machine files write them: `a; b; c`.
 pub fn join(reasons: &[Reason], lang: Lang) -> String {
-    reasons.iter().map(|r| r.text(lang)).collect::<Vec<_>>().join("; ")
+    let mut s = String::new();
+    join_into(&mut s, reasons, lang);
+    s
+}
+
+/// `join`, appended to `out`.
+pub fn join_into(out: &mut String, reasons: &[Reason], lang: Lang) {
+    use fmt::Write;
+    for (k, r) in reasons.iter().enumerate() {
+        if k > 0 {
+            out.push_str("; ");
+        }
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{}", InLang(r, lang));
+    }
 }
 
 #[cfg(test)]

@@ -150,7 +150,7 @@ pub fn markdown(d: &Diff, prev: Option<(i64, &str)>, limit: usize, lang: Lang) -
 }
 
 /// The "Since last run" sheet of report.xlsx: every change, one row each.
-pub fn sheet(d: &Diff, lang: Lang) -> Sheet {
+pub fn sheet(d: &Diff, lang: Lang) -> Sheet<'_> {
     let rows: Vec<Vec<Cell>> = d
         .rows
         .iter()

@@ -23,7 +23,7 @@ pub fn province_name(key: &str, lang: Lang) -> &str {
 const FIXED: usize = 7;
 
 /// A province's counts: the first columns of the 按省份 sheet and of report.md's top provinces.
-pub fn province_cells(key: &str, st: &super::ProvinceStats, lang: Lang) -> Vec<Cell> {
+pub fn province_cells<'a>(key: &'a str, st: &super::ProvinceStats, lang: Lang) -> Vec<Cell<'a>> {
     vec![
         Cell::text(province_name(key, lang)),
         Cell::Int(st.records),
@@ -35,7 +35,7 @@ pub fn province_cells(key: &str, st: &super::ProvinceStats, lang: Lang) -> Vec<C
     ]
 }
 
-pub fn by_province(r: &RunReport, lang: Lang) -> Sheet {
+pub fn by_province(r: &RunReport, lang: Lang) -> Sheet<'_> {
     let name = lang.pick("按省份", "By province");
     let codes: Vec<FindingCode> =
         FindingCode::ALL.into_iter().filter(|c| r.check.by_code.contains_key(c.as_str())).collect();

@@ -142,7 +142,7 @@ pub fn csv_cells(dir: &Directory, row: &CoverageRow) -> [String; 11] {
 }
 
 /// A gap row for people: the same facts with labels in `lang`.
-fn gap_cells(dir: &Directory, row: &CoverageRow, lang: Lang) -> Vec<Cell> {
+fn gap_cells<'a>(dir: &'a Directory, row: &CoverageRow, lang: Lang) -> Vec<Cell<'a>> {
     let place = place(row);
     let ids: Vec<String> = row.claims.iter().map(|c| dir.id(c.representative).to_string()).collect();
     let detail = detail(dir, row, &place, lang);
@@ -273,7 +273,7 @@ pub fn console(s: &CoverageSummary, lang: Lang) -> String {
 /// How many divisions that need attention report.md lists by name; coverage.csv has them all.
 const MD_GAPS: usize = 30;
 
-fn counts_row(name: &str, c: &CoverageCounts) -> Vec<Cell> {
+fn counts_row<'a>(name: &'a str, c: &CoverageCounts) -> Vec<Cell<'a>> {
     vec![
         Cell::text(name),
         Cell::Int(c.expected),
@@ -310,7 +310,8 @@ pub fn markdown(dir: &Directory, cov: &Coverage, lang: Lang) -> String {
     );
     let header: Vec<&str> = COUNT_HEADER.iter().map(|(zh, en)| lang.pick(zh, en)).collect();
     let mut rows: Vec<Vec<Cell>> = s.provinces.iter().map(|p| counts_row(&p.province, &p.counts)).collect();
-    rows.push(counts_row(&format!("**{}**", total_word(lang)), &s.total));
+    let total = format!("**{}**", total_word(lang));
+    rows.push(counts_row(&total, &s.total));
     out.push_str(&super::table::markdown(&header, &rows));
     if s.unplaced_associations > 0 {
         let n = s.unplaced_associations;
@@ -373,7 +374,7 @@ pub fn sheet_names(lang: Lang) -> (&'static str, &'static str) {
 
 /// Sheets for report.xlsx: the per-province summary (with a chart of the counts), and every
 /// division that is not `present`.
-pub fn sheets(dir: &Directory, cov: &Coverage, lang: Lang) -> Vec<Sheet> {
+pub fn sheets<'a>(dir: &'a Directory, cov: &'a Coverage, lang: Lang) -> Vec<Sheet<'a>> {
     let s = &cov.summary;
     let (summary_name, gaps_name) = sheet_names(lang);
     let mut rows: Vec<Vec<Cell>> = s.provinces.iter().map(|p| counts_row(&p.province, &p.counts)).collect();

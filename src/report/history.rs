@@ -113,7 +113,7 @@ fn codes_seen(rows: &[HistoryRow]) -> Vec<FindingCode> {
 }
 
 /// One row per run, one column per finding code, and a line chart of the codes over the nights.
-pub fn trend_sheet(rows: &[HistoryRow], lang: Lang) -> Sheet {
+pub fn trend_sheet(rows: &[HistoryRow], lang: Lang) -> Sheet<'_> {
     let codes = codes_seen(rows);
     let mut header: Vec<String> = [
         lang.pick("运行", "run"),
@@ -184,7 +184,8 @@ mod tests {
 
     #[test]
     fn trend_has_a_column_and_a_series_per_code_seen() {
-        let s = trend_sheet(&[row(1, 2), row(2, 0)], Lang::Zh);
+        let rows = [row(1, 2), row(2, 0)];
+        let s = trend_sheet(&rows, Lang::Zh);
         assert_eq!(s.header[7..], ["上级链成环", "统一社会信用代码无效"]);
         assert_eq!(s.rows[1][7], Cell::Int(0));
         let c = &s.charts[0];

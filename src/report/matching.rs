@@ -66,7 +66,7 @@ pub fn write_csv(rows: &[MatchRow], path: &Path) -> Result<()> {
 const SHEET_ORDER: [usize; 10] = [0, 7, 1, 2, 3, 4, 6, 8, 5, 9];
 
 /// The sheet of match.xlsx: every row, candidates of one new record banded together.
-pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet {
+pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet<'_> {
     let header: [&str; 10] = match lang {
         Lang::Zh => [
             "申请编号",

@@ -31,7 +31,7 @@ pub struct Extra<'a> {
     /// Sections appended to report.md.
     pub markdown: Vec<String>,
     /// Sheets appended to report.xlsx.
-    pub sheets: Vec<Sheet>,
+    pub sheets: Vec<Sheet<'a>>,
     /// Further files (changes.csv).
     pub files: Vec<Job<'a>>,
     /// Files already in the staging directory (`BesideCheck`).

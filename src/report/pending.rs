@@ -115,8 +115,18 @@ pub fn queue(
         out.push(PendingItem { org: i, age_days, recommendation, survivor, why });
     }
     // Oldest first: the backlog the operators complain about.
-    out.sort_by(|a, b| b.age_days.cmp(&a.age_days).then_with(|| dir.id(a.org).cmp(dir.id(b.org))));
-    out
+    // Sorted mostly on numbers held in the array (the id's first bytes as a number): many share
+    // an age, and comparing their ids, scattered over the heap, cost more than building the queue.
+    // Then by record, as the stable sort this replaces left equal ids.
+    let mut keyed: Vec<(u128, PendingItem)> =
+        out.into_iter().map(|q| (super::fixed::sort_prefix(dir.id(q.org).as_str()), q)).collect();
+    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
+        (b.age_days.cmp(&a.age_days))
+            .then(ka.cmp(kb))
+            .then_with(|| dir.id(a.org).cmp(dir.id(b.org)))
+            .then(a.org.cmp(&b.org))
+    });
+    keyed.into_iter().map(|(_, q)| q).collect()
 }
 
 #[cfg(test)]

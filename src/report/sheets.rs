@@ -73,14 +73,14 @@ pub fn all<'a>(
 
 /// A table sheet of `items`, a row each (`row` gives every column; the sheet's are picked). The
 /// rows a sheet can show are built in parallel, in order; the rest are only counted.
-fn table_sheet<T: Sync>(
+fn table_sheet<'i, 'a, T: Sync>(
     name: &str,
     (cols, csv): (&[Col], &'static str),
     order: &[&str],
-    items: &[T],
-    row: impl Fn(&T) -> Vec<Cell> + Sync,
+    items: &'i [T],
+    row: impl Fn(&'i T) -> Vec<Cell<'a>> + Sync,
     lang: Lang,
-) -> Sheet {
+) -> Sheet<'a> {
     let keep = sheet_columns(cols, order);
     let header = keep.iter().map(|&i| cols[i].header(lang).to_string()).collect();
     let shown = &items[..items.len().min(MAX_ROWS)];
@@ -92,11 +92,11 @@ fn table_sheet<T: Sync>(
 }
 
 /// The summary: what to do first, then the counts.
-fn summary(r: &RunReport, lang: Lang) -> Sheet {
+fn summary(r: &RunReport, lang: Lang) -> Sheet<'_> {
     let n = names(lang);
     // (cells, bold): section titles are bold.
     let mut rows: Vec<(Vec<Cell>, bool)> = Vec::new();
-    let title = |rows: &mut Vec<(Vec<Cell>, bool)>, t: &str| {
+    let title = |rows: &mut Vec<(Vec<Cell<'static>>, bool)>, t: &'static str| {
         rows.push((vec![Cell::text(t), Cell::Empty, Cell::Empty], true));
     };
     let blank = || (vec![Cell::Empty, Cell::Empty, Cell::Empty], false);
@@ -207,7 +207,7 @@ fn summary(r: &RunReport, lang: Lang) -> Sheet {
 }
 
 /// Every finding code and certification recommendation: what it means and what to do.
-fn legend(r: &RunReport, lang: Lang) -> Sheet {
+fn legend(r: &RunReport, lang: Lang) -> Sheet<'_> {
     let mut rows: Vec<Vec<Cell>> = FindingCode::ALL
         .into_iter()
         .map(|c| {
@@ -245,11 +245,11 @@ fn legend(r: &RunReport, lang: Lang) -> Sheet {
     s
 }
 
-fn clusters(p: &Pipeline, lang: Lang) -> Sheet {
+fn clusters<'a>(p: &'a Pipeline, lang: Lang) -> Sheet<'a> {
     let children = tables::child_counts(&p.dir);
     let members: Vec<_> = rows::cluster_members(&p.dedupe).collect();
     let bold: Vec<bool> = members.iter().map(|m| m.is_survivor()).collect();
-    let row = |m: &rows::MemberRow| tables::cluster_member(&p.dir, m, &children, lang, Target::Sheet);
+    let row = |m: &rows::MemberRow<'a>| tables::cluster_member(&p.dir, m, &children, lang, Target::Sheet);
     let table = (&tables::CLUSTERS[..], "clusters.csv");
     let mut s = table_sheet(names(lang).clusters, table, tables::CLUSTERS_SHEET, &members, row, lang);
     s.band_by = Some(0);
@@ -257,7 +257,7 @@ fn clusters(p: &Pipeline, lang: Lang) -> Sheet {
     s
 }
 
-fn pairs(p: &Pipeline, lang: Lang) -> Sheet {
+fn pairs(p: &Pipeline, lang: Lang) -> Sheet<'_> {
     let dir = &p.dir;
     let review = p.dedupe.pairs.iter().filter(|x| x.decision == crate::dedupe::PairDecision::NeedsReview);
     // By province, the surest first: how a provincial administrator works through them. The
@@ -271,7 +271,7 @@ fn pairs(p: &Pipeline, lang: Lang) -> Sheet {
     table_sheet(names(lang).pairs, table, tables::PAIRS_SHEET, &review, row, lang)
 }
 
-fn parent_fixes(p: &Pipeline, changes: &[ParentChange], lang: Lang) -> Sheet {
+fn parent_fixes<'a>(p: &'a Pipeline, changes: &[ParentChange], lang: Lang) -> Sheet<'a> {
     let dir = &p.dir;
     let mut order: Vec<(&str, &ParentChange)> =
         changes.iter().map(|c| (rows::province_col(dir, c.org), c)).collect();
@@ -283,7 +283,7 @@ fn parent_fixes(p: &Pipeline, changes: &[ParentChange], lang: Lang) -> Sheet {
 
 /// Findings, errors first, then by province and id: an administrator filters on their province
 /// and starts at the top.
-fn findings(p: &Pipeline, lang: Lang) -> Sheet {
+fn findings(p: &Pipeline, lang: Lang) -> Sheet<'_> {
     let dir = &p.dir;
     let rank = |s: Severity| match s {
         Severity::Error => 0,
@@ -308,7 +308,7 @@ fn findings(p: &Pipeline, lang: Lang) -> Sheet {
     s
 }
 
-fn pending(p: &Pipeline, queue: &[PendingItem], lang: Lang) -> Sheet {
+fn pending<'a>(p: &'a Pipeline, queue: &[PendingItem], lang: Lang) -> Sheet<'a> {
     let row = |q: &PendingItem| {
         let prov = super::charts::province_name(super::counts::province_of(p, q.org), lang);
         tables::pending(&p.dir, q, prov, lang, Target::Sheet)
@@ -317,7 +317,7 @@ fn pending(p: &Pipeline, queue: &[PendingItem], lang: Lang) -> Sheet {
     table_sheet(names(lang).pending, table, tables::PENDING_SHEET, queue, row, lang)
 }
 
-fn rejected(p: &Pipeline, lang: Lang) -> Sheet {
+fn rejected(p: &Pipeline, lang: Lang) -> Sheet<'_> {
     let table = (&tables::REJECTED[..], "rejected_rows.csv");
     table_sheet(names(lang).rejected, table, &[], &p.dir.rejected, tables::rejected, lang)
 }

@@ -2,6 +2,7 @@
 //! English words), an XLSX sheet and a Markdown table (headers and labels in the report's
 //! language). Columns meant for one of them only say so (`Vis`).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -58,7 +59,7 @@ pub enum Target {
 
 impl Target {
     /// `cell()` if a column of `vis` appears in this target, else an empty cell.
-    pub fn only(self, vis: Vis, cell: impl FnOnce() -> Cell) -> Cell {
+    pub fn only<'a>(self, vis: Vis, cell: impl FnOnce() -> Cell<'a>) -> Cell<'a> {
         match (vis, self) {
             (Vis::Csv, Target::Sheet) | (Vis::Sheet, Target::Csv) => Cell::Empty,
             _ => cell(),
@@ -66,10 +67,12 @@ impl Target {
     }
 }
 
-/// A cell as the row function gives it.
+/// A cell as the row function gives it. Text borrows what it can (ids, names, columns of the
+/// directory, labels): a 1M-row run's tables are millions of cells, and a String for each, copied
+/// and freed again, was a large part of writing them.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
     /// A count or a line number.
     Int(u64),
     /// A number shown with this many decimals (scores, percentages).
@@ -79,9 +82,9 @@ pub enum Cell {
     Empty,
 }
 
-impl Cell {
+impl<'a> Cell<'a> {
     /// Text, or an empty cell for an empty string.
-    pub fn text(s: impl Into<String>) -> Cell {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         let s = s.into();
         if s.is_empty() {
             Cell::Empty
@@ -91,8 +94,7 @@ impl Cell {
     }
 
     /// As written in a CSV or a Markdown table.
-    pub fn to_text(&self) -> std::borrow::Cow<'_, str> {
-        use std::borrow::Cow;
+    pub fn to_text(&self) -> Cow<'_, str> {
         match self {
             Cell::Text(s) => Cow::Borrowed(s),
             Cell::Int(n) => Cow::Owned(n.to_string()),
@@ -103,20 +105,20 @@ impl Cell {
     }
 }
 
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Cell<'a> {
         Cell::text(s)
     }
 }
 
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
+impl From<String> for Cell<'_> {
+    fn from(s: String) -> Self {
         Cell::text(s)
     }
 }
 
-impl From<u64> for Cell {
-    fn from(n: u64) -> Cell {
+impl From<u64> for Cell<'_> {
+    fn from(n: u64) -> Self {
         Cell::Int(n)
     }
 }
@@ -136,25 +138,25 @@ pub fn visible(cols: &[Col], csv: bool) -> Vec<usize> {
 
 /// Write the CSV columns of `rows` for people (UTF-8 with BOM, CRLF, formula-safe: a cell a
 /// spreadsheet would run gets an apostrophe), streamed to the file.
-pub fn write_csv<I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
+pub fn write_csv<'r, I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
 where
-    I: IntoIterator<Item = Vec<Cell>>,
+    I: IntoIterator<Item = Vec<Cell<'r>>>,
 {
     write(path, cols, rows, output::Audience::People)
 }
 
 /// Write the CSV columns of `rows` for machines: like `write_csv`, but every value exactly as it
 /// is (the sync team applies these files; an apostrophe before `=` would change an id).
-pub fn write_machine_csv<I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
+pub fn write_machine_csv<'r, I>(path: &Path, cols: &[Col], rows: I) -> Result<()>
 where
-    I: IntoIterator<Item = Vec<Cell>>,
+    I: IntoIterator<Item = Vec<Cell<'r>>>,
 {
     write(path, cols, rows, output::Audience::Machine)
 }
 
-fn write<I>(path: &Path, cols: &[Col], rows: I, audience: output::Audience) -> Result<()>
+fn write<'r, I>(path: &Path, cols: &[Col], rows: I, audience: output::Audience) -> Result<()>
 where
-    I: IntoIterator<Item = Vec<Cell>>,
+    I: IntoIterator<Item = Vec<Cell<'r>>>,
 {
     let keep = visible(cols, true);
     output::write_streamed(path, |w: &mut dyn Write| {
@@ -188,12 +190,12 @@ fn csv_io(e: csv::Error) -> io::Error {
 /// The sheet's headers and cells of `rows`: the sheet's columns in `order` (column keys; empty =
 /// the columns' own order). The rows are picked as they are read (`Sheet::capped` keeps only
 /// what a sheet shows).
-pub fn sheet_parts<'a>(
+pub fn sheet_parts<'a, 'r: 'a>(
     cols: &'a [Col],
     order: &[&str],
-    rows: impl IntoIterator<Item = Vec<Cell>> + 'a,
+    rows: impl IntoIterator<Item = Vec<Cell<'r>>> + 'a,
     lang: Lang,
-) -> (Vec<String>, impl Iterator<Item = Vec<Cell>> + 'a) {
+) -> (Vec<String>, impl Iterator<Item = Vec<Cell<'r>>> + 'a) {
     let keep = sheet_columns(cols, order);
     let header = keep.iter().map(|&i| cols[i].header(lang).to_string()).collect();
     let rows = rows.into_iter().map(move |row| pick(row, &keep));
@@ -210,7 +212,7 @@ pub fn sheet_columns(cols: &[Col], order: &[&str]) -> Vec<usize> {
 }
 
 /// The cells of `row` at `keep`, in that order.
-pub fn pick(mut row: Vec<Cell>, keep: &[usize]) -> Vec<Cell> {
+pub fn pick<'r>(mut row: Vec<Cell<'r>>, keep: &[usize]) -> Vec<Cell<'r>> {
     keep.iter()
         .map(|&i| row.get_mut(i).map(|c| std::mem::replace(c, Cell::Empty)).unwrap_or(Cell::Empty))
         .collect()

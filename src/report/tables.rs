@@ -19,7 +19,7 @@ pub const REJECTED: [Col; 4] = [
     col("raw", "原始内容", "raw"),
 ];
 
-pub fn rejected(r: &RejectedRow) -> Vec<Cell> {
+pub fn rejected(r: &RejectedRow) -> Vec<Cell<'_>> {
     vec![
         Cell::text(r.file.as_str()),
         Cell::Int(r.line),
@@ -56,28 +56,41 @@ pub fn child_counts(dir: &Directory) -> Vec<u32> {
     children
 }
 
-/// Why the survivor was kept, in words.
+/// Why the survivor was kept, in words (one String written in place: once per cluster, twice).
 fn survivor_reason(dir: &Directory, s: RecIdx, children: u32, lang: Lang) -> String {
+    use std::fmt::Write;
     let sep = lang.pick("；", "; ");
-    let mut r =
-        vec![format!("{}{}", lang.pick("保留：", "survivor: "), labels::cert_status(dir.status(s), lang))];
+    let mut r = String::new();
+    r.push_str(lang.pick("保留：", "survivor: "));
+    r.push_str(labels::cert_status(dir.status(s), lang));
     if uscc::canonical(dir.get(s, Field::Uscc)).is_some() {
-        r.push(lang.pick("信用代码有效", "valid credit code").to_string());
+        r.push_str(sep);
+        r.push_str(lang.pick("信用代码有效", "valid credit code"));
     }
     if children > 0 {
-        r.push(match lang {
-            Lang::Zh => format!("有 {children} 个下级组织"),
-            Lang::En => format!("{children} child records"),
-        });
+        r.push_str(sep);
+        // Writing into a String cannot fail.
+        let _ = match lang {
+            Lang::Zh => write!(r, "有 {children} 个下级组织"),
+            Lang::En => write!(r, "{children} child records"),
+        };
     }
     let created = dir.created_at(s);
     if !created.is_empty() {
-        r.push(format!("{}{created}", lang.pick("创建于 ", "created ")));
+        r.push_str(sep);
+        r.push_str(lang.pick("创建于 ", "created "));
+        r.push_str(&created);
     }
-    r.join(sep)
+    r
 }
 
-pub fn cluster_member(dir: &Directory, m: &MemberRow, children: &[u32], lang: Lang, to: Target) -> Vec<Cell> {
+pub fn cluster_member<'d>(
+    dir: &'d Directory,
+    m: &MemberRow<'d>,
+    children: &[u32],
+    lang: Lang,
+    to: Target,
+) -> Vec<Cell<'d>> {
     let reason = |lang| {
         Cell::text(if m.is_survivor() {
             survivor_reason(dir, m.org, children[m.org as usize], lang)
@@ -117,7 +130,7 @@ pub const PAIRS: [Col; 11] = [
 pub const PAIRS_SHEET: &[&str] =
     &["province", "org_id_a", "name_a", "org_id_b", "name_b", "score", "reasons_label", "todo"];
 
-pub fn pair(dir: &Directory, p: &ScoredPair, lang: Lang, to: Target) -> Vec<Cell> {
+pub fn pair<'d>(dir: &'d Directory, p: &ScoredPair, lang: Lang, to: Target) -> Vec<Cell<'d>> {
     let todo = match p.decision {
         PairDecision::NeedsReview => lang.pick("相同 / 不同", "same / different"),
         PairDecision::Merged => "",
@@ -174,7 +187,8 @@ pub const FINDINGS_SHEET: &[&str] = &[
     "todo",
 ];
 
-pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang, to: Target) -> Vec<Cell> {
+/// The finding's own texts are copied: findings.csv's rows are made on the fly.
+pub fn finding<'d>(dir: &'d Directory, f: &FindingRow, lang: Lang, to: Target) -> Vec<Cell<'d>> {
     let i = f.org;
     let parent = dir.parent(i).filter(|&p| p != i);
     vec![
@@ -185,7 +199,7 @@ pub fn finding(dir: &Directory, f: &FindingRow, lang: Lang, to: Target) -> Vec<C
         Cell::text(&*dir.records[i as usize].parent_id),
         Cell::text(rows::id_of(dir, f.proposed)),
         Cell::text(rows::confidence_word(f.confidence)),
-        Cell::text(f.reason.as_str()),
+        Cell::text(f.reason.clone()),
         Cell::text(dir.name(i)),
         Cell::text(rows::province_col(dir, i)),
         Cell::text(dir.get(i, Field::City)),
@@ -230,7 +244,13 @@ pub const PENDING_SHEET: &[&str] = &[
 ];
 
 /// One queue item. `province` is the province the record is counted under.
-pub fn pending(dir: &Directory, q: &PendingItem, province: &str, lang: Lang, to: Target) -> Vec<Cell> {
+pub fn pending<'d>(
+    dir: &'d Directory,
+    q: &PendingItem,
+    province: &'d str,
+    lang: Lang,
+    to: Target,
+) -> Vec<Cell<'d>> {
     let i = q.org;
     vec![
         Cell::text(dir.id(i).as_str()),
@@ -239,7 +259,7 @@ pub fn pending(dir: &Directory, q: &PendingItem, province: &str, lang: Lang, to:
         Cell::text(dir.get(i, Field::City)),
         Cell::text(dir.created_at(i)),
         q.age_days
-            .map(|d| if d >= 0 { Cell::Int(d as u64) } else { Cell::Text(d.to_string()) })
+            .map(|d| if d >= 0 { Cell::Int(d as u64) } else { Cell::Text(d.to_string().into()) })
             .unwrap_or(Cell::Empty),
         Cell::text(q.recommendation.as_str()),
         Cell::text(rows::id_of(dir, q.survivor)),
@@ -278,14 +298,14 @@ pub const PARENT_FIXES_SHEET: &[&str] = &[
 ];
 
 /// Label of a parent change's cause: a finding code, or the parent's merge.
-pub fn change_cause(code: &str, lang: Lang) -> String {
+pub fn change_cause(code: &str, lang: Lang) -> &'static str {
     match FindingCode::parse(code) {
-        Some(c) => labels::code(c, lang).to_string(),
-        None => lang.pick("原上级组织被合并到保留条目", "old parent merged into its survivor").to_string(),
+        Some(c) => labels::code(c, lang),
+        None => lang.pick("原上级组织被合并到保留条目", "old parent merged into its survivor"),
     }
 }
 
-pub fn parent_fix(dir: &Directory, c: &ParentChange, lang: Lang, to: Target) -> Vec<Cell> {
+pub fn parent_fix<'d>(dir: &'d Directory, c: &ParentChange, lang: Lang, to: Target) -> Vec<Cell<'d>> {
     let i = c.org;
     vec![
         Cell::text(dir.id(i).as_str()),
@@ -304,7 +324,7 @@ pub fn parent_fix(dir: &Directory, c: &ParentChange, lang: Lang, to: Target) -> 
 
 pub const ID_REMAP: [Col; 3] = [csv_only("old_id"), csv_only("new_id"), csv_only("reason")];
 
-pub fn id_remap(dir: &Directory, m: &MemberRow) -> Vec<Cell> {
+pub fn id_remap<'d>(dir: &'d Directory, m: &MemberRow) -> Vec<Cell<'d>> {
     vec![
         Cell::text(dir.id(m.org).as_str()),
         Cell::text(dir.id(m.survivor).as_str()),

@@ -13,10 +13,11 @@ use super::table::Cell;
 use crate::output::xlsx_cell;
 
 /// One sheet's content: header and rows, and how to show them.
-pub struct Sheet {
+pub struct Sheet<'a> {
     pub name: String,
     pub header: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+    /// Cells may borrow from what the sheet is made of (`Cell`).
+    pub rows: Vec<Vec<Cell<'a>>>,
     /// Column whose value changes mark a new band (clusters), if any.
     pub band_by: Option<usize>,
     /// Rows to highlight in bold (survivors, totals, section titles).
@@ -33,9 +34,9 @@ pub struct Sheet {
     pub omitted: usize,
 }
 
-impl Sheet {
+impl<'a> Sheet<'a> {
     /// A plain table: no banding, nothing bold, a filter on the header.
-    pub fn new(name: &str, header: Vec<String>, rows: Vec<Vec<Cell>>) -> Sheet {
+    pub fn new(name: &str, header: Vec<String>, rows: Vec<Vec<Cell<'a>>>) -> Sheet<'a> {
         let n = rows.len();
         Sheet {
             name: name.to_string(),
@@ -53,7 +54,11 @@ impl Sheet {
 
     /// A table of at most the rows a sheet can show: the rest are only counted, so that a
     /// multi-million-row table is never held in memory for a sheet that cannot show it.
-    pub fn capped(name: &str, header: Vec<String>, rows: impl IntoIterator<Item = Vec<Cell>>) -> Sheet {
+    pub fn capped(
+        name: &str,
+        header: Vec<String>,
+        rows: impl IntoIterator<Item = Vec<Cell<'a>>>,
+    ) -> Sheet<'a> {
         let mut rows = rows.into_iter();
         let kept: Vec<Vec<Cell>> = rows.by_ref().take(MAX_ROWS).collect();
         let mut s = Sheet::new(name, header, kept);
@@ -307,7 +312,7 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
 }
 
 /// A sheet built when the workbook gets to it (`Book`).
-pub type SheetBuilder<'a> = Box<dyn FnOnce() -> Sheet + Send + 'a>;
+pub type SheetBuilder<'a> = Box<dyn FnOnce() -> Sheet<'a> + Send + 'a>;
 
 /// The workbook as bytes. The document date is the report's as-of date, not the wall clock, so a
 /// re-run writes the same bytes.
