@@ -86,7 +86,9 @@ pub fn run(dir: &Directory, opts: &DedupeOptions) -> DedupeResult {
     let t = std::time::Instant::now();
     let (names, profiles) = profile::parse_and_profile(dir);
     timing("parse + profile", t);
-    dedupe(dir, &names, &profiles, opts)
+    let result = dedupe(dir, &names, &profiles, opts);
+    NameParts::free_all(names);
+    result
 }
 
 /// Reviewer decisions on pairs (from the audit database, issue 6), by record index, each pair
