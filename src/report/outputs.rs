@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::dedupe::DedupeResult;
 use crate::error::{Error, Result};
 use crate::hierarchy::CheckResult;
@@ -21,7 +19,7 @@ use super::fixed::{self, FixedOutputs};
 use super::pending;
 use super::table::{self, Target};
 use super::tables;
-use super::xlsx::Sheet;
+use super::xlsx::{Book, Sheet, SheetBuilder};
 use super::RunReport;
 
 /// One output file: its name and how to write it to a path.
@@ -71,28 +69,72 @@ pub fn write_dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang)
     a.and(b)
 }
 
-/// Run the jobs in parallel; their names in order, or the first error (in job order). The bar
-/// (shown only on a terminal) counts the files done: writing 200k rows' outputs takes seconds.
-/// The workbook, by far the longest job, starts first: last in the list, it used to start only
-/// when one thread had written its half of the other files, and the phase waited for it.
-fn run_jobs(stage: &Staging, jobs: Vec<Job>, progress: bool) -> Result<Vec<&'static str>> {
-    let bar = crate::progress::items_bar(jobs.len() as u64, "writing outputs", progress);
-    let mut jobs: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
-    jobs.sort_by_key(|(_, (name, _))| *name != "report.xlsx");
-    let mut results: Vec<(usize, Result<&'static str>)> = jobs
-        .into_par_iter()
-        .map(|(i, (name, write))| {
-            let t = std::time::Instant::now();
-            let r = write(&stage.path(name)).map(|()| name);
-            crate::progress::timing(&format!("  write {name}"), t);
-            bar.set_message(name);
-            bar.inc(1);
-            (i, r)
-        })
-        .collect();
+/// One piece of the writing: a whole file, or one sheet of report.xlsx.
+struct Task<'a> {
+    /// The file it writes, or is part of.
+    file: &'static str,
+    /// Tasks run sheets first, then the longest first (`rows`, about): the workbook is saved
+    /// (about 2 s on one thread for a 1M-row run) when its last sheet is written, and the other
+    /// threads write the remaining files meanwhile. Run as one job, the workbook built its
+    /// sheets one after another, then saved them, while the other thread had finished the CSVs.
+    sheet: bool,
+    rows: usize,
+    run: Box<dyn FnOnce() -> Result<()> + Send + 'a>,
+}
+
+/// Run the tasks on every thread of the pool, each thread taking the next task in `Task`'s
+/// order; each file's first error, by file in the order the tasks first name them. The bar
+/// (shown only on a terminal) counts the tasks done: writing 200k rows' outputs takes seconds.
+fn run_tasks(tasks: Vec<Task>, progress: bool) -> Vec<(&'static str, Result<()>)> {
+    use std::cmp::Reverse;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let bar = crate::progress::items_bar(tasks.len() as u64, "writing outputs", progress);
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    order.sort_by_key(|&i| (!tasks[i].sheet, Reverse(tasks[i].rows)));
+    let files: Vec<&'static str> = tasks.iter().map(|t| t.file).collect();
+    let slots: Vec<Mutex<Option<Task>>> = tasks.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let results: Vec<Mutex<Option<Result<()>>>> = slots.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let task = slots[i].lock().ok().and_then(|mut t| t.take());
+            if let Some(task) = task {
+                let t = std::time::Instant::now();
+                let r = (task.run)();
+                let part = if task.sheet { " (a sheet)" } else { "" };
+                crate::progress::timing(&format!("  write {}{part}", task.file), t);
+                bar.set_message(task.file);
+                bar.inc(1);
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(r);
+                }
+            }
+        }
+    };
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads() {
+            s.spawn(|_| work());
+        }
+    });
     bar.finish_and_clear();
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    let mut by_file: Vec<(&'static str, Result<()>)> = Vec::new();
+    for (file, r) in files.into_iter().zip(results) {
+        let r = r
+            .into_inner()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Err(Error::Internal(format!("{file}: not written"))));
+        match by_file.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, first)) => {
+                if first.is_ok() {
+                    *first = r;
+                }
+            }
+            None => by_file.push((file, r)),
+        }
+    }
+    by_file
 }
 
 /// Every output file of `run` (and, with `extra`, of `audit`) into `stage`; returns the names
@@ -123,6 +165,18 @@ pub fn write_run<'a>(
     if let Some(f) = &s.province {
         super::scope::restrict_report(&mut rep, f);
     }
+    // About how many rows each file has: the longest are started first (`Task`).
+    let members: usize = p.dedupe.clusters.clusters.iter().map(|c| c.members.len()).sum();
+    let rows_of = |file: &str| match file {
+        "orgs_fixed.csv" => dir.len(),
+        "clusters.csv" => members,
+        "pairs.csv" => p.dedupe.pairs.len(),
+        "findings.csv" => p.check.findings.len(),
+        "id_remap.csv" => members.saturating_sub(p.dedupe.clusters.clusters.len()),
+        "parent_fixes.csv" => changes.len(),
+        "pending.csv" => queue.len(),
+        _ => 0,
+    };
     let fx = FixedOutputs {
         dir,
         dedupe: &p.dedupe,
@@ -132,7 +186,7 @@ pub fn write_run<'a>(
     };
     let (fx, queue, rep_ref) = (&fx, &queue, &rep);
     let Extra { markdown, sheets, files } = extra;
-    let mut jobs: Vec<Job> = vec![
+    let jobs: Vec<Job> = vec![
         ("rejected_rows.csv", Box::new(move |path: &Path| write_rejected(dir, path))),
         ("clusters.csv", Box::new(move |path: &Path| write_clusters(dir, &p.dedupe, path, lang))),
         ("pairs.csv", Box::new(move |path: &Path| write_pairs(dir, &p.dedupe, path, lang))),
@@ -158,22 +212,47 @@ pub fn write_run<'a>(
                 output::write_bytes(path, super::markdown::render(rep_ref, &sections, lang).as_bytes())
             }),
         ),
-        (
-            "report.xlsx",
-            Box::new(move |path: &Path| {
-                let mut all = super::sheets::all(p, rep_ref, queue, fx.changes, lang);
-                all.extend(sheets.into_iter().map(|s| -> super::xlsx::SheetBuilder { Box::new(move || s) }));
-                let title = lang.pick("orgclean 组织库清理报告", "orgclean report");
-                let bytes = super::xlsx::render_built(all, s.as_of, title)
-                    .map_err(|e| Error::Internal(format!("building report.xlsx: {e}")))?;
-                output::write_bytes(path, &bytes)
-            }),
-        ),
     ];
-    jobs.extend(files);
+    let mut sheets_of_book = super::sheets::all(p, rep_ref, queue, fx.changes, lang);
+    sheets_of_book
+        .extend(sheets.into_iter().map(|s| -> (usize, SheetBuilder) { (s.rows.len(), Box::new(move || s)) }));
+    let title = lang.pick("orgclean 组织库清理报告", "orgclean report");
+    let book = Book::new(sheets_of_book.len(), s.as_of, title).map_err(xlsx_error)?;
+    let mut tasks: Vec<Task> = jobs
+        .into_iter()
+        .map(|(file, write)| Task {
+            file,
+            sheet: false,
+            rows: rows_of(file),
+            run: Box::new(move || write(&stage.path(file))),
+        })
+        .collect();
+    let book = &book;
+    for (k, (rows, build)) in sheets_of_book.into_iter().enumerate() {
+        let run = move || -> Result<()> {
+            if book.write(k, build()).map_err(xlsx_error)? {
+                let t = std::time::Instant::now();
+                let bytes = book.save().map_err(xlsx_error)?;
+                output::write_bytes(&stage.path("report.xlsx"), &bytes)?;
+                crate::progress::timing("  report.xlsx saved", t);
+            }
+            Ok(())
+        };
+        tasks.push(Task { file: "report.xlsx", sheet: true, rows, run: Box::new(run) });
+    }
+    tasks.extend(files.into_iter().map(|(file, write)| Task {
+        file,
+        sheet: false,
+        rows: 0,
+        run: Box::new(move || write(&stage.path(file))),
+    }));
     crate::progress::timing("  before writing", t0);
     let t = std::time::Instant::now();
-    let mut written = run_jobs(stage, jobs, progress)?;
+    let mut written = Vec::new();
+    for (file, r) in run_tasks(tasks, progress) {
+        r?;
+        written.push(file);
+    }
     crate::progress::timing("write jobs", t);
     let t = std::time::Instant::now();
 
@@ -200,6 +279,10 @@ pub fn write_run<'a>(
     written.push("summary.json");
     crate::progress::timing("manifest + summary.json", t);
     Ok((written, rep))
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Internal(format!("building report.xlsx: {e}"))
 }
 
 /// A workbook of the given sheets (`history --out`).

@@ -40,31 +40,34 @@ pub fn names(lang: Lang) -> Names {
     }
 }
 
-/// Every sheet of the run's workbook, in order, each built when the workbook gets to it
-/// (`xlsx::render_built`).
+/// Every sheet of the run's workbook, in order, each built when its task runs (`xlsx::Book`).
 pub fn all<'a>(
     p: &'a Pipeline,
     r: &'a RunReport,
     queue: &'a [PendingItem],
     changes: &'a [ParentChange],
     lang: Lang,
-) -> Vec<SheetBuilder<'a>> {
-    let mut v: Vec<SheetBuilder<'a>> = vec![
-        Box::new(move || summary(r, lang)),
-        Box::new(move || legend(r, lang)),
-        Box::new(move || super::charts::by_province(r, lang)),
-        Box::new(move || clusters(p, lang)),
-        Box::new(move || pairs(p, lang)),
-        Box::new(move || parent_fixes(p, changes, lang)),
-        Box::new(move || findings(p, lang)),
-        Box::new(move || pending(p, queue, lang)),
+) -> Vec<(usize, SheetBuilder<'a>)> {
+    // Each with about how many rows it will have: the longest are written first.
+    let members = p.dedupe.clusters.clusters.iter().map(|c| c.members.len()).sum();
+    let review =
+        p.dedupe.pairs.iter().filter(|x| x.decision == crate::dedupe::PairDecision::NeedsReview).count();
+    let mut v: Vec<(usize, SheetBuilder<'a>)> = vec![
+        (0, Box::new(move || summary(r, lang))),
+        (0, Box::new(move || legend(r, lang))),
+        (0, Box::new(move || super::charts::by_province(r, lang))),
+        (members, Box::new(move || clusters(p, lang))),
+        (review, Box::new(move || pairs(p, lang))),
+        (changes.len(), Box::new(move || parent_fixes(p, changes, lang))),
+        (p.check.findings.len(), Box::new(move || findings(p, lang))),
+        (queue.len(), Box::new(move || pending(p, queue, lang))),
     ];
     v.extend(
         super::coverage::sheets(&p.dir, &p.coverage, lang)
             .into_iter()
-            .map(|s| -> SheetBuilder { Box::new(move || s) }),
+            .map(|s| -> (usize, SheetBuilder) { (s.rows.len(), Box::new(move || s)) }),
     );
-    v.push(Box::new(move || rejected(p, lang)));
+    v.push((p.dir.rejected.len(), Box::new(move || rejected(p, lang))));
     v
 }
 

@@ -6,6 +6,9 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
 };
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
 use super::table::Cell;
 use crate::output::xlsx_cell;
 
@@ -303,7 +306,7 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
     Ok(())
 }
 
-/// A sheet built when the workbook gets to it (`render_built`).
+/// A sheet built when the workbook gets to it (`Book`).
 pub type SheetBuilder<'a> = Box<dyn FnOnce() -> Sheet + Send + 'a>;
 
 /// The workbook as bytes. The document date is the report's as-of date, not the wall clock, so a
@@ -312,35 +315,81 @@ pub fn render(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str) -> Result
     render_capped(sheets, as_of, title, MAX_ROWS)
 }
 
-/// `render` of sheets built as the workbook gets to them: each sheet is built and written on
-/// its own task (two threads here), and a written sheet's rows are freed at once. A
-/// constant-memory worksheet is made for every sheet up front (it needs the workbook, which the
-/// tasks cannot borrow); a short sheet drops it for a plain one. The workbook
-/// used to write one sheet at a time while building the next, so its two longest sheets were
-/// written one after the other. Sheets are added in order and every format is registered
-/// before any is used, so the bytes do not depend on the threads.
-pub fn render_built(
-    sheets: Vec<SheetBuilder<'_>>,
-    as_of: chrono::NaiveDate,
-    title: &str,
-) -> Result<Vec<u8>, XlsxError> {
-    use rayon::prelude::*;
-    let (mut wb, formats) = workbook(as_of, title)?;
-    let blank =
-        sheets.iter().map(|_| wb.new_worksheet_with_constant_memory()).collect::<Result<Vec<_>, _>>()?;
-    let written: Vec<Result<Worksheet, XlsxError>> = sheets
-        .into_par_iter()
-        .zip(blank)
-        .map(|(build, streamed)| {
-            let sheet = build();
-            let mut ws = worksheet_for(&sheet, streamed);
-            add_sheet(&mut ws, &sheet, &formats, MAX_ROWS).map(|()| ws)
-        })
-        .collect();
-    for ws in written {
-        wb.push_worksheet(ws?);
+/// A workbook whose sheets are written as separate tasks, in any order and on any thread, so
+/// that they share the threads with a run's other output files (`report::tasks`); the task that
+/// writes the last sheet saves it. A sheet's rows are freed as soon as it is written. A
+/// constant-memory worksheet is made for every sheet up front (it needs the workbook, which
+/// the tasks cannot borrow); a short sheet drops it for a plain one. Sheets are added in order
+/// and every format is registered before any is used, so the bytes do not depend on which
+/// thread wrote what.
+pub struct Book {
+    formats: Formats,
+    workbook: Mutex<Option<Workbook>>,
+    sheets: Vec<Mutex<Slot>>,
+    /// Sheets not yet written. A sheet that fails is never counted, so the book is not saved:
+    /// the failed task's error is the run's.
+    left: AtomicUsize,
+}
+
+impl Book {
+    pub fn new(sheets: usize, as_of: chrono::NaiveDate, title: &str) -> Result<Book, XlsxError> {
+        let (mut wb, formats) = workbook(as_of, title)?;
+        let sheets = (0..sheets)
+            .map(|_| wb.new_worksheet_with_constant_memory().map(|ws| Mutex::new(Slot::Blank(ws))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let left = AtomicUsize::new(sheets.len());
+        Ok(Book { formats, workbook: Mutex::new(Some(wb)), sheets, left })
     }
-    save(wb)
+
+    /// Write `sheet` as sheet `k` (counted from 0). `Ok(true)` when it was the last sheet to be
+    /// written: the caller saves the book (`save`).
+    pub fn write(&self, k: usize, sheet: Sheet) -> Result<bool, XlsxError> {
+        let slot = self.sheets.get(k).ok_or_else(|| XlsxError::ParameterError(format!("no sheet {k}")))?;
+        let blank = {
+            let mut slot = lock(slot);
+            match std::mem::replace(&mut *slot, Slot::Taken) {
+                Slot::Blank(ws) => ws,
+                other => {
+                    *slot = other;
+                    return Err(XlsxError::ParameterError(format!("sheet {k} written twice")));
+                }
+            }
+        };
+        let mut ws = worksheet_for(&sheet, blank);
+        add_sheet(&mut ws, &sheet, &self.formats, MAX_ROWS)?;
+        drop(sheet);
+        *lock(slot) = Slot::Written(ws);
+        Ok(self.left.fetch_sub(1, Ordering::AcqRel) == 1)
+    }
+
+    /// The workbook's bytes, once every sheet is written.
+    pub fn save(&self) -> Result<Vec<u8>, XlsxError> {
+        let mut wb = lock(&self.workbook)
+            .take()
+            .ok_or_else(|| XlsxError::ParameterError("workbook saved twice".to_string()))?;
+        for (k, slot) in self.sheets.iter().enumerate() {
+            let Slot::Written(ws) = std::mem::replace(&mut *lock(slot), Slot::Taken) else {
+                return Err(XlsxError::ParameterError(format!("sheet {k} was not written")));
+            };
+            wb.push_worksheet(ws);
+        }
+        save(wb)
+    }
+}
+
+/// Where sheet k of a `Book` is.
+enum Slot {
+    /// Its blank constant-memory worksheet.
+    Blank(Worksheet),
+    /// Being written; for good if writing it failed.
+    Taken,
+    Written(Worksheet),
+}
+
+/// A lock whose holder cannot have left its data half-changed (every critical section here is
+/// a swap), so a poisoned one is used as is.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `render` with at most `max_rows` rows per sheet (tests use a small cap).
@@ -433,5 +482,46 @@ mod tests {
 
         let s = Sheet::capped("大表", vec!["n".into()], (0..MAX_ROWS as u64 + 5).map(|i| vec![Cell::Int(i)]));
         assert_eq!((s.rows.len(), s.omitted), (MAX_ROWS, 5));
+    }
+
+    /// Sheets of the book written in any order, on several threads, give the bytes of the
+    /// same sheets written in order on one; only the last sheet written says so; a sheet the
+    /// book does not have, or one written twice, is an error rather than a lost sheet.
+    #[test]
+    fn a_book_written_out_of_order_on_threads_is_the_same_workbook() {
+        let sheets = || -> Vec<Sheet> {
+            (0..4)
+                .map(|k| {
+                    let rows = (0..(k * 7000 + 3) as u64)
+                        .map(|i| vec![Cell::Int(i), Cell::text(format!("第{i}行")), Cell::Fixed(0.5, 2)])
+                        .collect();
+                    let mut s =
+                        Sheet::new(&format!("表{k}"), vec!["n".into(), "名称".into(), "分".into()], rows);
+                    s.band_by = Some(0);
+                    s.bold_rows = (0..s.rows.len()).map(|i| i % 3 == 0).collect();
+                    s
+                })
+                .collect()
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let expected = render(&sheets(), date, "t").unwrap();
+        let book = Book::new(4, date, "t").unwrap();
+        let lasts: Vec<bool> = std::thread::scope(|scope| {
+            let handles: Vec<_> = sheets()
+                .into_iter()
+                .enumerate()
+                .rev()
+                .map(|(k, s)| {
+                    let book = &book;
+                    scope.spawn(move || book.write(k, s).unwrap())
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(lasts.iter().filter(|&&last| last).count(), 1);
+        assert!(book.write(4, Sheet::new("x", Vec::new(), Vec::new())).is_err());
+        assert!(book.write(0, Sheet::new("x", Vec::new(), Vec::new())).is_err());
+        assert!(book.save().unwrap() == expected, "the book's bytes differ from render's");
+        assert!(book.save().is_err(), "saved twice");
     }
 }
