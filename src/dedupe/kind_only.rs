@@ -23,15 +23,28 @@ pub(super) fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Ga
     // The records of one body are found by sorting (hash of the body, record) on every core: a
     // hash map of bodies built on one thread was half a second of a million records. Within a
     // body the records stay in record order, so the places kept are the first ones, as before.
+    // Each record carries whether it tells and asks, so that the many bodies no record could be
+    // marked under (no asker, or fewer than two tellers: two places are needed to conflict) are
+    // passed over without reading their records again.
+    const TELLS: u8 = 1;
+    const ASKS: u8 = 2;
     let hasher = ahash::RandomState::new();
-    let mut keyed: Vec<(u64, RecIdx)> = names
+    let mut keyed: Vec<(u64, RecIdx, u8)> = names
         .par_iter()
         .enumerate()
-        .filter(|(_, n)| tells(n) || asks(n))
-        .map(|(i, n)| (hasher.hash_one(n.body.as_str()), i as RecIdx))
+        .filter_map(|(i, n)| {
+            let role = if tells(n) { TELLS } else { 0 } | if asks(n) { ASKS } else { 0 };
+            (role != 0).then(|| (hasher.hash_one(n.body.as_str()), i as RecIdx, role))
+        })
         .collect();
     keyed.par_sort_unstable();
-    let runs: Vec<&[(u64, RecIdx)]> = keyed.chunk_by(|x, y| x.0 == y.0).collect();
+    let runs: Vec<&[(u64, RecIdx, u8)]> = keyed
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|run| {
+            run.iter().any(|r| r.2 & ASKS != 0)
+                && run.iter().filter(|r| r.2 & TELLS != 0).take(2).count() == 2
+        })
+        .collect();
     let conflict = |x: &[crate::geo::Region], y: &[crate::geo::Region]| {
         x.iter().all(|a| y.iter().all(|b| g.conflicts(a, b)))
     };
@@ -56,7 +69,7 @@ pub(super) fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Ga
     let kind_only: Vec<RecIdx> = runs
         .par_iter()
         .flat_map_iter(|run| {
-            let mut members: Vec<RecIdx> = run.iter().map(|&(_, i)| i).collect();
+            let mut members: Vec<RecIdx> = run.iter().map(|&(_, i, _)| i).collect();
             let mut out = Vec::new();
             let body = |i: RecIdx| names[i as usize].body.as_str();
             if members.iter().all(|&i| body(i) == body(members[0])) {
