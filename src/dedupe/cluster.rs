@@ -303,7 +303,7 @@ mod tests {
                 .map(|&(a, b, s)| (a % n as u32, b % n as u32, 0.85 + f32::from(s) * 0.05))
                 .filter(|e| e.0 < e.1)
                 .collect();
-            let vetoes = |x: RecIdx, y: RecIdx| (x * 7 + y * 13 + veto_seed) % 11 == 0;
+            let vetoes = |x: RecIdx, y: RecIdx| (x * 7 + y * 13 + veto_seed).is_multiple_of(11);
             proptest::prop_assert_eq!(
                 cluster_by_component(n, edges.clone(), vetoes),
                 cluster(n, edges, vetoes)
