@@ -161,7 +161,10 @@ pub(crate) fn import_chunked(
     }
     // Growing the record table and the id map by doubling copies them over and over: size them
     // for one row per line up front.
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let lines: usize = {
+        use rayon::prelude::*;
+        text.as_bytes().par_chunks(1 << 22).map(|c| memchr::memchr_iter(b'\n', c).count()).sum()
+    };
     dir.records.reserve(lines);
     dir.by_id.reserve(&dir.records, lines);
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff::detect_delimiter(text, &opts.columns));
@@ -260,6 +263,36 @@ mod tests {
         assert_eq!(fold_id(" ＯＲＧ００１\u{3000}"), "ORG001");
         let dir = import_str("id,name,parent_id\nORG1,甲,\nORG2,乙,ＯＲＧ1 \n").unwrap();
         assert_eq!(dir.parent(1), Some(0));
+    }
+
+    /// Ids folded and hashed on the parsing threads (the chunked parse) give the records,
+    /// repeats and rejections of ids folded one by one (the sequential reader): full-width and
+    /// spaced ids, `="…"` ids, quoted ids, repeats of either kind, parents written either way.
+    #[test]
+    fn ids_folded_beside_the_parse_are_the_ids_folded_in_order() {
+        let text =
+            "id,name,parent_id\nＯＲＧ１ ,甲,\nORG2,乙,ORG1\n=\"ORG3\",丙,ＯＲＧ２\n\"ORG4\",丁,\" ORG3\"\n\
+                    ORG1,甲,\nORG2,乙,ORG1\nORG2,戊,ORG1\n=\"ORG2\",己,\n,庚,ORG1\nORG5,,ORG1\nORG6,辛,=\"ＯＲＧ5\"\n";
+        let run = |chunking: Chunking| {
+            let mut dir = Directory::default();
+            let mut seen = SeenIds::default();
+            let bytes = text.as_bytes().to_vec();
+            import_chunked(&mut dir, &mut seen, "t.csv", bytes, &ImportOptions::default(), chunking).unwrap();
+            dir.resolve_parents();
+            let records: Vec<_> = dir
+                .records
+                .iter()
+                .map(|r| (r.line, r.id.0.to_string(), r.parent_id.to_string(), r.parent))
+                .collect();
+            let rejected: Vec<_> = dir.rejected.iter().map(|r| (r.line, r.reason.clone())).collect();
+            (records, rejected, seen.repeats, dir.files[0].counts)
+        };
+        let sequential = run(Chunking { size: 0, threads: 1 });
+        assert_eq!(sequential.0.len(), 5, "{sequential:?}");
+        assert_eq!(sequential.3.exact_repeats, 1);
+        for size in [1, 7, 40, 1 << 20] {
+            assert_eq!(run(Chunking { size, threads: 2 }), sequential, "chunks of {size}");
+        }
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
     let names = if steps.keep_names {
         names
     } else {
-        drop(names);
+        NameParts::free_all(names);
         Vec::new()
     };
 

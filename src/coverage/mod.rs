@@ -168,7 +168,21 @@ pub fn provinces_in_scope(profiles: &[OrgProfile], g: &Gazetteer, scope: Scope) 
         Scope::All => {
             g.divisions().iter().filter(|d| d.level == DivLevel::Province).map(|d| d.code).collect()
         }
-        Scope::InputProvinces => profiles.iter().filter_map(|p| p.region.province).collect(),
+        // Folded into small sets on every core: collecting a million codes into one set sorted
+        // all of them to keep thirty-odd.
+        Scope::InputProvinces => {
+            use rayon::prelude::*;
+            profiles
+                .par_iter()
+                .fold(BTreeSet::new, |mut set, p| {
+                    set.extend(p.region.province);
+                    set
+                })
+                .reduce(BTreeSet::new, |mut a, b| {
+                    a.extend(b);
+                    a
+                })
+        }
     }
 }
 
@@ -199,7 +213,9 @@ pub fn compute(
         let status = match claims.len() {
             0 => Status::Missing,
             1 => {
-                faults = own_faults.get(&claims[0].representative).cloned().unwrap_or_default();
+                faults = own_faults.get(&claims[0].representative).map_or_else(Vec::new, |found| {
+                    found.iter().map(|f| (f.code, f.detail.to_string())).collect()
+                });
                 if faults.is_empty() {
                     Status::Present
                 } else {
@@ -290,11 +306,12 @@ fn claims_by_division(
 /// Structural findings per record that mean the record's own place in the tree is wrong.
 /// `parent_is_duplicate` is left out: the merge re-points the edge to the survivor, which is the
 /// right parent.
-fn structural_findings(findings: &[Finding]) -> HashMap<RecIdx, Vec<(FindingCode, String)>> {
-    let mut out: HashMap<RecIdx, Vec<(FindingCode, String)>> = HashMap::new();
+/// (Their details are put in words only for the rows that show them.)
+fn structural_findings(findings: &[Finding]) -> HashMap<RecIdx, Vec<&Finding>> {
+    let mut out: HashMap<RecIdx, Vec<&Finding>> = HashMap::new();
     for f in findings {
         if f.code.is_structural() && f.code != FindingCode::ParentIsDuplicate {
-            out.entry(f.org).or_default().push((f.code, f.detail.to_string()));
+            out.entry(f.org).or_default().push(f);
         }
     }
     out

@@ -8,6 +8,7 @@
 mod blocking;
 mod cluster;
 mod features;
+mod kind_only;
 pub mod query;
 pub mod reason;
 mod score;
@@ -24,6 +25,7 @@ use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
 use features::VetoKey;
+use kind_only::mark_kind_only;
 pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
 
@@ -84,7 +86,9 @@ pub fn run(dir: &Directory, opts: &DedupeOptions) -> DedupeResult {
     let t = std::time::Instant::now();
     let (names, profiles) = profile::parse_and_profile(dir);
     timing("parse + profile", t);
-    dedupe(dir, &names, &profiles, opts)
+    let result = dedupe(dir, &names, &profiles, opts);
+    NameParts::free_all(names);
+    result
 }
 
 /// Reviewer decisions on pairs (from the audit database, issue 6), by record index, each pair
@@ -167,14 +171,18 @@ pub fn dedupe_with(
         level: profiles[i as usize].level,
     };
     let clusters = cluster::finish(dir, groups, |i| feats[i as usize].uscc.is_some());
-    let refused: std::collections::HashSet<(RecIdx, RecIdx)> = refused.iter().map(|e| (e.0, e.1)).collect();
+    let refused: ahash::AHashSet<(RecIdx, RecIdx)> = refused.iter().map(|e| (e.0, e.1)).collect();
 
     let same_cluster = |a: RecIdx, b: RecIdx| {
         let c = &clusters.cluster_of;
         c[a as usize].is_some() && c[a as usize] == c[b as usize]
     };
     // A reviewer `same` pair that blocking never proposed still needs a row explaining the merge.
-    let scored_keys: HashSet<(RecIdx, RecIdx)> = scored.iter().map(|s| ordered(s.0, s.1)).collect();
+    // (Hashed only when there are such pairs: a run without an audit database has none.)
+    let scored_keys: ahash::AHashSet<(RecIdx, RecIdx)> = match rules.same.is_empty() {
+        true => Default::default(),
+        false => scored.iter().map(|s| ordered(s.0, s.1)).collect(),
+    };
     let mut forced: Vec<_> = rules.same.iter().filter(|k| !scored_keys.contains(k)).copied().collect();
     forced.sort_unstable();
     let forced = forced.into_iter().map(|(a, b)| {
@@ -274,7 +282,7 @@ fn score_and_cluster(
             let k = ordered(x, y);
             rules.different.contains(&k) || (!rules.same.contains(&k) && score::vetoes(g, side(x), side(y)))
         };
-        cluster::cluster(n, edges, vetoes)
+        cluster::cluster_by_component(n, edges, vetoes)
     };
     let t = std::time::Instant::now();
     let mut scored = score_pairs(feats, None);
@@ -366,50 +374,6 @@ impl PairScore {
     }
 }
 
-/// Marks the names with no place whose body also stands, after a place, for units of two or
-/// more places this record could be in (交通大学 beside 上海交通大学 and 西安交通大学; 作家协会
-/// beside 安徽省作家协会 and 合肥市作家协会): such a name is only a kind and identifies none of
-/// them. The places are compared with the record's own columns: 交通大学 filed under 上海市 can
-/// only be the one in Shanghai, and 槐树镇科协 filed under its county is that county's town, not
-/// a kind (marking it sent every exact duplicate of a town's association to review). The count
-/// is over the directory itself, the way a term-frequency weight is.
-fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Gazetteer) {
-    /// Distinct places kept per body: two that conflict are enough to decide.
-    const MAX_PLACES: usize = 16;
-    // Per body, the places (every reading of each) of the records that write it after a place.
-    // Sized up front: growing it rehashed every body several times on a million records.
-    let mut places: ahash::AHashMap<&str, Vec<&[crate::geo::Region]>> =
-        ahash::AHashMap::with_capacity(names.len());
-    for (n, f) in names.iter().zip(feats.iter()) {
-        if n.region_text.is_empty() || n.body.is_empty() {
-            continue;
-        }
-        let seen = places.entry(n.body.as_str()).or_default();
-        if seen.len() < MAX_PLACES && !seen.contains(&f.places()) {
-            seen.push(f.places());
-        }
-    }
-    let conflict = |x: &[crate::geo::Region], y: &[crate::geo::Region]| {
-        x.iter().all(|a| y.iter().all(|b| g.conflicts(a, b)))
-    };
-    let kind_only: Vec<bool> = names
-        .par_iter()
-        .zip(feats.par_iter())
-        .map(|(n, f)| {
-            let placeless = n.mentions.is_empty() && !n.national;
-            placeless
-                && places.get(n.body.as_str()).is_some_and(|seen| {
-                    let fits: Vec<&[crate::geo::Region]> =
-                        seen.iter().copied().filter(|p| !conflict(f.places(), p)).collect();
-                    fits.iter().enumerate().any(|(k, x)| fits[k + 1..].iter().any(|y| conflict(x, y)))
-                })
-        })
-        .collect();
-    for (f, k) in feats.iter_mut().zip(kind_only) {
-        f.kind_only = k;
-    }
-}
-
 /// The sorted union, without repeats, of two sorted lists without repeats.
 fn union_of_sorted<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len() + b.len());
@@ -482,62 +446,5 @@ mod tests {
         assert_eq!(union_of_sorted(&[1, 2], &[]), vec![1, 2]);
         assert_eq!(union_of_sorted::<u8>(&[], &[4]), vec![4]);
         assert_eq!(union_of_sorted(&[(0, 1), (0, 7)], &[(0, 1), (2, 3)]), vec![(0, 1), (0, 7), (2, 3)]);
-    }
-
-    fn features_of(rows: &[(&str, &str, &str, &str)]) -> (Vec<NameParts>, Vec<Features>) {
-        let g = Gazetteer::global();
-        let names: Vec<NameParts> = rows.iter().map(|r| crate::normalize::parse(r.0, g)).collect();
-        let feats = names
-            .iter()
-            .zip(rows)
-            .map(|(n, r)| {
-                let cols = g.resolve_columns(r.1, r.2, r.3);
-                let profile = OrgProfile {
-                    region: cols,
-                    column_region: cols,
-                    level: crate::model::Level::Grassroots,
-                    is_association: false,
-                    uscc: crate::uscc::UsccCheck::Absent,
-                    uscc_province: None,
-                };
-                features::features(n, &profile, "", g)
-            })
-            .collect();
-        (names, feats)
-    }
-
-    #[test]
-    fn a_placeless_name_shared_by_units_of_several_places_is_only_a_kind() {
-        let g = Gazetteer::global();
-        let (names, mut feats) = features_of(&[
-            ("上海交通大学", "", "", ""),
-            ("西安交通大学", "", "", ""),
-            ("交通大学", "", "", ""),
-            ("北京师范大学", "", "", ""),
-            ("师范大学", "", "", ""),
-            ("某某科技有限公司", "", "", ""),
-        ]);
-        mark_kind_only(&names, &mut feats, g);
-        let marked: Vec<bool> = feats.iter().map(|f| f.kind_only).collect();
-        // 师范大学 follows one place only here: it may be that unit written short (review decides).
-        assert_eq!(marked, [false, false, true, false, false, false]);
-    }
-
-    #[test]
-    fn a_name_whose_columns_place_it_among_one_of_the_units_is_no_mere_kind() {
-        let g = Gazetteer::global();
-        let (names, mut feats) = features_of(&[
-            ("桃城区槐树镇科学技术协会", "河北省", "衡水市", "桃城区"),
-            ("隆化县槐树镇科学技术协会", "河北省", "承德市", "隆化县"),
-            ("槐树镇科学技术协会", "河北省", "衡水市", "桃城区"),
-            ("槐树镇科学技术协会", "河北省", "", ""),
-            ("交通大学", "上海市", "", ""),
-            ("上海交通大学", "", "", ""),
-            ("西安交通大学", "", "", ""),
-        ]);
-        mark_kind_only(&names, &mut feats, g);
-        let marked: Vec<bool> = feats.iter().map(|f| f.kind_only).collect();
-        // Filed under 河北省 only, the town may be either county's: still a kind there.
-        assert_eq!(marked, [false, false, false, true, false, false, false]);
     }
 }

@@ -84,12 +84,13 @@ pub fn structural(
 /// The facts of a credit-code finding, if the record has one.
 pub fn uscc(ctx: &Ctx, i: RecIdx) -> Option<(FindingCode, Detail)> {
     let p = &ctx.profiles[i as usize];
-    let code = ctx.dir.get(i, crate::model::Field::Uscc).to_string();
+    // Read from the raw row only for a finding: most records have a valid code or none.
+    let code = || ctx.dir.get(i, crate::model::Field::Uscc).to_string();
     let (finding, fact) = match &p.uscc {
         UsccCheck::Invalid(e @ UsccError::ExcelMangled) => {
-            (FindingCode::UsccExcelMangled, Fact::Uscc { code, error: e.clone() })
+            (FindingCode::UsccExcelMangled, Fact::Uscc { code: code(), error: e.clone() })
         }
-        UsccCheck::Invalid(e) => (FindingCode::InvalidUscc, Fact::Uscc { code, error: e.clone() }),
+        UsccCheck::Invalid(e) => (FindingCode::InvalidUscc, Fact::Uscc { code: code(), error: e.clone() }),
         UsccCheck::Valid { division } => {
             let (Some(code_province), Some(rec_prov)) = (p.uscc_province, p.region.province) else {
                 return None;
@@ -99,7 +100,7 @@ pub fn uscc(ctx: &Ctx, i: RecIdx) -> Option<(FindingCode, Detail)> {
             }
             (
                 FindingCode::UsccProvinceMismatch,
-                Fact::UsccProvince { code, division: *division, code_province },
+                Fact::UsccProvince { code: code(), division: *division, code_province },
             )
         }
         UsccCheck::Absent => return None,

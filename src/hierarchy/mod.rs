@@ -68,23 +68,28 @@ pub fn check(
     let downgraded = if opts.skip_verification { 0 } else { fixes::verify(&ctx, &edges, &mut proposed) };
     let vis = visibility::compute(&ctx, &edges, &cycle_of, &codes);
 
-    let mut findings = Vec::new();
-    for i in 0..dir.len() as RecIdx {
-        if let Some(code) = codes[i as usize] {
-            let mut detail = detail::structural(&ctx, i, code, &edges, &cycle_of);
-            detail.hidden_below = vis.hidden_below[i as usize] as u64;
-            findings.push(Finding {
-                org: i,
-                code,
-                severity: severity(code),
-                detail,
-                fix: proposed[i as usize].take(),
+    // The details read raw rows (ids, credit codes) record by record: on every core, in record
+    // order (a record's structural finding, then its credit-code one); the fixes are attached after.
+    use rayon::prelude::*;
+    let details: Vec<(RecIdx, FindingCode, crate::model::Detail, bool)> = (0..dir.len() as RecIdx)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let structural = codes[i as usize].map(|code| {
+                let mut detail = detail::structural(&ctx, i, code, &edges, &cycle_of);
+                detail.hidden_below = vis.hidden_below[i as usize] as u64;
+                (i, code, detail, true)
             });
-        }
-        if let Some((code, detail)) = detail::uscc(&ctx, i) {
-            findings.push(Finding { org: i, code, severity: severity(code), detail, fix: None });
-        }
-    }
+            let uscc = detail::uscc(&ctx, i).map(|(code, detail)| (i, code, detail, false));
+            structural.into_iter().chain(uscc)
+        })
+        .collect();
+    let findings = details
+        .into_iter()
+        .map(|(org, code, detail, structural)| {
+            let fix = if structural { proposed[org as usize].take() } else { None };
+            Finding { org, code, severity: severity(code), detail, fix }
+        })
+        .collect();
     CheckResult { findings, invisible_by_province: vis.by_province, downgraded }
 }
 

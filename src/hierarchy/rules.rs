@@ -20,8 +20,11 @@ pub struct Ctx<'a> {
 }
 
 /// The primary structural code of every record.
+/// (Each record on its own: on every core.)
 pub fn classify_all(ctx: &Ctx, edges: &[Edge], cycle_of: &[Option<RecIdx>]) -> Vec<Option<FindingCode>> {
+    use rayon::prelude::*;
     (0..edges.len() as RecIdx)
+        .into_par_iter()
         .map(|i| classify(ctx, i, edges[i as usize], cycle_of[i as usize].is_some()))
         .collect()
 }

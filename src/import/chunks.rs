@@ -28,15 +28,47 @@ pub struct Body<'t> {
     pub chunk_size: usize,
     /// Parsing threads; 1 parses on the calling thread.
     pub threads: usize,
+    /// Where each record's id and parent id are, to fold and hash them beside the parse.
+    pub keys: Option<&'t KeyCols>,
+}
+
+/// The id and parent-id columns and the id index's hasher. Folding the ids (trim, NFKC) and
+/// hashing them was a third of the one thread that takes the records in file order (a large
+/// import waited on it with the parsing threads idle): the parsing threads do it instead.
+#[derive(Debug, Clone)]
+pub struct KeyCols {
+    pub id: usize,
+    pub parent: Option<usize>,
+    pub hasher: ahash::RandomState,
+}
+
+/// A record's folded id, its hash by the id index's hasher, and its folded parent id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keys {
+    pub id: String,
+    pub hash: u64,
+    pub parent: String,
+}
+
+impl KeyCols {
+    /// The keys of a record as the import folds them (`fold_id`).
+    pub fn of(&self, values: Raw<'_>) -> Keys {
+        let id = super::fold_id(values.get(self.id).unwrap_or(""));
+        let hash = self.hasher.hash_one(id.as_str());
+        let parent = self.parent.map(|c| super::fold_id(values.get(c).unwrap_or(""))).unwrap_or_default();
+        Keys { id, hash, parent }
+    }
 }
 
 /// One record of the body, handed over in file order.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BodyRow<'a> {
     pub span: Span,
     pub values: Raw<'a>,
     /// The values are copies (the record has quotes), not ranges of the text.
     pub copied: bool,
+    /// Its keys, when `Body::keys` asked for them.
+    pub keys: Option<Keys>,
 }
 
 /// Chunks parsed ahead of the one being handed over, per thread.
@@ -62,16 +94,17 @@ impl<'t> Body<'t> {
             for i in 0..chunks {
                 let parsed = next_chunk(i);
                 let newlines = parsed.as_ref().map_or(0, |c| c.newlines);
-                let (chunk, base) = match parsed {
+                let (mut chunk, base) = match parsed {
                     Some(c) if seq_at <= bounds[i] => (c, chunk_line),
                     _ => (self.parse_range(seq_at, bounds[i + 1]), seq_line),
                 };
                 chunk_line += newlines;
+                let mut keys = std::mem::take(&mut chunk.keys).into_iter();
                 for row in &chunk.rows {
                     let text = if row.copied { chunk.side.as_str() } else { self.text };
                     let values = Raw::new(text, row.base, &chunk.ends[row.at..row.at + row.len]);
                     let span = Span { line: base + row.span.line, ..row.span };
-                    f(BodyRow { span, values, copied: row.copied })?;
+                    f(BodyRow { span, values, copied: row.copied, keys: keys.next() })?;
                 }
                 if let Some(span) = chunk.error {
                     let span = Span { line: base + span.line, ..span };
@@ -178,6 +211,10 @@ impl<'t> Body<'t> {
             }
             let base = if copied { c.side_base } else { start };
             c.rows.push(Row { span, copied, base, at, len: c.ends.len() - at });
+            if let Some(keys) = self.keys {
+                let text = if copied { c.side.as_str() } else { self.text };
+                c.keys.push(keys.of(Raw::new(text, base, &c.ends[at..])));
+            }
             line = span.line + memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
             pos = end;
         }
@@ -202,6 +239,8 @@ pub struct Chunk {
     ends: Vec<u32>,
     /// Unescaped values of the quoted records.
     side: String,
+    /// Per row, its keys (when asked for).
+    keys: Vec<Keys>,
     side_base: usize,
     /// The record whose quotes would swallow rows: the file stops there.
     error: Option<Span>,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::chunks::Body;
+use super::chunks::{Body, KeyCols, Keys};
 use super::header::{self, map_headers, MAX_TITLE_ROWS};
 use super::parse::{Records, Span};
 use super::{fold_id, sniff, Chunking, ImportOptions, SeenIds};
@@ -108,25 +108,28 @@ impl<'a> FileImport<'a> {
         for (span, rec) in &head[header_at + 1..] {
             self.records.check_quotes(*span).map_err(|m| self.err(m))?;
             let (values, ends) = copy_values(rec);
-            self.row(*span, Raw::new(&values, 0, &ends), true)?;
+            self.row(*span, Raw::new(&values, 0, &ends), true, None)?;
         }
         drop(head);
         if self.chunking.size == 0 {
             // The csv crate's reader, record by record: what the chunked parse is tested against.
             while let Some(span) = self.records.next_into(&mut rec).map_err(|m| self.err(m))? {
                 let (values, ends) = copy_values(&rec);
-                self.row(span, Raw::new(&values, 0, &ends), true)?;
+                self.row(span, Raw::new(&values, 0, &ends), true, None)?;
             }
             return self.finish(progress);
         }
         // The rest, in chunks parsed on several threads, handed over in file order.
         let (from, line) = self.records.resume_at();
+        let keys =
+            KeyCols { id: self.id_col, parent: self.parent_col, hasher: self.dir.by_id.hasher().clone() };
         let body = Body {
             text: self.text,
             delimiter: self.source.delimiter,
             width: self.records.width,
             chunk_size: self.chunking.size,
             threads: self.chunking.threads,
+            keys: Some(&keys),
         };
         let display = self.source.display.clone();
         let mut n = 0u64;
@@ -138,7 +141,7 @@ impl<'a> FileImport<'a> {
                 if n.is_multiple_of(65536) {
                     progress.set_position(row.span.end as u64);
                 }
-                self.row(row.span, row.values, row.copied)
+                self.row(row.span, row.values, row.copied, row.keys)
             },
             |m| Error::input(display.as_str(), m),
         )?;
@@ -221,7 +224,8 @@ impl<'a> FileImport<'a> {
 
     /// One data record. `copied`: its values are not ranges of the file's text (quoted, or
     /// read before the header), so an accepted record keeps a copy.
-    fn row(&mut self, span: Span, values: Raw<'_>, copied: bool) -> Result<()> {
+    /// `keys`: its id and parent id folded and hashed already (the chunked parse does it).
+    fn row(&mut self, span: Span, values: Raw<'_>, copied: bool, keys: Option<Keys>) -> Result<()> {
         // `="0012"` is how Excel users keep leading zeros: the value is 0012. A record split in
         // place has no quote at all.
         if copied && memchr::memmem::find(values.bytes(), b"=\"").is_some() {
@@ -230,13 +234,14 @@ impl<'a> FileImport<'a> {
             if !unwrapped.iter().copied().eq(values.iter()) {
                 self.unwrapped += 1;
                 let (text, ends) = copy_values(unwrapped);
-                return self.accept_or_reject(span, Raw::new(&text, 0, &ends), true);
+                // The keys were taken from the values as written: fold them again.
+                return self.accept_or_reject(span, Raw::new(&text, 0, &ends), true, None);
             }
         }
-        self.accept_or_reject(span, values, copied)
+        self.accept_or_reject(span, values, copied, keys)
     }
 
-    fn accept_or_reject(&mut self, span: Span, rec: Raw<'_>, copied: bool) -> Result<()> {
+    fn accept_or_reject(&mut self, span: Span, rec: Raw<'_>, copied: bool, keys: Option<Keys>) -> Result<()> {
         self.counts.rows_read += 1;
         let width = self.source.headers.len();
         if rec.len() != width {
@@ -252,7 +257,10 @@ impl<'a> FileImport<'a> {
                 return Ok(());
             }
         }
-        let id = fold_id(rec.get(self.id_col).unwrap_or(""));
+        let (id, hash, parent_id) = match keys {
+            Some(k) => (k.id, Some(k.hash), Some(k.parent)),
+            None => (fold_id(rec.get(self.id_col).unwrap_or("")), None, None),
+        };
         if id.is_empty() {
             let why = format!("empty id (column {})", self.header_name(self.id_col));
             self.reject(span, why);
@@ -274,7 +282,7 @@ impl<'a> FileImport<'a> {
             parent_id: Box::default(),
             parent: None,
         });
-        if let Some(first) = self.dir.by_id.insert_first(&self.dir.records, idx) {
+        if let Some(first) = self.dir.by_id.insert_first(&self.dir.records, idx, hash) {
             let id = self.dir.records.pop().map(|r| r.id).unwrap_or_else(|| OrgId(Box::default()));
             let prev = &self.dir.records[first as usize];
             let prev_file = self.dir.files.get(prev.file as usize).unwrap_or(&*self.source);
@@ -291,7 +299,9 @@ impl<'a> FileImport<'a> {
             }
             return Ok(());
         }
-        let parent_id = self.parent_col.map(|c| fold_id(rec.get(c).unwrap_or(""))).unwrap_or_default();
+        let parent_id = parent_id.unwrap_or_else(|| {
+            self.parent_col.map(|c| fold_id(rec.get(c).unwrap_or(""))).unwrap_or_default()
+        });
         let raw = if copied {
             self.dir.raw.push_values(rec.iter())
         } else {

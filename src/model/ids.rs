@@ -57,10 +57,16 @@ impl IdIndex {
         self.table.find(hash, |&i| id_of(records, i) == id).copied()
     }
 
+    /// The hasher ids are indexed by: `hash` given to `insert_first` is `hasher().hash_one(id)`.
+    pub fn hasher(&self) -> &ahash::RandomState {
+        &self.hasher
+    }
+
     /// Index record `idx` under its id, unless a record already holds that id: then that record,
-    /// and nothing changes (the first occurrence is kept).
-    pub fn insert_first(&mut self, records: &[Record], idx: RecIdx) -> Option<RecIdx> {
-        match self.entry(records, idx) {
+    /// and nothing changes (the first occurrence is kept). `hash`: the id's, if known already
+    /// (an import hashes ids on its parsing threads).
+    pub fn insert_first(&mut self, records: &[Record], idx: RecIdx, hash: Option<u64>) -> Option<RecIdx> {
+        match self.entry(records, idx, hash) {
             Entry::Occupied(o) => Some(*o.get()),
             Entry::Vacant(v) => {
                 v.insert(idx);
@@ -71,7 +77,7 @@ impl IdIndex {
 
     /// Index record `idx` under its id, replacing the record that held it (returned).
     pub fn insert(&mut self, records: &[Record], idx: RecIdx) -> Option<RecIdx> {
-        match self.entry(records, idx) {
+        match self.entry(records, idx, None) {
             Entry::Occupied(mut o) => Some(std::mem::replace(o.get_mut(), idx)),
             Entry::Vacant(v) => {
                 v.insert(idx);
@@ -80,11 +86,12 @@ impl IdIndex {
         }
     }
 
-    fn entry(&mut self, records: &[Record], idx: RecIdx) -> Entry<'_, RecIdx> {
+    fn entry(&mut self, records: &[Record], idx: RecIdx, hash: Option<u64>) -> Entry<'_, RecIdx> {
         let id = id_of(records, idx);
         let hasher = &self.hasher;
+        debug_assert!(hash.is_none_or(|h| h == hasher.hash_one(id)), "hash given for another id");
         self.table.entry(
-            hasher.hash_one(id),
+            hash.unwrap_or_else(|| hasher.hash_one(id)),
             |&i| id_of(records, i) == id,
             |&i| hasher.hash_one(id_of(records, i)),
         )
@@ -108,9 +115,11 @@ mod tests {
             dir.push_record(0, 1, [id], crate::model::OrgId(id.into()), "".into());
         }
         dir.by_id.reserve(&dir.records, 1);
-        assert_eq!(dir.by_id.insert_first(&dir.records, 0), None);
-        assert_eq!(dir.by_id.insert_first(&dir.records, 1), None);
-        assert_eq!(dir.by_id.insert_first(&dir.records, 2), Some(0));
+        assert_eq!(dir.by_id.insert_first(&dir.records, 0, None), None);
+        assert_eq!(dir.by_id.insert_first(&dir.records, 1, None), None);
+        // A hash given (as the import's parsing threads give it) finds the same record.
+        let hash = dir.by_id.hasher().hash_one("A");
+        assert_eq!(dir.by_id.insert_first(&dir.records, 2, Some(hash)), Some(0));
         assert_eq!((dir.lookup("A"), dir.lookup("B"), dir.lookup("C")), (Some(0), Some(1), None));
         assert_eq!(dir.by_id.insert(&dir.records, 2), Some(0));
         assert_eq!(dir.lookup("A"), Some(2));

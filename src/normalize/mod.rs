@@ -82,6 +82,13 @@ pub struct NameParts {
 }
 
 impl NameParts {
+    /// Free parsed names on every core: a million of them are several million small strings
+    /// (600 MB), and freeing them one by one left a core idle for a quarter of a second.
+    pub fn free_all(names: Vec<NameParts>) {
+        use rayon::prelude::*;
+        names.into_par_iter().for_each(drop);
+    }
+
     /// A bare regional association: the name is a region plus 科学技术协会 (or another association
     /// suffix) and nothing else, so the region is its whole identity.
     pub fn is_region_association(&self) -> bool {

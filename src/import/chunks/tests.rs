@@ -36,7 +36,7 @@ fn chunked(text: &str, width: usize, head: usize, chunk_size: usize, threads: us
     if rows.len() < head {
         return (rows, error);
     }
-    let body = Body { text, delimiter: b',', width: Some(width), chunk_size, threads };
+    let body = Body { text, delimiter: b',', width: Some(width), chunk_size, threads, keys: None };
     let result = body.for_each(
         from,
         line,
@@ -95,7 +95,7 @@ fn one_huge_record_over_many_chunks() {
 #[test]
 fn chunks_start_after_line_breaks() {
     let text = "a,b\n1,x\n2,y\n3,z\n";
-    let body = Body { text, delimiter: b',', width: None, chunk_size: 3, threads: 1 };
+    let body = Body { text, delimiter: b',', width: None, chunk_size: 3, threads: 1, keys: None };
     let bounds = body.boundaries(4);
     assert_eq!(bounds, [4, 8, 12, 16]);
     assert!(bounds[1..bounds.len() - 1].iter().all(|&b| text.as_bytes()[b - 1] == b'\n'));
