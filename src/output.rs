@@ -81,6 +81,11 @@ impl Staging {
         Ok(Staging { out: out.to_path_buf(), dir })
     }
 
+    /// The staging directory itself.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// Where output `name` is written before the commit.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)

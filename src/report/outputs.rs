@@ -57,13 +57,10 @@ impl<'s> BesideCheck<'s> {
 
     pub fn write(&self, dir: &Directory, res: &DedupeResult) {
         let t = std::time::Instant::now();
-        let (a, b) = rayon::join(
-            || write_clusters(dir, res, &self.stage.path("clusters.csv"), self.lang),
-            || write_pairs(dir, res, &self.stage.path("pairs.csv"), self.lang),
-        );
+        let r = write_dedupe(dir, res, self.stage.dir(), self.lang);
         crate::progress::timing("clusters.csv + pairs.csv, beside the check", t);
         if let Ok(mut done) = self.done.lock() {
-            *done = Some(a.and(b));
+            *done = Some(r);
         }
     }
 
@@ -369,7 +366,7 @@ mod tests {
         }
 
         let gone = Staging::new(out.path()).unwrap();
-        std::fs::remove_dir_all(gone.path("")).unwrap();
+        std::fs::remove_dir_all(gone.dir()).unwrap();
         let beside = BesideCheck::new(&gone, Lang::Zh);
         beside.write(&dir, &res);
         assert!(beside.written().is_err());
