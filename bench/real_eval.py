@@ -71,8 +71,8 @@ def default_lists():
     return found
 
 
-def run_dedupe(binary, orgs, out):
-    cmd = [binary, "--quiet", "dedupe", orgs, "--out", out]
+def run_dedupe(binary, orgs, out, command="dedupe"):
+    cmd = [binary, "--quiet", command, orgs, "--out", out]
     t0 = time.monotonic()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     secs = time.monotonic() - t0
@@ -215,6 +215,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "orgclean"))
     ap.add_argument("--json", help="also write the results as JSON to this file")
     ap.add_argument("--by-variant", action="store_true", help="print recall per variant kind")
+    ap.add_argument("--command", choices=["dedupe", "run"], default="dedupe",
+                    help="the orgclean command measured: `run` also settles the dedupe with the check's parent fixes")
     ap.add_argument("--keep", help="keep orgclean's output under this directory (one folder per list)")
     args = ap.parse_args()
 
@@ -235,7 +237,7 @@ def main():
             name = os.path.basename(os.path.normpath(d))
             out = os.path.join(args.keep, name) if args.keep else os.path.join(tmp_root, name)
             os.makedirs(out, exist_ok=True)
-            secs = run_dedupe(args.bin, os.path.join(d, "orgs.csv"), out)
+            secs = run_dedupe(args.bin, os.path.join(d, "orgs.csv"), out, args.command)
             r = evaluate(d, out)
             r["seconds"] = round(secs, 2)
             results.append(r)

@@ -103,8 +103,36 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
 
     let t = Instant::now();
     let rules = decisions.pair_rules(&dir);
-    let dedupe = dedupe::dedupe_with(&dir, &names, &profiles, &steps.dedupe, &rules);
+    let mut settling = dedupe::settling(&dir, &names, &profiles, &steps.dedupe, &rules);
     timings.push(("dedupe", t.elapsed().as_secs_f64()));
+
+    let mut check_secs = 0.0;
+    let ((check, broken_chain, coverage), dedupe) = settled(&dir, &mut settling, |dedupe| {
+        rayon::join(
+            || {
+                let t = Instant::now();
+                let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
+                hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
+                let broken_chain = broken_chains(&dir, &check);
+                check_secs += t.elapsed().as_secs_f64();
+                timing("check", t);
+
+                let t = Instant::now();
+                let coverage =
+                    coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
+                timing("coverage", t);
+                (check, broken_chain, coverage)
+            },
+            || {
+                if let Some(work) = steps.beside_check {
+                    work(&dir, dedupe);
+                }
+            },
+        )
+        .0
+    });
+    timings.push(("check", check_secs));
+    drop(settling);
     // Dropped here, explicitly: a binding shadowed without being moved lives to the end of scope.
     let names = if steps.keep_names {
         names
@@ -112,29 +140,6 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
         NameParts::free_all(names);
         Vec::new()
     };
-
-    let ((check, broken_chain, coverage), ()) = rayon::join(
-        || {
-            let t = Instant::now();
-            let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
-            hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
-            let broken_chain = broken_chains(&dir, &check);
-            timings.push(("check", t.elapsed().as_secs_f64()));
-            timing("check", t);
-
-            let t = Instant::now();
-            let coverage =
-                coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
-            timings.push(("coverage", t.elapsed().as_secs_f64()));
-            timing("coverage", t);
-            (check, broken_chain, coverage)
-        },
-        || {
-            if let Some(work) = steps.beside_check {
-                work(&dir, &dedupe);
-            }
-        },
-    );
     Pipeline { dir, names, profiles, dedupe, check, broken_chain, coverage, warnings, timings }
 }
 
@@ -167,7 +172,16 @@ pub fn check_only(
     let clusters = match source {
         ClusterSource::File(path) => import::read_clusters(path, &dir)?,
         ClusterSource::None => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },
-        ClusterSource::Dedupe(opts) => dedupe::dedupe(&dir, &names, &profiles, opts).clusters,
+        ClusterSource::Dedupe(opts) => {
+            let rules = dedupe::PairRules::default();
+            let mut settling = dedupe::settling(&dir, &names, &profiles, opts, &rules);
+            let (result, dedupe) = settled(&dir, &mut settling, |dedupe| {
+                hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default())
+            });
+            drop(settling);
+            timing("clusters + check", t);
+            return Ok(Checked { clusters: dedupe.clusters, dir, names, profiles, result, warnings });
+        }
     };
     timing("clusters", t);
     let t = Instant::now();
@@ -192,6 +206,58 @@ pub fn dedupe_only(
 /// millions of small strings one by one took a second of a 1M-row check.
 pub fn leave_at_exit<T>(data: T) {
     std::mem::forget(data);
+}
+
+/// Rounds of check and dedupe settling again: one more than a parent re-pointed by the check
+/// that turns a refused pair into a merge, which changes what the check proposes, takes.
+const SETTLE_ROUNDS: usize = 3;
+
+/// Check the dedupe's clusters (`check` returns the check's result), then settle the dedupe
+/// with the parents the check re-points (those `orgs_fixed.csv` will have), and check again
+/// until the two agree: a shared parent is evidence, so a pair refused for want of it can merge
+/// once a fix gives both records one parent, and a run over `orgs_fixed.csv` would find it. The
+/// first run gives the final answer instead (issue 12, closure). The last check is always of
+/// the dedupe returned.
+fn settled<C: HasFindings>(
+    dir: &Directory,
+    settling: &mut dedupe::Settling,
+    mut check: impl FnMut(&DedupeResult) -> C,
+) -> (C, DedupeResult) {
+    let mut dedupe = settling.result();
+    let mut round = 1;
+    loop {
+        let checked = check(&dedupe);
+        if round == SETTLE_ROUNDS {
+            return (checked, dedupe);
+        }
+        round += 1;
+        let mut parents: Vec<Option<crate::model::RecIdx>> =
+            (0..dir.len() as crate::model::RecIdx).map(|i| dir.parent(i)).collect();
+        for (org, new_parent, _, _) in hierarchy::proposed_parents(checked.findings()) {
+            parents[org as usize] = Some(new_parent);
+        }
+        if !settling.settle(|i| parents[i as usize]) {
+            return (checked, dedupe);
+        }
+        dedupe = settling.result();
+    }
+}
+
+/// What `settled` reads from a check.
+trait HasFindings {
+    fn findings(&self) -> &[crate::model::Finding];
+}
+
+impl HasFindings for CheckResult {
+    fn findings(&self) -> &[crate::model::Finding] {
+        &self.findings
+    }
+}
+
+impl HasFindings for (CheckResult, Vec<bool>, Coverage) {
+    fn findings(&self) -> &[crate::model::Finding] {
+        &self.0.findings
+    }
 }
 
 fn broken_chains(dir: &Directory, check: &CheckResult) -> Vec<bool> {

@@ -12,6 +12,7 @@ mod kind_only;
 pub mod query;
 pub mod reason;
 mod score;
+mod settle;
 mod shortform;
 
 use std::collections::{HashMap, HashSet};
@@ -24,10 +25,11 @@ use crate::normalize::NameParts;
 use crate::profile::{self, OrgProfile};
 
 pub use features::Features;
-use features::VetoKey;
 use kind_only::mark_kind_only;
 pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
+use settle::Scored;
+pub use settle::Settling;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DedupeOptions {
@@ -136,6 +138,18 @@ pub fn dedupe_with(
     opts: &DedupeOptions,
     rules: &PairRules,
 ) -> DedupeResult {
+    settling(dir, names, profiles, opts, rules).into_result()
+}
+
+/// `dedupe_with`, kept open to be settled again with the parents the check re-points
+/// (`Settling::settle`, `Settling::result`).
+pub fn settling<'a>(
+    dir: &'a Directory,
+    names: &'a [NameParts],
+    profiles: &'a [OrgProfile],
+    opts: &'a DedupeOptions,
+    rules: &'a PairRules,
+) -> Settling<'a> {
     let t = std::time::Instant::now();
     let g = Gazetteer::global();
     let n = dir.len();
@@ -155,169 +169,75 @@ pub fn dedupe_with(
     let candidates = union_of_sorted(&candidates, &short_forms);
     timing("blocking", t);
     let t = std::time::Instant::now();
-    let (scored, groups, refused) = score_and_cluster(
-        dir,
-        names,
-        profiles,
-        &mut feats,
-        Candidates { pairs: &candidates, short_forms: &short_forms },
-        opts,
-        rules,
-    );
-    let feats = feats;
-    let side = |i: RecIdx| Side {
-        name: &names[i as usize],
-        feat: &feats[i as usize],
-        level: profiles[i as usize].level,
-    };
-    let clusters = cluster::finish(dir, groups, |i| feats[i as usize].uscc.is_some());
-    let refused: ahash::AHashSet<(RecIdx, RecIdx)> = refused.iter().map(|e| (e.0, e.1)).collect();
-
-    let same_cluster = |a: RecIdx, b: RecIdx| {
-        let c = &clusters.cluster_of;
-        c[a as usize].is_some() && c[a as usize] == c[b as usize]
-    };
-    // A reviewer `same` pair that blocking never proposed still needs a row explaining the merge.
-    // (Hashed only when there are such pairs: a run without an audit database has none.)
-    let scored_keys: ahash::AHashSet<(RecIdx, RecIdx)> = match rules.same.is_empty() {
-        true => Default::default(),
-        false => scored.iter().map(|s| ordered(s.0, s.1)).collect(),
-    };
-    let mut forced: Vec<_> = rules.same.iter().filter(|k| !scored_keys.contains(k)).copied().collect();
-    forced.sort_unstable();
-    let forced = forced.into_iter().map(|(a, b)| {
-        let score = match score::compare(g, side(a), side(b)) {
-            Verdict::Scored { score, .. } => score,
-            Verdict::Veto(_) => 0.0,
-        };
-        (a, b, score, Vec::new(), true)
-    });
-    // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation of
-    // each merge depends on it).
-    let pairs: Vec<ScoredPair> = scored
-        .into_iter()
-        .chain(forced)
-        .map(|(a, b, score, mut reasons, _)| {
-            let decision = if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
-            let key = ordered(a, b);
-            if rules.same.contains(&key) {
-                reasons.push(Reason::MarkedSameByReviewer);
-            } else if rules.different.contains(&key) {
-                reasons.push(Reason::MarkedDifferentByReviewer);
-            }
-            if refused.contains(&(a, b)) {
-                reasons.push(Reason::RefusedInCluster);
-            }
-            ScoredPair { a, b, score, reasons, decision }
-        })
-        .collect();
-
-    let link = explain_members(&clusters, &pairs);
+    let settling = Settling::new(dir, names, profiles, opts, rules, feats, candidates, short_forms);
     timing("score + cluster", t);
-    DedupeResult { clusters, pairs, candidate_pairs: candidates.len(), link }
+    settling
 }
 
-/// (a, b, score, reasons, may merge)
-type Scored = (RecIdx, RecIdx, f32, Vec<Reason>, bool);
-
-/// Score the candidate pairs and cluster the merge edges. Parents are compared by cluster: a
-/// record whose parent is merged away has, in effect, the survivor as its parent (that is what
-/// `orgs_fixed.csv` will say), so two children of one unit share their parent even when each
-/// points at a different duplicate of it. Clustering changes which parents are one, so the pairs
-/// of records whose parent's cluster changed are scored again until nothing changes: the first
-/// run gives the answer a run on its own output would (closure).
-/// The candidate pairs, and which of them are short-form pairs (scored to review at least).
-struct Candidates<'a> {
-    pairs: &'a [(RecIdx, RecIdx)],
-    /// Sorted: a binary search over a few hundred pairs beats hashing each of millions.
-    short_forms: &'a [(RecIdx, RecIdx)],
-}
-
-fn score_and_cluster(
-    dir: &Directory,
-    names: &[NameParts],
-    profiles: &[OrgProfile],
-    feats: &mut [Features],
-    candidates: Candidates,
-    opts: &DedupeOptions,
-    rules: &PairRules,
-) -> (Vec<Scored>, Vec<Vec<RecIdx>>, Vec<cluster::Edge>) {
-    let Candidates { pairs: candidates, short_forms } = candidates;
-    let g = Gazetteer::global();
-    let n = dir.len();
-    let score_pairs = |feats: &[Features], touched: Option<&[bool]>| -> Vec<Scored> {
-        let side = |i: RecIdx| Side {
-            name: &names[i as usize],
-            feat: &feats[i as usize],
-            level: profiles[i as usize].level,
-        };
-        let keys: Vec<VetoKey> = feats.par_iter().map(VetoKey::of).collect();
-        candidates
-            .par_iter()
-            .filter(|&&(a, b)| touched.is_none_or(|t| t[a as usize] || t[b as usize]))
-            // A vetoed pair scores nothing: most are told from the packed keys alone.
-            .filter(|&&(a, b)| !keys[a as usize].certainly_vetoed(keys[b as usize]))
-            .filter_map(|&(a, b)| {
-                let pair = score_pair(g, side(a), side(b), short_forms.binary_search(&(a, b)).is_ok(), opts)?;
-                let merge = pair.may_merge;
-                let score = pair.score;
-                Some((a, b, score, pair.reasons(g, side(a), side(b))?, merge))
-            })
-            .collect()
-    };
-    let cluster_edges = |feats: &[Features], scored: &[Scored]| {
-        let side = |i: RecIdx| Side {
-            name: &names[i as usize],
-            feat: &feats[i as usize],
-            level: profiles[i as usize].level,
-        };
-        // Reviewer decisions: `different` pairs lose their edge and veto; `same` pairs are edges.
-        let mut edges: Vec<cluster::Edge> = scored
-            .iter()
-            .filter(|s| s.4 && !rules.different.contains(&ordered(s.0, s.1)))
-            .map(|s| (s.0, s.1, s.2))
-            .collect();
-        edges.extend(rules.same.iter().map(|&(a, b)| (a, b, REVIEWER_SAME_SCORE)));
-        let vetoes = |x: RecIdx, y: RecIdx| {
-            let k = ordered(x, y);
-            rules.different.contains(&k) || (!rules.same.contains(&k) && score::vetoes(g, side(x), side(y)))
-        };
-        cluster::cluster_by_component(n, edges, vetoes)
-    };
-    let t = std::time::Instant::now();
-    let mut scored = score_pairs(feats, None);
-    timing("score", t);
-    let t = std::time::Instant::now();
-    let (mut groups, mut refused) = cluster_edges(feats, &scored);
-    timing("cluster", t);
-    // A few rounds settle it: each one only follows merges of parents made in the one before.
-    for _ in 0..4 {
-        let mut rep: Vec<RecIdx> = (0..n as RecIdx).collect();
-        for members in &groups {
-            for &m in members {
-                rep[m as usize] = members[0];
-            }
-        }
-        let mut touched = vec![false; n];
-        for (i, f) in feats.iter_mut().enumerate() {
-            let parent = dir.parent(i as RecIdx).filter(|&p| p != i as RecIdx).map(|p| rep[p as usize]);
-            if parent != f.parent {
-                f.parent = parent;
-                touched[i] = true;
-            }
-        }
-        if !touched.contains(&true) {
-            break;
-        }
-        let t = std::time::Instant::now();
-        let again = score_pairs(feats, Some(&touched));
-        scored.retain(|s| !touched[s.0 as usize] && !touched[s.1 as usize]);
-        scored.extend(again);
-        scored.sort_by_key(|s| (s.0, s.1));
-        (groups, refused) = cluster_edges(feats, &scored);
-        timing("score + cluster again (parents merged)", t);
+impl Settling<'_> {
+    /// The result as it stands.
+    pub fn result(&self) -> DedupeResult {
+        self.finish(self.scored.clone(), self.groups.clone())
     }
-    (scored, groups, refused)
+
+    /// The result, without copying the scored pairs.
+    pub fn into_result(mut self) -> DedupeResult {
+        let scored = std::mem::take(&mut self.scored);
+        let groups = std::mem::take(&mut self.groups);
+        self.finish(scored, groups)
+    }
+
+    fn finish(&self, scored: Vec<Scored>, groups: Vec<Vec<RecIdx>>) -> DedupeResult {
+        let t = std::time::Instant::now();
+        let (dir, rules) = (self.dir, self.rules);
+        let g = Gazetteer::global();
+        let clusters = cluster::finish(dir, groups, |i| self.feats[i as usize].uscc.is_some());
+        let refused: ahash::AHashSet<(RecIdx, RecIdx)> = self.refused.iter().map(|e| (e.0, e.1)).collect();
+
+        let same_cluster = |a: RecIdx, b: RecIdx| {
+            let c = &clusters.cluster_of;
+            c[a as usize].is_some() && c[a as usize] == c[b as usize]
+        };
+        // A reviewer `same` pair that blocking never proposed still needs a row explaining the
+        // merge. (Hashed only when there are such pairs: a run without an audit database has none.)
+        let scored_keys: ahash::AHashSet<(RecIdx, RecIdx)> = match rules.same.is_empty() {
+            true => Default::default(),
+            false => scored.iter().map(|s| ordered(s.0, s.1)).collect(),
+        };
+        let mut forced: Vec<_> = rules.same.iter().filter(|k| !scored_keys.contains(k)).copied().collect();
+        forced.sort_unstable();
+        let forced = forced.into_iter().map(|(a, b)| {
+            let score = match score::compare(g, self.side(a), self.side(b)) {
+                Verdict::Scored { score, .. } => score,
+                Verdict::Veto(_) => 0.0,
+            };
+            (a, b, score, Vec::new(), true)
+        });
+        // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation
+        // of each merge depends on it).
+        let pairs: Vec<ScoredPair> = scored
+            .into_iter()
+            .chain(forced)
+            .map(|(a, b, score, mut reasons, _)| {
+                let decision =
+                    if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
+                let key = ordered(a, b);
+                if rules.same.contains(&key) {
+                    reasons.push(Reason::MarkedSameByReviewer);
+                } else if rules.different.contains(&key) {
+                    reasons.push(Reason::MarkedDifferentByReviewer);
+                }
+                if refused.contains(&(a, b)) {
+                    reasons.push(Reason::RefusedInCluster);
+                }
+                ScoredPair { a, b, score, reasons, decision }
+            })
+            .collect();
+
+        let link = explain_members(&clusters, &pairs);
+        timing("clusters and pairs", t);
+        DedupeResult { clusters, pairs, candidate_pairs: self.candidates.len(), link }
+    }
 }
 
 /// A candidate pair as a dedupe run takes it (also `lookup` and `match`, through `query`): its

@@ -137,6 +137,9 @@ pub enum Reason {
     },
     /// Both records have the same parent record.
     SameParent,
+    /// Both records have the same parent once the check's parent fixes are applied (the parent
+    /// of at least one of them is re-pointed by a fix).
+    SameParentAfterFix,
     SameNormalizedName,
     /// An abbreviation expanded in one name only (科协 = 科学技术协会).
     Expansion {
@@ -275,6 +278,7 @@ impl Reason {
                 write!(f, "identifying words differ by {differing} character(s) that do not sound alike: different units")
             }
             SameParent => f.write_str("same parent"),
+            SameParentAfterFix => f.write_str("same parent once the parent fixes are applied"),
             BothUnitOf { kind, place } => write!(f, "both are the {kind} of {place}"),
             GenericAmbiguousPlace => f.write_str("generic name and the place is ambiguous"),
             SameNormalizedName => f.write_str("same name after normalization"),
@@ -330,6 +334,7 @@ impl Reason {
                 write!(f, "专名有{differing}个字不同且读音不同，是不同的单位")
             }
             SameParent => f.write_str("上级单位相同"),
+            SameParentAfterFix => f.write_str("按上级组织修正后上级单位相同"),
             BothUnitOf { kind, place } => write!(f, "都是{place}的{kind}"),
             GenericAmbiguousPlace => f.write_str("名称只有地名和类别，且地名所指不明确"),
             SameNormalizedName => f.write_str("规范化后名称相同"),

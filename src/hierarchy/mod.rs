@@ -144,3 +144,23 @@ pub fn withdraw_rejected_fixes(
     }
     n
 }
+
+/// The first proposed fix of each record that re-points its parent (fixes marked needs_review
+/// change nothing), by record: (record, new parent, finding code, confidence). This is what
+/// `orgs_fixed.csv` applies, and what the dedupe settles with (`pipeline`).
+pub fn proposed_parents(
+    findings: &[Finding],
+) -> Vec<(RecIdx, RecIdx, &'static str, crate::model::Confidence)> {
+    let mut fixed: Vec<_> = findings
+        .iter()
+        .filter_map(|f| {
+            let fix = f.fix.as_ref()?;
+            let p = fix.new_parent.filter(|_| fix.confidence != crate::model::Confidence::NeedsReview)?;
+            Some((f.org, p, f.code.as_str(), fix.confidence))
+        })
+        .collect();
+    // Stable, so that the first of a record's fixes is kept.
+    fixed.sort_by_key(|f| f.0);
+    fixed.dedup_by_key(|f| f.0);
+    fixed
+}

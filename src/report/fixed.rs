@@ -34,17 +34,7 @@ pub struct ParentChange {
 pub fn parent_changes(dir: &Directory, clusters: &Clusters, findings: &[Finding]) -> Vec<ParentChange> {
     // The first proposed fix of each record, by record: read by walking along with the records
     // (a million look-ups in a map cost more).
-    let mut fixed: Vec<(RecIdx, RecIdx, &'static str, Confidence)> = findings
-        .iter()
-        .filter_map(|f| {
-            let fix = f.fix.as_ref()?;
-            let p = fix.new_parent.filter(|_| fix.confidence != Confidence::NeedsReview)?;
-            Some((f.org, p, f.code.as_str(), fix.confidence))
-        })
-        .collect();
-    // Stable, so that the first of a record's fixes is kept.
-    fixed.sort_by_key(|f| f.0);
-    fixed.dedup_by_key(|f| f.0);
+    let fixed = crate::hierarchy::proposed_parents(findings);
     let mut fixed = fixed.into_iter().peekable();
     let mut out = Vec::new();
     for i in 0..dir.len() as RecIdx {

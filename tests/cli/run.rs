@@ -114,6 +114,37 @@ fn closure_rerun_on_fixed_directory_is_clean() {
     assert!(structural.is_empty(), "structural findings remain: {structural:?}");
 }
 
+/// A parent fix that gives two records one parent is evidence the first run already weighs: a
+/// dangling parent re-pointed to the province's association, beside a same-sound slip in the
+/// other record's name (the pair `dedupe` alone, which proposes no fixes, leaves for review).
+/// Before, the pair merged only in a second run over orgs_fixed.csv.
+#[test]
+fn a_parent_fix_giving_a_pair_one_parent_merges_it_in_the_first_run() {
+    let input = fixture("run/closure.csv");
+    let alone = tempdir();
+    let o = on_dump("dedupe", &input, alone.path(), &[]);
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    let (h, pairs) = read_csv(&alone.path().join("pairs.csv"));
+    let decision = h.iter().position(|c| c == "decision").unwrap();
+    let reasons = h.iter().position(|c| c == "reasons").unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0][decision], "needs_review");
+
+    let first = tempdir();
+    run_ok(&input, first.path(), &[]);
+    let (_, pairs) = read_csv(&first.path().join("pairs.csv"));
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0][decision], "merged", "{pairs:?}");
+    assert!(pairs[0][reasons].contains("same parent once the parent fixes are applied"), "{pairs:?}");
+    let (_, fixes) = read_csv(&first.path().join("parent_fixes.csv"));
+    assert_eq!(fixes, vec![vec!["U1", "GONE9", "P36", "dangling_parent", "high"]]);
+
+    let second = tempdir();
+    run_ok(&first.path().join("orgs_fixed.csv"), second.path(), &[]);
+    let (_, clusters) = read_csv(&second.path().join("clusters.csv"));
+    assert!(clusters.is_empty(), "the second run merged more: {clusters:?}");
+}
+
 #[test]
 fn xlsx_has_the_sheets_and_no_formula_runs() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
