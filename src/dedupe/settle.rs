@@ -188,3 +188,48 @@ impl<'a> Settling<'a> {
         cluster::cluster_by_component(self.dir.len(), edges, vetoes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{import_bytes, ImportOptions, SeenIds};
+    use crate::profile;
+
+    /// A same-sound slip in the identifying words merges only with independent evidence: here the
+    /// parent, which one record has only once its dangling parent is re-pointed.
+    const DUMP: &str = "组织ID,组织名称,统一社会信用代码,上级组织ID,省份,地市,区县,组织类型,认证状态,创建时间
+N1,中国科学技术协会,,,,,,全国科协,已认证,2015-01-01
+P36,江西省科学技术协会,,N1,江西省,,,省级科协,已认证,2015-01-01
+U1,鹰潭师范学院科学技术协会,51360000979414980B,GONE9,江西省,,,高校科协,已认证,2021-11-22
+U2,鹰潭施范学院科学技术协会,,P36,江西省,,,高校科协,待认证,2024-11-03
+";
+
+    #[test]
+    fn settling_with_a_re_pointed_parent_merges_the_pair_it_now_explains() {
+        let mut dir = crate::model::Directory::default();
+        import_bytes(&mut dir, &mut SeenIds::default(), "t.csv", DUMP.as_bytes(), &ImportOptions::default())
+            .unwrap();
+        dir.resolve_parents();
+        let (names, profiles) = profile::parse_and_profile(&dir);
+        let (opts, rules) = (DedupeOptions::default(), PairRules::default());
+        let mut s = super::super::settling(&dir, &names, &profiles, &opts, &rules);
+        let decisions = |s: &Settling| s.result().pairs.iter().map(|p| p.decision).collect::<Vec<_>>();
+        assert_eq!(decisions(&s), [super::super::PairDecision::NeedsReview]);
+
+        // The directory's own parents change nothing.
+        assert!(!s.settle(|i| dir.parent(i)));
+        let (u1, p36) = (dir.lookup("U1").unwrap(), dir.lookup("P36").unwrap());
+        assert!(s.settle(|i| if i == u1 { Some(p36) } else { dir.parent(i) }));
+        let res = s.result();
+        assert_eq!(res.pairs.len(), 1);
+        assert_eq!(res.pairs[0].decision, super::super::PairDecision::Merged);
+        assert!(
+            res.pairs[0].reasons.contains(&super::super::Reason::SameParentAfterFix),
+            "{:?}",
+            res.pairs[0]
+        );
+        assert_eq!(res.clusters.clusters.len(), 1);
+        // Settled: the same parents again change nothing.
+        assert!(!s.settle(|i| if i == u1 { Some(p36) } else { dir.parent(i) }));
+    }
+}
