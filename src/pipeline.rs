@@ -2,6 +2,7 @@
 //! next without re-reading anything.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::coverage::{self, Coverage, Scope};
@@ -60,7 +61,9 @@ impl Pipeline {
 pub const UNKNOWN_PROVINCE: &str = "(unknown)";
 
 /// Work done with the dedupe result beside the check (`Steps::beside_check`).
-pub type BesideCheck<'a> = dyn Fn(&Directory, &DedupeResult) + Sync + 'a;
+/// The flag is set when the check finds that the dedupe settles differently (`settled`): the
+/// work may stop, and is done again with the settled result.
+pub type BesideCheck<'a> = dyn Fn(&Directory, &DedupeResult, &AtomicBool) + Sync + 'a;
 
 /// What the steps after import need besides the directory.
 pub struct Steps<'a> {
@@ -107,30 +110,29 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
     timings.push(("dedupe", t.elapsed().as_secs_f64()));
 
     let mut check_secs = 0.0;
-    let ((check, broken_chain, coverage), dedupe) = settled(&dir, &mut settling, |dedupe| {
-        rayon::join(
-            || {
-                let t = Instant::now();
-                let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
-                hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
-                let broken_chain = broken_chains(&dir, &check);
-                check_secs += t.elapsed().as_secs_f64();
-                timing("check", t);
+    let ((check, broken_chain, coverage), dedupe) = settled(
+        &dir,
+        &mut settling,
+        |dedupe| {
+            let t = Instant::now();
+            let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
+            hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
+            let broken_chain = broken_chains(&dir, &check);
+            check_secs += t.elapsed().as_secs_f64();
+            timing("check", t);
 
-                let t = Instant::now();
-                let coverage =
-                    coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
-                timing("coverage", t);
-                (check, broken_chain, coverage)
-            },
-            || {
-                if let Some(work) = steps.beside_check {
-                    work(&dir, dedupe);
-                }
-            },
-        )
-        .0
-    });
+            let t = Instant::now();
+            let coverage =
+                coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
+            timing("coverage", t);
+            (check, broken_chain, coverage)
+        },
+        |dedupe, stale| {
+            if let Some(work) = steps.beside_check {
+                work(&dir, dedupe, stale);
+            }
+        },
+    );
     timings.push(("check", check_secs));
     drop(settling);
     // Dropped here, explicitly: a binding shadowed without being moved lives to the end of scope.
@@ -175,9 +177,12 @@ pub fn check_only(
         ClusterSource::Dedupe(opts) => {
             let rules = dedupe::PairRules::default();
             let mut settling = dedupe::settling(&dir, &names, &profiles, opts, &rules);
-            let (result, dedupe) = settled(&dir, &mut settling, |dedupe| {
-                hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default())
-            });
+            let (result, dedupe) = settled(
+                &dir,
+                &mut settling,
+                |dedupe| hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default()),
+                |_, _| {},
+            );
             drop(settling);
             timing("clusters + check", t);
             return Ok(Checked { clusters: dedupe.clusters, dir, names, profiles, result, warnings });
@@ -218,28 +223,41 @@ const SETTLE_ROUNDS: usize = 3;
 /// once a fix gives both records one parent, and a run over `orgs_fixed.csv` would find it. The
 /// first run gives the final answer instead (issue 12, closure). The last check is always of
 /// the dedupe returned.
-fn settled<C: HasFindings>(
+fn settled<C: HasFindings + Send>(
     dir: &Directory,
     settling: &mut dedupe::Settling,
-    mut check: impl FnMut(&DedupeResult) -> C,
+    mut check: impl FnMut(&DedupeResult) -> C + Send,
+    beside: impl Fn(&DedupeResult, &AtomicBool) + Sync,
 ) -> (C, DedupeResult) {
     let mut dedupe = settling.result();
     let mut round = 1;
     loop {
-        let checked = check(&dedupe);
-        if round == SETTLE_ROUNDS {
-            return (checked, dedupe);
-        }
-        round += 1;
-        let mut parents: Vec<Option<crate::model::RecIdx>> =
-            (0..dir.len() as crate::model::RecIdx).map(|i| dir.parent(i)).collect();
-        for (org, new_parent, _, _) in hierarchy::proposed_parents(checked.findings()) {
-            parents[org as usize] = Some(new_parent);
-        }
-        if !settling.settle(|i| parents[i as usize]) {
+        let last = round == SETTLE_ROUNDS;
+        // Work beside the check (writing clusters.csv and pairs.csv) stops as soon as the check
+        // and the settling show that the dedupe changes: the core it uses is the one the check
+        // leaves idle, and its files would be written again.
+        let stale = AtomicBool::new(false);
+        let ((checked, changed), ()) = rayon::join(
+            || {
+                let checked = check(&dedupe);
+                let changed = !last && {
+                    let mut parents: Vec<Option<crate::model::RecIdx>> =
+                        (0..dir.len() as crate::model::RecIdx).map(|i| dir.parent(i)).collect();
+                    for (org, new_parent, _, _) in hierarchy::proposed_parents(checked.findings()) {
+                        parents[org as usize] = Some(new_parent);
+                    }
+                    settling.settle(|i| parents[i as usize])
+                };
+                stale.store(changed, Ordering::Relaxed);
+                (checked, changed)
+            },
+            || beside(&dedupe, &stale),
+        );
+        if !changed {
             return (checked, dedupe);
         }
         dedupe = settling.result();
+        round += 1;
     }
 }
 

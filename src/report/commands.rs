@@ -67,7 +67,9 @@ fn run_pipeline(
 ) -> Result<(Pipeline, Vec<&'static str>)> {
     let s = job.settings;
     let beside = outputs::BesideCheck::new(stage, s.lang);
-    let write = |dir: &Directory, res: &DedupeResult| beside.write(dir, res);
+    let write = |dir: &Directory, res: &DedupeResult, stale: &std::sync::atomic::AtomicBool| {
+        beside.write(dir, res, stale)
+    };
     let steps = pipeline::Steps {
         beside_check: s.province.is_none().then_some(&write as &pipeline::BesideCheck),
         ..steps(s, decisions, keep_names)

@@ -4,6 +4,7 @@
 //! hash.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::dedupe::DedupeResult;
 use crate::error::{Error, Result};
@@ -55,12 +56,15 @@ impl<'s> BesideCheck<'s> {
         BesideCheck { stage, lang, done: std::sync::Mutex::new(None) }
     }
 
-    pub fn write(&self, dir: &Directory, res: &DedupeResult) {
+    /// Write the two files of `res`, unless `stale` is set before they are done: the check found
+    /// that the dedupe settles differently (`pipeline`), and another `write` will follow. A
+    /// stale write leaves the files as not written.
+    pub fn write(&self, dir: &Directory, res: &DedupeResult, stale: &AtomicBool) {
         let t = std::time::Instant::now();
-        let r = write_dedupe(dir, res, self.stage.dir(), self.lang);
+        let r = write_dedupe_unless(dir, res, self.stage.dir(), self.lang, stale);
         crate::progress::timing("clusters.csv + pairs.csv, beside the check", t);
         if let Ok(mut done) = self.done.lock() {
-            *done = Some(r);
+            *done = if stale.load(Ordering::Relaxed) { None } else { Some(r) };
         }
     }
 
@@ -78,18 +82,42 @@ pub fn write_rejected(dir: &Directory, path: &Path) -> Result<()> {
 }
 
 pub fn write_clusters(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
+    write_clusters_unless(dir, res, path, lang, &AtomicBool::new(false))
+}
+
+/// `write_clusters`, stopping early (a partial file) once `stale` is set.
+fn write_clusters_unless(
+    dir: &Directory,
+    res: &DedupeResult,
+    path: &Path,
+    lang: Lang,
+    stale: &AtomicBool,
+) -> Result<()> {
     let children = tables::child_counts(dir);
-    let rows =
-        rows::cluster_members(res).map(|m| tables::cluster_member(dir, &m, &children, lang, Target::Csv));
+    let rows = rows::cluster_members(res)
+        .take_while(|_| !stale.load(Ordering::Relaxed))
+        .map(|m| tables::cluster_member(dir, &m, &children, lang, Target::Csv));
     table::write_machine_csv(path, &tables::CLUSTERS, rows)
 }
 
 pub fn write_pairs(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
-    table::write_machine_csv(
-        path,
-        &tables::PAIRS,
-        res.pairs.iter().map(|p| tables::pair(dir, p, lang, Target::Csv)),
-    )
+    write_pairs_unless(dir, res, path, lang, &AtomicBool::new(false))
+}
+
+/// `write_pairs`, stopping early (a partial file) once `stale` is set.
+fn write_pairs_unless(
+    dir: &Directory,
+    res: &DedupeResult,
+    path: &Path,
+    lang: Lang,
+    stale: &AtomicBool,
+) -> Result<()> {
+    let rows = res
+        .pairs
+        .iter()
+        .take_while(|_| !stale.load(Ordering::Relaxed))
+        .map(|p| tables::pair(dir, p, lang, Target::Csv));
+    table::write_machine_csv(path, &tables::PAIRS, rows)
 }
 
 pub fn write_findings(dir: &Directory, check: &CheckResult, path: &Path, lang: Lang) -> Result<()> {
@@ -99,9 +127,21 @@ pub fn write_findings(dir: &Directory, check: &CheckResult, path: &Path, lang: L
 
 /// `dedupe`: clusters.csv and pairs.csv in `out`.
 pub fn write_dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang) -> Result<()> {
+    write_dedupe_unless(dir, res, out, lang, &AtomicBool::new(false))
+}
+
+/// `write_dedupe`, stopping early once `stale` is set: the files are then partial, and the
+/// caller must not use them (`BesideCheck`).
+fn write_dedupe_unless(
+    dir: &Directory,
+    res: &DedupeResult,
+    out: &Path,
+    lang: Lang,
+    stale: &AtomicBool,
+) -> Result<()> {
     let (a, b) = rayon::join(
-        || write_clusters(dir, res, &out.join("clusters.csv"), lang),
-        || write_pairs(dir, res, &out.join("pairs.csv"), lang),
+        || write_clusters_unless(dir, res, &out.join("clusters.csv"), lang, stale),
+        || write_pairs_unless(dir, res, &out.join("pairs.csv"), lang, stale),
     );
     a.and(b)
 }
@@ -352,8 +392,15 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let stage = Staging::new(out.path()).unwrap();
         assert_eq!(BesideCheck::new(&stage, Lang::Zh).written().unwrap(), Vec::<&str>::new());
+        // A write the settling made stale leaves its files as not written (partial at most).
+        let stale = BesideCheck::new(&stage, Lang::Zh);
+        stale.write(&dir, &res, &AtomicBool::new(true));
+        assert_eq!(stale.written().unwrap(), Vec::<&str>::new());
+        let text = std::fs::read_to_string(stage.path("clusters.csv")).unwrap();
+        let (_, clusters) = text.split_once('\n').unwrap();
+        assert!(clusters.is_empty(), "a stale write goes on writing rows: {clusters}");
         let beside = BesideCheck::new(&stage, Lang::Zh);
-        beside.write(&dir, &res);
+        beside.write(&dir, &res, &AtomicBool::new(false));
         assert_eq!(beside.written().unwrap(), BesideCheck::FILES);
         let direct = tempfile::tempdir().unwrap();
         write_dedupe(&dir, &res, direct.path(), Lang::Zh).unwrap();
@@ -368,7 +415,7 @@ mod tests {
         let gone = Staging::new(out.path()).unwrap();
         std::fs::remove_dir_all(gone.dir()).unwrap();
         let beside = BesideCheck::new(&gone, Lang::Zh);
-        beside.write(&dir, &res);
+        beside.write(&dir, &res, &AtomicBool::new(false));
         assert!(beside.written().is_err());
     }
 }
