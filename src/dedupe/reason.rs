@@ -120,6 +120,17 @@ pub enum Reason {
         a: String,
         b: String,
     },
+    /// The town word differs around one town name (严店乡 / 严店镇): one town renamed, or two.
+    TownWordsDiffer {
+        a: String,
+        b: String,
+    },
+    /// Two kind words of one kind (卫生院 / 社区卫生服务中心, 博物馆 / 纪念馆): one unit renamed,
+    /// or two units of that kind.
+    KindWordsDiffer {
+        a: String,
+        b: String,
+    },
     TownWithoutCounty {
         town: String,
     },
@@ -267,6 +278,12 @@ impl Reason {
             DifferentNames { a, b } => write!(f, "different names: {a} / {b}"),
             OnlyAKind { name } => write!(f, "{name} is only a kind of unit, with no place"),
             TownWithoutCounty { town } => write!(f, "town {town} without its county"),
+            TownWordsDiffer { a, b } => {
+                write!(f, "towns {a} / {b}: one town renamed, or two (no shared credit code)")
+            }
+            KindWordsDiffer { a, b } => {
+                write!(f, "kind words {a} / {b}: one unit renamed, or two units of that kind (no shared credit code)")
+            }
             PlaceOnOneSideOnly { place } => {
                 write!(f, "only one record says where the unit is ({place}); the other has no place at all")
             }
@@ -323,6 +340,12 @@ impl Reason {
             DifferentNames { a, b } => write!(f, "名称不同：“{a}” / “{b}”是不同单位的名称"),
             OnlyAKind { name } => write!(f, "“{name}”只是单位类别，没有地名，无法确定是哪一个单位"),
             TownWithoutCounty { town } => write!(f, "“{town}”未注明所属区县，多个区县有同名乡镇"),
+            TownWordsDiffer { a, b } => {
+                write!(f, "“{a}”与“{b}”：可能是同一乡镇改了名，也可能是两个乡镇（没有相同的信用代码）")
+            }
+            KindWordsDiffer { a, b } => {
+                write!(f, "“{a}”与“{b}”：可能是同一单位改了名，也可能是两个同类单位（没有相同的信用代码）")
+            }
             PlaceOnOneSideOnly { place } => {
                 write!(f, "只有一条记录写明地点（{place}），另一条的名称和地区列都没有地点")
             }

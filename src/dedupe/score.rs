@@ -335,6 +335,27 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         }
     }
     if !same_code {
+        // A town's 乡, 镇 or 街道 word differs around one town name (严店乡 / 严店镇): a county has
+        // one town of a name at a time, so it may be the town renamed, its old record kept
+        // beside the new; or a directory of two towns. A merge moves events: a person decides,
+        // unless a shared credit code does.
+        if let (Some(ta), Some(tb)) = (a.name.town.as_deref(), b.name.town.as_deref()) {
+            if ta != tb && town_name(a.name) == town_name(b.name) {
+                reviewable_only = true;
+                say(&|| Reason::TownWordsDiffer { a: ta.into(), b: tb.into() });
+            }
+        }
+        // Two different words of one kind (卫生院 / 社区卫生服务中心, 博物馆 / 纪念馆, 研究院 /
+        // 研究所): no veto, since units are renamed within their kind, but no merge on the names
+        // alone either, since a place has several units of a kind. A word that only drops the
+        // other's qualifier (公司 for 有限公司, 卫生服务中心 for 社区卫生服务中心) is how people
+        // shorten it, not another word.
+        if let (Some(x), Some(y)) = (a.name.suffix.as_deref(), b.name.suffix.as_deref()) {
+            if !(x.ends_with(y) || y.ends_with(x)) {
+                reviewable_only = true;
+                say(&|| Reason::KindWordsDiffer { a: x.into(), b: y.into() });
+            }
+        }
         // A place on one side only: 鲁艺 / 延安鲁艺, 影协 / 全国影协 with no region column. The
         // place may be what tells the unit apart; with a column placing both it is an omission.
         let placed = |s: Side| !s.name.region_text.is_empty();
