@@ -2,7 +2,8 @@
 //! 1. same normalized body within a province (split by place when the group is large);
 //! 2. same valid credit code;
 //! 3. rare character bigrams of the normalized name within a province: each record looks up
-//!    its `PROBES` rarest grams and keeps its `TOP_K` best-overlapping neighbours.
+//!    its `PROBES` rarest grams and keeps its `TOP_K` best-overlapping neighbours;
+//! 4. keys one character apart (substituted, added or dropped) within a province.
 //!
 //! Work per record is bounded by constants, so candidate pairs grow linearly with the records.
 
@@ -12,6 +13,8 @@ use crate::model::RecIdx;
 use crate::normalize::NameParts;
 
 use super::features::{Features, VetoKey};
+
+mod one_edit;
 
 /// Groups up to this size are compared pairwise; larger ones are split by place.
 const MAX_GROUP: usize = 64;
@@ -160,6 +163,9 @@ fn exact_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
         |members| pairs_in(members, &mut out),
     );
     super::timing("blocking: exact + uscc", t0);
+    let t0 = std::time::Instant::now();
+    one_edit::pairs(names, feats, &mut out);
+    super::timing("blocking: one edit apart", t0);
     out
 }
 

@@ -1,0 +1,132 @@
+//! Candidate source 4: keys one character apart (substituted, added or dropped) within a
+//! province, found by grouping every key and every key with one character taken out.
+
+use rayon::prelude::*;
+
+use super::{groups_of, ordered, Features, NameParts, Pair, RecIdx, VetoKey, MAX_GROUP, WINDOW};
+
+/// The hash of `key` and of each string `key` makes with one character taken out, the same for
+/// equal strings whichever key they came from: a polynomial over the characters (mod 2^64), so
+/// each is a few multiplications from the key's prefix sums instead of a copy hashed anew
+/// (H(s minus c_i) = H(s) + (P_i·(1 − B) − c_i)·B^(L−1−i), P_i the hash of the first i).
+fn one_edit_hashes(key: &str) -> impl Iterator<Item = u64> {
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let chars: Vec<u64> = key.chars().map(|c| u64::from(c) + 1).collect();
+    let mut prefix = Vec::with_capacity(chars.len() + 1);
+    prefix.push(0u64);
+    for &c in &chars {
+        prefix.push(prefix[prefix.len() - 1].wrapping_mul(B).wrapping_add(c));
+    }
+    let whole = prefix[chars.len()];
+    let mut power = 1u64;
+    let dropped: Vec<u64> = (0..chars.len())
+        .rev()
+        .map(|i| {
+            let h = whole.wrapping_add(
+                prefix[i].wrapping_mul(1u64.wrapping_sub(B)).wrapping_sub(chars[i]).wrapping_mul(power),
+            );
+            power = power.wrapping_mul(B);
+            h
+        })
+        .collect();
+    std::iter::once(whole).chain(dropped).map(mix)
+}
+
+/// splitmix64's finalizer: the low bits kept above depend on every character.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Bits of a one-edit entry for the province (a directory has 34 and the unknown one).
+const PROVINCE_BITS: u32 = 6;
+
+/// Keys shorter than this have too many one-edit neighbours to tell anything.
+const MIN_EDIT_KEY: usize = 4;
+
+/// Source 4, keys one character apart within a province (人民依院 / 人民医院, 科学技协会 /
+/// 科学技术协会): each key, and each key with one of its characters taken out, is a group key,
+/// so two keys one substitution, insertion or deletion apart share one. A slip's own grams are in no other
+/// record, and which of a common name's look-alikes the gram probes reach depends on what else
+/// the directory holds; these groups do not (closure). Large groups are split by place, as
+/// the exact groups are.
+pub(super) fn pairs(names: &[NameParts], feats: &[Features], out: &mut Vec<Pair>) {
+    // Each entry is one u64: a province index, the hash, and the record (the fewest bits that
+    // hold every record index), so that the ten-odd million entries of a 1M-row directory sort
+    // as integers in half the memory. A hash cut short only joins unrelated keys now and then:
+    // an extra candidate, which the scoring vetoes or scores low.
+    let rec_bits = (u64::BITS - (names.len().max(2) as u64 - 1).leading_zeros()).min(32);
+    let hash_bits = 64 - PROVINCE_BITS - rec_bits;
+    let mut provinces: Vec<u32> = feats.iter().map(Features::province_key).collect();
+    provinces.par_sort_unstable();
+    provinces.dedup();
+    let mut keyed: Vec<u64> = names
+        .par_iter()
+        .zip(feats)
+        .enumerate()
+        .filter(|(_, (n, _))| n.key.chars().count() >= MIN_EDIT_KEY)
+        .flat_map_iter(|(i, (n, f))| {
+            let p = provinces.binary_search(&f.province_key()).unwrap_or(0) as u64 % (1 << PROVINCE_BITS);
+            let above = p << (64 - PROVINCE_BITS);
+            one_edit_hashes(&n.key).map(move |h| above | (h >> (64 - hash_bits)) << rec_bits | i as u64)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.dedup();
+    let rec_mask = (1u64 << rec_bits) - 1;
+    // Pairs the scoring vetoes at once (another county of the province, another credit code)
+    // are left out here: a one-edit group spans the province, and most of its pairs are those.
+    let keys: Vec<VetoKey> = feats.par_iter().map(VetoKey::of).collect();
+    let emit = |members: &[RecIdx], out: &mut Vec<Pair>| {
+        let w = if members.len() <= MAX_GROUP { members.len() } else { WINDOW };
+        for (i, &a) in members.iter().enumerate() {
+            for &b in members.iter().skip(i + 1).take(w) {
+                if !keys[a as usize].certainly_vetoed(keys[b as usize]) {
+                    out.push(ordered(a, b));
+                }
+            }
+        }
+    };
+    let found: Vec<Pair> = keyed
+        .par_chunk_by(|a, b| a >> rec_bits == b >> rec_bits)
+        .filter(|r| r.len() > 1)
+        .flat_map_iter(|run| {
+            let mut pairs = Vec::new();
+            let members: Vec<RecIdx> = run.iter().map(|e| (e & rec_mask) as RecIdx).collect();
+            if members.len() <= MAX_GROUP {
+                emit(&members, &mut pairs);
+            } else {
+                let by_place = members
+                    .iter()
+                    .map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i))
+                    .collect();
+                for group in groups_of(by_place) {
+                    emit(&group, &mut pairs);
+                }
+            }
+            pairs
+        })
+        .collect();
+    out.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key with one character taken out hashes as that shorter string does on its own.
+    #[test]
+    fn one_edit_hashes_meet_where_keys_are_one_edit_apart() {
+        let set = |k: &str| one_edit_hashes(k).collect::<std::collections::HashSet<u64>>();
+        let meet = |a: &str, b: &str| !set(a).is_disjoint(&set(b));
+        assert!(meet("第二人民医院", "第二人民依院")); // substitution
+        assert!(meet("科学技术协会", "科学技协会")); // deletion
+        assert!(meet("科学技协会", "科学技术协会")); // insertion
+        assert!(meet("湖口镇科协", "湖口镇科协"));
+        assert!(!meet("第二人民医院", "第三人民依院")); // two edits
+        assert!(!meet("潘庄村委会", "罗庄村委员"));
+        let whole = one_edit_hashes("科学技协会").next().unwrap();
+        assert!(set("科学技术协会").contains(&whole));
+    }
+}
