@@ -113,9 +113,11 @@ pub fn grams_into(key: &str, out: &mut Vec<u64>) {
     out.dedup();
 }
 
-pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
+/// `veto_keys`: each record's packed veto key (`VetoKey::of` its features).
+pub fn candidate_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) -> Vec<Pair> {
     // The exact groups are mostly hashing on one thread; the gram phase keeps the other busy.
-    let (mut out, fuzzy) = rayon::join(|| exact_pairs(names, feats), || gram_pairs(names, feats));
+    let (mut out, fuzzy) =
+        rayon::join(|| exact_pairs(names, feats, veto_keys), || gram_pairs(names, feats, veto_keys));
     out.extend(fuzzy);
     out.par_sort_unstable();
     out.dedup();
@@ -124,7 +126,7 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
 
 /// 1. Same body within a province (large groups split by the place the record is the unit of);
 /// 2. same valid credit code.
-fn exact_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
+fn exact_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) -> Vec<Pair> {
     let t0 = std::time::Instant::now();
     let mut out = Vec::new();
     let hasher = ahash::RandomState::with_seeds(1, 2, 3, 4);
@@ -164,7 +166,7 @@ fn exact_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
     );
     super::timing("blocking: exact + uscc", t0);
     let t0 = std::time::Instant::now();
-    one_edit::pairs(names, feats, &mut out);
+    one_edit::pairs(names, feats, veto_keys, &mut out);
     super::timing("blocking: one edit apart", t0);
     out
 }
@@ -177,7 +179,7 @@ fn exact_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
 /// previous record looked at, and the gram lists and weights it reads are in cache. Without it
 /// this phase is bound by memory latency. Ties are still broken by record index, so the pairs
 /// are the same in either numbering.
-fn gram_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
+fn gram_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) -> Vec<Pair> {
     let t0 = std::time::Instant::now();
     let n = names.len();
     // Province, then the first 16 bytes of the name (about five characters): close enough to
@@ -198,7 +200,8 @@ fn gram_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
     drop(keyed);
     let grams = Grams::build(&order, names);
     let index = GramIndex::build(&grams, &province);
-    let veto_keys: Vec<VetoKey> = order.par_iter().map(|&i| VetoKey::of(&feats[i as usize])).collect();
+    // In the renumbered order too: the probes read them for neighbours near each other.
+    let veto_keys: Vec<VetoKey> = order.par_iter().map(|&i| veto_keys[i as usize]).collect();
     super::timing("blocking: gram index", t0);
 
     let t0 = std::time::Instant::now();
@@ -566,7 +569,8 @@ mod tests {
             })
             .unzip();
         let (xiang, zhen) = ((rows.len() - 2) as RecIdx, (rows.len() - 1) as RecIdx);
-        assert!(candidate_pairs(&names, &feats).contains(&(xiang, zhen)));
+        let keys: Vec<VetoKey> = feats.iter().map(VetoKey::of).collect();
+        assert!(candidate_pairs(&names, &feats, &keys).contains(&(xiang, zhen)));
     }
 
     #[test]

@@ -158,10 +158,13 @@ pub fn settling<'a>(
         .map(|i| features::of_record(dir, i as RecIdx, &names[i], &profiles[i], g))
         .collect();
     mark_kind_only(names, &mut feats, g);
+    let veto_keys: Vec<features::VetoKey> = feats.par_iter().map(features::VetoKey::of).collect();
     timing("features", t);
     let t = std::time::Instant::now();
-    let (candidates, mut short_forms) =
-        rayon::join(|| blocking::candidate_pairs(names, &feats), || shortform::pairs(names, &feats));
+    let (candidates, mut short_forms) = rayon::join(
+        || blocking::candidate_pairs(names, &feats, &veto_keys),
+        || shortform::pairs(names, &feats),
+    );
     // The candidates come sorted and few pairs are short forms: merging the two keeps the order
     // without sorting millions of pairs again.
     short_forms.sort_unstable();
@@ -169,7 +172,8 @@ pub fn settling<'a>(
     let candidates = union_of_sorted(&candidates, &short_forms);
     timing("blocking", t);
     let t = std::time::Instant::now();
-    let settling = Settling::new(dir, names, profiles, opts, rules, feats, candidates, short_forms);
+    let settling =
+        Settling::new(dir, names, profiles, opts, rules, feats, veto_keys, candidates, short_forms);
     timing("score + cluster", t);
     settling
 }

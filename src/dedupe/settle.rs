@@ -32,6 +32,8 @@ pub struct Settling<'a> {
     pub(super) opts: &'a DedupeOptions,
     pub(super) rules: &'a PairRules,
     pub(super) feats: Vec<Features>,
+    /// Each record's packed veto key: fixed once the features are (settling changes parents only).
+    veto_keys: Vec<VetoKey>,
     /// Sorted.
     pub(super) candidates: Vec<(RecIdx, RecIdx)>,
     /// Sorted: a binary search over a few hundred pairs beats hashing each of millions.
@@ -54,6 +56,7 @@ impl<'a> Settling<'a> {
         opts: &'a DedupeOptions,
         rules: &'a PairRules,
         feats: Vec<Features>,
+        veto_keys: Vec<VetoKey>,
         candidates: Vec<(RecIdx, RecIdx)>,
         short_forms: Vec<(RecIdx, RecIdx)>,
     ) -> Settling<'a> {
@@ -66,6 +69,7 @@ impl<'a> Settling<'a> {
             opts,
             rules,
             feats,
+            veto_keys,
             candidates,
             short_forms,
             scored: Vec::new(),
@@ -146,7 +150,7 @@ impl<'a> Settling<'a> {
     /// Score the candidate pairs (those with a `touched` record only, when given).
     fn score_pairs(&self, touched: Option<&[bool]>) -> Vec<Scored> {
         let g = Gazetteer::global();
-        let keys: Vec<VetoKey> = self.feats.par_iter().map(VetoKey::of).collect();
+        let keys = &self.veto_keys;
         self.candidates
             .par_iter()
             .filter(|&&(a, b)| touched.is_none_or(|t| t[a as usize] || t[b as usize]))

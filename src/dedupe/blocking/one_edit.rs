@@ -51,7 +51,7 @@ const MIN_EDIT_KEY: usize = 4;
 /// record, and which of a common name's look-alikes the gram probes reach depends on what else
 /// the directory holds; these groups do not (closure). Large groups are split by place, as
 /// the exact groups are.
-pub(super) fn pairs(names: &[NameParts], feats: &[Features], out: &mut Vec<Pair>) {
+pub(super) fn pairs(names: &[NameParts], feats: &[Features], keys: &[VetoKey], out: &mut Vec<Pair>) {
     // Each entry is one u64: a province index, the hash, and the record (the fewest bits that
     // hold every record index), so that the ten-odd million entries of a 1M-row directory sort
     // as integers in half the memory. A hash cut short only joins unrelated keys now and then:
@@ -77,7 +77,6 @@ pub(super) fn pairs(names: &[NameParts], feats: &[Features], out: &mut Vec<Pair>
     let rec_mask = (1u64 << rec_bits) - 1;
     // Pairs the scoring vetoes at once (another county of the province, another credit code)
     // are left out here: a one-edit group spans the province, and most of its pairs are those.
-    let keys: Vec<VetoKey> = feats.par_iter().map(VetoKey::of).collect();
     let emit = |members: &[RecIdx], out: &mut Vec<Pair>| {
         let w = if members.len() <= MAX_GROUP { members.len() } else { WINDOW };
         for (i, &a) in members.iter().enumerate() {
