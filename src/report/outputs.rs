@@ -81,12 +81,11 @@ pub fn write_rejected(dir: &Directory, path: &Path) -> Result<()> {
     table::write_csv(path, &tables::REJECTED, dir.rejected.iter().map(tables::rejected))
 }
 
-pub fn write_clusters(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
-    write_clusters_unless(dir, res, path, lang, &AtomicBool::new(false))
-}
+/// A stop flag that is never set: the files are written whole.
+static NEVER_STALE: AtomicBool = AtomicBool::new(false);
 
-/// `write_clusters`, stopping early (a partial file) once `stale` is set.
-fn write_clusters_unless(
+/// clusters.csv, stopping early (a partial file) once `stale` is set.
+fn write_clusters(
     dir: &Directory,
     res: &DedupeResult,
     path: &Path,
@@ -100,12 +99,8 @@ fn write_clusters_unless(
     table::write_machine_csv(path, &tables::CLUSTERS, rows)
 }
 
-pub fn write_pairs(dir: &Directory, res: &DedupeResult, path: &Path, lang: Lang) -> Result<()> {
-    write_pairs_unless(dir, res, path, lang, &AtomicBool::new(false))
-}
-
-/// `write_pairs`, stopping early (a partial file) once `stale` is set.
-fn write_pairs_unless(
+/// pairs.csv, stopping early (a partial file) once `stale` is set.
+fn write_pairs(
     dir: &Directory,
     res: &DedupeResult,
     path: &Path,
@@ -127,7 +122,7 @@ pub fn write_findings(dir: &Directory, check: &CheckResult, path: &Path, lang: L
 
 /// `dedupe`: clusters.csv and pairs.csv in `out`.
 pub fn write_dedupe(dir: &Directory, res: &DedupeResult, out: &Path, lang: Lang) -> Result<()> {
-    write_dedupe_unless(dir, res, out, lang, &AtomicBool::new(false))
+    write_dedupe_unless(dir, res, out, lang, &NEVER_STALE)
 }
 
 /// `write_dedupe`, stopping early once `stale` is set: the files are then partial, and the
@@ -140,8 +135,8 @@ fn write_dedupe_unless(
     stale: &AtomicBool,
 ) -> Result<()> {
     let (a, b) = rayon::join(
-        || write_clusters_unless(dir, res, &out.join("clusters.csv"), lang, stale),
-        || write_pairs_unless(dir, res, &out.join("pairs.csv"), lang, stale),
+        || write_clusters(dir, res, &out.join("clusters.csv"), lang, stale),
+        || write_pairs(dir, res, &out.join("pairs.csv"), lang, stale),
     );
     a.and(b)
 }
@@ -268,8 +263,11 @@ pub fn write_run<'a>(
     let Extra { markdown, sheets, files, already } = extra;
     let jobs: Vec<Job> = vec![
         ("rejected_rows.csv", Box::new(move |path: &Path| write_rejected(dir, path))),
-        ("clusters.csv", Box::new(move |path: &Path| write_clusters(dir, &p.dedupe, path, lang))),
-        ("pairs.csv", Box::new(move |path: &Path| write_pairs(dir, &p.dedupe, path, lang))),
+        (
+            "clusters.csv",
+            Box::new(move |path: &Path| write_clusters(dir, &p.dedupe, path, lang, &NEVER_STALE)),
+        ),
+        ("pairs.csv", Box::new(move |path: &Path| write_pairs(dir, &p.dedupe, path, lang, &NEVER_STALE))),
         ("findings.csv", Box::new(move |path: &Path| write_findings(dir, &p.check, path, lang))),
         ("coverage.csv", Box::new(move |path: &Path| super::coverage::write_csv(dir, &p.coverage, path))),
         ("orgs_fixed.csv", Box::new(move |path: &Path| fixed::write_orgs_fixed(fx, path))),
