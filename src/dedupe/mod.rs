@@ -28,7 +28,6 @@ pub use features::Features;
 use kind_only::mark_kind_only;
 pub use reason::Reason;
 pub use score::{compare, name_similarity, score_only, veto, vetoes, Side, Verdict};
-use settle::Scored;
 pub use settle::Settling;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -176,72 +175,6 @@ pub fn settling<'a>(
         Settling::new(dir, names, profiles, opts, rules, feats, veto_keys, candidates, short_forms);
     timing("score + cluster", t);
     settling
-}
-
-impl Settling<'_> {
-    /// The result as it stands.
-    pub fn result(&self) -> DedupeResult {
-        self.finish(self.scored.clone(), self.groups.clone())
-    }
-
-    /// The result, without copying the scored pairs.
-    pub fn into_result(mut self) -> DedupeResult {
-        let scored = std::mem::take(&mut self.scored);
-        let groups = std::mem::take(&mut self.groups);
-        self.finish(scored, groups)
-    }
-
-    fn finish(&self, scored: Vec<Scored>, groups: Vec<Vec<RecIdx>>) -> DedupeResult {
-        let t = std::time::Instant::now();
-        let (dir, rules) = (self.dir, self.rules);
-        let g = Gazetteer::global();
-        let clusters = cluster::finish(dir, groups, |i| self.feats[i as usize].uscc.is_some());
-        let refused: ahash::AHashSet<(RecIdx, RecIdx)> = self.refused.iter().map(|e| (e.0, e.1)).collect();
-
-        let same_cluster = |a: RecIdx, b: RecIdx| {
-            let c = &clusters.cluster_of;
-            c[a as usize].is_some() && c[a as usize] == c[b as usize]
-        };
-        // A reviewer `same` pair that blocking never proposed still needs a row explaining the
-        // merge. (Hashed only when there are such pairs: a run without an audit database has none.)
-        let scored_keys: ahash::AHashSet<(RecIdx, RecIdx)> = match rules.same.is_empty() {
-            true => Default::default(),
-            false => scored.iter().map(|s| ordered(s.0, s.1)).collect(),
-        };
-        let mut forced: Vec<_> = rules.same.iter().filter(|k| !scored_keys.contains(k)).copied().collect();
-        forced.sort_unstable();
-        let forced = forced.into_iter().map(|(a, b)| {
-            let score = match score::compare(g, self.side(a), self.side(b)) {
-                Verdict::Scored { score, .. } => score,
-                Verdict::Veto(_) => 0.0,
-            };
-            (a, b, score, Vec::new(), true)
-        });
-        // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation
-        // of each merge depends on it).
-        let pairs: Vec<ScoredPair> = scored
-            .into_iter()
-            .chain(forced)
-            .map(|(a, b, score, mut reasons, _)| {
-                let decision =
-                    if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
-                let key = ordered(a, b);
-                if rules.same.contains(&key) {
-                    reasons.push(Reason::MarkedSameByReviewer);
-                } else if rules.different.contains(&key) {
-                    reasons.push(Reason::MarkedDifferentByReviewer);
-                }
-                if refused.contains(&(a, b)) {
-                    reasons.push(Reason::RefusedInCluster);
-                }
-                ScoredPair { a, b, score, reasons, decision }
-            })
-            .collect();
-
-        let link = explain_members(&clusters, &pairs);
-        timing("clusters and pairs", t);
-        DedupeResult { clusters, pairs, candidate_pairs: self.candidates.len(), link }
-    }
 }
 
 /// A candidate pair as a dedupe run takes it (also `lookup` and `match`, through `query`): its

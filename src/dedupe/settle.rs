@@ -15,10 +15,13 @@ use crate::normalize::NameParts;
 use crate::profile::OrgProfile;
 
 use super::features::{Features, VetoKey};
-use super::{cluster, score, score_pair, DedupeOptions, PairRules, Side, REVIEWER_SAME_SCORE};
+use super::{
+    cluster, explain_members, ordered, score, score_pair, timing, DedupeOptions, DedupeResult, PairDecision,
+    PairRules, Reason, ScoredPair, Side, Verdict, REVIEWER_SAME_SCORE,
+};
 
 /// (a, b, score, reasons, may merge)
-pub(super) type Scored = (RecIdx, RecIdx, f32, Vec<super::Reason>, bool);
+type Scored = (RecIdx, RecIdx, f32, Vec<Reason>, bool);
 
 /// Rounds of re-scoring after merges or re-pointed parents: each round only follows the parent
 /// changes of the one before, and chains of parents merged into parents are short.
@@ -26,22 +29,22 @@ const MAX_ROUNDS: usize = 4;
 
 /// A dedupe's scored pairs and clusters with what it takes to score them again.
 pub struct Settling<'a> {
-    pub(super) dir: &'a Directory,
-    pub(super) names: &'a [NameParts],
-    pub(super) profiles: &'a [OrgProfile],
-    pub(super) opts: &'a DedupeOptions,
-    pub(super) rules: &'a PairRules,
-    pub(super) feats: Vec<Features>,
+    dir: &'a Directory,
+    names: &'a [NameParts],
+    profiles: &'a [OrgProfile],
+    opts: &'a DedupeOptions,
+    rules: &'a PairRules,
+    feats: Vec<Features>,
     /// Each record's packed veto key: fixed once the features are (settling changes parents only).
     veto_keys: Vec<VetoKey>,
     /// Sorted.
-    pub(super) candidates: Vec<(RecIdx, RecIdx)>,
+    candidates: Vec<(RecIdx, RecIdx)>,
     /// Sorted: a binary search over a few hundred pairs beats hashing each of millions.
     short_forms: Vec<(RecIdx, RecIdx)>,
     /// Sorted by (a, b).
-    pub(super) scored: Vec<Scored>,
-    pub(super) groups: Vec<Vec<RecIdx>>,
-    pub(super) refused: Vec<cluster::Edge>,
+    scored: Vec<Scored>,
+    groups: Vec<Vec<RecIdx>>,
+    refused: Vec<cluster::Edge>,
     /// Each record's parent before merges (the directory's, or as `settle` was told).
     base_parent: Vec<Option<RecIdx>>,
 }
@@ -60,8 +63,7 @@ impl<'a> Settling<'a> {
         candidates: Vec<(RecIdx, RecIdx)>,
         short_forms: Vec<(RecIdx, RecIdx)>,
     ) -> Settling<'a> {
-        let base_parent =
-            (0..dir.len() as RecIdx).map(|i| dir.parent(i).filter(|&p| p != i)).collect::<Vec<_>>();
+        let base_parent = (0..dir.len() as RecIdx).map(|i| own_parent(dir, i)).collect::<Vec<_>>();
         let mut s = Settling {
             dir,
             names,
@@ -79,12 +81,76 @@ impl<'a> Settling<'a> {
         };
         let t = std::time::Instant::now();
         s.scored = s.score_pairs(None);
-        super::timing("score", t);
+        timing("score", t);
         let t = std::time::Instant::now();
         (s.groups, s.refused) = s.cluster_edges();
-        super::timing("cluster", t);
+        timing("cluster", t);
         s.follow_parents();
         s
+    }
+
+    /// The result as it stands.
+    pub fn result(&self) -> DedupeResult {
+        self.finish(self.scored.clone(), self.groups.clone())
+    }
+
+    /// The result, without copying the scored pairs.
+    pub fn into_result(mut self) -> DedupeResult {
+        let scored = std::mem::take(&mut self.scored);
+        let groups = std::mem::take(&mut self.groups);
+        self.finish(scored, groups)
+    }
+
+    fn finish(&self, scored: Vec<Scored>, groups: Vec<Vec<RecIdx>>) -> DedupeResult {
+        let t = std::time::Instant::now();
+        let (dir, rules) = (self.dir, self.rules);
+        let g = Gazetteer::global();
+        let clusters = cluster::finish(dir, groups, |i| self.feats[i as usize].uscc.is_some());
+        let refused: ahash::AHashSet<(RecIdx, RecIdx)> = self.refused.iter().map(|e| (e.0, e.1)).collect();
+
+        let same_cluster = |a: RecIdx, b: RecIdx| {
+            let c = &clusters.cluster_of;
+            c[a as usize].is_some() && c[a as usize] == c[b as usize]
+        };
+        // A reviewer `same` pair that blocking never proposed still needs a row explaining the
+        // merge. (Hashed only when there are such pairs: a run without an audit database has none.)
+        let scored_keys: ahash::AHashSet<(RecIdx, RecIdx)> = match rules.same.is_empty() {
+            true => Default::default(),
+            false => scored.iter().map(|s| ordered(s.0, s.1)).collect(),
+        };
+        let mut forced: Vec<_> = rules.same.iter().filter(|k| !scored_keys.contains(k)).copied().collect();
+        forced.sort_unstable();
+        let forced = forced.into_iter().map(|(a, b)| {
+            let score = match score::compare(g, self.side(a), self.side(b)) {
+                Verdict::Scored { score, .. } => score,
+                Verdict::Veto(_) => 0.0,
+            };
+            (a, b, score, Vec::new(), true)
+        });
+        // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation
+        // of each merge depends on it).
+        let pairs: Vec<ScoredPair> = scored
+            .into_iter()
+            .chain(forced)
+            .map(|(a, b, score, mut reasons, _)| {
+                let decision =
+                    if same_cluster(a, b) { PairDecision::Merged } else { PairDecision::NeedsReview };
+                let key = ordered(a, b);
+                if rules.same.contains(&key) {
+                    reasons.push(Reason::MarkedSameByReviewer);
+                } else if rules.different.contains(&key) {
+                    reasons.push(Reason::MarkedDifferentByReviewer);
+                }
+                if refused.contains(&(a, b)) {
+                    reasons.push(Reason::RefusedInCluster);
+                }
+                ScoredPair { a, b, score, reasons, decision }
+            })
+            .collect();
+
+        let link = explain_members(&clusters, &pairs);
+        timing("clusters and pairs", t);
+        DedupeResult { clusters, pairs, candidate_pairs: self.candidates.len(), link }
     }
 
     /// Settle again with `parent_of` as every record's parent (the corrected directory's, a
@@ -97,15 +163,15 @@ impl<'a> Settling<'a> {
             return false;
         }
         self.base_parent = parents;
-        let (scored, groups) = (self.scored.clone(), self.groups.clone());
-        self.follow_parents();
-        self.scored != scored || self.groups != groups
+        self.follow_parents()
     }
 
     /// Compare parents by cluster (a parent merged away counts as its survivor) and score the
-    /// pairs of records whose parent changed again, until nothing changes.
-    fn follow_parents(&mut self) {
+    /// pairs of records whose parent changed again, until nothing changes. True when a scored
+    /// pair changed (the clusters follow from the scored pairs alone).
+    fn follow_parents(&mut self) -> bool {
         let n = self.dir.len();
+        let mut changed = false;
         for _ in 0..MAX_ROUNDS {
             let mut rep: Vec<RecIdx> = (0..n as RecIdx).collect();
             for members in &self.groups {
@@ -125,21 +191,33 @@ impl<'a> Settling<'a> {
                 break;
             }
             let t = std::time::Instant::now();
+            // Both in (a, b) order: the scored pairs are kept sorted, the candidates are sorted.
             let again = self.score_pairs(Some(&touched));
-            self.scored.retain(|s| !touched[s.0 as usize] && !touched[s.1 as usize]);
+            let (before, kept): (Vec<Scored>, Vec<Scored>) = std::mem::take(&mut self.scored)
+                .into_iter()
+                .partition(|s| touched[s.0 as usize] || touched[s.1 as usize]);
+            self.scored = kept;
+            if again == before {
+                // Same pairs, same clusters: nothing further can change.
+                self.scored.extend(before);
+                self.scored.sort_by_key(|s| (s.0, s.1));
+                break;
+            }
+            changed = true;
             self.scored.extend(again);
             self.scored.sort_by_key(|s| (s.0, s.1));
             (self.groups, self.refused) = self.cluster_edges();
-            super::timing("score + cluster again (parents changed)", t);
+            timing("score + cluster again (parents changed)", t);
         }
+        changed
     }
 
     /// The record's parent is not the directory's (`settle` was given a fixed one).
     fn refixed(&self, i: RecIdx) -> bool {
-        self.base_parent[i as usize] != self.dir.parent(i).filter(|&p| p != i)
+        self.base_parent[i as usize] != own_parent(self.dir, i)
     }
 
-    pub(super) fn side(&self, i: RecIdx) -> Side<'_> {
+    fn side(&self, i: RecIdx) -> Side<'_> {
         Side {
             name: &self.names[i as usize],
             feat: &self.feats[i as usize],
@@ -163,8 +241,8 @@ impl<'a> Settling<'a> {
                 let score = pair.score;
                 let mut reasons = pair.reasons(g, self.side(a), self.side(b))?;
                 if self.refixed(a) || self.refixed(b) {
-                    for r in reasons.iter_mut().filter(|r| **r == super::Reason::SameParent) {
-                        *r = super::Reason::SameParentAfterFix;
+                    for r in reasons.iter_mut().filter(|r| **r == Reason::SameParent) {
+                        *r = Reason::SameParentAfterFix;
                     }
                 }
                 Some((a, b, score, reasons, merge))
@@ -180,17 +258,22 @@ impl<'a> Settling<'a> {
         let mut edges: Vec<cluster::Edge> = self
             .scored
             .iter()
-            .filter(|s| s.4 && !rules.different.contains(&super::ordered(s.0, s.1)))
+            .filter(|s| s.4 && !rules.different.contains(&ordered(s.0, s.1)))
             .map(|s| (s.0, s.1, s.2))
             .collect();
         edges.extend(rules.same.iter().map(|&(a, b)| (a, b, REVIEWER_SAME_SCORE)));
         let vetoes = |x: RecIdx, y: RecIdx| {
-            let k = super::ordered(x, y);
+            let k = ordered(x, y);
             rules.different.contains(&k)
                 || (!rules.same.contains(&k) && score::vetoes(g, self.side(x), self.side(y)))
         };
         cluster::cluster_by_component(self.dir.len(), edges, vetoes)
     }
+}
+
+/// The record's parent in the directory, its own id counting as none.
+fn own_parent(dir: &Directory, i: RecIdx) -> Option<RecIdx> {
+    dir.parent(i).filter(|&p| p != i)
 }
 
 #[cfg(test)]
@@ -227,11 +310,7 @@ U2,鹰潭施范学院科学技术协会,,P36,江西省,,,高校科协,待认证,
         let res = s.result();
         assert_eq!(res.pairs.len(), 1);
         assert_eq!(res.pairs[0].decision, super::super::PairDecision::Merged);
-        assert!(
-            res.pairs[0].reasons.contains(&super::super::Reason::SameParentAfterFix),
-            "{:?}",
-            res.pairs[0]
-        );
+        assert!(res.pairs[0].reasons.contains(&super::Reason::SameParentAfterFix), "{:?}", res.pairs[0]);
         assert_eq!(res.clusters.clusters.len(), 1);
         // Settled: the same parents again change nothing.
         assert!(!s.settle(|i| if i == u1 { Some(p36) } else { dir.parent(i) }));
