@@ -42,10 +42,36 @@ fn ordered(a: RecIdx, b: RecIdx) -> Pair {
 
 /// All pairs of a small group; a window over a large one (members sorted by index).
 fn pairs_in(members: &[RecIdx], out: &mut Vec<Pair>) {
+    pairs_kept(members, |_, _| true, out);
+}
+
+/// `pairs_in`, leaving out the pairs `keep` refuses.
+fn pairs_kept(members: &[RecIdx], keep: impl Fn(RecIdx, RecIdx) -> bool, out: &mut Vec<Pair>) {
     let w = if members.len() <= MAX_GROUP { members.len() } else { WINDOW };
     for (i, &a) in members.iter().enumerate() {
         for &b in members.iter().skip(i + 1).take(w) {
-            out.push(ordered(a, b));
+            if keep(a, b) {
+                out.push(ordered(a, b));
+            }
+        }
+    }
+}
+
+/// The pairs of a group of records sharing a key (`pairs_kept`); a group over `MAX_GROUP` is
+/// first split by the place each record is the unit of.
+fn pairs_by_place(
+    members: &[RecIdx],
+    feats: &[Features],
+    keep: impl Fn(RecIdx, RecIdx) -> bool,
+    out: &mut Vec<Pair>,
+) {
+    if members.len() <= MAX_GROUP {
+        pairs_kept(members, keep, out);
+    } else {
+        let by_place =
+            members.iter().map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i)).collect();
+        for group in groups_of(by_place) {
+            pairs_kept(&group, &keep, out);
         }
     }
 }
@@ -91,12 +117,6 @@ fn groups_of_text<'t>(
     }
 }
 
-fn group_pairs<K: Ord + Send>(keyed: Vec<(K, RecIdx)>, out: &mut Vec<Pair>) {
-    for members in groups_of(keyed) {
-        pairs_in(&members, out);
-    }
-}
-
 /// Character bigrams of a name key (a one-character key is its own gram), sorted, into `out`.
 pub fn grams_into(key: &str, out: &mut Vec<u64>) {
     out.clear();
@@ -116,8 +136,16 @@ pub fn grams_into(key: &str, out: &mut Vec<u64>) {
 /// `veto_keys`: each record's packed veto key (`VetoKey::of` its features).
 pub fn candidate_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) -> Vec<Pair> {
     // The exact groups are mostly hashing on one thread; the gram phase keeps the other busy.
-    let (mut out, fuzzy) =
-        rayon::join(|| exact_pairs(names, feats, veto_keys), || gram_pairs(names, feats, veto_keys));
+    let (mut out, fuzzy) = rayon::join(
+        || {
+            let mut out = exact_pairs(names, feats);
+            let t0 = std::time::Instant::now();
+            one_edit::pairs(names, feats, veto_keys, &mut out);
+            super::timing("blocking: one edit apart", t0);
+            out
+        },
+        || gram_pairs(names, feats, veto_keys),
+    );
     out.extend(fuzzy);
     out.par_sort_unstable();
     out.dedup();
@@ -126,7 +154,7 @@ pub fn candidate_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[Vet
 
 /// 1. Same body within a province (large groups split by the place the record is the unit of);
 /// 2. same valid credit code.
-fn exact_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) -> Vec<Pair> {
+fn exact_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
     let t0 = std::time::Instant::now();
     let mut out = Vec::new();
     let hasher = ahash::RandomState::with_seeds(1, 2, 3, 4);
@@ -142,17 +170,7 @@ fn exact_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) -
     groups_of_text(
         bodies,
         |i| names[i as usize].body.as_str(),
-        |members| {
-            if members.len() <= MAX_GROUP {
-                pairs_in(members, &mut out);
-            } else {
-                let keyed = members
-                    .iter()
-                    .map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i))
-                    .collect();
-                group_pairs(keyed, &mut out);
-            }
-        },
+        |members| pairs_by_place(members, feats, |_, _| true, &mut out),
     );
     let usccs = feats
         .iter()
@@ -165,9 +183,6 @@ fn exact_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) -
         |members| pairs_in(members, &mut out),
     );
     super::timing("blocking: exact + uscc", t0);
-    let t0 = std::time::Instant::now();
-    one_edit::pairs(names, feats, veto_keys, &mut out);
-    super::timing("blocking: one edit apart", t0);
     out
 }
 

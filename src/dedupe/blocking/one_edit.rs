@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::{groups_of, ordered, Features, NameParts, Pair, RecIdx, VetoKey, MAX_GROUP, WINDOW};
+use super::{pairs_by_place, Features, NameParts, Pair, RecIdx, VetoKey};
 
 /// The hash of `key` and of each string `key` makes with one character taken out, the same for
 /// equal strings whichever key they came from: a polynomial over the characters (mod 2^64), so
@@ -47,10 +47,10 @@ const MIN_EDIT_KEY: usize = 4;
 
 /// Source 4, keys one character apart within a province (人民依院 / 人民医院, 科学技协会 /
 /// 科学技术协会): each key, and each key with one of its characters taken out, is a group key,
-/// so two keys one substitution, insertion or deletion apart share one. A slip's own grams are in no other
-/// record, and which of a common name's look-alikes the gram probes reach depends on what else
-/// the directory holds; these groups do not (closure). Large groups are split by place, as
-/// the exact groups are.
+/// so two keys one substitution, insertion or deletion apart share one. A slip's own grams are
+/// in no other record, and which of a common name's look-alikes the gram probes reach depends
+/// on what else the directory holds; these groups do not (closure). Large groups are split by
+/// place, as the exact groups are.
 pub(super) fn pairs(names: &[NameParts], feats: &[Features], keys: &[VetoKey], out: &mut Vec<Pair>) {
     // Each entry is one u64: a province index, the hash, and the record (the fewest bits that
     // hold every record index), so that the ten-odd million entries of a 1M-row directory sort
@@ -77,33 +77,14 @@ pub(super) fn pairs(names: &[NameParts], feats: &[Features], keys: &[VetoKey], o
     let rec_mask = (1u64 << rec_bits) - 1;
     // Pairs the scoring vetoes at once (another county of the province, another credit code)
     // are left out here: a one-edit group spans the province, and most of its pairs are those.
-    let emit = |members: &[RecIdx], out: &mut Vec<Pair>| {
-        let w = if members.len() <= MAX_GROUP { members.len() } else { WINDOW };
-        for (i, &a) in members.iter().enumerate() {
-            for &b in members.iter().skip(i + 1).take(w) {
-                if !keys[a as usize].certainly_vetoed(keys[b as usize]) {
-                    out.push(ordered(a, b));
-                }
-            }
-        }
-    };
+    let keep = |a: RecIdx, b: RecIdx| !keys[a as usize].certainly_vetoed(keys[b as usize]);
     let found: Vec<Pair> = keyed
         .par_chunk_by(|a, b| a >> rec_bits == b >> rec_bits)
         .filter(|r| r.len() > 1)
         .flat_map_iter(|run| {
-            let mut pairs = Vec::new();
             let members: Vec<RecIdx> = run.iter().map(|e| (e & rec_mask) as RecIdx).collect();
-            if members.len() <= MAX_GROUP {
-                emit(&members, &mut pairs);
-            } else {
-                let by_place = members
-                    .iter()
-                    .map(|&i| (feats[i as usize].identity_division().unwrap_or(0), i))
-                    .collect();
-                for group in groups_of(by_place) {
-                    emit(&group, &mut pairs);
-                }
-            }
+            let mut pairs = Vec::new();
+            pairs_by_place(&members, feats, keep, &mut pairs);
             pairs
         })
         .collect();
