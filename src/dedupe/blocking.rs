@@ -545,7 +545,6 @@ mod tests {
     /// the corrected directory found more than the first).
     #[test]
     fn namesakes_the_scoring_vetoes_leave_room_for_neighbours_it_can_compare() {
-        use crate::model::Level;
         let g = crate::geo::Gazetteer::global();
         let counties = [
             ("焦作市", "沁阳市"),
@@ -569,18 +568,7 @@ mod tests {
         let (names, feats): (Vec<NameParts>, Vec<Features>) = rows
             .iter()
             .map(|&(name, city, county)| {
-                let n = crate::normalize::parse(name, g);
-                let cols = g.resolve_columns("河南省", city, county);
-                let profile = crate::profile::OrgProfile {
-                    region: cols,
-                    column_region: cols,
-                    level: Level::Grassroots,
-                    is_association: true,
-                    uscc: crate::uscc::UsccCheck::Absent,
-                    uscc_province: None,
-                };
-                let f = super::super::features::features(&n, &profile, "", g);
-                (n, f)
+                super::super::features::parsed(name, g.resolve_columns("河南省", city, county), "")
             })
             .unzip();
         let (xiang, zhen) = ((rows.len() - 2) as RecIdx, (rows.len() - 1) as RecIdx);

@@ -174,6 +174,24 @@ pub fn features(name: &NameParts, profile: &OrgProfile, uscc_raw: &str, g: &Gaze
     features_with_code(name, profile, uscc::canonical(uscc_raw).map(Into::into), g)
 }
 
+/// A grassroots record (no association) parsed from its name, filed under `columns`, with a
+/// credit code as written: the record tests of dedupe's rules are made of.
+#[cfg(test)]
+pub fn parsed(name: &str, columns: Region, uscc_raw: &str) -> (NameParts, Features) {
+    let g = Gazetteer::global();
+    let n = crate::normalize::parse(name, g);
+    let profile = OrgProfile {
+        region: columns,
+        column_region: columns,
+        level: crate::model::Level::Grassroots,
+        is_association: false,
+        uscc: uscc::UsccCheck::Absent,
+        uscc_province: None,
+    };
+    let f = features(&n, &profile, uscc_raw, g);
+    (n, f)
+}
+
 /// `features` given the canonical valid credit code.
 fn features_with_code(
     name: &NameParts,
@@ -272,20 +290,9 @@ fn features_with_code(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::parse;
 
     fn feat(name: &str, cols: Region) -> Features {
-        let g = Gazetteer::global();
-        let n = parse(name, g);
-        let profile = OrgProfile {
-            region: cols,
-            column_region: cols,
-            level: crate::model::Level::Grassroots,
-            is_association: false,
-            uscc: uscc::UsccCheck::Absent,
-            uscc_province: None,
-        };
-        features(&n, &profile, "", g)
+        parsed(name, cols, "").1
     }
 
     #[test]

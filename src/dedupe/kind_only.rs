@@ -96,28 +96,10 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::profile::OrgProfile;
 
     fn features_of(rows: &[(&str, &str, &str, &str)]) -> (Vec<NameParts>, Vec<Features>) {
         let g = Gazetteer::global();
-        let names: Vec<NameParts> = rows.iter().map(|r| crate::normalize::parse(r.0, g)).collect();
-        let feats = names
-            .iter()
-            .zip(rows)
-            .map(|(n, r)| {
-                let cols = g.resolve_columns(r.1, r.2, r.3);
-                let profile = OrgProfile {
-                    region: cols,
-                    column_region: cols,
-                    level: crate::model::Level::Grassroots,
-                    is_association: false,
-                    uscc: crate::uscc::UsccCheck::Absent,
-                    uscc_province: None,
-                };
-                super::super::features::features(n, &profile, "", g)
-            })
-            .collect();
-        (names, feats)
+        rows.iter().map(|r| super::super::features::parsed(r.0, g.resolve_columns(r.1, r.2, r.3), "")).unzip()
     }
 
     #[test]

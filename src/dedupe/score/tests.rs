@@ -40,11 +40,7 @@ fn names_apart_only_by_directions_numbers_or_size_are_different_places() {
 }
 
 use super::*;
-use crate::dedupe::features::features;
-use crate::geo::Region;
-use crate::normalize::parse;
-use crate::profile::OrgProfile;
-use crate::uscc::UsccCheck;
+use crate::dedupe::features::parsed;
 
 struct Rec {
     name: NameParts,
@@ -52,19 +48,8 @@ struct Rec {
 }
 
 fn rec(name: &str, prov: &str, city: &str, county: &str, uscc: &str) -> Rec {
-    let g = Gazetteer::global();
-    let n = parse(name, g);
-    let cols: Region = g.resolve_columns(prov, city, county);
-    let profile = OrgProfile {
-        region: cols,
-        column_region: cols,
-        level: Level::Grassroots,
-        is_association: false,
-        uscc: UsccCheck::Absent,
-        uscc_province: None,
-    };
-    let feat = features(&n, &profile, uscc, g);
-    Rec { name: n, feat }
+    let (name, feat) = parsed(name, Gazetteer::global().resolve_columns(prov, city, county), uscc);
+    Rec { name, feat }
 }
 
 fn cmp(a: &Rec, b: &Rec) -> Verdict {
