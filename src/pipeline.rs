@@ -237,6 +237,11 @@ fn settled<C: HasFindings + Send>(
         // and the settling show that the dedupe changes: the core it uses is the one the check
         // leaves idle, and its files would be written again.
         let stale = AtomicBool::new(false);
+        // Not in the first round: the first check of a large directory nearly always re-points
+        // parents that settle some pairs differently (a 1M-row run wrote 1.3 s of CPU's worth of
+        // files to throw away), while a directory that settles at once is written with the
+        // other files at the end, where the workbook leaves a core to spare.
+        let beside_now = round > 1;
         let ((checked, changed), ()) = rayon::join(
             || {
                 let checked = check(&dedupe);
@@ -251,7 +256,11 @@ fn settled<C: HasFindings + Send>(
                 stale.store(changed, Ordering::Relaxed);
                 (checked, changed)
             },
-            || beside(&dedupe, &stale),
+            || {
+                if beside_now {
+                    beside(&dedupe, &stale)
+                }
+            },
         );
         if !changed {
             return (checked, dedupe);
