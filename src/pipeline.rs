@@ -77,8 +77,9 @@ pub struct Steps<'a> {
     /// them). Otherwise they are freed before the hierarchy check: for 1M rows they are 600 MB,
     /// and a run's memory peaked in the check with them still held.
     pub keep_names: bool,
-    /// Work to do with the dedupe result while the check and coverage run: `run` writes
-    /// clusters.csv and pairs.csv there, on the core the check leaves idle most of its time.
+    /// Work to do with the dedupe result while the check runs again (from the second round of
+    /// settling on): `run` writes clusters.csv and pairs.csv there, on the core the check leaves
+    /// idle most of its time.
     pub beside_check: Option<&'a BesideCheck<'a>>,
 }
 
@@ -110,22 +111,16 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
     timings.push(("dedupe", t.elapsed().as_secs_f64()));
 
     let mut check_secs = 0.0;
-    let ((check, broken_chain, coverage), dedupe) = settled(
+    let (check, dedupe) = settled(
         &dir,
         &mut settling,
         |dedupe| {
             let t = Instant::now();
             let mut check = hierarchy::check(&dir, &profiles, &dedupe.clusters, CheckOptions::default());
             hierarchy::withdraw_rejected_fixes(&mut check.findings, |f| decisions.rejected_fix(&dir, f));
-            let broken_chain = broken_chains(&dir, &check);
             check_secs += t.elapsed().as_secs_f64();
             timing("check", t);
-
-            let t = Instant::now();
-            let coverage =
-                coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
-            timing("coverage", t);
-            (check, broken_chain, coverage)
+            check
         },
         |dedupe, stale| {
             if let Some(work) = steps.beside_check {
@@ -133,7 +128,14 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
             }
         },
     );
+    // Of the settled result only: a round the settling replaces needs neither.
+    let t = Instant::now();
+    let broken_chain = broken_chains(&dir, &check);
+    check_secs += t.elapsed().as_secs_f64();
     timings.push(("check", check_secs));
+    let t = Instant::now();
+    let coverage = coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage);
+    timing("coverage", t);
     drop(settling);
     // Dropped here, explicitly: a binding shadowed without being moved lives to the end of scope.
     let names = if steps.keep_names {
@@ -223,12 +225,12 @@ const SETTLE_ROUNDS: usize = 3;
 /// once a fix gives both records one parent, and a run over `orgs_fixed.csv` would find it. The
 /// first run gives the final answer instead (issue 12, closure). The last check is always of
 /// the dedupe returned.
-fn settled<C: HasFindings + Send>(
+fn settled(
     dir: &Directory,
     settling: &mut dedupe::Settling,
-    mut check: impl FnMut(&DedupeResult) -> C + Send,
+    mut check: impl FnMut(&DedupeResult) -> CheckResult + Send,
     beside: impl Fn(&DedupeResult, &AtomicBool) + Sync,
-) -> (C, DedupeResult) {
+) -> (CheckResult, DedupeResult) {
     let mut dedupe = settling.result();
     let mut round = 1;
     loop {
@@ -239,8 +241,8 @@ fn settled<C: HasFindings + Send>(
         let stale = AtomicBool::new(false);
         // Not in the first round: the first check of a large directory nearly always re-points
         // parents that settle some pairs differently (a 1M-row run wrote 1.3 s of CPU's worth of
-        // files to throw away), while a directory that settles at once is written with the
-        // other files at the end, where the workbook leaves a core to spare.
+        // files to throw away), while a directory that settles at once has them written with
+        // the other files at the end.
         let beside_now = round > 1;
         let ((checked, changed), ()) = rayon::join(
             || {
@@ -248,7 +250,7 @@ fn settled<C: HasFindings + Send>(
                 let changed = !last && {
                     let mut parents: Vec<Option<crate::model::RecIdx>> =
                         (0..dir.len() as crate::model::RecIdx).map(|i| dir.parent(i)).collect();
-                    for (org, new_parent, _, _) in hierarchy::proposed_parents(checked.findings()) {
+                    for (org, new_parent, _, _) in hierarchy::proposed_parents(&checked.findings) {
                         parents[org as usize] = Some(new_parent);
                     }
                     settling.settle(|i| parents[i as usize])
@@ -267,23 +269,6 @@ fn settled<C: HasFindings + Send>(
         }
         dedupe = settling.result();
         round += 1;
-    }
-}
-
-/// What `settled` reads from a check.
-trait HasFindings {
-    fn findings(&self) -> &[crate::model::Finding];
-}
-
-impl HasFindings for CheckResult {
-    fn findings(&self) -> &[crate::model::Finding] {
-        &self.findings
-    }
-}
-
-impl HasFindings for (CheckResult, Vec<bool>, Coverage) {
-    fn findings(&self) -> &[crate::model::Finding] {
-        &self.0.findings
     }
 }
 

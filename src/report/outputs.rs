@@ -40,8 +40,9 @@ pub struct Extra<'a> {
 }
 
 /// clusters.csv and pairs.csv depend on the dedupe alone: `run` and `audit` write them while the
-/// check and coverage run (`pipeline::Steps::beside_check`), which leave one core idle most of
-/// their time, instead of among the other files. Not with `--province`, where they hold the
+/// check runs a second time (`pipeline::Steps::beside_check`), which leaves one core idle most of
+/// its time, instead of among the other files; a dedupe that the first check does not change
+/// has them written among the other files. Not with `--province`, where they hold the
 /// province's clusters only, cut after the check.
 pub struct BesideCheck<'s> {
     stage: &'s Staging,
