@@ -175,8 +175,9 @@ pub fn write_orgs_fixed(fx: &FixedOutputs, path: &Path) -> Result<()> {
         row.push(Cow::Owned(note));
         Some(row)
     });
+    let input_bytes = dir.files.iter().map(|f| f.bytes as usize).sum();
     let bytes = layout
-        .encode(&[note_header.as_str()], rows)
+        .encode_sized(input_bytes, &[note_header.as_str()], rows)
         .map_err(|m| crate::Error::Internal(format!("writing {}: {m}", path.display())))?;
     output::write_bytes(path, &bytes)
 }
