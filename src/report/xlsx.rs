@@ -282,8 +282,13 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
         let rr = (r + 1) as u32;
         for (c, cell) in row.iter().enumerate() {
             write_cell(ws, rr, c as u16, cell, row_style, f)?;
-            if let (Some(w), Cell::Text(s)) = (widths.get_mut(c), cell) {
-                *w = (*w).max(display_width(s));
+            // A column already as wide as the sheet allows is not measured again (most cells of a
+            // long sheet's name and reason columns).
+            match (widths.get_mut(c), cell) {
+                (Some(w), Cell::Text(s)) if (*w as f64 + 2.0) < sheet.max_width => {
+                    *w = (*w).max(display_width(s))
+                }
+                _ => {}
             }
         }
     }
