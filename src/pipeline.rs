@@ -167,14 +167,18 @@ pub fn check_only(
 ) -> Result<Checked> {
     let t = Instant::now();
     let dir = import::import(inputs, import_opts)?;
-    let warnings = import::warnings(&dir, import::CHECK_RELIES);
+    let mut warnings = import::warnings(&dir, import::CHECK_RELIES);
     timing("import", t);
     let t = Instant::now();
     let (names, profiles) = profile::parse_and_profile(&dir);
     timing("parse + profile", t);
     let t = Instant::now();
     let clusters = match source {
-        ClusterSource::File(path) => import::read_clusters(path, &dir)?,
+        ClusterSource::File(path) => {
+            let (clusters, said) = import::read_clusters(path, &dir)?;
+            warnings.extend(said);
+            clusters
+        }
         ClusterSource::None => Clusters { clusters: Vec::new(), cluster_of: vec![None; dir.len()] },
         ClusterSource::Dedupe(opts) => {
             let rules = dedupe::PairRules::default();

@@ -172,6 +172,54 @@ fn clusters_file_without_survivor_is_an_input_error() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("has no survivor"));
 }
 
+/// Clusters from another dump (a country's file beside one province's export): a cluster whose
+/// survivor this dump lacks is left out and said, not a failure of the whole check (it was exit
+/// 2, "has no survivor"); the clusters whose records are here are still used.
+#[test]
+fn clusters_whose_survivor_is_in_another_dump_are_left_out_and_said() {
+    let tmp = tempdir();
+    let clusters = tmp.path().join("clusters.csv");
+    std::fs::write(
+        &clusters,
+        "org_id,cluster_id,is_survivor,survivor_id\n\
+         FX,C-FX,1,FX\n\
+         FX2,C-FX,0,FX\n\
+         ELSEWHERE9,C-ELSEWHERE9,1,ELSEWHERE9\n\
+         S1,C-ELSEWHERE9,0,ELSEWHERE9\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    let output = orgclean()
+        .arg("check")
+        .arg(fixture("check/orgs.csv"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--clusters")
+        .arg(&clusters)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 rows name records that are not in the dump"), "{stderr}");
+    assert!(stderr.contains("C-ELSEWHERE9 (survivor ELSEWHERE9)"), "{stderr}");
+    // The cluster whose records are here still counts: FX2's parent-is-duplicate logic sees it.
+    let same = orgclean()
+        .args(["-q", "check"])
+        .arg(fixture("check/orgs.csv"))
+        .arg("--out")
+        .arg(tmp.path().join("same"))
+        .arg("--clusters")
+        .arg(fixture("check/clusters.csv"))
+        .output()
+        .expect("runs");
+    assert!(same.status.success());
+    assert_eq!(
+        std::fs::read(out.join("findings.csv")).expect("findings"),
+        std::fs::read(tmp.path().join("same").join("findings.csv")).expect("findings"),
+        "leaving the other dump's cluster out changed the findings of this one's"
+    );
+}
+
 #[test]
 fn fail_on_sets_the_exit_code() {
     let tmp = tempdir();
