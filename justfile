@@ -17,6 +17,10 @@ ready:
 bench *ARGS:
     bash bench/run.sh {{ARGS}}
 
+# Two or more builds timed in alternation on one dump: ROUNDS COMMAND DUMP BIN... (bench/ab.sh).
+ab *ARGS:
+    bash bench/ab.sh {{ARGS}}
+
 # Bounded fuzzing of the importer, the normalizer and the USCC validator (needs cargo-fuzz).
 fuzz SECONDS="600":
     bash fuzz/run.sh {{SECONDS}}
