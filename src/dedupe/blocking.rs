@@ -223,6 +223,7 @@ fn gram_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) ->
     // Chunks of records, so that the scratch vectors are allocated once per chunk, not per
     // record; chunks are collected in order, so the pairs are in record order as before.
     const CHUNK: usize = 1 << 12;
+    let at = Renumbered { grams: &grams, province: &province, order: &order, veto_keys: &veto_keys };
     let fuzzy: Vec<Pair> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .flat_map_iter(|c| {
@@ -230,8 +231,6 @@ fn gram_pairs(names: &[NameParts], feats: &[Features], veto_keys: &[VetoKey]) ->
             let mut scratch = ProbeScratch::default();
             let mut out = Vec::with_capacity(chunk.len() * TOP_K);
             for pos in chunk {
-                let at =
-                    Renumbered { grams: &grams, province: &province, order: &order, veto_keys: &veto_keys };
                 neighbours(pos, &at, &index, &mut scratch, &mut out);
             }
             out
