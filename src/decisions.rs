@@ -79,12 +79,12 @@ impl Decisions {
             inputs_hash: inputs_hash(dir, f.org),
         };
         let r = self.rejected_fixes.get(&key)?;
-        Some(FixReason::RejectedByReviewer {
+        Some(FixReason::RejectedByReviewer(Box::new(crate::model::Rejection {
             decided_at: r.decided_at.clone(),
             reviewer: r.reviewer.clone(),
             parent: key.proposed_parent_id,
             comment: r.comment.clone(),
-        })
+        })))
     }
 }
 

@@ -575,17 +575,23 @@ pub enum FixReason {
     CycleAllJustified,
     /// This edge of a cycle stays; the cycle is cut at these ids.
     CycleKept {
-        cut_at: Vec<String>,
+        cut_at: Box<[String]>,
     },
     /// The proposed parent (its id) failed the re-check of the fixed directory.
     FailedRecheck {
-        parent: String,
+        parent: Box<str>,
     },
-    /// A reviewer rejected the proposed fix to `parent` (on `decided_at`, by `reviewer`).
-    RejectedByReviewer {
-        decided_at: String,
-        reviewer: String,
-        parent: String,
-        comment: String,
-    },
+    /// A reviewer rejected the proposed fix (`Rejection`).
+    RejectedByReviewer(Box<Rejection>),
+}
+
+/// A reviewer rejected the proposed fix to `parent` (on `decided_at`, by `reviewer`). Boxed in
+/// `FixReason`: the check keeps a `ParentFix` slot for every record (a million at 1M rows),
+/// and these four strings in place made each slot 112 bytes instead of 40.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub decided_at: String,
+    pub reviewer: String,
+    pub parent: String,
+    pub comment: String,
 }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::geo::Gazetteer;
 use crate::lang::Lang;
-use crate::model::{FixReason, Level};
+use crate::model::{FixReason, Level, Rejection};
 
 fn level_zh(level: Level) -> &'static str {
     match level {
@@ -85,7 +85,8 @@ impl FixReason {
                 format!("the proposed parent ({parent}) did not pass the re-check of the fixed directory")
             }
             (FailedRecheck { parent }, Lang::Zh) => format!("建议的上级组织（{parent}）未通过修正后的复查"),
-            (RejectedByReviewer { decided_at, reviewer, parent, comment }, Lang::En) => {
+            (RejectedByReviewer(r), Lang::En) => {
+                let Rejection { decided_at, reviewer, parent, comment } = &**r;
                 let mut why = format!("rejected by reviewer on {decided_at}");
                 if !reviewer.is_empty() {
                     why.push_str(&format!(" ({reviewer})"));
@@ -96,7 +97,8 @@ impl FixReason {
                 }
                 why
             }
-            (RejectedByReviewer { decided_at, reviewer, parent, comment }, Lang::Zh) => {
+            (RejectedByReviewer(r), Lang::Zh) => {
+                let Rejection { decided_at, reviewer, parent, comment } = &**r;
                 let who = if reviewer.is_empty() { String::new() } else { format!("（{reviewer}）") };
                 let mut why = format!("审核人{who}于 {decided_at} 否决：建议的上级组织 {parent} 未采用");
                 if !comment.is_empty() {
@@ -131,12 +133,12 @@ mod tests {
             .to_string()
             .starts_with("cycle broken at this record's parent edge: the record's province"));
         assert!(cut.text(Lang::Zh).contains("无法确定所在省份"));
-        let rejected = FixReason::RejectedByReviewer {
+        let rejected = FixReason::RejectedByReviewer(Box::new(Rejection {
             decided_at: "2025-01-02".into(),
             reviewer: "王".into(),
             parent: "HF".into(),
             comment: String::new(),
-        };
+        }));
         assert_eq!(
             rejected.to_string(),
             "rejected by reviewer on 2025-01-02 (王): proposed parent HF not applied"
