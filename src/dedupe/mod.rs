@@ -221,7 +221,10 @@ impl PairScore {
                 n.decorations.iter().map(|(what, text)| Reason::Decoration { what, text: text.clone() }),
             );
         }
-        if let Some(why) = self.short {
+        // The scorer's own "abbreviates" already says it (with the same credit code).
+        if let Some(why) =
+            self.short.filter(|_| !reasons.iter().any(|r| matches!(r, Reason::Abbreviates { .. })))
+        {
             reasons.push(why);
         }
         if self.lifted {
