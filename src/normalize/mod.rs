@@ -444,6 +444,14 @@ fn parse_unified(
                 {
                     mentions.pop();
                 }
+                // A place written short with one character after it that is no kind word opens
+                // an abbreviation (北林大 for 北京林业大学), not a unit of that place (北林区's 大).
+                if let [only] = mentions.as_slice() {
+                    let rest = &expanded[only.end..];
+                    if only.short && rest.chars().count() == 1 && Suffixes::global().find(rest).is_none() {
+                        mentions.clear();
+                    }
+                }
                 let end = mentions.last().map(|m| m.end).unwrap_or(0);
                 (expanded[..end].to_string(), mentions, false)
             }

@@ -107,6 +107,10 @@ fn region_prefix_full_and_short() {
     let n = p("中国科学技术协会");
     assert!(n.national && n.is_region_association());
     assert!(p("城关镇科普协会").mentions.is_empty());
+    // A short place with one character after it that is no kind word opens an abbreviation
+    // (北林大 for 北京林业大学), not 北林区's 大; with a kind word it is that place's unit.
+    assert!(p("北林大").mentions.is_empty());
+    assert_eq!(p("肥西局").region.county, Some(340123));
 }
 
 #[test]
