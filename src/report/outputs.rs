@@ -305,7 +305,10 @@ pub fn write_run<'a>(
                 file,
                 sheet: false,
                 rows: rows_of(file),
-                run: Box::new(move || write(&stage.path(file))),
+                run: Box::new(move || {
+                    write(&stage.path(file))?;
+                    stage.hash_now(file)
+                }),
             },
         })
         .collect();
@@ -316,6 +319,7 @@ pub fn write_run<'a>(
                 let t = std::time::Instant::now();
                 let bytes = book.save().map_err(xlsx_error)?;
                 output::write_bytes(&stage.path("report.xlsx"), &bytes)?;
+                stage.hash_now("report.xlsx")?;
                 crate::progress::timing("  report.xlsx saved", t);
             }
             Ok(())
