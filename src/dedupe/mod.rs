@@ -198,7 +198,10 @@ pub fn score_pair(
     opts: &DedupeOptions,
 ) -> Option<PairScore> {
     let (mut score, mut reviewable_only) = score::score_only(g, a, b)?;
-    let short = short_form.then(|| shortform::explain(a.name, b.name)).flatten();
+    let short = short_form
+        .then(|| shortform::explain(a.name, b.name))
+        .flatten()
+        .or_else(|| shortform::form_dropped(a.name, b.name));
     let lifted = short.is_some() && score < opts.review_threshold;
     if lifted {
         score = opts.review_threshold;

@@ -385,6 +385,35 @@ pub fn explain(a: &NameParts, b: &NameParts) -> Option<Reason> {
     })
 }
 
+/// Characters a place name ends with: a name that ends so is a place, not a unit of it
+/// (城关镇 is no short form of 城关镇中学, 某村 none of 某村村民委员会).
+const PLACE_ENDS: &[char] =
+    &['省', '市', '区', '县', '旗', '州', '盟', '镇', '乡', '村', '街', '道', '社', '屯', '庄'];
+
+/// One name is the other without its final kind or form word (江苏常青树新材料科技 for
+/// 江苏常青树新材料科技股份有限公司, 康佳集团 for 康佳集团股份有限公司): the commonest way people
+/// type a name. The shorter must keep identifying words and must hold no kind word of a
+/// whole name (清华大学 is not 清华大学出版社 without 出版社, nor 中国石油大学（华东） its 科协
+/// without 科学技术协会) and not be a place (城关镇 / 城关镇中学).
+/// Evidence for review only, like any short form.
+pub fn form_dropped(a: &NameParts, b: &NameParts) -> Option<Reason> {
+    let (short, long) = if a.key.len() < b.key.len() { (a, b) } else { (b, a) };
+    let form = long.suffix.as_deref().filter(|f| long.key.ends_with(f))?;
+    let kept = &long.key[..long.key.len() - form.len()];
+    // A unit's name with an association's kind after it names that unit's association
+    // (新疆医大科协 is not 新疆医大 written with 科协): never a form dropped.
+    let association = long.suffix_kind.is_some_and(|k| k.contains("association") || k.contains("society"));
+    let ok = kept == short.key
+        && !association
+        && short.suffix.as_deref().is_none_or(|k| !FULL_NAME_WORDS.iter().any(|w| k.ends_with(w)))
+        && !FULL_NAME_WORDS.iter().any(|w| kept.contains(w))
+        && short.core.chars().count() >= 2
+        && short.town.is_none()
+        && short.branch.is_none()
+        && !kept.ends_with(PLACE_ENDS);
+    ok.then(|| Reason::FormDropped { short: short.key.clone(), form: form.to_string() })
+}
+
 /// Ordered pair.
 fn ordered(a: RecIdx, b: RecIdx) -> (RecIdx, RecIdx) {
     if a < b {
@@ -622,6 +651,24 @@ mod tests {
         assert!(fits("威海职业学院", "威海海洋职业学院").is_none());
         // Only place words cut: a place written short.
         assert!(fits("重大科协", "重庆市大足区科协").is_none());
+    }
+
+    #[test]
+    fn a_name_typed_without_its_form_is_for_review() {
+        let dropped = |a: &str, b: &str| form_dropped(&p(a), &p(b)).map(|r| r.to_string());
+        assert_eq!(
+            dropped("江苏常青树新材料科技股份有限公司", "江苏常青树新材料科技").as_deref(),
+            Some("江苏常青树新材料科技 is the other name without 股份有限公司")
+        );
+        assert!(dropped("康佳集团", "康佳集团股份有限公司").is_some(), "either order");
+        // A whole name of its own kind, a unit's association, a place: other units.
+        assert!(dropped("清华大学", "清华大学出版社").is_none());
+        assert!(dropped("中国石油大学（华东）", "中国石油大学（华东）科学技术协会").is_none());
+        assert!(dropped("新疆医大", "新疆医大科协").is_none());
+        assert!(dropped("城关镇", "城关镇中学").is_none());
+        assert!(dropped("某某县东风村", "某某县东风村卫生室").is_none());
+        // Nothing but the place and the kind: nothing identifies the shorter.
+        assert!(dropped("北京", "北京有限公司").is_none());
     }
 
     #[test]
