@@ -55,10 +55,11 @@ impl OrgProfile {
 pub fn parse_and_profile(dir: &Directory) -> (Vec<NameParts>, Vec<OrgProfile>) {
     let g = Gazetteer::global();
     let t = std::time::Instant::now();
-    let names = parse_names(dir, g);
+    let mut names = parse_names(dir, g);
     crate::progress::timing("parse names", t);
     let t = std::time::Instant::now();
-    let profiles = profile_all(dir, &names, g);
+    let mut profiles = profile_all(dir, &names, g);
+    reread_misread_places(dir, &mut names, &mut profiles, g);
     crate::progress::timing("profile records", t);
     (names, profiles)
 }
@@ -67,9 +68,44 @@ pub fn parse_and_profile(dir: &Directory) -> (Vec<NameParts>, Vec<OrgProfile>) {
 /// query): not a phase worth a timing line.
 pub fn parse_and_profile_few(dir: &Directory) -> (Vec<NameParts>, Vec<OrgProfile>) {
     let g = Gazetteer::global();
-    let names = parse_names(dir, g);
-    let profiles = profile_all(dir, &names, g);
+    let mut names = parse_names(dir, g);
+    let mut profiles = profile_all(dir, &names, g);
+    reread_misread_places(dir, &mut names, &mut profiles, g);
     (names, profiles)
+}
+
+/// A name that opens with a place written short (北辰 for 北辰区) which the record's own region
+/// columns rule out (filed under 北京市, 北辰区 is 天津's) names no place there: those words are
+/// the unit's own name, its 字号 (北辰实业股份有限公司). Such names are parsed again reading no
+/// place, and profiled again: compared as places they vetoed the same company written with its
+/// region (北京北辰实业股份有限公司: 北京 / 北辰).
+fn reread_misread_places(
+    dir: &Directory,
+    names: &mut [NameParts],
+    profiles: &mut [OrgProfile],
+    g: &Gazetteer,
+) {
+    let misread: Vec<RecIdx> = (0..dir.len() as RecIdx)
+        .into_par_iter()
+        .filter(|&i| place_misread(&names[i as usize], &profiles[i as usize].column_region, g))
+        .collect();
+    for i in misread {
+        names[i as usize] = crate::normalize::parse_without_place(dir.name(i), g);
+        profiles[i as usize] = profile_one(dir, i, &names[i as usize], g);
+    }
+}
+
+/// Does `name` open with places written short only, the first of which no reading fits the
+/// record's region `columns` (which name a province at least)?
+fn place_misread(name: &NameParts, columns: &Region, g: &Gazetteer) -> bool {
+    let Some(first) = name.mentions.first() else { return false };
+    if columns.province.is_none() || !name.mentions.iter().all(|m| m.short) {
+        return false;
+    }
+    let known = [columns.province, columns.city, columns.county];
+    let fits = |d: DivCode| known.into_iter().flatten().all(|c| g.within(d, c) || g.within(c, d));
+    let text = name.key.get(first.start..first.end).unwrap_or_default();
+    !g.divisions_named(text).any(|d| fits(d.code))
 }
 
 /// Every record's parsed name, each distinct name parsed once: about one name in ten is written
@@ -394,6 +430,25 @@ mod tests {
         for (i, n) in names.iter().enumerate() {
             assert_eq!(*n, crate::normalize::parse(dir.name(i as RecIdx), g), "record {i}");
         }
+    }
+
+    /// A place written short that the record's columns rule out is the unit's own name: the
+    /// company 北辰实业 filed under 北京市 is not in 天津's 北辰区 (the real company list had it
+    /// vetoed against 北京北辰实业股份有限公司 as 北京 / 北辰).
+    #[test]
+    fn a_short_place_the_columns_rule_out_is_read_as_the_name() {
+        let mut b = DirBuilder::new();
+        b.add_full("A", "北辰实业股份有限公司", "", "", "北京市", "", "", "企业");
+        b.add_full("B", "北辰实业股份有限公司", "", "", "天津市", "", "", "企业");
+        b.add_full("C", "北辰区实业公司", "", "", "北京市", "", "", "企业");
+        b.add_full("D", "北辰实业股份有限公司", "", "", "", "", "", "企业");
+        let (dir, _) = b.build_with_names();
+        let (names, profiles) = parse_and_profile_few(&dir);
+        assert_eq!((names[0].region_text.as_str(), &*names[0].core), ("", "北辰实业"));
+        assert_eq!(profiles[0], profile_one(&dir, 0, &names[0], Gazetteer::global()));
+        // Filed where the place is, written whole, or filed nowhere: read as a place.
+        let places: Vec<&str> = names[1..].iter().map(|n| n.region_text.as_str()).collect();
+        assert_eq!(places, ["北辰", "北辰区", "北辰"]);
     }
 
     #[test]

@@ -380,6 +380,17 @@ pub fn fold(name: &str) -> String {
 
 /// Full parse of a name.
 pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
+    parse_reading(name, gazetteer, true)
+}
+
+/// `parse` reading no place at the start of the name: for a record filed under a place that no
+/// reading of its name's opening words fits (北辰实业股份有限公司 filed under 北京市: 北辰 is the
+/// company's 字号, not 天津's 北辰区; see `profile::parse_and_profile`).
+pub fn parse_without_place(name: &str, gazetteer: &Gazetteer) -> NameParts {
+    parse_reading(name, gazetteer, false)
+}
+
+fn parse_reading(name: &str, gazetteer: &Gazetteer, read_place: bool) -> NameParts {
     let mut folding = Vec::new();
     let mut unified = unify_noting(name, &mut folding);
     if let Some(bracketed) = decor::bracket_spaced_tail(name, gazetteer) {
@@ -393,17 +404,24 @@ pub fn parse(name: &str, gazetteer: &Gazetteer) -> NameParts {
         stripped.trailing_region = stripped.trailing_region.or(more.trailing_region);
     }
     let Some(place) = stripped.trailing_region else {
-        return parse_unified(&unified, gazetteer, folding, provisional, stripped.removed);
+        return parse_unified(&unified, gazetteer, folding, provisional, stripped.removed, read_place);
     };
     // A place after the body: the region the name left out (第五中学（白银市）), read in front,
     // unless the unit is of a kind whose bracketed place names a campus or a branch.
-    let rest = parse_unified(&unified, gazetteer, folding.clone(), provisional, stripped.removed.clone());
+    let rest = parse_unified(
+        &unified,
+        gazetteer,
+        folding.clone(),
+        provisional,
+        stripped.removed.clone(),
+        read_place,
+    );
     let mut removed = stripped.removed;
     if decor::place_goes_first(&rest) {
         removed.push(("place after the name", place.clone()));
-        parse_unified(&format!("{place}{unified}"), gazetteer, folding, provisional, removed)
+        parse_unified(&format!("{place}{unified}"), gazetteer, folding, provisional, removed, read_place)
     } else {
-        parse_unified(&format!("{unified}({place})"), gazetteer, folding, provisional, removed)
+        parse_unified(&format!("{unified}({place})"), gazetteer, folding, provisional, removed, read_place)
     }
 }
 
@@ -414,6 +432,7 @@ fn parse_unified(
     folding: Vec<&'static str>,
     provisional: bool,
     mut decorations: Vec<(&'static str, String)>,
+    read_place: bool,
 ) -> NameParts {
     let folded = strip_punctuation(unified);
     let (mut expanded, expansions, mut sound_slips) = Abbreviations::global().expand_noting_slips(&folded);
@@ -421,6 +440,7 @@ fn parse_unified(
     let (region_text, mentions, national) =
         match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
             Some(p) => (p.to_string(), Vec::new(), true),
+            None if !read_place => (String::new(), Vec::new(), false),
             None => {
                 let mut mentions = gazetteer.region_prefix(&expanded);
                 if let Some(fixed) = decor::reorder_regions(&expanded, &mentions, gazetteer) {
