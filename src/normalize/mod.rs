@@ -125,6 +125,36 @@ const TOWN_WORDS: &[&str] = &["镇", "乡", "街道", "村", "社区", "路"];
 /// Prefixes that make a name national (中国科学技术协会, 全国…学会).
 const NATIONAL_PREFIXES: &[&str] = &["中华人民共和国", "中国", "全国"];
 
+/// Kind words people shorten right after the place (湖南师大, 温州医大仁济学院, 上海第二工大): read
+/// only there, after an ordinal at most, because elsewhere the same two characters are parts of
+/// other words (职工大学, 施工大队, 兽医大队); and 高专 only at the end of a name.
+const KIND_WORDS_AFTER_PLACE: &[(&str, &str)] =
+    &[("师大", "师范大学"), ("医大", "医科大学"), ("农大", "农业大学"), ("工大", "工业大学")];
+
+/// Where a kind word written short stands in `expanded` whose place ends at `place_end`, the
+/// short form and its long form (`KIND_WORDS_AFTER_PLACE`).
+fn kind_word_written_short(expanded: &str, place_end: usize) -> Option<(usize, &'static str, &'static str)> {
+    if let Some(at) = expanded.strip_suffix("高专").map(str::len).filter(|&at| at > 0) {
+        return Some((at, "高专", "高等专科学校"));
+    }
+    if place_end == 0 {
+        return None;
+    }
+    let rest = &expanded[place_end..];
+    let ordinal = rest.strip_prefix('第').map_or(0, |r| {
+        '第'.len_utf8()
+            + r.chars()
+                .take_while(|c| "一二三四五六七八九十0123456789".contains(*c))
+                .map(char::len_utf8)
+                .sum::<usize>()
+    });
+    let at = place_end + ordinal;
+    KIND_WORDS_AFTER_PLACE
+        .iter()
+        .find(|(short, _)| expanded[at..].starts_with(short))
+        .map(|&(s, l)| (at, s, l))
+}
+
 /// A regional association whose place name ends in a same-sound slip that leaves a short form
 /// readable (亳州式科学技术协会: 亳州 is read, 式 is left over): the short mention is repaired
 /// to the full name (亳州市) only when the rest is then nothing but an association suffix. Any
@@ -435,7 +465,8 @@ fn parse_unified(
     read_place: bool,
 ) -> NameParts {
     let folded = strip_punctuation(unified);
-    let (mut expanded, expansions, mut sound_slips) = Abbreviations::global().expand_noting_slips(&folded);
+    let (mut expanded, mut expansions, mut sound_slips) =
+        Abbreviations::global().expand_noting_slips(&folded);
 
     let (region_text, mentions, national) =
         match NATIONAL_PREFIXES.iter().find(|p| expanded.starts_with(*p) && expanded.len() > p.len()) {
@@ -476,6 +507,10 @@ fn parse_unified(
                 (expanded[..end].to_string(), mentions, false)
             }
         };
+    if let Some((at, short, long)) = kind_word_written_short(&expanded, region_text.len()) {
+        expanded.replace_range(at..at + short.len(), long);
+        expansions.push((short, long));
+    }
     let rest = &expanded[region_text.len()..];
     let repaired = repair_ordinal_marker(rest);
     let rest = match &repaired {

@@ -95,6 +95,22 @@ fn abbreviations_expand() {
 }
 
 #[test]
+fn kind_words_written_short_after_the_place_expand() {
+    assert_eq!(p("湖南师大").key, p("湖南师范大学").key);
+    assert_eq!(p("温州医大").key, p("温州医科大学").key);
+    assert_eq!(p("上海第二工大").key, p("上海第二工业大学").key);
+    assert_eq!(*p("湖南师大").expansions, [("师大", "师范大学")]);
+    assert_eq!(p("六盘水幼儿师范高专").key, p("六盘水幼儿师范高等专科学校").key);
+    // Elsewhere the same two characters belong to other words: never expanded there.
+    assert_eq!(p("合肥市职工大学").key, "合肥市职工大学");
+    assert_eq!(p("合肥市施工大队").key, "合肥市施工大队");
+    assert_eq!(p("合肥市兽医大队").key, "合肥市兽医大队");
+    // No place, nothing to stand after: a bare 师大 stays as written.
+    assert!(p("师大附中").key.starts_with("师大"));
+    assert_eq!(p("高专").key, "高专");
+}
+
+#[test]
 fn region_prefix_full_and_short() {
     let a = p("安徽省合肥市肥西县科学技术协会");
     assert_eq!(a.region_text, "安徽省合肥市肥西县");
