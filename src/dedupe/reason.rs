@@ -209,6 +209,8 @@ pub enum Reason {
     /// (江苏常青树新材料科技 for 江苏常青树新材料科技股份有限公司).
     FormDropped {
         short: String,
+        /// The region left out as well (浙江 in 朗迪集团 / 浙江朗迪集团股份有限公司), or empty.
+        region: Box<str>,
         form: String,
     },
     /// A short form alone scores low; it is lifted to the review threshold, never to a merge.
@@ -321,7 +323,12 @@ impl Reason {
             Shortens { short, long, kept, opened } => {
                 write!(f, "{short} shortens {long} ({kept} open {opened})")
             }
-            FormDropped { short, form } => write!(f, "{short} is the other name without {form}"),
+            FormDropped { short, region, form } if region.is_empty() => {
+                write!(f, "{short} is the other name without {form}")
+            }
+            FormDropped { short, region, form } => {
+                write!(f, "{short} is the other name without {region} and {form}")
+            }
             ShortFormForReview(s) => write!(f, "score raised to {s:.2}: a short form alone is for review"),
             Decoration { what, text } => write!(f, "{what}: {text}"),
             MarkedSameByReviewer => f.write_str("marked same by a reviewer"),
@@ -382,7 +389,12 @@ impl Reason {
             Abbreviates { short, long } => write!(f, "“{short}”是“{long}”的简称"),
             Score(s) => write!(f, "得分 {s:.2}"),
             Shortens { short, long, .. } => write!(f, "“{short}”可能是“{long}”的简称"),
-            FormDropped { short, form } => write!(f, "“{short}”是另一名称省略了“{form}”"),
+            FormDropped { short, region, form } if region.is_empty() => {
+                write!(f, "“{short}”是另一名称省略了“{form}”")
+            }
+            FormDropped { short, region, form } => {
+                write!(f, "“{short}”是另一名称省略了“{region}”和“{form}”")
+            }
             ShortFormForReview(s) => write!(f, "仅凭简称不能合并，得分提到 {s:.2} 供人工审核"),
             Decoration { what, text } => {
                 let label = match *what {

@@ -391,8 +391,8 @@ const PLACE_ENDS: &[char] =
     &['省', '市', '区', '县', '旗', '州', '盟', '镇', '乡', '村', '街', '道', '社', '屯', '庄'];
 
 /// One name is the other without its final kind or form word (江苏常青树新材料科技 for
-/// 江苏常青树新材料科技股份有限公司, 康佳集团 for 康佳集团股份有限公司): the commonest way people
-/// type a name. The shorter must keep identifying words and must hold no kind word of a
+/// 江苏常青树新材料科技股份有限公司, 康佳集团 for 康佳集团股份有限公司), and maybe without its
+/// region as well (朗迪集团 for 浙江朗迪集团股份有限公司): the commonest way people type a name. The shorter must keep identifying words and must hold no kind word of a
 /// whole name (清华大学 is not 清华大学出版社 without 出版社, nor 中国石油大学（华东） its 科协
 /// without 科学技术协会) and not be a place (城关镇 / 城关镇中学).
 /// Evidence for review only, like any short form.
@@ -400,6 +400,14 @@ pub fn form_dropped(a: &NameParts, b: &NameParts) -> Option<Reason> {
     let (short, long) = if a.key.len() < b.key.len() { (a, b) } else { (b, a) };
     let form = long.suffix.as_deref().filter(|f| long.key.ends_with(f))?;
     let kept = &long.key[..long.key.len() - form.len()];
+    // The region may be left out too (朗迪集团 for 浙江朗迪集团股份有限公司), when the shorter
+    // names none of its own: the columns' region is then checked by the scorer's vetoes.
+    let (kept, region) = match kept.strip_prefix(long.region_text.as_str()) {
+        Some(body) if kept != short.key && !long.region_text.is_empty() && short.region_text.is_empty() => {
+            (body, long.region_text.as_str())
+        }
+        _ => (kept, ""),
+    };
     // A unit's name with an association's kind after it names that unit's association
     // (新疆医大科协 is not 新疆医大 written with 科协): never a form dropped.
     let association = long.suffix_kind.is_some_and(|k| k.contains("association") || k.contains("society"));
@@ -411,7 +419,11 @@ pub fn form_dropped(a: &NameParts, b: &NameParts) -> Option<Reason> {
         && short.town.is_none()
         && short.branch.is_none()
         && !kept.ends_with(PLACE_ENDS);
-    ok.then(|| Reason::FormDropped { short: short.key.clone(), form: form.to_string() })
+    ok.then(|| Reason::FormDropped {
+        short: short.key.clone(),
+        region: region.into(),
+        form: form.to_string(),
+    })
 }
 
 /// Ordered pair.

@@ -80,6 +80,12 @@ fn a_name_typed_without_its_form_is_for_review() {
         Some("江苏常青树新材料科技 is the other name without 股份有限公司")
     );
     assert!(dropped("康佳集团", "康佳集团股份有限公司").is_some(), "either order");
+    assert_eq!(
+        dropped("朗迪集团", "浙江朗迪集团股份有限公司").as_deref(),
+        Some("朗迪集团 is the other name without 浙江 and 股份有限公司")
+    );
+    // A region of its own in the shorter: another unit's name, not this one typed short.
+    assert!(dropped("江苏朗迪集团", "浙江朗迪集团股份有限公司").is_none());
     // A whole name of its own kind, a unit's association, a place: other units.
     assert!(dropped("清华大学", "清华大学出版社").is_none());
     assert!(dropped("中国石油大学（华东）", "中国石油大学（华东）科学技术协会").is_none());
