@@ -54,6 +54,8 @@ struct Word {
     start: usize,
     end: usize,
     class: Class,
+    /// A trade word split off the end of the identifying part (科技, 电气: `TRADE_WORDS`).
+    trade: bool,
 }
 
 /// How a short name fits a full one.
@@ -171,7 +173,7 @@ fn core_words(chars: &[char], from: usize, to: usize, out: &mut Vec<Word>) {
         .find(|(n, w)| end > from + n && chars[end - n..end].iter().copied().eq(w.chars()))
         .map(|(n, _)| n)
     {
-        tail.push(Word { start: end - n, end, class: Class::Core });
+        tail.push(Word { start: end - n, end, class: Class::Core, trade: true });
         end -= n;
     }
     chunks(from, end, Class::Core, out);
@@ -184,7 +186,7 @@ fn chunks(from: usize, to: usize, class: Class, out: &mut Vec<Word>) {
     let mut s = from;
     while s < to {
         let e = (s + 2).min(to);
-        out.push(Word { start: s, end: e, class });
+        out.push(Word { start: s, end: e, class, trade: false });
         s = e;
     }
 }
@@ -197,13 +199,14 @@ fn words(n: &NameParts) -> Vec<Word> {
     let region_end = pos(n.region_text.len());
     if n.national || n.mentions.is_empty() {
         if region_end > 0 {
-            out.push(Word { start: 0, end: region_end, class: Class::Region });
+            out.push(Word { start: 0, end: region_end, class: Class::Region, trade: false });
         }
     } else {
         out.extend(n.mentions.iter().map(|m| Word {
             start: pos(m.start),
             end: pos(m.end),
             class: Class::Region,
+            trade: false,
         }));
     }
     let total = n.key.chars().count();
@@ -349,9 +352,17 @@ fn search(
         let text = &l[word.start..word.end];
         let core = word.class == Class::Core;
         let next = if core { (cost + skipped, trailing) } else { (cost, trailing + skipped) };
+        // A company's short name is often its 字号 and its trade (容百科技 for 宁波容百新能源科技
+        // 股份有限公司): what qualifies the trade in between (新能源, 轻合金) is left out as one,
+        // when the short form keeps the trade word whole after a word it kept whole.
+        let kept_whole_before =
+            path.last().is_some_and(|&(p, n)| ws[p].class == Class::Core && n == ws[p].end - ws[p].start);
+        let qualifier_skipped = (cost + skipped.min(1), trailing);
         let mut len = 0;
         while len < text.len() && i + len < s.len() && s[i + len] == text[len] {
             len += 1;
+            let next =
+                if word.trade && len == text.len() && kept_whole_before { qualifier_skipped } else { next };
             path.push((w, len));
             search((s, l, ws), (i + len, w + 1), next, core_hit || core, path, best);
             path.pop();

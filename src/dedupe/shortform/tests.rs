@@ -46,6 +46,11 @@ fn skipping_an_identifying_word_costs() {
     assert_eq!(fits("北大", "北京大学").unwrap().cost, 0);
     assert_eq!(fits("海康数字", "杭州海康威视数字技术股份有限公司").unwrap().cost, 1);
     assert!(fits("数字", "杭州海康威视数字技术股份有限公司").is_none(), "two identifying words skipped");
+    // 字号 and trade, the qualifier of the trade between them left out as one word.
+    assert_eq!(fits("容百科技", "宁波容百新能源科技股份有限公司").unwrap().cost, 1);
+    assert_eq!(fits("大恒科技", "大恒新纪元科技股份有限公司").unwrap().opened, "大恒|科技");
+    assert!(fits("宁波科技", "宁波容百新能源科技股份有限公司").is_none(), "a place and a trade name nothing");
+    assert!(fits("容科技", "宁波容百新能源科技股份有限公司").is_none(), "the 字号 cut: words skipped count");
     // A short form keeps some identifying word of a name that has one.
     assert!(fits("北大", "北京师范大学").is_none());
     // Dropping the kind ranks after keeping it: the university before its own 科协.
