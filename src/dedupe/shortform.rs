@@ -369,10 +369,13 @@ fn search(
         }
         // The last character of the kind word may end a short form (体院 for 体育学院, 师院 for
         // 师范学院): it is the character that tells the kind.
-        let closes = w + 1 == ws.len() && word.class == Class::Generic && i + 1 == s.len();
+        // So may a trade word's last character, after a kept word (台泥 for 台湾水泥, 和泰车 for
+        // 和泰汽车): there too it is the character that tells the trade.
+        let closes = i + 1 == s.len()
+            && ((w + 1 == ws.len() && word.class == Class::Generic) || (word.trade && !path.is_empty()));
         if closes && text.len() > 1 && text.last() == Some(&s[i]) {
             path.push((w, 1));
-            search((s, l, ws), (i + 1, w + 1), next, core_hit, path, best);
+            search((s, l, ws), (i + 1, w + 1), next, core_hit || word.trade, path, best);
             path.pop();
         }
         if core {

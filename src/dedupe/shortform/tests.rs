@@ -23,6 +23,10 @@ fn a_short_form_opens_the_words_of_the_full_name() {
     // The kind word's last character may close it.
     assert_eq!(fits("西安体院", "西安体育学院").unwrap().opened, "西安|体育|学院");
     assert!(fits("西安育院", "西安体育学院").is_none(), "育 does not open 体育");
+    // A trade word's last character may close it too, after a kept word.
+    assert_eq!(fits("台泥", "臺灣水泥股份有限公司").unwrap().opened, "台湾|水泥");
+    assert_eq!(fits("裕日車", "裕隆日產汽車股份有限公司").unwrap().opened, "裕隆|日产|汽车");
+    assert!(fits("泥", "台湾水泥股份有限公司").is_none(), "nothing kept before it");
     // Characters in order but not opening words: 师大 does not open 京师 / 范大.
     assert!(fits("京范", "北京师范大学").is_none());
     assert!(fits("大师", "北京师范大学").is_none(), "out of order");
