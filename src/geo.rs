@@ -9,7 +9,9 @@
 use std::sync::OnceLock;
 
 mod codes;
+mod province_abbreviations;
 pub use codes::DivCodes;
+pub use province_abbreviations::province_abbreviations;
 
 /// A 6-digit division code (`340000` province, `340100` city, `340123` county).
 pub type DivCode = u32;

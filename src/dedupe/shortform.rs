@@ -56,6 +56,9 @@ struct Word {
     class: Class,
     /// A trade word split off the end of the identifying part (科技, 电气: `TRADE_WORDS`).
     trade: bool,
+    /// A province's one-character names (川 for 四川: `geo::province_abbreviations`), which a
+    /// short form may open this word with instead of its first character (川航 for 四川航空公司).
+    aliases: &'static [char],
 }
 
 /// How a short name fits a full one.
@@ -173,7 +176,7 @@ fn core_words(chars: &[char], from: usize, to: usize, out: &mut Vec<Word>) {
         .find(|(n, w)| end > from + n && chars[end - n..end].iter().copied().eq(w.chars()))
         .map(|(n, _)| n)
     {
-        tail.push(Word { start: end - n, end, class: Class::Core, trade: true });
+        tail.push(Word { start: end - n, end, class: Class::Core, trade: true, aliases: &[] });
         end -= n;
     }
     chunks(from, end, Class::Core, out);
@@ -186,7 +189,7 @@ fn chunks(from: usize, to: usize, class: Class, out: &mut Vec<Word>) {
     let mut s = from;
     while s < to {
         let e = (s + 2).min(to);
-        out.push(Word { start: s, end: e, class, trade: false });
+        out.push(Word { start: s, end: e, class, trade: false, aliases: &[] });
         s = e;
     }
 }
@@ -199,7 +202,7 @@ fn words(n: &NameParts) -> Vec<Word> {
     let region_end = pos(n.region_text.len());
     if n.national || n.mentions.is_empty() {
         if region_end > 0 {
-            out.push(Word { start: 0, end: region_end, class: Class::Region, trade: false });
+            out.push(Word { start: 0, end: region_end, class: Class::Region, trade: false, aliases: &[] });
         }
     } else {
         out.extend(n.mentions.iter().map(|m| Word {
@@ -207,6 +210,7 @@ fn words(n: &NameParts) -> Vec<Word> {
             end: pos(m.end),
             class: Class::Region,
             trade: false,
+            aliases: province_aliases(m),
         }));
     }
     let total = n.key.chars().count();
@@ -216,6 +220,14 @@ fn words(n: &NameParts) -> Vec<Word> {
     core_words(&chars, region_end, core_end, &mut out);
     chunks(core_end, total, Class::Generic, &mut out);
     out
+}
+
+/// The one-character names of the province a region mention names (none for any other place).
+fn province_aliases(m: &crate::geo::RegionMention) -> &'static [char] {
+    match m.candidates {
+        crate::geo::DivCodes::One(code) => crate::geo::province_abbreviations(code),
+        crate::geo::DivCodes::Several(_) => &[],
+    }
 }
 
 /// The kind word of a name that may abbreviate a longer name of the same kind (郑铁局 for
@@ -283,6 +295,9 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
         let kind = abbreviated_kind(short).filter(|k| long.suffix.as_deref() == Some(*k))?;
         s.truncate(s.len() - kind.chars().count());
         ws.retain(|w| w.class != Class::Generic);
+        // A province's one-character name opens only a short form without a kind word: with
+        // one, 闽 of 闽江学院 would open 福建 of 福建江夏学院.
+        ws.iter_mut().for_each(|w| w.aliases = &[]);
         Some(kind)
     };
     let has_core = ws.iter().any(|w| w.class == Class::Core);
@@ -358,6 +373,11 @@ fn search(
         let kept_whole_before =
             path.last().is_some_and(|&(p, n)| ws[p].class == Class::Core && n == ws[p].end - ws[p].start);
         let qualifier_skipped = (cost + skipped.min(1), trailing);
+        if word.aliases.contains(&s[i]) && text[0] != s[i] {
+            path.push((w, 1));
+            search((s, l, ws), (i + 1, w + 1), next, core_hit, path, best);
+            path.pop();
+        }
         let mut len = 0;
         while len < text.len() && i + len < s.len() && s[i + len] == text[len] {
             len += 1;
@@ -458,7 +478,25 @@ fn anchors(n: &NameParts) -> impl Iterator<Item = (usize, char)> + '_ {
         .chain(n.mentions.iter().map(|m| m.start))
         .chain(std::iter::once(n.region_text.len()))
         .chain(second);
-    starts.filter(|&b| b < n.key.len()).filter_map(|b| n.key[b..].chars().next().map(|c| (b, c)))
+    let aliases = n.mentions.iter().flat_map(|m| province_aliases(m).iter().map(move |&c| (m.start, c)));
+    starts
+        .filter(|&b| b < n.key.len())
+        .filter_map(|b| n.key[b..].chars().next().map(|c| (b, c)))
+        .chain(aliases)
+}
+
+/// `in_order`, where the short name may open with a province's one-character name (粤高速 in
+/// 广东省高速公路…): its other characters are then looked for after that province.
+fn in_order_opening(short: &str, long: &NameParts) -> bool {
+    if in_order(short, &long.key) {
+        return true;
+    }
+    let mut chars = short.chars();
+    let Some(first) = chars.next() else { return false };
+    long.mentions
+        .iter()
+        .filter(|m| province_aliases(m).contains(&first))
+        .any(|m| in_order(chars.as_str(), &long.key[m.end..]))
 }
 
 /// Characters as a bitmap over the Basic Multilingual Plane (8 KiB, stays in cache); characters
@@ -588,7 +626,7 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
             shorts
                 .into_iter()
                 .filter(|&s| provinces_compatible(&feats[s as usize], &feats[f]))
-                .filter(|&s| in_order(&names[s as usize].key, &long.key))
+                .filter(|&s| in_order_opening(&names[s as usize].key, long))
                 .filter_map(|s| fit(&names[s as usize], long).map(|x| (s, x.rank(), f as RecIdx)))
                 .collect::<Vec<_>>()
         })

@@ -113,3 +113,13 @@ fn a_name_with_its_own_kind_word_is_a_full_name() {
     assert!(!may_be_short(&p("北京")), "a place alone");
     assert!(fits("格力电器", "格力电器").is_none(), "not shorter");
 }
+#[test]
+fn a_province_may_be_opened_by_its_one_character_name() {
+    assert_eq!(fits("川航", "四川航空公司").unwrap().opened, "四川|航空");
+    assert_eq!(fits("粤高速", "广东省高速公路发展股份有限公司").unwrap().kept, "粤|高速");
+    assert!(in_order_opening("粤高速", &p("广东省高速公路发展股份有限公司")));
+    assert!(!in_order_opening("粤高速", &p("广州高速公路发展股份有限公司")), "a city has none");
+    assert!(fits("川航", "成都航空有限公司").is_none(), "成都 is in 四川, but not named");
+    // Not by a short form with a kind word of its own: 闽江学院 is no short form of 福建江夏学院.
+    assert!(fits("闽江学院", "福建江夏学院").is_none());
+}
