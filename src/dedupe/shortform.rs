@@ -195,6 +195,34 @@ fn chunks(from: usize, to: usize, class: Class, out: &mut Vec<Word>) {
     }
 }
 
+/// Development zones named after their city (苏州工业园区, 宁波高新区), longest first.
+const ZONE_WORDS: &[&str] = &[
+    "高新技术产业开发区",
+    "经济技术开发区",
+    "高新技术开发区",
+    "经济开发区",
+    "工业园区",
+    "保税区",
+    "高新区",
+    "开发区",
+];
+
+/// A development zone right after the name's place (工业园区 of 苏州工业园区和顺电气股份有限公司):
+/// part of where the unit is, not of its name (和顺电气 for short). Only with two identifying
+/// characters or more after it; empty when there is none.
+fn zone_after_place(n: &NameParts) -> &'static str {
+    if n.region_text.is_empty() {
+        return "";
+    }
+    let rest = &n.key[n.region_text.len()..];
+    let core = rest.strip_suffix(n.suffix.as_deref().unwrap_or_default()).unwrap_or(rest);
+    ZONE_WORDS
+        .iter()
+        .find(|z| core.strip_prefix(**z).is_some_and(|after| after.chars().count() >= 2))
+        .copied()
+        .unwrap_or_default()
+}
+
 /// The words of a full name: each region mention (or the national prefix), the identifying part
 /// in two-character words, the suffix in two-character words.
 fn words(n: &NameParts) -> Vec<Word> {
@@ -218,7 +246,17 @@ fn words(n: &NameParts) -> Vec<Word> {
     let suffix_chars = n.suffix.as_deref().filter(|s| n.key.ends_with(s)).map_or(0, |s| s.chars().count());
     let core_end = total - suffix_chars;
     let chars: Vec<char> = n.key.chars().collect();
-    core_words(&chars, region_end, core_end, &mut out);
+    let zone = zone_after_place(n).chars().count();
+    if zone > 0 {
+        out.push(Word {
+            start: region_end,
+            end: region_end + zone,
+            class: Class::Region,
+            trade: false,
+            aliases: &[],
+        });
+    }
+    core_words(&chars, region_end + zone, core_end, &mut out);
     chunks(core_end, total, Class::Generic, &mut out);
     out
 }

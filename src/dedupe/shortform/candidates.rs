@@ -5,7 +5,7 @@
 use ahash::AHashMap;
 use rayon::prelude::*;
 
-use super::{abbreviated_kind, fit, may_be_short, province_aliases, MAX_TIES};
+use super::{abbreviated_kind, fit, may_be_short, province_aliases, zone_after_place, MAX_TIES};
 use crate::dedupe::features::Features;
 use crate::model::RecIdx;
 use crate::normalize::NameParts;
@@ -20,14 +20,18 @@ fn ordered(a: RecIdx, b: RecIdx) -> (RecIdx, RecIdx) {
 }
 
 /// Characters a short form of this name may open with: the first of its key, of each region
-/// mention, of its body (the first identifying word) and of the second two-character word of the
-/// body (全国青联 for 中华|全国|青年|联合会), with their byte positions.
-fn anchors(n: &NameParts) -> impl Iterator<Item = (usize, char)> + '_ {
+/// mention, of its body (the first identifying word), of the second two-character word of the
+/// body (全国青联 for 中华|全国|青年|联合会) and of the word after a development zone (和顺电气 for
+/// 苏州工业园区和顺电气…), with their byte positions.
+pub(super) fn anchors(n: &NameParts) -> impl Iterator<Item = (usize, char)> + '_ {
     let second = n.body.char_indices().nth(2).map(|(b, _)| n.region_text.len() + b);
+    let zone = zone_after_place(n);
+    let after_zone = (!zone.is_empty()).then(|| n.region_text.len() + zone.len());
     let starts = std::iter::once(0)
         .chain(n.mentions.iter().map(|m| m.start))
         .chain(std::iter::once(n.region_text.len()))
-        .chain(second);
+        .chain(second)
+        .chain(after_zone);
     let aliases = n.mentions.iter().flat_map(|m| province_aliases(m).iter().map(move |&c| (m.start, c)));
     starts
         .filter(|&b| b < n.key.len())

@@ -123,3 +123,13 @@ fn a_province_may_be_opened_by_its_one_character_name() {
     // Not by a short form with a kind word of its own: 闽江学院 is no short form of 福建江夏学院.
     assert!(fits("闽江学院", "福建江夏学院").is_none());
 }
+#[test]
+fn a_development_zone_after_the_place_is_dropped_like_the_place() {
+    let full = p("苏州工业园区和顺电气股份有限公司");
+    assert_eq!(zone_after_place(&full), "工业园区");
+    assert_eq!(fits("和顺电气", "苏州工业园区和顺电气股份有限公司").unwrap().cost, 0);
+    assert!(candidates::anchors(&full).any(|(_, c)| c == '和'), "looked up by the word after the zone");
+    // Nothing after the zone but the kind: the zone is the name.
+    assert_eq!(zone_after_place(&p("苏州工业园区科学技术协会")), "");
+    assert_eq!(zone_after_place(&p("和顺电气股份有限公司")), "", "no place");
+}
