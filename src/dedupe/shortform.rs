@@ -83,16 +83,20 @@ impl Fit {
 }
 
 /// Can this name be a short form of another: short, no kind word of its own, not a branch,
-/// not a place name alone.
+/// not a place name alone. 集团 is no kind word of its own here: a group's short name keeps it
+/// (雅化集团 for 四川雅化实业集团股份有限公司), as a trade word.
 pub fn may_be_short(n: &NameParts) -> bool {
     let len = n.key.chars().count();
     (2..=MAX_SHORT_CHARS).contains(&len)
-        && n.suffix.is_none()
+        && n.suffix.as_deref().is_none_or(|k| k == GROUP)
         && n.branch.is_none()
         && n.ordinal.is_none()
         && !n.body.is_empty()
         && !FULL_NAME_WORDS.iter().any(|w| n.key.contains(w))
 }
+
+/// The word a group's name carries before its legal form (集团股份有限公司).
+const GROUP: &str = "集团";
 
 /// Trade and form words that end the identifying part of a company's or a unit's name (the
 /// 行业 of 企业名称登记管理规定): split off from its end before the rest is cut in two-character

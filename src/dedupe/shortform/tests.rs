@@ -133,3 +133,12 @@ fn a_development_zone_after_the_place_is_dropped_like_the_place() {
     assert_eq!(zone_after_place(&p("苏州工业园区科学技术协会")), "");
     assert_eq!(zone_after_place(&p("和顺电气股份有限公司")), "", "no place");
 }
+#[test]
+fn a_groups_short_name_keeps_its_group_word() {
+    assert!(may_be_short(&p("雅化集团")));
+    assert_eq!(fits("雅化集团", "四川雅化实业集团股份有限公司").unwrap().opened, "雅化|集团");
+    assert_eq!(fits("江盐集团", "江西省盐业集团股份有限公司").unwrap().cost, 0);
+    // Its group word must be found in the full name.
+    assert!(fits("雅化集团", "四川雅化实业股份有限公司").is_none());
+    assert!(!may_be_short(&p("雅化有限公司")), "a legal form is a kind word of its own");
+}
