@@ -412,7 +412,8 @@ fn search(
         let next = if core { (cost + skipped, trailing) } else { (cost, trailing + skipped) };
         // A company's short name is often its 字号 and its trade (容百科技 for 宁波容百新能源科技
         // 股份有限公司): what qualifies the trade in between (新能源, 轻合金) is left out as one,
-        // when the short form keeps the trade word whole after a word it kept whole.
+        // when the short form keeps the trade word whole after a word it kept whole, or ends
+        // with the trade word's first characters (遠東銀 for 遠東國際商業銀行).
         let kept_whole_before =
             path.last().is_some_and(|&(p, n)| ws[p].class == Class::Core && n == ws[p].end - ws[p].start);
         let qualifier_skipped = (cost + skipped.min(1), trailing);
@@ -424,8 +425,11 @@ fn search(
         let mut len = 0;
         while len < text.len() && i + len < s.len() && s[i + len] == text[len] {
             len += 1;
-            let next =
-                if word.trade && len == text.len() && kept_whole_before { qualifier_skipped } else { next };
+            let next = if word.trade && (len == text.len() || i + len == s.len()) && kept_whole_before {
+                qualifier_skipped
+            } else {
+                next
+            };
             path.push((w, len));
             search((s, l, ws), (i + len, w + 1), next, core_hit || core, path, best);
             path.pop();

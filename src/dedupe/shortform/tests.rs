@@ -54,6 +54,8 @@ fn skipping_an_identifying_word_costs() {
     assert_eq!(fits("容百科技", "宁波容百新能源科技股份有限公司").unwrap().cost, 1);
     assert_eq!(fits("大恒科技", "大恒新纪元科技股份有限公司").unwrap().opened, "大恒|科技");
     assert!(fits("宁波科技", "宁波容百新能源科技股份有限公司").is_none(), "a place and a trade name nothing");
+    // The trade word may be opened only, when it ends the short form (遠東|銀 for 遠東|國際|商業|銀行).
+    assert_eq!(fits("遠東銀", "遠東國際商業銀行股份有限公司").unwrap().opened, "远东|银行");
     assert!(fits("容科技", "宁波容百新能源科技股份有限公司").is_none(), "the 字号 cut: words skipped count");
     // A short form keeps some identifying word of a name that has one.
     assert!(fits("北大", "北京师范大学").is_none());
