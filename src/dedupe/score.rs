@@ -3,7 +3,9 @@
 
 use crate::geo::{DivCode, Gazetteer};
 use crate::model::Level;
-use crate::normalize::{homophone_distance, homophone_substitutions, shared_reading, NameParts};
+use crate::normalize::{
+    homophone_distance, homophone_substitutions, is_numeral_char, shared_reading, NameParts,
+};
 
 use super::features::{Features, NATIONAL};
 use super::reason::{Folding, Reason};
@@ -125,11 +127,7 @@ pub fn score_only(g: &Gazetteer, a: Side, b: Side) -> Option<(f32, bool)> {
 /// directions, numbers, 大/小. 浦南村 / 浦北村, 东里 / 西里, 一村 / 二村, 十村 / 十二村,
 /// 大庄 / 小庄 are different places, never one place typed two ways.
 fn is_place_marker(c: char) -> bool {
-    "东西南北上下前后大小".contains(c) || is_numeral(c)
-}
-
-fn is_numeral(c: char) -> bool {
-    "一二三四五六七八九十百千零〇两".contains(c) || c.is_ascii_digit()
+    "东西南北上下前后大小".contains(c) || is_numeral_char(c)
 }
 
 /// The two keys differ in one short stretch (at most two characters on either side, after their
@@ -142,7 +140,7 @@ fn differ_only_in_place_markers(a: &str, b: &str) -> bool {
     // Inside the name only (not its first or last character); a character missing on one side is
     // a typo unless it is a number (十村 / 十二村).
     let substituted = !mx.is_empty() && !my.is_empty();
-    let marker = |c: char| if substituted { is_place_marker(c) } else { is_numeral(c) };
+    let marker = |c: char| if substituted { is_place_marker(c) } else { is_numeral_char(c) };
     mx.chars().count() <= 2
         && my.chars().count() <= 2
         && head > 0

@@ -62,6 +62,13 @@ struct Word {
     aliases: &'static [char],
 }
 
+impl Word {
+    /// A word that is no trade word and has no one-character name.
+    fn plain(start: usize, end: usize, class: Class) -> Word {
+        Word { start, end, class, trade: false, aliases: &[] }
+    }
+}
+
 /// How a short name fits a full one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fit {
@@ -181,7 +188,7 @@ fn core_words(chars: &[char], from: usize, to: usize, out: &mut Vec<Word>) {
         .find(|(n, w)| end > from + n && chars[end - n..end].iter().copied().eq(w.chars()))
         .map(|(n, _)| n)
     {
-        tail.push(Word { start: end - n, end, class: Class::Core, trade: true, aliases: &[] });
+        tail.push(Word { trade: true, ..Word::plain(end - n, end, Class::Core) });
         end -= n;
     }
     chunks(from, end, Class::Core, out);
@@ -194,7 +201,7 @@ fn chunks(from: usize, to: usize, class: Class, out: &mut Vec<Word>) {
     let mut s = from;
     while s < to {
         let e = (s + 2).min(to);
-        out.push(Word { start: s, end: e, class, trade: false, aliases: &[] });
+        out.push(Word::plain(s, e, class));
         s = e;
     }
 }
@@ -235,15 +242,12 @@ fn words(n: &NameParts) -> Vec<Word> {
     let region_end = pos(n.region_text.len());
     if n.national || n.mentions.is_empty() {
         if region_end > 0 {
-            out.push(Word { start: 0, end: region_end, class: Class::Region, trade: false, aliases: &[] });
+            out.push(Word::plain(0, region_end, Class::Region));
         }
     } else {
         out.extend(n.mentions.iter().map(|m| Word {
-            start: pos(m.start),
-            end: pos(m.end),
-            class: Class::Region,
-            trade: false,
             aliases: province_aliases(m),
+            ..Word::plain(pos(m.start), pos(m.end), Class::Region)
         }));
     }
     let total = n.key.chars().count();
@@ -252,13 +256,7 @@ fn words(n: &NameParts) -> Vec<Word> {
     let chars: Vec<char> = n.key.chars().collect();
     let zone = zone_after_place(n).chars().count();
     if zone > 0 {
-        out.push(Word {
-            start: region_end,
-            end: region_end + zone,
-            class: Class::Region,
-            trade: false,
-            aliases: &[],
-        });
+        out.push(Word::plain(region_end, region_end + zone, Class::Region));
     }
     core_words(&chars, region_end + zone, core_end, &mut out);
     chunks(core_end, total, Class::Generic, &mut out);

@@ -8,21 +8,26 @@ use super::DivCode;
 const PROVINCE_ABBREVIATIONS_CSV: &str = include_str!("../../data/province_abbreviations.csv");
 
 /// The one-character names of province `code` (empty for any other code): 川 and 蜀 for 510000.
+/// Looked up for every region mention of every record while short forms are paired: indexed by
+/// the code's first two digits, a city or county code answered without a look.
 pub fn province_abbreviations(code: DivCode) -> &'static [char] {
-    static TABLE: OnceLock<Vec<(DivCode, Vec<char>)>> = OnceLock::new();
+    static TABLE: OnceLock<Vec<Vec<char>>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        PROVINCE_ABBREVIATIONS_CSV
-            .lines()
-            .skip(1)
-            .filter_map(|line| {
-                let mut f = line.split(',');
-                let code = f.next()?.parse().ok()?;
-                let chars = f.nth(1)?.split(' ').filter_map(|a| a.chars().next()).collect();
-                Some((code, chars))
-            })
-            .collect()
+        let mut table = vec![Vec::new(); 100];
+        for line in PROVINCE_ABBREVIATIONS_CSV.lines().skip(1) {
+            let mut f = line.split(',');
+            let code: Option<DivCode> = f.next().and_then(|c| c.parse().ok());
+            if let (Some(code), Some(names)) = (code, f.nth(1)) {
+                table[(code / 10_000) as usize % 100] =
+                    names.split(' ').filter_map(|a| a.chars().next()).collect();
+            }
+        }
+        table
     });
-    table.iter().find(|(c, _)| *c == code).map_or(&[], |(_, chars)| chars.as_slice())
+    if !code.is_multiple_of(10_000) {
+        return &[];
+    }
+    table.get((code / 10_000) as usize).map_or(&[], Vec::as_slice)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::geo::{Gazetteer, Region, RegionMention};
 
-pub use numeral::{chinese_value, find_ordinal, numeral_value};
+pub use numeral::{chinese_value, find_ordinal, is_numeral_char, numeral_value};
 use sound::same_sound as sounds_alike;
 pub use sound::{homophone_distance, homophone_substitutions, same_sound, shared_reading};
 pub use tables::{one_per_division, Abbreviations, Suffixes};
@@ -143,10 +143,7 @@ fn kind_word_written_short(expanded: &str, place_end: usize) -> Option<(usize, &
     let rest = &expanded[place_end..];
     let ordinal = rest.strip_prefix('第').map_or(0, |r| {
         '第'.len_utf8()
-            + r.chars()
-                .take_while(|c| "一二三四五六七八九十0123456789".contains(*c))
-                .map(char::len_utf8)
-                .sum::<usize>()
+            + r.chars().take_while(|&c| numeral::is_numeral_char(c)).map(char::len_utf8).sum::<usize>()
     });
     let at = place_end + ordinal;
     KIND_WORDS_AFTER_PLACE
