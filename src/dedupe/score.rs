@@ -287,6 +287,16 @@ fn own_words<'n>(a: &'n NameParts, b: &'n NameParts) -> (&'n str, &'n str) {
 /// Words that end a village's or a community's own name (before 村民委员会 / 居民委员会).
 const SETTLEMENT_WORDS: &[&str] = &["社区", "村"];
 
+/// Kinds of unit named after the settlement they serve.
+const SETTLEMENT_KINDS: &[&str] = &["village_committee", "residents_committee"];
+
+/// The name is a settlement's unit: its kind is a village's or a community's committee, or its
+/// own words end in 村 or 社区 (上庄子村卫生室, 甜水园东里社区卫生服务站).
+fn names_a_settlement(n: &NameParts) -> bool {
+    n.suffix_kind.is_some_and(|k| SETTLEMENT_KINDS.contains(&k))
+        || SETTLEMENT_WORDS.iter().any(|w| n.stem.ends_with(w))
+}
+
 /// Score, review-only flag and (when `reasons` is given) the reasons of a pair no veto forbids.
 /// `compare` and `score_only` both come here, so the two can never disagree.
 fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) -> (f32, bool) {
@@ -382,8 +392,12 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         // One character in three or more of the unit's own words, put for one that sounds
         // different: 潘庄 / 罗庄, 王家楼 / 李家楼 (two villages of one township). In longer words
         // (科学技术 / 科学技能) it may be a slip of another kind: a person looks.
+        // A village's or a community's own words are a place name whatever their length (甲夼马家 /
+        // 甲夼曲家, 四道营子 / 头道营子): one character put for one that sounds different names
+        // another place.
         let short = x.chars().count().min(y.chars().count());
-        let unlike = differing >= 2 || (substituted && 3 * differing >= short);
+        let place_named = names_a_settlement(a.name) && names_a_settlement(b.name);
+        let unlike = differing >= 2 || (substituted && (place_named || 3 * differing >= short));
         if unlike && score > UNLIKE_IDENTITY_SCORE {
             score = UNLIKE_IDENTITY_SCORE;
             say(&|| Reason::IdentifyingWordsUnlike { differing });

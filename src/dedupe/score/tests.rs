@@ -408,6 +408,31 @@ fn identifying_words_apart_by_a_different_sounding_character_are_different_units
     assert_eq!(differing_identity_chars("明汇矿业", "明矿业"), (1, false));
 }
 
+/// A village's or a community's own words are a place name: one character of four or more put
+/// for one that sounds different is another place (the one-in-three rule above is for other
+/// units, whose longer words may hold a slip of another kind).
+#[test]
+fn a_settlement_named_with_one_different_sounding_character_is_another_place() {
+    let review = crate::dedupe::DedupeOptions::default().review_threshold;
+    for (x, y) in [
+        ("荣成市夏庄镇甲夼马家村委会", "荣成市夏庄镇甲夼曲家村委会"),
+        ("宁城县右北平镇四道营子村民委员会", "宁城县右北平镇头道营子村民委员会"),
+        ("盈江县盈江农场盈新社区居民委员会", "盈江县盈江农场盈胶社区居民委员会"),
+        ("平谷区太师屯镇上庄子村卫生室", "平谷区太师屯镇许庄子村卫生室"),
+    ] {
+        let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+        assert!(score(&v) < review, "{x} / {y}: {v:?}");
+    }
+    // A same-sound slip or a dropped character there is still a pair to look at.
+    for (x, y) in [
+        ("荣成市夏庄镇甲夼马家村委会", "荣成市夏庄镇甲夼玛家村委会"),
+        ("滑县牛屯镇小王庄村民委员会", "滑县牛屯镇小王村民委员会"),
+    ] {
+        let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+        assert!(score(&v) >= review && review_only(&v), "{x} / {y}: {v:?}");
+    }
+}
+
 #[test]
 fn a_name_that_is_only_a_kind_never_merges_automatically() {
     // Rule 5: 交通大学 with no place (marked by the directory pass) is any of them.
