@@ -529,18 +529,20 @@ fn parse_unified(
     // A wrong character, else a missing one (科学技协会), in a long generic suffix. A reading
     // that keeps the last character (科学技术会: 协 dropped) beats one that changes it (科学技术馆):
     // the last character carries the kind.
-    let (wrong, dropped) = (wrong.map(|t| (t, 0)), dropped.map(|t| (t, 1)));
+    let (wrong, dropped) = (wrong.map(|t| (t, 0isize)), dropped.map(|t| (t, 1isize)));
     let last = body.chars().next_back();
-    let keeps_last = |t: &((&str, &str), usize)| t.0 .0.chars().next_back() == last;
+    let keeps_last = |t: &((&str, &str), isize)| t.0 .0.chars().next_back() == last;
     let typo = match (wrong, dropped) {
         (Some(w), Some(d)) if !keeps_last(&w) && keeps_last(&d) => Some(d),
         (w, d) => w.or(d),
     };
+    // Else the suffix's last character typed twice (村民委员会会): one character more.
+    let typo = typo.or_else(|| Suffixes::global().find_with_doubled_last(&body).map(|t| (t, -1)));
     let mut body = body;
     let mut suffix_typo = None;
-    if let Some(((canonical, _), dropped)) = typo {
+    if let Some(((canonical, _), missing)) = typo {
         // Write the generic words correctly so that the typo does not count as a difference.
-        let written = canonical.chars().count() - dropped;
+        let written = (canonical.chars().count() as isize - missing) as usize;
         let cut = body.char_indices().rev().nth(written - 1).map_or(0, |(i, _)| i);
         suffix_typo = Some(body[cut..].to_string());
         body = format!("{}{canonical}", &body[..cut]);

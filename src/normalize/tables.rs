@@ -189,6 +189,10 @@ const FUZZY_MIN_CHARS: usize = 4;
 /// characters left are still unmistakable; fewer could be another word.
 const DROPPED_MIN_CHARS: usize = 5;
 
+/// Suffixes of at least this many characters are read with their last character typed twice
+/// (委员会会); in shorter ones the doubled character may be a word of its own.
+const DOUBLED_MIN_CHARS: usize = 3;
+
 /// Generic suffixes (科学技术协会, 中学, 有限公司…) → kind of unit.
 pub struct Suffixes {
     /// Longest first.
@@ -305,6 +309,19 @@ impl Suffixes {
     /// characters must be there.
     pub fn find_with_dropped(&self, s: &str) -> Option<(&'static str, &'static str)> {
         self.dropped_after(s, self.exact_chars(s))
+    }
+
+    /// A suffix of at least `DOUBLED_MIN_CHARS` characters that `s` ends with, followed by its
+    /// last character once more (村民委员会会): the character typed twice, a slip in generic
+    /// words. Not when `s` ends with a suffix as written.
+    pub fn find_with_doubled_last(&self, s: &str) -> Option<(&'static str, &'static str)> {
+        let mut rev = s.chars().rev();
+        let (last, before) = (rev.next()?, rev.next()?);
+        if last != before || self.find_index(s).is_some() {
+            return None;
+        }
+        let k = self.find_index(&s[..s.len() - last.len_utf8()])?;
+        (self.chars[k] >= DOUBLED_MIN_CHARS).then(|| self.entries[k])
     }
 
     /// `find_with_dropped` given the length in characters of the exact suffix of `s`.

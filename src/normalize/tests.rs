@@ -165,6 +165,20 @@ fn one_typo_in_a_long_generic_suffix_is_corrected() {
     assert!(p("合肥市科学技术协会").suffix_typo.is_none());
 }
 
+/// Found on the real village list: 花园村村民委员会会, the suffix's last character typed twice,
+/// was read without a kind word, so its village name was never compared as one.
+#[test]
+fn a_suffix_with_its_last_character_typed_twice_is_read_as_the_suffix() {
+    let n = p("韶山市清溪镇花园村村民委员会会");
+    assert_eq!(n.suffix_kind, Some("village_committee"));
+    assert_eq!(n.suffix_typo.as_deref(), Some("村民委员会会"));
+    assert_eq!(n.key, p("韶山市清溪镇花园村村民委员会").key);
+    // Only a suffix of three characters or more, and not one the name ends with as written.
+    assert!(p("某某学会会").suffix_typo.is_none());
+    assert!(p("某某村民委员会").suffix_typo.is_none());
+    assert!(p("某某县科协协").suffix_typo.is_none());
+}
+
 #[test]
 fn an_ordinal_marker_typed_with_the_same_sound_is_repaired() {
     let a = p("武威市第一中学");
