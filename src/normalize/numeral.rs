@@ -134,8 +134,26 @@ pub fn find_ordinal(body: &str) -> Option<Ordinal> {
             return Some(Ordinal { value, start, end: head.len(), school });
         }
     }
-    None
+    numbered_after_kind(body)
 }
+
+/// Digits after a closing generic suffix number units of that kind (瓦窑村卫生室1 and
+/// 瓦窑村卫生室2 are two clinics of one village): read as 瓦窑村第1卫生室, the ordinal spanning the
+/// suffix and the digits.
+fn numbered_after_kind(body: &str) -> Option<Ordinal> {
+    let digits = body.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if !(1..=MAX_UNIT_NUMBER_DIGITS).contains(&digits) {
+        return None;
+    }
+    let head = &body[..body.len() - digits];
+    let (suffix, _) = super::tables::Suffixes::global().find(head)?;
+    let start = head.len() - suffix.len();
+    let value = body[head.len()..].parse().ok()?;
+    (start > 0).then_some(Ordinal { value, start, end: body.len(), school: Some(suffix) })
+}
+
+/// Longer digit runs after a name are codes or phone numbers, not a unit's number.
+const MAX_UNIT_NUMBER_DIGITS: usize = 3;
 
 #[cfg(test)]
 mod tests {

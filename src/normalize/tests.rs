@@ -264,3 +264,18 @@ fn branch_markers() {
     assert!(p("合肥市第一人民医院").branch.is_none());
     assert!(p("某某科技有限公司合肥分公司").branch.is_some());
 }
+
+/// Found on the real clinic list (bench/real/clinics): 瓦窑村卫生室1 and 瓦窑村卫生室2 are two
+/// clinics of one village; read without a kind word, either merged with 瓦窑村卫生室.
+#[test]
+fn digits_after_a_kind_word_number_the_unit() {
+    let (one, two, plain) =
+        (p("昌平区流村镇瓦窑村卫生室1"), p("昌平区流村镇瓦窑村卫生室2"), p("昌平区流村镇瓦窑村卫生室"));
+    assert_eq!((one.ordinal, two.ordinal, plain.ordinal), (Some(1), Some(2), None));
+    assert_eq!(one.suffix.as_deref(), Some("卫生室"));
+    assert_eq!((one.stem.as_str(), plain.stem.as_str()), ("流村镇瓦窑村", "流村镇瓦窑村"));
+    assert_eq!(p("某某县第十二中学").ordinal, p("某某县中学12").ordinal);
+    // Not after a name without a kind word, nor a long run of digits (a code, a phone number).
+    assert_eq!(p("某某县瓦窑村1").ordinal, None);
+    assert_eq!(p("某某县科学技术协会2020").ordinal, None);
+}
