@@ -242,7 +242,13 @@ fn slips_outside_identity(a: &NameParts, b: &NameParts) -> bool {
 fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
     // Without a generic suffix the whole stem is the identifying part: a difference there counts
     // too (王营村委会 / 陈营村委会, where 村委会 is no known suffix, merged at 0.88).
-    if a.stem == b.stem || a.suffix != b.suffix || slips_outside_identity(a, b) {
+    // Suffixes that differ only by a qualifier (诊所 / 中医诊所, 公司 / 有限公司) leave the stems
+    // comparable: 济世惠生诊所 / 济世民康中医诊所 are two clinics.
+    let comparable = match (a.suffix.as_deref(), b.suffix.as_deref()) {
+        (Some(x), Some(y)) => x.ends_with(y) || y.ends_with(x),
+        (x, y) => x == y,
+    };
+    if a.stem == b.stem || !comparable || slips_outside_identity(a, b) {
         return false;
     }
     let generic_slip = |x: &NameParts, y: &NameParts| {

@@ -433,6 +433,41 @@ fn a_settlement_named_with_one_different_sounding_character_is_another_place() {
     }
 }
 
+/// Clinics of one village numbered after their kind word are different units (bench/real/clinics).
+#[test]
+fn units_numbered_after_their_kind_word_are_different_units() {
+    let name = |n: &str| rec(&format!("北京市昌平区流村镇瓦窑村卫生室{n}"), "北京市", "北京市", "昌平区", "");
+    for (x, y) in [("1", "2"), ("1", ""), ("", "2")] {
+        let v = cmp(&name(x), &name(y));
+        assert!(matches!(v, Verdict::Veto(Reason::DifferentOrdinals { .. })), "{x} / {y}: {v:?}");
+    }
+}
+
+/// Found on the real clinic list: the general names of medical institutions (诊所, 中医诊所,
+/// 门诊部…) are kind words, so a clinic's own words are its 字号; and two names whose kind words
+/// differ by a qualifier (诊所 / 中医诊所) still have their identifying words compared: the two
+/// clinics below merged at 0.86.
+#[test]
+fn clinics_are_told_apart_by_their_own_words() {
+    let review = crate::dedupe::DedupeOptions::default().review_threshold;
+    let v = cmp(&rec("北京卓健诊所", "", "", "", ""), &rec("北京卓康诊所", "", "", "", ""));
+    assert!(score(&v) < review, "{v:?}");
+    let v = cmp(&rec("北京美芽口腔诊所", "", "", "", ""), &rec("北京美尔口腔诊所", "", "", "", ""));
+    assert!(score(&v) < review, "{v:?}");
+    let (a, b) = (
+        rec("北京九州同泰医药有限公司济世惠生诊所", "北京市", "", "", ""),
+        rec("北京九州同泰医药有限公司济世民康中医诊所", "北京市", "", "", ""),
+    );
+    let v = cmp(&a, &b);
+    assert!(review_only(&v) || score(&v) < review, "{v:?}");
+    // A form written without its qualifier is still the same name (公司 / 有限公司).
+    let v = cmp(
+        &rec("安康正新精密机械科技公司", "", "", "", ""),
+        &rec("安康正新精密机械科技有限公司", "", "", "", ""),
+    );
+    assert!(!review_only(&v), "{v:?}");
+}
+
 #[test]
 fn a_name_that_is_only_a_kind_never_merges_automatically() {
     // Rule 5: 交通大学 with no place (marked by the directory pass) is any of them.
