@@ -206,27 +206,30 @@ fn decorated_names_merge_and_short_forms_reach_review() {
     }
 }
 
-/// The official list of 3,167 distinct higher-education institutions (fixtures/real-universities):
-/// nothing may merge, and few pairs may go to review.
+/// Real lists of distinct units: the official list of 3,167 higher-education institutions
+/// (fixtures/real-universities) and 518 Beijing clinics (fixtures/real-clinics). Nothing may
+/// merge, and few pairs may go to review: the 100 for the 3,167 universities, scaled.
 #[test]
-fn a_real_list_of_distinct_universities_merges_nothing() {
-    let tmp = tempdir();
-    let o = orgclean()
-        .arg("dedupe")
-        .arg(fixture("real-universities/orgs.csv"))
-        .arg("--out")
-        .arg(tmp.path())
-        .arg("--quiet")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr_of(&o));
-    let (_, clusters) = read_csv(&tmp.path().join("clusters.csv"));
-    let names: Vec<&str> = clusters.iter().map(|r| r[6].as_str()).collect();
-    assert!(clusters.is_empty(), "wrongly merged: {names:?}");
-    let (header, pairs) = read_csv(&tmp.path().join("pairs.csv"));
-    let decision = header.iter().position(|h| h == "decision").unwrap();
-    let review = pairs.iter().filter(|r| r[decision] == "needs_review").count();
-    assert!(review <= 100, "{review} review pairs");
+fn real_lists_of_distinct_units_merge_nothing() {
+    for (list, most_reviews) in [("real-universities", 100), ("real-clinics", 16)] {
+        let tmp = tempdir();
+        let o = orgclean()
+            .arg("dedupe")
+            .arg(fixture(&format!("{list}/orgs.csv")))
+            .arg("--out")
+            .arg(tmp.path())
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{list}: {}", stderr_of(&o));
+        let (_, clusters) = read_csv(&tmp.path().join("clusters.csv"));
+        let names: Vec<&str> = clusters.iter().map(|r| r[6].as_str()).collect();
+        assert!(clusters.is_empty(), "{list}: wrongly merged: {names:?}");
+        let (header, pairs) = read_csv(&tmp.path().join("pairs.csv"));
+        let decision = header.iter().position(|h| h == "decision").unwrap();
+        let review = pairs.iter().filter(|r| r[decision] == "needs_review").count();
+        assert!(review <= most_reviews, "{list}: {review} review pairs");
+    }
 }
 
 #[test]
