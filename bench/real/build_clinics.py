@@ -16,8 +16,10 @@ id, name, district and category of every institution inside the character window
 诊所 (optionally followed by a published serial digit: 瓦窑村卫生室1). An institution counts when
 its "name" and "district" fields lie inside a window.
 
-Rules: a name listed twice in one district is one unit (kept once; none in this extract). Every
-other record is a different unit (its own id in the source): 组织类型 = 医疗机构, 省份 = 地市 =
+Rules: a name listed twice in one district is one unit, kept once (first listing), also when only
+one listing carries the 北京市 / district prefix (北京市平谷区马坊镇西太平庄村卫生室 and
+马坊镇西太平庄村卫生室, both 平谷区: one clinic in two merged lists). None in this extract; one in
+the held-out extract. Every other record is a different unit (its own id in the source): 组织类型 = 医疗机构, 省份 = 地市 =
 北京市 (a municipality), 区县 = the published district. No code is published per unit, so
 统一社会信用代码 is empty.
 Look-alikes: names one character apart, by kind as in villages/ (`direction` 东/西, `number`
@@ -37,15 +39,28 @@ SEED = 20261130
 KIND = re.compile(r"(卫生室|卫生服务站|卫生所|诊所)\d*$")
 
 
+def unprefixed(name, district):
+    """The name without a leading 北京市 and published district (two listings of one unit)."""
+    if name.startswith("北京市"):
+        name = name[len("北京市"):]
+    if district and name.startswith(district):
+        name = name[len(district):]
+    return name
+
+
 def main():
     args = realkit.cli(__doc__, os.path.join(HERE, "sources", "beijing_hospital_spark_clinic_extract.tsv"),
                        os.path.join(HERE, "clinics"))
-    seen, units = set(), []
+    seen, units, twice = {}, [], []
     for r in realkit.read_tsv(args.src):
         name, district = r["name"].strip(), r["district"].strip()
-        if not KIND.search(name) or (district, name) in seen:
+        if not KIND.search(name):
             continue
-        seen.add((district, name))
+        key = (district, unprefixed(name, district))
+        if key in seen:
+            twice.append((seen[key], r["id"].strip(), name))
+            continue
+        seen[key] = r["id"].strip()
         units.append((r["id"].strip(), name, district))
     records = [{"key": i, "entity": "C" + i, "canonical": 1, "组织名称": n, "省份": "北京市",
                 "地市": "北京市", "区县": d, "组织类型": "医疗机构"} for i, n, d in units]
@@ -60,7 +75,8 @@ def main():
     for _, _, k in negatives:
         counts[k] = counts.get(k, 0) + 1
     detail = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
-    print(f"{args.out}: {len(recs)} records, 0 true pairs, {len(negatives)} look-alike pairs ({detail})")
+    print(f"{args.out}: {len(recs)} records, 0 true pairs, {len(negatives)} look-alike pairs ({detail})"
+          + "".join(f"\n  listed twice, kept once: {n} (id {i}, same unit as id {k})" for k, i, n in twice))
 
 
 if __name__ == "__main__":

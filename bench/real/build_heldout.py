@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build bench/real/heldout/{companies,traditional,abbreviations}/: held-out lists from the same
+"""Build bench/real/heldout/{companies,traditional,abbreviations,clinics}/: held-out lists from the same
 published sources as the dev lists, but from other parts of them. Measure only, never tune.
 
 Extracts (verbatim, same columns and `window` rule as the dev extracts):
@@ -7,12 +7,15 @@ Extracts (verbatim, same columns and `window` rule as the dev extracts):
 - sources/twse_t187ap03_L_heldout_extract.tsv:     windows [k x 100,000 + 50,000, + 66,000), k = 0..3
 - sources/chinese_abbreviation_org_lines_heldout.tsv: complete lines in characters [16,000, 64,000)
   of dev_set.txt and test_set.txt that pass build_abbreviations.py's organization rule
+- sources/beijing_hospital_spark_clinic_heldout_extract.tsv: institutions whose name and district lie
+  in windows [k x 200,000 + 100,000, + 116,000), k = 0..25 (the dev windows start at k x 200,000)
 
 Disjointness: a source row is dropped before building when its company / organization is in the
-corresponding dev list: same ts_code (companies), same 公司代號 (traditional), or the same full name
-as a dev list's canonical record (all three; for abbreviations the parsed full form). The rows
-left are built by the unchanged build_companies.py / build_traditional.py /
-build_abbreviations.py (--src a filtered copy, --out heldout/KIND).
+corresponding dev list: same ts_code (companies), same 公司代號 (traditional), same source id
+(clinics), or the same full name as a dev list's canonical record (all four; for abbreviations the
+parsed full form). The rows left are built by the unchanged build_companies.py /
+build_traditional.py / build_abbreviations.py / build_clinics.py (--src a filtered copy, --out
+heldout/KIND).
 
     python3 bench/real/build_heldout.py            then  python3 bench/real/check_lists.py bench/real/heldout/*
 """
@@ -35,6 +38,8 @@ KINDS = [
      lambda r: r["公司名稱"].strip()),
     ("abbreviations", "build_abbreviations.py", "chinese_abbreviation_org_lines_heldout.tsv", None, None,
      lambda r: (build_abbreviations.parse(r["line"]) or (None, None))[1]),
+    ("clinics", "build_clinics.py", "beijing_hospital_spark_clinic_heldout_extract.tsv", "id", "C",
+     lambda r: r["name"].strip()),
 ]
 
 
