@@ -460,6 +460,13 @@ fn clinics_are_told_apart_by_their_own_words() {
     );
     let v = cmp(&a, &b);
     assert!(review_only(&v) || score(&v) < review, "{v:?}");
+    // A clinic's category is its kind (诊所基本标准): a company's 中医诊所 and its 诊所 are two
+    // units, not one kind word written short (they merged at 1.0 when 中医 read as a qualifier).
+    let v = cmp(
+        &rec("北京某某商贸有限公司中医诊所", "", "", "", ""),
+        &rec("北京某某商贸有限公司诊所", "", "", "", ""),
+    );
+    assert!(matches!(v, Verdict::Veto(_)), "{v:?}");
     // A form written without its qualifier is still the same name (公司 / 有限公司).
     let v = cmp(
         &rec("安康正新精密机械科技公司", "", "", "", ""),
