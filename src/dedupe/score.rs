@@ -296,6 +296,10 @@ const SETTLEMENT_WORDS: &[&str] = &["社区", "村"];
 /// Kinds of unit named after the settlement they serve.
 const SETTLEMENT_KINDS: &[&str] = &["village_committee", "residents_committee"];
 
+/// Kinds of unit named by a 字号, a trade name of their own (企业名称登记管理规定; clinics are
+/// named the same way).
+const TRADE_NAMED_KINDS: &[&str] = &["company", "clinic", "tcm_clinic", "dental_clinic", "cosmetic_clinic"];
+
 /// The name is a settlement's unit: its kind is a village's or a community's committee, or its
 /// own words end in 村 or 社区 (上庄子村卫生室, 甜水园东里社区卫生服务站).
 fn names_a_settlement(n: &NameParts) -> bool {
@@ -399,11 +403,15 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         // different: 潘庄 / 罗庄, 王家楼 / 李家楼 (two villages of one township). In longer words
         // (科学技术 / 科学技能) it may be a slip of another kind: a person looks.
         // A village's or a community's own words are a place name whatever their length (甲夼马家 /
-        // 甲夼曲家, 四道营子 / 头道营子): one character put for one that sounds different names
-        // another place.
+        // 甲夼曲家, 四道营子 / 头道营子), and a company's or a clinic's are its 字号 (世纪博康 /
+        // 世纪众康): one character put for one that sounds different names another place or
+        // another firm.
         let short = x.chars().count().min(y.chars().count());
-        let place_named = names_a_settlement(a.name) && names_a_settlement(b.name);
-        let unlike = differing >= 2 || (substituted && (place_named || 3 * differing >= short));
+        let proper = |n: &NameParts| {
+            names_a_settlement(n) || n.suffix_kind.is_some_and(|k| TRADE_NAMED_KINDS.contains(&k))
+        };
+        let unlike =
+            differing >= 2 || (substituted && (proper(a.name) && proper(b.name) || 3 * differing >= short));
         if unlike && score > UNLIKE_IDENTITY_SCORE {
             score = UNLIKE_IDENTITY_SCORE;
             say(&|| Reason::IdentifyingWordsUnlike { differing });

@@ -475,6 +475,25 @@ fn clinics_are_told_apart_by_their_own_words() {
     assert!(!review_only(&v), "{v:?}");
 }
 
+/// A company's or a clinic's own words are its 字号: one character of it put for one that sounds
+/// different is another firm at any length; a same-sound slip is still a pair to look at.
+#[test]
+fn a_trade_name_with_one_different_sounding_character_is_another_firm() {
+    let review = crate::dedupe::DedupeOptions::default().review_threshold;
+    for (x, y) in [
+        ("北京康泰健安诊所", "北京康泰健平诊所"),
+        ("深圳市华创信达电子有限公司", "深圳市华创信远电子有限公司"),
+    ] {
+        let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+        assert!(score(&v) < review, "{x} / {y}: {v:?}");
+    }
+    let v = cmp(
+        &rec("深圳市华创信达电子有限公司", "", "", "", ""),
+        &rec("深圳市华创信答电子有限公司", "", "", "", ""),
+    );
+    assert!(score(&v) >= review && review_only(&v), "{v:?}");
+}
+
 #[test]
 fn a_name_that_is_only_a_kind_never_merges_automatically() {
     // Rule 5: 交通大学 with no place (marked by the directory pass) is any of them.
