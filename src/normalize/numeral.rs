@@ -94,7 +94,8 @@ pub struct Ordinal {
     /// Byte range of the ordinal expression (`第十一`, or just `三` in 三中).
     pub start: usize,
     pub end: usize,
-    /// For the short school form (三中, 1小): the suffix it stands for (中学, 小学).
+    /// For the short school form (三中, 1小): the suffix it stands for (中学, 小学); for a unit's
+    /// number after its kind word (卫生室2): that kind word. Written after the ordinal.
     pub school: Option<&'static str>,
 }
 
