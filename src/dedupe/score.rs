@@ -307,6 +307,11 @@ fn names_a_settlement(n: &NameParts) -> bool {
         || SETTLEMENT_WORDS.iter().any(|w| n.stem.ends_with(w))
 }
 
+/// The unit's own words are a proper name: a settlement's place name or a firm's 字号.
+fn own_words_are_a_proper_name(n: &NameParts) -> bool {
+    names_a_settlement(n) || n.suffix_kind.is_some_and(|k| TRADE_NAMED_KINDS.contains(&k))
+}
+
 /// Score, review-only flag and (when `reasons` is given) the reasons of a pair no veto forbids.
 /// `compare` and `score_only` both come here, so the two can never disagree.
 fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) -> (f32, bool) {
@@ -407,11 +412,8 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         // 世纪众康): one character put for one that sounds different names another place or
         // another firm.
         let short = x.chars().count().min(y.chars().count());
-        let proper = |n: &NameParts| {
-            names_a_settlement(n) || n.suffix_kind.is_some_and(|k| TRADE_NAMED_KINDS.contains(&k))
-        };
-        let unlike =
-            differing >= 2 || (substituted && (proper(a.name) && proper(b.name) || 3 * differing >= short));
+        let proper = own_words_are_a_proper_name(a.name) && own_words_are_a_proper_name(b.name);
+        let unlike = differing >= 2 || (substituted && (proper || 3 * differing >= short));
         if unlike && score > UNLIKE_IDENTITY_SCORE {
             score = UNLIKE_IDENTITY_SCORE;
             say(&|| Reason::IdentifyingWordsUnlike { differing });

@@ -71,6 +71,11 @@ fn cmp(a: &Rec, b: &Rec) -> Verdict {
     ab
 }
 
+/// Two names compared with no region columns and no credit code.
+fn cmp_names(a: &str, b: &str) -> Verdict {
+    cmp(&rec(a, "", "", "", ""), &rec(b, "", "", "", ""))
+}
+
 fn score(v: &Verdict) -> f32 {
     match v {
         Verdict::Scored { score, .. } => *score,
@@ -209,9 +214,7 @@ fn a_same_sound_slip_still_merges() {
         ("建安区科学技术协会", "建鞍区科学技术协会"),
         ("合肥市化学学会", "合肥市化学学汇"),
     ] {
-        let a = rec(x, "", "", "", "");
-        let b = rec(y, "", "", "", "");
-        let v = cmp(&a, &b);
+        let v = cmp_names(x, y);
         assert!(score(&v) >= merge, "{x} / {y}: {v:?}");
         let reasons = texts(&v);
         assert!(reasons.iter().any(|r| r.contains("(same sound")), "{reasons:?}");
@@ -340,7 +343,7 @@ fn a_difference_in_the_identifying_part_needs_independent_evidence() {
 #[test]
 fn a_place_on_one_side_only_is_for_review_when_nothing_places_the_other() {
     // 鲁艺 / 延安鲁艺 with no region column: the place may be what tells the unit apart.
-    let v = cmp(&rec("延安鲁艺", "", "", "", ""), &rec("鲁艺", "", "", "", ""));
+    let v = cmp_names("延安鲁艺", "鲁艺");
     assert!(review_only(&v), "{v:?}");
     assert!(texts(&v).iter().any(|r| r.contains("only one record says where")), "{v:?}");
     // A column placing the other record makes it an omitted prefix: that still merges.
@@ -353,18 +356,15 @@ fn a_place_on_one_side_only_is_for_review_when_nothing_places_the_other() {
 
 #[test]
 fn national_names_opened_by_different_words_are_for_review() {
-    let v = cmp(&rec("中国文联", "", "", "", ""), &rec("全国文联", "", "", "", ""));
+    let v = cmp_names("中国文联", "全国文联");
     assert!(review_only(&v), "{v:?}");
-    assert!(!review_only(&cmp(
-        &rec("中国文联", "", "", "", ""),
-        &rec("中国文学艺术界联合会", "", "", "", "")
-    )));
+    assert!(!review_only(&cmp_names("中国文联", "中国文学艺术界联合会")));
 }
 
 #[test]
 fn a_same_sound_difference_read_as_a_place_on_one_side_only_is_in_the_identifying_words() {
     // 东港 is a city and 东宏 no place: for a company the two are trade names.
-    let v = cmp(&rec("东宏股份", "", "", "", ""), &rec("东港股份", "", "", "", ""));
+    let v = cmp_names("东宏股份", "东港股份");
     assert!(review_only(&v), "{v:?}");
 }
 
@@ -389,7 +389,7 @@ fn identifying_words_apart_by_a_different_sounding_character_are_different_units
         ("莱芜区口镇街道雪陈村村民委员会", "莱芜区口镇街道马陈村村民委员会"),
         ("顺义区杨镇地区周庄村委会", "顺义区杨镇地区曾庄村委会"),
     ] {
-        let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+        let v = cmp_names(x, y);
         assert!(score(&v) < review, "{v:?}");
     }
     // One of four is a pair to look at (技术 / 技能).
@@ -420,7 +420,7 @@ fn a_settlement_named_with_one_different_sounding_character_is_another_place() {
         ("盈江县盈江农场盈新社区居民委员会", "盈江县盈江农场盈胶社区居民委员会"),
         ("平谷区太师屯镇上庄子村卫生室", "平谷区太师屯镇许庄子村卫生室"),
     ] {
-        let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+        let v = cmp_names(x, y);
         assert!(score(&v) < review, "{x} / {y}: {v:?}");
     }
     // A same-sound slip or a dropped character there is still a pair to look at.
@@ -428,7 +428,7 @@ fn a_settlement_named_with_one_different_sounding_character_is_another_place() {
         ("荣成市夏庄镇甲夼马家村委会", "荣成市夏庄镇甲夼玛家村委会"),
         ("滑县牛屯镇小王庄村民委员会", "滑县牛屯镇小王村民委员会"),
     ] {
-        let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+        let v = cmp_names(x, y);
         assert!(score(&v) >= review && review_only(&v), "{x} / {y}: {v:?}");
     }
 }
@@ -450,9 +450,9 @@ fn units_numbered_after_their_kind_word_are_different_units() {
 #[test]
 fn clinics_are_told_apart_by_their_own_words() {
     let review = crate::dedupe::DedupeOptions::default().review_threshold;
-    let v = cmp(&rec("北京卓健诊所", "", "", "", ""), &rec("北京卓康诊所", "", "", "", ""));
+    let v = cmp_names("北京卓健诊所", "北京卓康诊所");
     assert!(score(&v) < review, "{v:?}");
-    let v = cmp(&rec("北京美芽口腔诊所", "", "", "", ""), &rec("北京美尔口腔诊所", "", "", "", ""));
+    let v = cmp_names("北京美芽口腔诊所", "北京美尔口腔诊所");
     assert!(score(&v) < review, "{v:?}");
     let (a, b) = (
         rec("北京九州同泰医药有限公司济世惠生诊所", "北京市", "", "", ""),
@@ -462,16 +462,10 @@ fn clinics_are_told_apart_by_their_own_words() {
     assert!(review_only(&v) || score(&v) < review, "{v:?}");
     // A clinic's category is its kind (诊所基本标准): a company's 中医诊所 and its 诊所 are two
     // units, not one kind word written short (they merged at 1.0 when 中医 read as a qualifier).
-    let v = cmp(
-        &rec("北京某某商贸有限公司中医诊所", "", "", "", ""),
-        &rec("北京某某商贸有限公司诊所", "", "", "", ""),
-    );
+    let v = cmp_names("北京某某商贸有限公司中医诊所", "北京某某商贸有限公司诊所");
     assert!(matches!(v, Verdict::Veto(_)), "{v:?}");
     // A form written without its qualifier is still the same name (公司 / 有限公司).
-    let v = cmp(
-        &rec("安康正新精密机械科技公司", "", "", "", ""),
-        &rec("安康正新精密机械科技有限公司", "", "", "", ""),
-    );
+    let v = cmp_names("安康正新精密机械科技公司", "安康正新精密机械科技有限公司");
     assert!(!review_only(&v), "{v:?}");
 }
 
@@ -484,13 +478,10 @@ fn a_trade_name_with_one_different_sounding_character_is_another_firm() {
         ("北京康泰健安诊所", "北京康泰健平诊所"),
         ("深圳市华创信达电子有限公司", "深圳市华创信远电子有限公司"),
     ] {
-        let v = cmp(&rec(x, "", "", "", ""), &rec(y, "", "", "", ""));
+        let v = cmp_names(x, y);
         assert!(score(&v) < review, "{x} / {y}: {v:?}");
     }
-    let v = cmp(
-        &rec("深圳市华创信达电子有限公司", "", "", "", ""),
-        &rec("深圳市华创信答电子有限公司", "", "", "", ""),
-    );
+    let v = cmp_names("深圳市华创信达电子有限公司", "深圳市华创信答电子有限公司");
     assert!(score(&v) >= review && review_only(&v), "{v:?}");
 }
 
