@@ -297,7 +297,7 @@ impl Reason {
             }
             NationalPrefixesDiffer { a, b } => write!(f, "national names opened by {a} and by {b}"),
             IdentifyingPartDiffers { a, b } => {
-                write!(f, "identifying words differ: {a} / {b} (no shared credit code or parent)")
+                write!(f, "identifying words differ: {a} / {b} (no shared credit code)")
             }
             IdentifyingWordsUnlike { differing } => {
                 write!(f, "identifying words differ by {differing} character(s) that do not sound alike: different units")
@@ -365,7 +365,7 @@ impl Reason {
             }
             NationalPrefixesDiffer { a, b } => write!(f, "全国性名称的开头不同（“{a}”与“{b}”）"),
             IdentifyingPartDiffers { a, b } => {
-                write!(f, "专名不同：“{a}” / “{b}”，且无相同信用代码或上级单位佐证")
+                write!(f, "专名不同：“{a}” / “{b}”，且无相同信用代码佐证")
             }
             IdentifyingWordsUnlike { differing } => {
                 write!(f, "专名有{differing}个字不同且读音不同，是不同的单位")

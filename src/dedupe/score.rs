@@ -211,10 +211,15 @@ fn same_credit_code(a: Side, b: Side) -> bool {
 /// words: the same valid credit code; or, when the difference is only same-sound slips, the same
 /// parent record (the slip explains the spelling, the parent the place in the hierarchy). A
 /// shared parent alone does not excuse a different character: siblings share it by construction.
+/// Nor does it excuse a same-sound one in a proper name (a settlement's place name, a firm's
+/// 字号): those are homophones as often as slips (a surname and 庄: 燕庄 / 闫庄, 李家村 / 栗家村
+/// of one town), and sibling villages or firms share their parent just the same.
 fn independent_evidence(a: Side, b: Side) -> bool {
     let same_code = same_credit_code(a, b);
     let same_parent = a.feat.parent.is_some() && a.feat.parent == b.feat.parent;
-    same_code || (same_parent && !homophone_substitutions(&a.name.key, &b.name.key).is_empty())
+    let proper_name = own_words_are_a_proper_name(a.name) || own_words_are_a_proper_name(b.name);
+    same_code
+        || (same_parent && !proper_name && !homophone_substitutions(&a.name.key, &b.name.key).is_empty())
 }
 
 /// The keys differ only by same-sound slips, each inside a place word or a generic suffix of

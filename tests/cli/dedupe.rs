@@ -207,11 +207,13 @@ fn decorated_names_merge_and_short_forms_reach_review() {
 }
 
 /// Real lists of distinct units: the official list of 3,167 higher-education institutions
-/// (fixtures/real-universities) and 518 Beijing clinics (fixtures/real-clinics). Nothing may
-/// merge, and few pairs may go to review: the 100 for the 3,167 universities, scaled.
+/// (fixtures/real-universities), 518 Beijing clinics (fixtures/real-clinics) and 2,918 villages
+/// each filed under its county's 科协 (fixtures/real-villages: siblings with homophone names
+/// and one parent, 11 pairs of which merged before). Nothing may merge, and few pairs may go to
+/// review: the 100 for the 3,167 universities, scaled.
 #[test]
 fn real_lists_of_distinct_units_merge_nothing() {
-    for (list, most_reviews) in [("real-universities", 100), ("real-clinics", 16)] {
+    for (list, most_reviews) in [("real-universities", 100), ("real-clinics", 16), ("real-villages", 96)] {
         let tmp = tempdir();
         let o = orgclean()
             .arg("dedupe")

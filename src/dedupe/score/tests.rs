@@ -340,6 +340,31 @@ fn a_difference_in_the_identifying_part_needs_independent_evidence() {
     assert!(score(&v) >= merge && !review_only(&v), "{v:?}");
 }
 
+/// Sibling villages of one town, and sibling firms under one 科协, share their parent by
+/// construction, and their names are often homophones (a surname and 庄, 村 or 屯; a 字号): the
+/// real village list holds 李家村 / 栗家村, 燕庄 / 闫庄, 国庄 / 郭庄 and 石庄 / 师庄 of one town
+/// each. There a shared parent cannot say that a same-sound character is a slip: only the same
+/// credit code can. Before, each of these merged at 0.94-0.96 once both records had one parent.
+#[test]
+fn a_shared_parent_does_not_excuse_a_same_sound_character_in_a_proper_name() {
+    const CODE: &str = "12510000986745454P";
+    for (a, b) in [
+        ("滑县牛屯镇李家村村民委员会", "滑县牛屯镇栗家村村民委员会"),
+        ("鲁权屯镇燕庄村民委员会", "鲁权屯镇闫庄村民委员会"),
+        ("高岭镇李家村卫生室", "高岭镇栗家村卫生室"),
+        ("北京华兴科技有限公司", "北京华星科技有限公司"),
+    ] {
+        let (mut x, mut y) = (rec(a, "", "", "", ""), rec(b, "", "", "", ""));
+        (x.feat.parent, y.feat.parent) = (Some(7), Some(7));
+        let v = cmp(&x, &y);
+        assert!(review_only(&v), "{a} / {b}: {v:?}");
+        assert!(texts(&v).iter().any(|r| r.starts_with("identifying words differ")), "{v:?}");
+        // The same valid credit code still says one unit.
+        let (x, y) = (rec(a, "", "", "", CODE), rec(b, "", "", "", CODE));
+        assert!(!review_only(&cmp(&x, &y)), "{a} / {b} with one code");
+    }
+}
+
 #[test]
 fn a_place_on_one_side_only_is_for_review_when_nothing_places_the_other() {
     // 鲁艺 / 延安鲁艺 with no region column: the place may be what tells the unit apart.
