@@ -207,21 +207,6 @@ fn same_credit_code(a: Side, b: Side) -> bool {
     a.feat.uscc.is_some() && a.feat.uscc == b.feat.uscc
 }
 
-/// Independent evidence that two records are one unit despite a difference in their identifying
-/// words: the same valid credit code; or, when the difference is only same-sound slips, the same
-/// parent record (the slip explains the spelling, the parent the place in the hierarchy). A
-/// shared parent alone does not excuse a different character: siblings share it by construction.
-/// Nor does it excuse a same-sound one in a proper name (a settlement's place name, a firm's
-/// 字号): those are homophones as often as slips (a surname and 庄: 燕庄 / 闫庄, 李家村 / 栗家村
-/// of one town), and sibling villages or firms share their parent just the same.
-fn independent_evidence(a: Side, b: Side) -> bool {
-    let same_code = same_credit_code(a, b);
-    let same_parent = a.feat.parent.is_some() && a.feat.parent == b.feat.parent;
-    let proper_name = own_words_are_a_proper_name(a.name) || own_words_are_a_proper_name(b.name);
-    same_code
-        || (same_parent && !proper_name && !homophone_substitutions(&a.name.key, &b.name.key).is_empty())
-}
-
 /// The keys differ only by same-sound slips, each inside a place word or a generic suffix of
 /// one of the names (南澳线 / 南澳县, 鞍徽 / 安徽, 中国 / 终国): division names the gazetteer
 /// confirms and generic words, not the words that identify the unit.
@@ -404,7 +389,13 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
             });
         }
     }
-    if identifying_part_differs(a.name, b.name) && !independent_evidence(a, b) {
+    // Only the same valid credit code is independent evidence that two records are one unit
+    // despite a difference in their identifying words. A shared parent is none, even for a
+    // same-sound character: siblings share their parent by construction, and the names of
+    // sibling villages, towns and firms are homophones as often as typing slips (燕庄 / 闫庄 and
+    // 李家村 / 栗家村 of one town in the real village list; 蒋集镇 / 江集镇 of one county made 117
+    // of the 210 wrong merges on 1M generated rows while a shared parent excused them).
+    if identifying_part_differs(a.name, b.name) && !same_code {
         reviewable_only = true;
         say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
         let (x, y) = own_words(a.name, b.name);

@@ -282,13 +282,13 @@ mod tests {
     use crate::import::{import_bytes, ImportOptions, SeenIds};
     use crate::profile;
 
-    /// A same-sound slip in the identifying words merges only with independent evidence: here the
-    /// parent, which one record has only once its dangling parent is re-pointed.
+    /// A town's unit whose county no column names is any county's town of that name: it merges
+    /// only once something places it, here the parent (the county's 科协), which one record has
+    /// only once its dangling parent is re-pointed.
     const DUMP: &str = "组织ID,组织名称,统一社会信用代码,上级组织ID,省份,地市,区县,组织类型,认证状态,创建时间
-N1,中国科学技术协会,,,,,,全国科协,已认证,2015-01-01
-P36,江西省科学技术协会,,N1,江西省,,,省级科协,已认证,2015-01-01
-U1,鹰潭师范学院科学技术协会,51360000979414980B,GONE9,江西省,,,高校科协,已认证,2021-11-22
-U2,鹰潭施范学院科学技术协会,,P36,江西省,,,高校科协,待认证,2024-11-03
+C1,滑县科学技术协会,,,河南省,安阳市,滑县,县级科协,已认证,2015-01-01
+T1,城关镇科学技术协会,,GONE9,河南省,,,乡镇科协,已认证,2021-11-22
+T2,城关镇科学技术协会,,C1,河南省,,,乡镇科协,待认证,2024-11-03
 ";
 
     #[test]
@@ -305,14 +305,14 @@ U2,鹰潭施范学院科学技术协会,,P36,江西省,,,高校科协,待认证,
 
         // The directory's own parents change nothing.
         assert!(!s.settle(|i| dir.parent(i)));
-        let (u1, p36) = (dir.lookup("U1").unwrap(), dir.lookup("P36").unwrap());
-        assert!(s.settle(|i| if i == u1 { Some(p36) } else { dir.parent(i) }));
+        let (t1, c1) = (dir.lookup("T1").unwrap(), dir.lookup("C1").unwrap());
+        assert!(s.settle(|i| if i == t1 { Some(c1) } else { dir.parent(i) }));
         let res = s.result();
         assert_eq!(res.pairs.len(), 1);
         assert_eq!(res.pairs[0].decision, super::super::PairDecision::Merged);
         assert!(res.pairs[0].reasons.contains(&super::Reason::SameParentAfterFix), "{:?}", res.pairs[0]);
         assert_eq!(res.clusters.clusters.len(), 1);
         // Settled: the same parents again change nothing.
-        assert!(!s.settle(|i| if i == u1 { Some(p36) } else { dir.parent(i) }));
+        assert!(!s.settle(|i| if i == t1 { Some(c1) } else { dir.parent(i) }));
     }
 }

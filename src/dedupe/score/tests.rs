@@ -313,21 +313,22 @@ fn a_difference_in_the_identifying_part_needs_independent_evidence() {
     let v = cmp(&a, &b);
     assert!(review_only(&v), "{v:?}");
     assert!(texts(&v).iter().any(|r| r.starts_with("identifying words differ")));
-    // ... unless the same valid credit code, or (for a slip) the same parent, says one unit.
+    // ... unless the same valid credit code says one unit.
     const CODE: &str = "12510000986745454P";
     let (c, d) = (
         rec("河北警察职业技术学院科协", "", "", "", CODE),
         rec("河北警查职业技术学院科协", "", "", "", CODE),
     );
     assert!(!review_only(&cmp(&c, &d)));
+    // A shared parent is no such evidence, not even for a slip: siblings share it.
     let (mut e, mut f) = (
         rec("茂名市科技中学", "广东省", "茂名市", "", ""),
         rec("茂名市科继中学", "广东省", "茂名市", "", ""),
     );
     assert!(review_only(&cmp(&e, &f)));
     (e.feat.parent, f.feat.parent) = (Some(7), Some(7));
-    assert!(!review_only(&cmp(&e, &f)));
-    // A different character is not excused by a shared parent: siblings share it.
+    assert!(review_only(&cmp(&e, &f)));
+    // Nor for a different character.
     let (mut g, mut h) =
         (rec("南京农业大学", "江苏省", "", "", ""), rec("南京林业大学", "江苏省", "", "", ""));
     (g.feat.parent, h.feat.parent) = (Some(7), Some(7));
@@ -340,19 +341,23 @@ fn a_difference_in_the_identifying_part_needs_independent_evidence() {
     assert!(score(&v) >= merge && !review_only(&v), "{v:?}");
 }
 
-/// Sibling villages of one town, and sibling firms under one 科协, share their parent by
-/// construction, and their names are often homophones (a surname and 庄, 村 or 屯; a 字号): the
-/// real village list holds 李家村 / 栗家村, 燕庄 / 闫庄, 国庄 / 郭庄 and 石庄 / 师庄 of one town
-/// each. There a shared parent cannot say that a same-sound character is a slip: only the same
-/// credit code can. Before, each of these merged at 0.94-0.96 once both records had one parent.
+/// Sibling villages of one town, sibling towns of one county, sibling firms and schools under
+/// one 科协 share their parent by construction, and their names are often homophones (a surname
+/// and 庄, 村, 集 or 屯; a 字号): the real village list holds 李家村 / 栗家村, 燕庄 / 闫庄,
+/// 国庄 / 郭庄 and 石庄 / 师庄 of one town each, and 蒋集镇 / 江集镇 of one county made 117 of the
+/// 210 wrong merges of 1M generated rows. A shared parent cannot say that a same-sound character
+/// is a slip: only the same credit code can. Before, each of these merged at 0.88-0.96 once both
+/// records had one parent.
 #[test]
-fn a_shared_parent_does_not_excuse_a_same_sound_character_in_a_proper_name() {
+fn a_shared_parent_does_not_excuse_a_same_sound_character() {
     const CODE: &str = "12510000986745454P";
     for (a, b) in [
         ("滑县牛屯镇李家村村民委员会", "滑县牛屯镇栗家村村民委员会"),
         ("鲁权屯镇燕庄村民委员会", "鲁权屯镇闫庄村民委员会"),
         ("高岭镇李家村卫生室", "高岭镇栗家村卫生室"),
         ("北京华兴科技有限公司", "北京华星科技有限公司"),
+        ("滑县李庄中学", "滑县栗庄中学"),
+        ("澄城县江集镇科普协会", "澄城县蒋集镇科普协会"),
     ] {
         let (mut x, mut y) = (rec(a, "", "", "", ""), rec(b, "", "", "", ""));
         (x.feat.parent, y.feat.parent) = (Some(7), Some(7));
