@@ -21,6 +21,11 @@ in pairs.csv as needs_review), review pairs, and the review budget, then PASS/FA
 "True duplicates" = records - entities (each record beyond the first of its entity). On lists made
 of pairs this equals the number of true pairs.
 
+Each list is run twice: as it is, and as a directory files it (`LIST +parents`: every record under
+its county's 科协, bench/real/with_parents.py). In the lists no record has a parent, while in a
+directory siblings share one, so the second run shows what evidence a shared parent wrongly
+gives. The same criteria apply to both; `--no-parents` skips the second run.
+
 Exit code: 0 every criterion passed, 1 some criterion failed, 2 usage error or orgclean failed.
 Stdlib only; benchmarks never run in CI.
 """
@@ -37,6 +42,8 @@ from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(HERE, "real"))
+import with_parents  # noqa: E402  (bench/real/with_parents.py)
 
 MIN_PRECISION = 0.98
 MIN_RECALL = 0.5
@@ -218,6 +225,8 @@ def main():
     ap.add_argument("--command", choices=["dedupe", "run"], default="dedupe",
                     help="the orgclean command measured: `run` also settles the dedupe with the check's parent fixes")
     ap.add_argument("--keep", help="keep orgclean's output under this directory (one folder per list)")
+    ap.add_argument("--no-parents", action="store_true",
+                    help="skip the second run of each list filed under its county's 科协")
     args = ap.parse_args()
 
     lists = args.lists or default_lists()
@@ -235,12 +244,20 @@ def main():
     try:
         for d in lists:
             name = os.path.basename(os.path.normpath(d))
-            out = os.path.join(args.keep, name) if args.keep else os.path.join(tmp_root, name)
-            os.makedirs(out, exist_ok=True)
-            secs = run_dedupe(args.bin, os.path.join(d, "orgs.csv"), out, args.command)
-            r = evaluate(d, out)
-            r["seconds"] = round(secs, 2)
-            results.append(r)
+            variants = [(name, os.path.join(d, "orgs.csv"))]
+            if not args.no_parents:
+                parented = os.path.join(tmp_root, name + "-parented.csv")
+                with_parents.main(os.path.join(d, "orgs.csv"), parented)
+                variants.append((name + " +parents", parented))
+            for label, orgs in variants:
+                folder = label.replace(" +", "+")
+                out = os.path.join(args.keep, folder) if args.keep else os.path.join(tmp_root, folder)
+                os.makedirs(out, exist_ok=True)
+                secs = run_dedupe(args.bin, orgs, out, args.command)
+                r = evaluate(d, out)
+                r["list"] = label
+                r["seconds"] = round(secs, 2)
+                results.append(r)
     finally:
         shutil.rmtree(tmp_root, ignore_errors=True)
 
