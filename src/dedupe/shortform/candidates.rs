@@ -77,6 +77,36 @@ impl CharSet {
     }
 }
 
+/// The (first, last, kind) keys of the short names as bits of a hash (256 KiB, stays in cache):
+/// nearly every key a full name makes is no short name's, and one bit test then skips the look-up
+/// in the map (a cache miss each: the keys' look-ups were most of this pass). A key in the map
+/// always has its bit, so the pairs found are the same.
+struct KeyBits(Vec<u64>);
+
+impl KeyBits {
+    const BITS: u32 = 21;
+
+    fn new<'k>(keys: impl Iterator<Item = &'k (char, char, u32)>) -> KeyBits {
+        let mut bits = KeyBits(vec![0; 1 << (Self::BITS - 6)]);
+        for &(first, last, kind) in keys {
+            let b = Self::bit(first, last, kind);
+            bits.0[b >> 6] |= 1 << (b & 63);
+        }
+        bits
+    }
+
+    fn bit(first: char, last: char, kind: u32) -> usize {
+        let x =
+            (u64::from(first) << 32 | u64::from(last)) ^ u64::from(kind).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (x.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - Self::BITS)) as usize
+    }
+
+    fn may_contain(&self, first: char, last: char, kind: u32) -> bool {
+        let b = Self::bit(first, last, kind);
+        self.0[b >> 6] & (1 << (b & 63)) != 0
+    }
+}
+
 /// Are the characters of `short` in `long`, in order (a cheap test before `fit`)?
 pub fn in_order(short: &str, long: &str) -> bool {
     let mut rest = long.chars();
@@ -139,6 +169,7 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
         e[1].insert(last);
     }
     let [[firsts, lasts], [kind_firsts, kind_lasts]] = &ends;
+    let key_bits = KeyBits::new(by_ends.keys());
 
     // (short, rank, full) for every fit. Most records open with no character a short name opens
     // with, and most of their characters end none: two bit tests each, no allocation.
@@ -155,12 +186,15 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
             let mut keys: Vec<(char, char, u32)> = Vec::new();
             for (byte, first) in anchors(long) {
                 if firsts.may_contain(first) {
-                    let later = long.key[byte..].chars().skip(1).filter(|&c| lasts.may_contain(c));
+                    let later = long.key[byte..].chars().skip(1);
+                    let later = later.filter(|&c| lasts.may_contain(c) && key_bits.may_contain(first, c, 0));
                     keys.extend(later.map(|last| (first, last, 0)));
                 }
                 if let Some((id, kind_at)) = kind.filter(|_| kind_firsts.may_contain(first)) {
                     let later = long.key.get(byte..kind_at).unwrap_or_default().chars().skip(1);
-                    keys.extend(later.filter(|&c| kind_lasts.may_contain(c)).map(|last| (first, last, id)));
+                    let later =
+                        later.filter(|&c| kind_lasts.may_contain(c) && key_bits.may_contain(first, c, id));
+                    keys.extend(later.map(|last| (first, last, id)));
                 }
             }
             if keys.is_empty() {
@@ -195,4 +229,29 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
     out.dedup();
     crate::dedupe::timing("blocking: short forms", t0);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyBits;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The filter may only skip keys that are not there: every key put in has its bit.
+        #[test]
+        fn every_key_put_in_has_its_bit(keys in proptest::collection::vec((any::<char>(), any::<char>(), 0u32..50), 0..300)) {
+            let bits = KeyBits::new(keys.iter());
+            for &(first, last, kind) in &keys {
+                prop_assert!(bits.may_contain(first, last, kind));
+            }
+        }
+    }
+
+    #[test]
+    fn most_keys_not_put_in_are_skipped() {
+        let keys: Vec<(char, char, u32)> = ('一'..='龥').step_by(7).map(|c| (c, '学', 0)).collect();
+        let bits = KeyBits::new(keys.iter());
+        let absent = ('一'..='龥').step_by(7).filter(|&c| bits.may_contain(c, '会', 0)).count();
+        assert!(absent * 100 < keys.len(), "{absent} of {} absent keys pass", keys.len());
+    }
 }
