@@ -140,6 +140,13 @@ pub enum Reason {
         a: String,
         b: String,
     },
+    /// Both records carry one valid credit code, yet their own words would make two units
+    /// without it (a place name or a 字号 with a character that sounds different, words two or
+    /// more characters apart): a borrowed code, or one unit renamed. Review only.
+    SharedCodeDifferentNames {
+        a: String,
+        b: String,
+    },
     /// The identifying words differ by characters that do not sound alike (one put for another, or
     /// two or more): different units, the score is capped below review (峨花村 / 嶂山村,
     /// 北京地坛医院 / 北京潞河医院).
@@ -299,6 +306,12 @@ impl Reason {
             IdentifyingPartDiffers { a, b } => {
                 write!(f, "identifying words differ: {a} / {b} (no shared credit code)")
             }
+            SharedCodeDifferentNames { a, b } => {
+                write!(
+                    f,
+                    "same credit code, but the names name two units: {a} / {b} (a borrowed code, or one unit renamed?)"
+                )
+            }
             IdentifyingWordsUnlike { differing } => {
                 write!(f, "identifying words differ by {differing} character(s) that do not sound alike: different units")
             }
@@ -366,6 +379,12 @@ impl Reason {
             NationalPrefixesDiffer { a, b } => write!(f, "全国性名称的开头不同（“{a}”与“{b}”）"),
             IdentifyingPartDiffers { a, b } => {
                 write!(f, "专名不同：“{a}” / “{b}”，且无相同信用代码佐证")
+            }
+            SharedCodeDifferentNames { a, b } => {
+                write!(
+                    f,
+                    "信用代码相同，但名称所指不是同一单位：“{a}” / “{b}”（借用了其他单位的信用代码，或单位更名？）"
+                )
             }
             IdentifyingWordsUnlike { differing } => {
                 write!(f, "专名有{differing}个字不同且读音不同，是不同的单位")

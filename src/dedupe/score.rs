@@ -261,11 +261,22 @@ fn differing_identity_chars(a: &str, b: &str) -> (usize, bool) {
     let (_, dx, dy, _) = differing_middle(a, b);
     let (nx, ny) = (dx.chars().count(), dy.chars().count());
     if nx == ny {
-        let n = dx.chars().zip(dy.chars()).filter(|&(p, q)| !crate::normalize::same_sound(p, q)).count();
+        // Characters the two share between their differences are no difference.
+        let n = dx
+            .chars()
+            .zip(dy.chars())
+            .filter(|&(p, q)| p != q && !crate::normalize::same_sound(p, q))
+            .count();
         (n, n > 0)
     } else {
         (nx.max(ny), false)
     }
+}
+
+/// One string is the other with characters left out, in order (职教 / 职业教育, 中西 / 中西医结合).
+fn one_shortens_the_other(x: &str, y: &str) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    crate::dedupe::shortform::in_order(short, long)
 }
 
 /// The stems of two names without the town they both open with (张桥镇 in 张桥镇潘庄村委会): the
@@ -390,14 +401,13 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         }
     }
     // Only the same valid credit code is independent evidence that two records are one unit
-    // despite a difference in their identifying words. A shared parent is none, even for a
+    // despite a difference in their identifying words, and only for a slip (below). A shared
+    // parent is none, even for a
     // same-sound character: siblings share their parent by construction, and the names of
     // sibling villages, towns and firms are homophones as often as typing slips (燕庄 / 闫庄 and
     // 李家村 / 栗家村 of one town in the real village list; 蒋集镇 / 江集镇 of one county made 117
     // of the 210 wrong merges on 1M generated rows while a shared parent excused them).
-    if identifying_part_differs(a.name, b.name) && !same_code {
-        reviewable_only = true;
-        say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
+    if identifying_part_differs(a.name, b.name) {
         let (x, y) = own_words(a.name, b.name);
         let (differing, substituted) = differing_identity_chars(x, y);
         // One character in three or more of the unit's own words, put for one that sounds
@@ -410,9 +420,23 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         let short = x.chars().count().min(y.chars().count());
         let proper = own_words_are_a_proper_name(a.name) && own_words_are_a_proper_name(b.name);
         let unlike = differing >= 2 || (substituted && (proper || 3 * differing >= short));
-        if unlike && score > UNLIKE_IDENTITY_SCORE {
-            score = UNLIKE_IDENTITY_SCORE;
-            say(&|| Reason::IdentifyingWordsUnlike { differing });
+        if !same_code {
+            reviewable_only = true;
+            say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
+            if unlike && score > UNLIKE_IDENTITY_SCORE {
+                score = UNLIKE_IDENTITY_SCORE;
+                say(&|| Reason::IdentifyingWordsUnlike { differing });
+            }
+        } else if unlike && !one_shortens_the_other(x, y) && !one_shortens_the_other(&a.name.key, &b.name.key)
+        {
+            // The code excuses a slip or a shortening of the words or of the whole name (安大 /
+            // 安徽大学, 中西医院 / 中西医结合医院, …街道中卫生院 / …街道中心卫生院),
+            // not another name: the stations of one township health centre filed with its code
+            // (…卫生院榆林社区卫生服务站 / …卫生院前鲁…), village clinics with their township's,
+            // a branch with its firm's, a code copied in error; or one unit renamed. Two names
+            // that would be two units without the code: a person decides.
+            reviewable_only = true;
+            say(&|| Reason::SharedCodeDifferentNames { a: x.into(), b: y.into() });
         }
     }
     if explain {

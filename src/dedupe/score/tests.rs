@@ -370,6 +370,44 @@ fn a_shared_parent_does_not_excuse_a_same_sound_character() {
     }
 }
 
+/// Village clinics and community health stations are often run by their township's health
+/// centre and filed with its credit code, and a firm's branch or a unit below may borrow the code
+/// of the unit above. A shared code then says "one legal entity", while own words that would make
+/// two units without it (a place name or a 字号 with a character that sounds different, words
+/// two or more characters apart) say two: that conflict goes to review (it may also be one unit
+/// renamed). Before, 上庄子村卫生室 / 许庄子村卫生室 / 东庄禾村卫生室 with one code merged at 0.9-1.0.
+#[test]
+fn a_shared_credit_code_does_not_make_two_place_names_or_trade_names_one() {
+    const CODE: &str = "12110228400953310K";
+    let review = |a: &str, b: &str| {
+        let (x, y) = (rec(a, "北京市", "北京市", "密云区", CODE), rec(b, "北京市", "北京市", "密云区", CODE));
+        let v = cmp(&x, &y);
+        assert!(review_only(&v), "{a} / {b}: {v:?}");
+        assert!(texts(&v).iter().any(|r| r.contains("same credit code, but")), "{v:?}");
+    };
+    review("密云区太师屯镇上庄子村卫生室", "密云区太师屯镇许庄子村卫生室");
+    review("密云区太师屯镇上庄子村卫生室", "密云区太师屯镇东庄禾村卫生室");
+    review("北京世纪博康诊所", "北京世纪众康诊所");
+    review("广阳区新源道街道新民社区居民委员会", "广阳区新源道街道和平丽景社区居民委员会");
+    review("北京市顺义区北小营镇卫生院榆林社区卫生服务站", "北京市顺义区北小营镇卫生院前鲁社区卫生服务站");
+    // The code still makes a slip one unit: a same-sound character, a character dropped, or a
+    // name that is no proper name (警察 / 警查).
+    let merges = |a: &str, b: &str| {
+        let (x, y) = (rec(a, "北京市", "北京市", "密云区", CODE), rec(b, "北京市", "北京市", "密云区", CODE));
+        let v = cmp(&x, &y);
+        assert!(!review_only(&v), "{a} / {b}: {v:?}");
+    };
+    merges("密云区太师屯镇燕庄村卫生室", "密云区太师屯镇闫庄村卫生室");
+    merges("北京世纪博康科技有限公司", "北京世纪博康技有限公司");
+    merges("红安县杏花乡峨花村村民委员会", "红安县杏花乡峨村村民委员会");
+    merges("河北警察职业技术学院科协", "河北警查职业技术学院科协");
+    // ... and a shortening: words left out, in order.
+    merges("北京世纪博康科技有限公司", "北京世纪博康有限公司");
+    merges("仁怀市中西医结合医院", "仁怀市中西医院");
+    merges("道真仡佬族苗族自治县职业教育中心", "道真仡佬族苗族自治县职教中心");
+    merges("盐田区解放街道中心卫生院", "盐田区解放街道中卫生院");
+}
+
 #[test]
 fn a_place_on_one_side_only_is_for_review_when_nothing_places_the_other() {
     // 鲁艺 / 延安鲁艺 with no region column: the place may be what tells the unit apart.
@@ -436,6 +474,10 @@ fn identifying_words_apart_by_a_different_sounding_character_are_different_units
     assert_eq!(differing_identity_chars("首都医科大学附属北京地坛", "首都医科大学附属北京潞河"), (2, true));
     assert_eq!(differing_identity_chars("明汇矿业科技", "明汇矿夜科技"), (0, false));
     assert_eq!(differing_identity_chars("明汇矿业", "明矿业"), (1, false));
+    // Two slips with a shared character between them: the shared one is no difference (it was
+    // counted as one, and 航伯机械 / 航博机谢 read as two firms).
+    assert_eq!(differing_identity_chars("航伯机械", "航博机谢"), (0, false));
+    assert_eq!(differing_identity_chars("上庄子", "许庄禾"), (2, true));
 }
 
 /// A village's or a community's own words are a place name: one character of four or more put
