@@ -309,7 +309,7 @@ impl Reason {
             SharedCodeDifferentNames { a, b } => {
                 write!(
                     f,
-                    "same credit code, but the names name two units: {a} / {b} (a borrowed code, or one unit renamed?)"
+                    "same credit code, but the names look like two units: {a} / {b} (a borrowed code, or one unit renamed?)"
                 )
             }
             IdentifyingWordsUnlike { differing } => {
@@ -383,7 +383,7 @@ impl Reason {
             SharedCodeDifferentNames { a, b } => {
                 write!(
                     f,
-                    "信用代码相同，但名称所指不是同一单位：“{a}” / “{b}”（借用了其他单位的信用代码，或单位更名？）"
+                    "信用代码相同，但名称看似两个单位：“{a}” / “{b}”（借用了其他单位的信用代码，或单位更名？）"
                 )
             }
             IdentifyingWordsUnlike { differing } => {

@@ -279,6 +279,48 @@ fn one_shortens_the_other(x: &str, y: &str) -> bool {
     crate::dedupe::shortform::in_order(short, long)
 }
 
+/// With one valid credit code on both records, do own words `x` / `y` (which would make two units
+/// without it) still read as one unit's? The code excuses a shortening of the words or of the
+/// whole name (安大 / 安徽大学, 中西医院 / 中西医结合医院, …街道中卫生院 / …街道中心卫生院), not
+/// another name: the stations of one township health centre filed with its code
+/// (…卫生院榆林社区卫生服务站 / …卫生院前鲁…), village clinics with their township's, a branch
+/// with its firm's, a code copied in error; or one unit renamed. A place name with characters
+/// added is another place (李村 / 李家庄村, 王庄 / 大王庄), so for a settlement only one
+/// character dropped (峨花村 / 峨村) is excused.
+fn code_excuses(a: &NameParts, b: &NameParts, x: &str, y: &str) -> bool {
+    let shortening = one_shortens_the_other(x, y) || one_shortens_the_other(&a.key, &b.key);
+    let places = names_a_settlement(a) && names_a_settlement(b);
+    shortening && (!places || x.chars().count().abs_diff(y.chars().count()) <= 1)
+}
+
+/// Two records with one valid credit code whose identifying words would make two units without
+/// it, and which the code does not excuse (`code_excuses`): a pair for review, which a cluster
+/// may not join through a third record (…榆林… and …前鲁…社区卫生服务站 both linked to
+/// …卫生院社区卫生服务站 made one cluster of two stations).
+pub fn code_shared_by_two_units(a: Side, b: Side) -> bool {
+    if !same_credit_code(a, b) || !identifying_part_differs(a.name, b.name) {
+        return false;
+    }
+    let (x, y, _, unlike) = own_words_compared(a.name, b.name);
+    unlike && !code_excuses(a.name, b.name, x, y)
+}
+
+/// The two names' own words, how many of their characters differ (`differing_identity_chars`),
+/// and whether they would make two units (`unlike`). One character in three or more of the
+/// unit's own words, put for one that sounds different: 潘庄 / 罗庄, 王家楼 / 李家楼 (two villages
+/// of one township); in longer words (科学技术 / 科学技能) it may be a slip of another kind. A
+/// village's or a community's own words are a place name whatever their length (甲夼马家 /
+/// 甲夼曲家, 四道营子 / 头道营子), and a company's or a clinic's are its 字号 (世纪博康 / 世纪众康):
+/// one character put for one that sounds different names another place or another firm.
+fn own_words_compared<'n>(a: &'n NameParts, b: &'n NameParts) -> (&'n str, &'n str, usize, bool) {
+    let (x, y) = own_words(a, b);
+    let (differing, substituted) = differing_identity_chars(x, y);
+    let short = x.chars().count().min(y.chars().count());
+    let proper = own_words_are_a_proper_name(a) && own_words_are_a_proper_name(b);
+    let unlike = differing >= 2 || (substituted && (proper || 3 * differing >= short));
+    (x, y, differing, unlike)
+}
+
 /// The stems of two names without the town they both open with (张桥镇 in 张桥镇潘庄村委会): the
 /// words that name the unit itself.
 /// A settlement word ending them is generic too (丽城社区 / 府城社区, 邹高庄村 / 张高庄村).
@@ -408,18 +450,7 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
     // 李家村 / 栗家村 of one town in the real village list; 蒋集镇 / 江集镇 of one county made 117
     // of the 210 wrong merges on 1M generated rows while a shared parent excused them).
     if identifying_part_differs(a.name, b.name) {
-        let (x, y) = own_words(a.name, b.name);
-        let (differing, substituted) = differing_identity_chars(x, y);
-        // One character in three or more of the unit's own words, put for one that sounds
-        // different: 潘庄 / 罗庄, 王家楼 / 李家楼 (two villages of one township). In longer words
-        // (科学技术 / 科学技能) it may be a slip of another kind: a person looks.
-        // A village's or a community's own words are a place name whatever their length (甲夼马家 /
-        // 甲夼曲家, 四道营子 / 头道营子), and a company's or a clinic's are its 字号 (世纪博康 /
-        // 世纪众康): one character put for one that sounds different names another place or
-        // another firm.
-        let short = x.chars().count().min(y.chars().count());
-        let proper = own_words_are_a_proper_name(a.name) && own_words_are_a_proper_name(b.name);
-        let unlike = differing >= 2 || (substituted && (proper || 3 * differing >= short));
+        let (x, y, differing, unlike) = own_words_compared(a.name, b.name);
         if !same_code {
             reviewable_only = true;
             say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
@@ -427,14 +458,7 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
                 score = UNLIKE_IDENTITY_SCORE;
                 say(&|| Reason::IdentifyingWordsUnlike { differing });
             }
-        } else if unlike && !one_shortens_the_other(x, y) && !one_shortens_the_other(&a.name.key, &b.name.key)
-        {
-            // The code excuses a slip or a shortening of the words or of the whole name (安大 /
-            // 安徽大学, 中西医院 / 中西医结合医院, …街道中卫生院 / …街道中心卫生院),
-            // not another name: the stations of one township health centre filed with its code
-            // (…卫生院榆林社区卫生服务站 / …卫生院前鲁…), village clinics with their township's,
-            // a branch with its firm's, a code copied in error; or one unit renamed. Two names
-            // that would be two units without the code: a person decides.
+        } else if unlike && !code_excuses(a.name, b.name, x, y) {
             reviewable_only = true;
             say(&|| Reason::SharedCodeDifferentNames { a: x.into(), b: y.into() });
         }

@@ -1,11 +1,12 @@
 //! Scoring the candidate pairs and clustering the merge edges, kept open so that the pairs can be
 //! scored again when the parents they are compared by change (closure).
 //!
-//! A shared parent is evidence that two records are one unit, and parents are compared as the
-//! corrected directory will have them: a parent merged away counts as its survivor, and `run`
-//! settles again with the parents `check` re-points (`Settling::settle`). Either can turn a
-//! refused pair into a merge; leaving that to the next run over `orgs_fixed.csv` would make the
-//! first run's answer not final.
+//! A shared parent places a town that no column puts in a county (it is no evidence that a
+//! different word is a slip: siblings share it), and parents are compared as the corrected
+//! directory will have them: a parent merged away counts as its survivor, and `run` settles again
+//! with the parents `check` re-points (`Settling::settle`). Either can turn a refused pair into a
+//! merge; leaving that to the next run over `orgs_fixed.csv` would make the first run's answer
+//! not final.
 
 use rayon::prelude::*;
 
@@ -265,7 +266,9 @@ impl<'a> Settling<'a> {
         let vetoes = |x: RecIdx, y: RecIdx| {
             let k = ordered(x, y);
             rules.different.contains(&k)
-                || (!rules.same.contains(&k) && score::vetoes(g, self.side(x), self.side(y)))
+                || (!rules.same.contains(&k)
+                    && (score::vetoes(g, self.side(x), self.side(y))
+                        || score::code_shared_by_two_units(self.side(x), self.side(y))))
         };
         cluster::cluster_by_component(self.dir.len(), edges, vetoes)
     }
@@ -291,13 +294,45 @@ T1,城关镇科学技术协会,,GONE9,河南省,,,乡镇科协,已认证,2021-11
 T2,城关镇科学技术协会,,C1,河南省,,,乡镇科协,待认证,2024-11-03
 ";
 
-    #[test]
-    fn settling_with_a_re_pointed_parent_merges_the_pair_it_now_explains() {
+    /// A dump imported, with its records' parsed names and profiles.
+    fn parsed(dump: &str) -> (crate::model::Directory, Vec<NameParts>, Vec<OrgProfile>) {
         let mut dir = crate::model::Directory::default();
-        import_bytes(&mut dir, &mut SeenIds::default(), "t.csv", DUMP.as_bytes(), &ImportOptions::default())
+        import_bytes(&mut dir, &mut SeenIds::default(), "t.csv", dump.as_bytes(), &ImportOptions::default())
             .unwrap();
         dir.resolve_parents();
         let (names, profiles) = profile::parse_and_profile(&dir);
+        (dir, names, profiles)
+    }
+
+    /// Two stations of one township health centre, filed with its code, each linked to the
+    /// centre's own station record (a shortening of both): the pair of stations is for review, and
+    /// no cluster may join them through the third record (before, all three made one cluster).
+    #[test]
+    fn a_cluster_does_not_join_two_units_that_share_a_borrowed_code() {
+        let dump = "组织ID,组织名称,统一社会信用代码,上级组织ID,省份,地市,区县,组织类型,认证状态,创建时间
+A,北京市顺义区北小营镇卫生院榆林社区卫生服务站,12110228400953310K,,北京市,北京市,顺义区,,已认证,2020-01-02
+B,北京市顺义区北小营镇卫生院前鲁社区卫生服务站,12110228400953310K,,北京市,北京市,顺义区,,已认证,2020-01-03
+C,北京市顺义区北小营镇卫生院社区卫生服务站,12110228400953310K,,北京市,北京市,顺义区,,已认证,2020-01-01
+";
+        let (dir, names, profiles) = parsed(dump);
+        let (opts, rules) = (DedupeOptions::default(), PairRules::default());
+        let s = super::super::settling(&dir, &names, &profiles, &opts, &rules);
+        let res = s.result();
+        let (a, b) = (dir.lookup("A").unwrap(), dir.lookup("B").unwrap());
+        let ab =
+            res.pairs.iter().find(|p| (p.a, p.b) == (a.min(b), a.max(b))).expect("the pair A / B is scored");
+        assert!(
+            ab.reasons.iter().any(|r| matches!(r, super::Reason::SharedCodeDifferentNames { .. })),
+            "{ab:?}"
+        );
+        for c in &res.clusters.clusters {
+            assert!(!(c.members.contains(&a) && c.members.contains(&b)), "one cluster: {:?}", res.clusters);
+        }
+    }
+
+    #[test]
+    fn settling_with_a_re_pointed_parent_merges_the_pair_it_now_explains() {
+        let (dir, names, profiles) = parsed(DUMP);
         let (opts, rules) = (DedupeOptions::default(), PairRules::default());
         let mut s = super::super::settling(&dir, &names, &profiles, &opts, &rules);
         let decisions = |s: &Settling| s.result().pairs.iter().map(|p| p.decision).collect::<Vec<_>>();
