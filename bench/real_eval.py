@@ -247,7 +247,11 @@ def main():
             variants = [(name, os.path.join(d, "orgs.csv"))]
             if not args.no_parents:
                 parented = os.path.join(tmp_root, name + "-parented.csv")
-                with_parents.main(os.path.join(d, "orgs.csv"), parented)
+                try:
+                    with_parents.main(os.path.join(d, "orgs.csv"), parented)
+                except SystemExit as e:  # a list it cannot file: a usage error, not a failed criterion
+                    sys.stderr.write(f"{e}\n")
+                    raise SystemExit(2)
                 variants.append((name + " +parents", parented))
             for label, orgs in variants:
                 folder = label.replace(" +", "+")

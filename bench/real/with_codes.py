@@ -13,6 +13,8 @@ apart. Measure with `orgclean dedupe OUT.csv` (clusters.csv should stay nearly e
 import csv
 import sys
 
+REQUIRED = ("统一社会信用代码", "省份", "地市", "区县")
+
 CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
@@ -36,6 +38,11 @@ def main(src, dst):
         rows = list(csv.reader(f))
     header = rows[0]
     col = {name: i for i, name in enumerate(header)}
+    missing = [c for c in REQUIRED if c not in col]
+    if missing:
+        sys.exit(f"{src}: no column {', '.join(missing)} in the header (the dump format of ../shared/bench)")
+    # Short rows (a broken line of a dump) are padded: orgclean reports them, this only files them.
+    rows[1:] = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
     codes = {}
     for r in rows[1:]:
         key = (r[col["省份"]], r[col["地市"]], r[col["区县"]])

@@ -13,14 +13,22 @@ parent. The parents are different units too, so a list of distinct units stays o
 import csv
 import sys
 
+REQUIRED = ("组织ID", "组织名称", "上级组织ID", "省份", "地市", "区县", "组织类型", "认证状态", "创建时间")
+
 
 def main(src, dst):
     with open(src, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
+    missing = [c for c in REQUIRED if c not in col]
+    if missing:
+        sys.exit(f"{src}: no column {', '.join(missing)} in the header (the dump format of ../shared/bench)")
+    # Short rows (a broken line of a dump) are padded: orgclean reports them, this only files them.
+    rows[1:] = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
     parents = {}
     out = [header]
+    body = rows[1:]
     for r in body:
         key = (r[col["省份"]], r[col["地市"]], r[col["区县"]])
         pid = parents.setdefault(key, "P%05d" % len(parents))
