@@ -137,3 +137,25 @@ def cli(doc, src, out):
 def read_tsv(path):
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t"))
+
+
+def read_dump(path, required):
+    """A dump's header, its column index by name and its rows (short rows padded: orgclean reports
+    broken lines, the list variants only file them). Exits naming the `required` columns missing."""
+    import sys
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0] if rows else []
+    col = {name: i for i, name in enumerate(header)}
+    missing = [c for c in required if c not in col]
+    if missing:
+        sys.exit(f"{path}: no column {', '.join(missing)} in the header (the dump format of ../shared/bench)")
+    body = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
+    return header, col, body
+
+
+def write_dump(path, header, body):
+    """Rows written as a dump: UTF-8 with BOM, LF line ends."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header] + body)

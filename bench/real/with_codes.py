@@ -10,8 +10,9 @@ share one valid code. This gives every record of one (省份, 地市, 区县) gr
 appearance, so that "same credit code" is evidence everywhere and only the names tell the units
 apart. Measure with `orgclean dedupe OUT.csv` (clusters.csv should stay nearly empty).
 """
-import csv
 import sys
+
+import realkit
 
 REQUIRED = ("统一社会信用代码", "省份", "地市", "区县")
 
@@ -34,21 +35,12 @@ def uscc(n):
 
 
 def main(src, dst):
-    with open(src, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
-    header = rows[0]
-    col = {name: i for i, name in enumerate(header)}
-    missing = [c for c in REQUIRED if c not in col]
-    if missing:
-        sys.exit(f"{src}: no column {', '.join(missing)} in the header (the dump format of ../shared/bench)")
-    # Short rows (a broken line of a dump) are padded: orgclean reports them, this only files them.
-    rows[1:] = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
+    header, col, body = realkit.read_dump(src, REQUIRED)
     codes = {}
-    for r in rows[1:]:
+    for r in body:
         key = (r[col["省份"]], r[col["地市"]], r[col["区县"]])
         r[col["统一社会信用代码"]] = codes.setdefault(key, uscc(len(codes)))
-    with open(dst, "w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    realkit.write_dump(dst, header, body)
 
 
 if __name__ == "__main__":

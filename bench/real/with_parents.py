@@ -10,29 +10,20 @@ named after the deepest division given (阜城县科学技术协会; 中国科�
 P00000… in order of first appearance, and every record's 上级组织ID pointing at its group's
 parent. The parents are different units too, so a list of distinct units stays one.
 """
-import csv
 import sys
+
+import realkit
 
 REQUIRED = ("组织ID", "组织名称", "上级组织ID", "省份", "地市", "区县", "组织类型", "认证状态", "创建时间")
 
 
 def main(src, dst):
-    with open(src, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
-    header, body = rows[0], rows[1:]
-    col = {name: i for i, name in enumerate(header)}
-    missing = [c for c in REQUIRED if c not in col]
-    if missing:
-        sys.exit(f"{src}: no column {', '.join(missing)} in the header (the dump format of ../shared/bench)")
-    # Short rows (a broken line of a dump) are padded: orgclean reports them, this only files them.
-    rows[1:] = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
+    header, col, body = realkit.read_dump(src, REQUIRED)
     parents = {}
-    out = [header]
-    body = rows[1:]
+    out = []
     for r in body:
         key = (r[col["省份"]], r[col["地市"]], r[col["区县"]])
         pid = parents.setdefault(key, "P%05d" % len(parents))
-        r = list(r)
         r[col["上级组织ID"]] = pid
         out.append(r)
     for (prov, city, county), pid in parents.items():
@@ -44,8 +35,7 @@ def main(src, dst):
         row[col["认证状态"]] = "已认证"
         row[col["创建时间"]] = "2015-01-01 00:00:00"
         out.append(row)
-    with open(dst, "w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(out)
+    realkit.write_dump(dst, header, out)
 
 
 if __name__ == "__main__":
