@@ -443,12 +443,12 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         }
     }
     // Only the same valid credit code is independent evidence that two records are one unit
-    // despite a difference in their identifying words, and only for a slip (below). A shared
-    // parent is none, even for a
-    // same-sound character: siblings share their parent by construction, and the names of
-    // sibling villages, towns and firms are homophones as often as typing slips (燕庄 / 闫庄 and
-    // 李家村 / 栗家村 of one town in the real village list; 蒋集镇 / 江集镇 of one county made 117
-    // of the 210 wrong merges on 1M generated rows while a shared parent excused them).
+    // despite a difference in their identifying words, and only for a slip or a shortening
+    // (`code_excuses`). A shared parent is none, even for a same-sound character: siblings share
+    // their parent by construction, and the names of sibling villages, towns and firms are
+    // homophones as often as typing slips (燕庄 / 闫庄 and 李家村 / 栗家村 of one town in the real
+    // village list; 蒋集镇 / 江集镇 of one county made 117 of the 210 wrong merges on 1M
+    // generated rows while a shared parent excused them).
     if identifying_part_differs(a.name, b.name) {
         let (x, y, differing, unlike) = own_words_compared(a.name, b.name);
         if !same_code {
