@@ -52,6 +52,14 @@ fn rec(name: &str, prov: &str, city: &str, county: &str, uscc: &str) -> Rec {
     Rec { name, feat }
 }
 
+/// A valid credit code both records of a pair may carry.
+const CODE: &str = "12510000986745454P";
+
+/// Both records filed under one parent record, as siblings are.
+fn one_parent(a: &mut Rec, b: &mut Rec) {
+    (a.feat.parent, b.feat.parent) = (Some(7), Some(7));
+}
+
 fn cmp(a: &Rec, b: &Rec) -> Verdict {
     fn side(r: &Rec) -> Side<'_> {
         Side { name: &r.name, feat: &r.feat, level: Level::Grassroots }
@@ -135,7 +143,6 @@ fn kinds_of_unit_veto() {
 
 #[test]
 fn a_short_form_with_the_same_credit_code_merges() {
-    const CODE: &str = "12510000986745454P";
     let full = rec("四川大学", "四川省", "", "", CODE);
     let short = rec("川大", "四川省", "", "", CODE);
     let v = cmp(&full, &short);
@@ -314,7 +321,6 @@ fn a_difference_in_the_identifying_part_needs_independent_evidence() {
     assert!(review_only(&v), "{v:?}");
     assert!(texts(&v).iter().any(|r| r.starts_with("identifying words differ")));
     // ... unless the same valid credit code says one unit.
-    const CODE: &str = "12510000986745454P";
     let (c, d) = (
         rec("河北警察职业技术学院科协", "", "", "", CODE),
         rec("河北警查职业技术学院科协", "", "", "", CODE),
@@ -326,12 +332,12 @@ fn a_difference_in_the_identifying_part_needs_independent_evidence() {
         rec("茂名市科继中学", "广东省", "茂名市", "", ""),
     );
     assert!(review_only(&cmp(&e, &f)));
-    (e.feat.parent, f.feat.parent) = (Some(7), Some(7));
+    one_parent(&mut e, &mut f);
     assert!(review_only(&cmp(&e, &f)));
     // Nor for a different character.
     let (mut g, mut h) =
         (rec("南京农业大学", "江苏省", "", "", ""), rec("南京林业大学", "江苏省", "", "", ""));
-    (g.feat.parent, h.feat.parent) = (Some(7), Some(7));
+    one_parent(&mut g, &mut h);
     assert!(score(&cmp(&g, &h)) < 0.85 || review_only(&cmp(&g, &h)));
     // A slip in a division name or a generic word still merges.
     let merge = crate::dedupe::DedupeOptions::default().merge_threshold;
@@ -350,7 +356,6 @@ fn a_difference_in_the_identifying_part_needs_independent_evidence() {
 /// records had one parent.
 #[test]
 fn a_shared_parent_does_not_excuse_a_same_sound_character() {
-    const CODE: &str = "12510000986745454P";
     for (a, b) in [
         ("滑县牛屯镇李家村村民委员会", "滑县牛屯镇栗家村村民委员会"),
         ("鲁权屯镇燕庄村民委员会", "鲁权屯镇闫庄村民委员会"),
@@ -360,7 +365,7 @@ fn a_shared_parent_does_not_excuse_a_same_sound_character() {
         ("澄城县江集镇科普协会", "澄城县蒋集镇科普协会"),
     ] {
         let (mut x, mut y) = (rec(a, "", "", "", ""), rec(b, "", "", "", ""));
-        (x.feat.parent, y.feat.parent) = (Some(7), Some(7));
+        one_parent(&mut x, &mut y);
         let v = cmp(&x, &y);
         assert!(review_only(&v), "{a} / {b}: {v:?}");
         assert!(texts(&v).iter().any(|r| r.starts_with("identifying words differ")), "{v:?}");
@@ -575,7 +580,6 @@ fn a_name_that_is_only_a_kind_never_merges_automatically() {
     assert!(review_only(&v), "{v:?}");
     assert!(texts(&v).iter().any(|r| r.contains("only a kind")));
     // The same valid credit code names the unit the name does not.
-    const CODE: &str = "12510000986745454P";
     let c = rec("上海交通大学", "", "", "", CODE);
     let mut d = rec("交通大学", "", "", "", CODE);
     d.feat.kind_only = true;
@@ -602,7 +606,6 @@ fn a_town_without_its_county_is_any_town_of_that_name() {
 /// units: a person decides, unless a shared credit code does.
 #[test]
 fn another_town_word_or_kind_word_goes_to_review_unless_a_credit_code_decides() {
-    const CODE: &str = "12510000986745454P";
     for (x, y) in [
         ("严店镇科学技术协会", "严店乡科学技术协会"),
         ("沁水县朱巷乡卫生院", "沁水县朱巷乡社区卫生服务中心"),
@@ -610,7 +613,7 @@ fn another_town_word_or_kind_word_goes_to_review_unless_a_credit_code_decides() 
     ] {
         let (mut a, mut b) =
             (rec(x, "河南省", "焦作市", "孟州市", ""), rec(y, "河南省", "焦作市", "孟州市", ""));
-        (a.feat.parent, b.feat.parent) = (Some(7), Some(7));
+        one_parent(&mut a, &mut b);
         let v = cmp(&a, &b);
         assert!(review_only(&v), "{x} / {y}: {v:?}");
         assert!(texts(&v).iter().any(|r| r.contains("renamed, or two")), "{x} / {y}: {:?}", texts(&v));
