@@ -315,24 +315,24 @@ struct NamedLevel {
 
 /// Level of a name that is just a region (or China) plus the association word.
 fn name_level(name: &NameParts, g: &Gazetteer, columns: &Region) -> Option<NamedLevel> {
-    let key = name.key.as_str();
+    let key = &*name.key;
     let bare = strip_provisional(key);
     if NATIONAL_NAMES.contains(&bare) {
         return Some(NamedLevel { level: Level::National, full: true, confirmed: None });
     }
-    if name.region_text.is_empty() {
+    if name.region_text().is_empty() {
         return None;
     }
-    let rest = strip_provisional(key.strip_prefix(name.region_text.as_str())?);
+    let rest = strip_provisional(key.strip_prefix(name.region_text())?);
     if !ASSOC_WORDS.contains(&rest) {
         return None;
     }
-    let mentions = g.region_prefix(&name.region_text);
+    let mentions = g.region_prefix(name.region_text());
     let last = mentions.last()?;
     let code = *last.candidates.first()?;
     let level = level_of(g.get(code)?.level);
     let confirmed = if last.short {
-        let text = name.region_text.get(last.start..last.end).unwrap_or("");
+        let text = name.region_text().get(last.start..last.end).unwrap_or("");
         g.lookup(text)
             .into_iter()
             .filter(|d| {
@@ -444,10 +444,10 @@ mod tests {
         b.add_full("D", "北辰实业股份有限公司", "", "", "", "", "", "企业");
         let (dir, _) = b.build_with_names();
         let (names, profiles) = parse_and_profile_few(&dir);
-        assert_eq!((names[0].region_text.as_str(), &*names[0].core), ("", "北辰实业"));
+        assert_eq!((names[0].region_text(), &*names[0].core), ("", "北辰实业"));
         assert_eq!(profiles[0], profile_one(&dir, 0, &names[0], Gazetteer::global()));
         // Filed where the place is, written whole, or filed nowhere: read as a place.
-        let places: Vec<&str> = names[1..].iter().map(|n| n.region_text.as_str()).collect();
+        let places: Vec<&str> = names[1..].iter().map(|n| n.region_text()).collect();
         assert_eq!(places, ["北辰", "北辰区", "北辰"]);
     }
 

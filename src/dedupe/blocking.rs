@@ -163,13 +163,13 @@ fn exact_pairs(names: &[NameParts], feats: &[Features]) -> Vec<Pair> {
         .zip(feats)
         .enumerate()
         .map(|(i, (name, feat))| {
-            let key = u128::from(feat.province_key()) << 64 | u128::from(hasher.hash_one(name.body.as_str()));
+            let key = u128::from(feat.province_key()) << 64 | u128::from(hasher.hash_one(name.body()));
             (key, i as RecIdx)
         })
         .collect();
     groups_of_text(
         bodies,
-        |i| names[i as usize].body.as_str(),
+        |i| names[i as usize].body(),
         |members| pairs_by_place(members, feats, |_, _| true, &mut out),
     );
     let usccs = feats

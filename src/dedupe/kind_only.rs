@@ -18,8 +18,8 @@ pub(super) fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Ga
     /// Distinct places kept per body: two that conflict are enough to decide.
     const MAX_PLACES: usize = 16;
     // Records that write their body after a place tell its places; placeless ones ask.
-    let tells = |n: &NameParts| !n.region_text.is_empty() && !n.body.is_empty();
-    let asks = |n: &NameParts| n.mentions.is_empty() && !n.national && !n.body.is_empty();
+    let tells = |n: &NameParts| !n.region_text().is_empty() && !n.body().is_empty();
+    let asks = |n: &NameParts| n.mentions.is_empty() && !n.national && !n.body().is_empty();
     // The records of one body are found by sorting (hash of the body, record) on every core: a
     // hash map of bodies built on one thread was half a second of a million records. Within a
     // body the records stay in record order, so the places kept are the first ones, as before.
@@ -34,7 +34,7 @@ pub(super) fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Ga
         .enumerate()
         .filter_map(|(i, n)| {
             let role = if tells(n) { TELLS } else { 0 } | if asks(n) { ASKS } else { 0 };
-            (role != 0).then(|| (hasher.hash_one(n.body.as_str()), i as RecIdx, role))
+            (role != 0).then(|| (hasher.hash_one(n.body()), i as RecIdx, role))
         })
         .collect();
     keyed.par_sort_unstable();
@@ -71,7 +71,7 @@ pub(super) fn mark_kind_only(names: &[NameParts], feats: &mut [Features], g: &Ga
         .flat_map_iter(|run| {
             let mut members: Vec<RecIdx> = run.iter().map(|&(_, i, _)| i).collect();
             let mut out = Vec::new();
-            let body = |i: RecIdx| names[i as usize].body.as_str();
+            let body = |i: RecIdx| names[i as usize].body();
             if members.iter().all(|&i| body(i) == body(members[0])) {
                 one_body(&members, &mut out);
             } else {
@@ -124,10 +124,10 @@ mod tests {
     fn mark_kind_only_by_map(names: &[NameParts], feats: &mut [Features], g: &Gazetteer) {
         let mut places: HashMap<&str, Vec<&[crate::geo::Region]>> = HashMap::new();
         for (n, f) in names.iter().zip(feats.iter()) {
-            if n.region_text.is_empty() || n.body.is_empty() {
+            if n.region_text().is_empty() || n.body().is_empty() {
                 continue;
             }
-            let seen = places.entry(n.body.as_str()).or_default();
+            let seen = places.entry(n.body()).or_default();
             if seen.len() < 16 && !seen.contains(&f.places()) {
                 seen.push(f.places());
             }
@@ -141,7 +141,7 @@ mod tests {
             .map(|(n, f)| {
                 n.mentions.is_empty()
                     && !n.national
-                    && places.get(n.body.as_str()).is_some_and(|seen| {
+                    && places.get(n.body()).is_some_and(|seen| {
                         let fits: Vec<_> =
                             seen.iter().copied().filter(|p| !conflict(f.places(), p)).collect();
                         fits.iter().enumerate().any(|(k, x)| fits[k + 1..].iter().any(|y| conflict(x, y)))

@@ -46,7 +46,7 @@ pub fn kind_only_among<'a>(
     others: impl Iterator<Item = (&'a NameParts, &'a Features)>,
 ) -> bool {
     let (mut names, mut feats) = (vec![name.clone()], vec![feat.clone()]);
-    for (n, f) in others.filter(|(n, _)| n.body == name.body) {
+    for (n, f) in others.filter(|(n, _)| n.body() == name.body()) {
         names.push(n.clone());
         feats.push(f.clone());
     }

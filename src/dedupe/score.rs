@@ -80,7 +80,7 @@ pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
     }
     // Bodies only: a difference in the place words (海口乡 / 海口市, 湖南 / 中南) is another place,
     // not a typo; division names typed with a slip were already read as the division.
-    let body = ratio(lev(&a.body, &b.body), &a.body, &b.body);
+    let body = ratio(lev(a.body(), b.body()), a.body(), b.body());
 
     let same_kind = a.suffix_kind.is_some() && a.suffix_kind == b.suffix_kind;
     if same_kind && !a.core.is_empty() && !b.core.is_empty() {
@@ -93,8 +93,8 @@ pub fn name_similarity(a: &NameParts, b: &NameParts) -> f32 {
 /// The bodies agree once each has its stem's first occurrence taken out (what
 /// `body.replacen(stem, "", 1)` would give), compared in place: this runs for millions of pairs.
 fn same_generic_words(a: &NameParts, b: &NameParts) -> bool {
-    let (a1, a2) = without_first(&a.body, &a.stem);
-    let (b1, b2) = without_first(&b.body, &b.stem);
+    let (a1, a2) = without_first(a.body(), &a.stem);
+    let (b1, b2) = without_first(b.body(), &b.stem);
     a1.len() + a2.len() == b1.len() + b2.len() && {
         let (x, y) = (a1.bytes().chain(a2.bytes()), b1.bytes().chain(b2.bytes()));
         x.eq(y)
@@ -218,9 +218,9 @@ fn slips_outside_identity(a: &NameParts, b: &NameParts) -> bool {
     // misspelt.
     let generic_or_place = |n: &NameParts, other: &NameParts, i: usize| {
         let len = n.key.chars().count();
-        let suffix = n.suffix.as_deref().map_or(0, |s| s.chars().count());
+        let suffix = n.suffix.map_or(0, |s| s.chars().count());
         let in_place =
-            i < n.region_text.chars().count() && (n.one_per_place || !other.region_text.is_empty());
+            i < n.region_text().chars().count() && (n.one_per_place || !other.region_text().is_empty());
         in_place || i >= len - suffix
     };
     !slips.is_empty() && slips.iter().all(|&(i, _)| generic_or_place(a, b, i) || generic_or_place(b, a, i))
@@ -234,7 +234,7 @@ fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
     // too (王营村委会 / 陈营村委会, where 村委会 is no known suffix, merged at 0.88).
     // Suffixes that differ only by a qualifier (诊所 / 中医诊所, 公司 / 有限公司) leave the stems
     // comparable: 济世惠生诊所 / 济世民康中医诊所 are two clinics.
-    let comparable = match (a.suffix.as_deref(), b.suffix.as_deref()) {
+    let comparable = match (a.suffix, b.suffix) {
         (Some(x), Some(y)) => x.ends_with(y) || y.ends_with(x),
         (x, y) => x == y,
     };
@@ -242,7 +242,7 @@ fn identifying_part_differs(a: &NameParts, b: &NameParts) -> bool {
         return false;
     }
     let generic_slip = |x: &NameParts, y: &NameParts| {
-        !y.stem.is_empty() && x.core.starts_with(y.stem.as_str()) && y.core.starts_with(y.stem.as_str()) && {
+        !y.stem.is_empty() && x.core.starts_with(&*y.stem) && y.core.starts_with(&*y.stem) && {
             let (tx, ty) = (&x.core[y.stem.len()..], &y.core[y.stem.len()..]);
             tx.chars().count() == ty.chars().count()
                 && tx.chars().zip(ty.chars()).all(|(p, q)| p == q || crate::normalize::same_sound(p, q))
@@ -327,7 +327,7 @@ fn own_words_compared<'n>(a: &'n NameParts, b: &'n NameParts) -> (&'n str, &'n s
 fn own_words<'n>(a: &'n NameParts, b: &'n NameParts) -> (&'n str, &'n str) {
     let town = a.town.as_deref().filter(|t| b.town.as_deref() == Some(*t));
     let strip = |n: &'n NameParts| {
-        let own = town.and_then(|t| n.stem.strip_prefix(t)).unwrap_or(n.stem.as_str());
+        let own = town.and_then(|t| n.stem.strip_prefix(t)).unwrap_or(&*n.stem);
         SETTLEMENT_WORDS.iter().find_map(|w| own.strip_suffix(w).filter(|o| !o.is_empty())).unwrap_or(own)
     };
     (strip(a), strip(b))
@@ -373,7 +373,7 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
                 // Same place (the veto checked), same kind of unit, nothing else in the names.
                 score = 1.0;
                 say(&|| Reason::BothUnitOf {
-                    kind: b.name.suffix.clone().unwrap_or_else(|| "unit".into()),
+                    kind: b.name.suffix.unwrap_or("unit").to_string(),
                     place: division_name(g, Some(x)),
                 });
             }
@@ -389,7 +389,7 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         // (different codes veto).
         if s.feat.kind_only && !same_code {
             reviewable_only = true;
-            say(&|| Reason::OnlyAKind { name: s.name.body.clone() });
+            say(&|| Reason::OnlyAKind { name: s.name.body().to_string() });
         }
     }
     if let (Some(t), Some(u)) = (town_name(a.name), town_name(b.name)) {
@@ -397,7 +397,9 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         let placed = same_code || a.feat.parent.is_some() && a.feat.parent == b.feat.parent;
         if t == u && !(county_known(a) && county_known(b)) && !placed {
             reviewable_only = true;
-            say(&|| Reason::TownWithoutCounty { town: a.name.town.clone().unwrap_or_default() });
+            say(&|| Reason::TownWithoutCounty {
+                town: a.name.town.as_deref().unwrap_or_default().to_string(),
+            });
         }
     }
     if !same_code {
@@ -416,7 +418,7 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         // alone either, since a place has several units of a kind. A word that only drops the
         // other's qualifier (公司 for 有限公司, 卫生服务中心 for 社区卫生服务中心) is how people
         // shorten it, not another word.
-        if let (Some(x), Some(y)) = (a.name.suffix.as_deref(), b.name.suffix.as_deref()) {
+        if let (Some(x), Some(y)) = (a.name.suffix, b.name.suffix) {
             if !(x.ends_with(y) || y.ends_with(x)) {
                 reviewable_only = true;
                 say(&|| Reason::KindWordsDiffer { a: x.into(), b: y.into() });
@@ -424,21 +426,21 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         }
         // A place on one side only: 鲁艺 / 延安鲁艺, 影协 / 全国影协 with no region column. The
         // place may be what tells the unit apart; with a column placing both it is an omission.
-        let placed = |s: Side| !s.name.region_text.is_empty();
+        let placed = |s: Side| !s.name.region_text().is_empty();
         let nowhere = |s: Side| {
             !placed(s) && s.feat.region == crate::geo::Region::default() && s.feat.readings.is_empty()
         };
         for (x, y) in [(a, b), (b, a)] {
             if placed(x) && nowhere(y) {
                 reviewable_only = true;
-                say(&|| Reason::PlaceOnOneSideOnly { place: x.name.region_text.clone() });
+                say(&|| Reason::PlaceOnOneSideOnly { place: x.name.region_text().to_string() });
             }
         }
-        if a.name.national && b.name.national && a.name.region_text != b.name.region_text {
+        if a.name.national && b.name.national && a.name.region_text() != b.name.region_text() {
             reviewable_only = true;
             say(&|| Reason::NationalPrefixesDiffer {
-                a: a.name.region_text.clone(),
-                b: b.name.region_text.clone(),
+                a: a.name.region_text().to_string(),
+                b: b.name.region_text().to_string(),
             });
         }
     }
@@ -453,7 +455,10 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
         let (x, y, differing, unlike) = own_words_compared(a.name, b.name);
         if !same_code {
             reviewable_only = true;
-            say(&|| Reason::IdentifyingPartDiffers { a: a.name.stem.clone(), b: b.name.stem.clone() });
+            say(&|| Reason::IdentifyingPartDiffers {
+                a: a.name.stem.to_string(),
+                b: b.name.stem.to_string(),
+            });
             if unlike && score > UNLIKE_IDENTITY_SCORE {
                 score = UNLIKE_IDENTITY_SCORE;
                 say(&|| Reason::IdentifyingWordsUnlike { differing });
@@ -497,14 +502,14 @@ fn assess(g: &Gazetteer, a: Side, b: Side, reasons: Option<&mut Vec<Reason>>) ->
 fn abbreviation<'n>(a: &'n NameParts, b: &'n NameParts) -> Option<(&'n str, &'n str)> {
     // Whole keys: a short form may cut into the place name too (四川大学 → 川大).
     let (na, nb) = (a.key.chars().count(), b.key.chars().count());
-    let (short, long) = if na <= nb { (&a.key, &b.key) } else { (&b.key, &a.key) };
+    let (short, long): (&str, &str) = if na <= nb { (&a.key, &b.key) } else { (&b.key, &a.key) };
     // A name that opens with the whole other one names a part of it (…医院门诊部, …大学校区),
     // which often carries the parent's credit code: that is not a short form.
-    if na.min(nb) < 2 || na == nb || long.starts_with(short.as_str()) {
+    if na.min(nb) < 2 || na == nb || long.starts_with(short) {
         return None;
     }
     let mut rest = long.chars();
-    short.chars().all(|c| rest.any(|x| x == c)).then_some((short.as_str(), long.as_str()))
+    short.chars().all(|c| rest.any(|x| x == c)).then_some((short, long))
 }
 
 /// Compare two records, with reasons in words.
@@ -534,9 +539,9 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<Reason>)
             reasons.extend(Folding::from_note(note).map(Reason::Folded));
         }
     }
-    if a.region_text != b.region_text && a.body == b.body {
-        let (long, short) = if a.region_text.len() >= b.region_text.len() { (a, b) } else { (b, a) };
-        let (l, s) = (long.region_text.as_str(), short.region_text.as_str());
+    if a.region_text() != b.region_text() && a.body() == b.body() {
+        let (long, short) = if a.region_text().len() >= b.region_text().len() { (a, b) } else { (b, a) };
+        let (l, s) = (long.region_text(), short.region_text());
         // The extra text must itself be a place name (2+ characters), else it is a short form.
         let extra = l.strip_suffix(s).or_else(|| l.strip_prefix(s)).filter(|e| e.chars().count() >= 2);
         match extra {
@@ -552,16 +557,18 @@ fn describe_differences(a: &NameParts, b: &NameParts, reasons: &mut Vec<Reason>)
             reasons.push(Reason::SoundSlipRepaired { written: written.clone(), meant: meant.clone() });
         }
         if let Some(t) = &n.suffix_typo {
-            reasons
-                .push(Reason::SuffixTypo { written: t.clone(), meant: n.suffix.clone().unwrap_or_default() });
+            reasons.push(Reason::SuffixTypo {
+                written: t.to_string(),
+                meant: n.suffix.unwrap_or_default().to_string(),
+            });
         }
     }
-    if a.ordinal.is_some() && a.body == b.body && a.key != b.key {
+    if a.ordinal.is_some() && a.body() == b.body() && a.key != b.key {
         reasons.push(Reason::SameOrdinal(a.ordinal.unwrap_or(0)));
     }
     reasons.extend(same_sound_slips(&a.key, &b.key));
-    if a.body != b.body {
-        reasons.push(Reason::NamesDiffer { a: a.body.clone(), b: b.body.clone() });
+    if a.body() != b.body() {
+        reasons.push(Reason::NamesDiffer { a: a.body().to_string(), b: b.body().to_string() });
     }
 }
 

@@ -95,10 +95,10 @@ impl Fit {
 pub fn may_be_short(n: &NameParts) -> bool {
     let len = n.key.chars().count();
     (2..=MAX_SHORT_CHARS).contains(&len)
-        && n.suffix.as_deref().is_none_or(|k| k == GROUP)
+        && n.suffix.is_none_or(|k| k == GROUP)
         && n.branch.is_none()
         && n.ordinal.is_none()
-        && !n.body.is_empty()
+        && !n.body().is_empty()
         && !FULL_NAME_WORDS.iter().any(|w| n.key.contains(w))
 }
 
@@ -222,11 +222,11 @@ const ZONE_WORDS: &[&str] = &[
 /// part of where the unit is, not of its name (和顺电气 for short). Only with two identifying
 /// characters or more after it; empty when there is none.
 fn zone_after_place(n: &NameParts) -> &'static str {
-    if n.region_text.is_empty() {
+    if n.region_text().is_empty() {
         return "";
     }
-    let rest = &n.key[n.region_text.len()..];
-    let core = rest.strip_suffix(n.suffix.as_deref().unwrap_or_default()).unwrap_or(rest);
+    let rest = &n.key[n.region_text().len()..];
+    let core = rest.strip_suffix(n.suffix.unwrap_or_default()).unwrap_or(rest);
     ZONE_WORDS
         .iter()
         .find(|z| core.strip_prefix(**z).is_some_and(|after| after.chars().count() >= 2))
@@ -239,7 +239,7 @@ fn zone_after_place(n: &NameParts) -> &'static str {
 fn words(n: &NameParts) -> Vec<Word> {
     let pos = |byte: usize| n.key[..byte].chars().count();
     let mut out = Vec::new();
-    let region_end = pos(n.region_text.len());
+    let region_end = pos(n.region_text().len());
     if n.national || n.mentions.is_empty() {
         if region_end > 0 {
             out.push(Word::plain(0, region_end, Class::Region));
@@ -251,7 +251,7 @@ fn words(n: &NameParts) -> Vec<Word> {
         }));
     }
     let total = n.key.chars().count();
-    let suffix_chars = n.suffix.as_deref().filter(|s| n.key.ends_with(s)).map_or(0, |s| s.chars().count());
+    let suffix_chars = n.suffix.filter(|s| n.key.ends_with(s)).map_or(0, |s| s.chars().count());
     let core_end = total - suffix_chars;
     let chars: Vec<char> = n.key.chars().collect();
     let zone = zone_after_place(n).chars().count();
@@ -280,13 +280,13 @@ fn province_aliases(m: &crate::geo::RegionMention) -> &'static [char] {
 /// list had 河南经贸职业学院 as a short form of 河南对外经济贸易职业学院: two colleges.) `fit` then asks more of it than of a short form
 /// without a kind word: it must cut at least two words (`MIN_CUT_WORDS`).
 pub fn abbreviated_kind(n: &NameParts) -> Option<&str> {
-    let kind = n.suffix.as_deref().filter(|k| n.key.ends_with(k))?;
+    let kind = n.suffix.filter(|k| n.key.ends_with(k))?;
     let before = &n.key[..n.key.len() - kind.len()];
     let ok = (3..=MAX_SHORT_CHARS).contains(&n.key.chars().count())
         && before.chars().count() >= MIN_CUT_WORDS
         && n.branch.is_none()
         && n.ordinal.is_none()
-        && n.region_text.is_empty()
+        && n.region_text().is_empty()
         && n.town.is_none()
         && n.core.chars().count() >= MIN_CUT_WORDS
         && !FULL_NAME_WORDS.iter().any(|w| before.contains(w));
@@ -303,7 +303,7 @@ const MIN_CUT_WORDS: usize = 2;
 /// identifying words (after its own place name, which must open place words of the full name
 /// whole: 上海大学 is not 上|海 of 上海海洋大学) cut at least two words of the full name.
 fn abbreviates(short: &NameParts, ws: &[Word], path: &[(usize, usize)]) -> bool {
-    let place = short.region_text.chars().count();
+    let place = short.region_text().chars().count();
     let (mut at, mut cut, mut core_cut) = (0, 0, false);
     for &(w, len) in path {
         let word = &ws[w];
@@ -333,7 +333,7 @@ pub fn fit(short: &NameParts, long: &NameParts) -> Option<Fit> {
     let kind = if may_be_short(short) {
         None
     } else {
-        let kind = abbreviated_kind(short).filter(|k| long.suffix.as_deref() == Some(*k))?;
+        let kind = abbreviated_kind(short).filter(|k| long.suffix == Some(*k))?;
         s.truncate(s.len() - kind.chars().count());
         ws.retain(|w| w.class != Class::Generic);
         // A province's one-character name opens only a short form without a kind word: with
@@ -457,8 +457,8 @@ pub fn explain(a: &NameParts, b: &NameParts) -> Option<Reason> {
         None => (b, a, fit(b, a)?),
     };
     Some(Reason::Shortens {
-        short: short.key.clone(),
-        long: long.key.clone(),
+        short: short.key.to_string(),
+        long: long.key.to_string(),
         kept: f.kept,
         opened: f.opened,
     })
@@ -477,29 +477,31 @@ const PLACE_ENDS: &[char] =
 /// Evidence for review only, like any short form.
 pub fn form_dropped(a: &NameParts, b: &NameParts) -> Option<Reason> {
     let (short, long) = if a.key.len() < b.key.len() { (a, b) } else { (b, a) };
-    let form = long.suffix.as_deref().filter(|f| long.key.ends_with(f))?;
+    let form = long.suffix.filter(|f| long.key.ends_with(f))?;
     let kept = &long.key[..long.key.len() - form.len()];
     // The region may be left out too (朗迪集团 for 浙江朗迪集团股份有限公司), when the shorter
     // names none of its own: the columns' region is then checked by the scorer's vetoes.
-    let (kept, region) = match kept.strip_prefix(long.region_text.as_str()) {
-        Some(body) if kept != short.key && !long.region_text.is_empty() && short.region_text.is_empty() => {
-            (body, long.region_text.as_str())
+    let (kept, region) = match kept.strip_prefix(long.region_text()) {
+        Some(body)
+            if kept != &*short.key && !long.region_text().is_empty() && short.region_text().is_empty() =>
+        {
+            (body, long.region_text())
         }
         _ => (kept, ""),
     };
     // A unit's name with an association's kind after it names that unit's association
     // (新疆医大科协 is not 新疆医大 written with 科协): never a form dropped.
     let association = long.suffix_kind.is_some_and(|k| k.contains("association") || k.contains("society"));
-    let ok = kept == short.key
+    let ok = kept == &*short.key
         && !association
-        && short.suffix.as_deref().is_none_or(|k| !FULL_NAME_WORDS.iter().any(|w| k.ends_with(w)))
+        && short.suffix.is_none_or(|k| !FULL_NAME_WORDS.iter().any(|w| k.ends_with(w)))
         && !FULL_NAME_WORDS.iter().any(|w| kept.contains(w))
         && short.core.chars().count() >= 2
         && short.town.is_none()
         && short.branch.is_none()
         && !kept.ends_with(PLACE_ENDS);
     ok.then(|| Reason::FormDropped {
-        short: short.key.clone(),
+        short: short.key.to_string(),
         region: region.into(),
         form: form.to_string(),
     })

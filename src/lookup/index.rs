@@ -97,7 +97,7 @@ impl NameIndex {
             || {
                 let mut exact: AHashMap<Box<str>, Vec<RecIdx>> = AHashMap::with_capacity(names.len());
                 for (i, n) in names.iter().enumerate() {
-                    exact.entry(n.key.as_str().into()).or_default().push(i as RecIdx);
+                    exact.entry((*n.key).into()).or_default().push(i as RecIdx);
                 }
                 (exact, Postings::build(names, short_ends_of))
             },

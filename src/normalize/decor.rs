@@ -344,7 +344,7 @@ mod tests {
     }
 
     fn key(s: &str) -> String {
-        super::super::parse(s, Gazetteer::global()).key
+        super::super::parse(s, Gazetteer::global()).key.into()
     }
 
     #[test]
@@ -361,7 +361,7 @@ mod tests {
             ("杭州市科学技术会", "杭州市科学技术协会"),
         ] {
             let parts = super::super::parse(decorated, Gazetteer::global());
-            assert_eq!(parts.key, key(plain), "{decorated}");
+            assert_eq!(&*parts.key, key(plain), "{decorated}");
             assert!(!parts.decorations.is_empty() || parts.suffix_typo.is_some(), "{decorated}");
         }
         let fifth = super::super::parse("第五中学（白银市）", Gazetteer::global());

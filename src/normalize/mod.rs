@@ -32,25 +32,26 @@ pub struct NameParts {
     /// The canonical written name: folded (NFKC, simplified, no whitespace or punctuation),
     /// provisional marker removed, abbreviations expanded to their long form (科协 → 科学技术协会),
     /// ordinal canonical (第11). Equal keys = same name as written.
-    pub key: String,
+    pub key: Box<str>,
     /// Region named at the start of the name (may be empty), from the name alone.
     pub region: Region,
-    /// The text of that region prefix, as it appears in `key`.
-    pub region_text: String,
+    /// Bytes of `key` that are the region prefix (`region_text`); the rest is the `body`. A
+    /// length rather than two more strings, and boxed strings rather than `String`s: a million
+    /// names are held through the whole dedupe, and this took them from 344 to 248 bytes each
+    /// plus two allocations fewer (docs/dedupe.md, twelfth session).
+    region_len: u32,
     /// The region mentions of the prefix, each with every division its text can mean.
     pub mentions: Box<[RegionMention]>,
     /// The name opens with 中国 / 中华人民共和国 / 全国: a national unit.
     pub national: bool,
-    /// `key` without the region prefix: what two names of one region are compared on.
-    pub body: String,
     /// `body` without generic suffix and ordinal: the identifying words.
     pub core: Box<str>,
     /// `core` with generic words at its end stripped too (职业技术学院, 有限公司, 镇): the words that
     /// tell one unit from another of the same kind. Empty when the core is nothing but generic
     /// words (吉林职业技术学院科协: the place word 吉林 is the identity, read from the region).
-    pub stem: String,
+    pub stem: Box<str>,
     /// Canonical generic suffix (科学技术协会, 学会, 中学, 医院, 有限公司…), if any.
-    pub suffix: Option<String>,
+    pub suffix: Option<&'static str>,
     /// Kind of unit the suffix names (`data/name_suffixes.csv`): science_association, company…
     pub suffix_kind: Option<&'static str>,
     /// The suffix names a kind a division has exactly one of (`data/one_per_division.csv`:
@@ -58,18 +59,18 @@ pub struct NameParts {
     pub one_per_place: bool,
     /// A town (乡镇/街道) the core opens with (城关镇 in 城关镇科协, 城关镇中心小学): a place the
     /// gazetteer does not know, which many counties share, so it identifies only with its county.
-    pub town: Option<String>,
+    pub town: Option<Box<str>>,
     /// 第一中学 = 一中 = 1中 → 1.
     pub ordinal: Option<u32>,
     /// Branch marker (分会, 分院, 分校, 分公司…) with the text before it, if the name is a branch.
-    pub branch: Option<String>,
+    pub branch: Option<Box<str>>,
     /// The name carries a provisional marker: （筹）, 筹备组, 筹委会.
     pub provisional: bool,
     /// Abbreviations expanded in this name (short, long), for reasons.
     pub expansions: Box<[(&'static str, &'static str)]>,
     /// The generic suffix as written when it had one wrong character (科雪技术协会); `suffix`
     /// and `body` hold the correct spelling.
-    pub suffix_typo: Option<String>,
+    pub suffix_typo: Option<Box<str>>,
     /// Same-sound slips repaired in generic words, as written → repaired (递一 → 第一), for
     /// reasons.
     pub sound_slips: Box<[(String, String)]>,
@@ -82,8 +83,18 @@ pub struct NameParts {
 }
 
 impl NameParts {
+    /// The text of the region prefix, as it appears in `key` (may be empty).
+    pub fn region_text(&self) -> &str {
+        &self.key[..self.region_len as usize]
+    }
+
+    /// `key` without the region prefix: what two names of one region are compared on.
+    pub fn body(&self) -> &str {
+        &self.key[self.region_len as usize..]
+    }
+
     /// Free parsed names on every core: a million of them are several million small strings
-    /// (600 MB), and freeing them one by one left a core idle for a quarter of a second.
+    /// (about 450 MB), and freeing them one by one left a core idle for a quarter of a second.
     pub fn free_all(names: Vec<NameParts>) {
         use rayon::prelude::*;
         names.into_par_iter().for_each(drop);
@@ -544,18 +555,18 @@ fn parse_unified(
         // Write the generic words correctly so that the typo does not count as a difference.
         let written = (canonical.chars().count() as isize - missing) as usize;
         let cut = body.char_indices().rev().nth(written - 1).map_or(0, |(i, _)| i);
-        suffix_typo = Some(body[cut..].to_string());
+        suffix_typo = Some(body[cut..].into());
         body = format!("{}{canonical}", &body[..cut]);
     }
     let found = typo.map(|t| t.0).or(exact);
-    let suffix = found.map(|(s, _)| s.to_string());
+    let suffix = found.map(|(s, _)| s);
     let suffix_kind = found.map(|(_, k)| k);
-    let mut core = body[..body.len() - suffix.as_ref().map_or(0, String::len)].to_string();
+    let mut core = body[..body.len() - suffix.map_or(0, str::len)].to_string();
     if let Some(n) = ordinal {
         core = core.replacen(&format!("第{n}"), "", 1);
     }
     let stem = stem_of(&core);
-    let one_per_place = suffix.as_deref().is_some_and(one_per_division);
+    let one_per_place = suffix.is_some_and(one_per_division);
     let town = town_of(&core);
     // Every marker opens with 分 or 支: most names have neither, and skip the searches.
     let may_branch = body.contains(['分', '支']);
@@ -564,21 +575,20 @@ fn parse_unified(
         .filter(|_| may_branch)
         .filter_map(|m| body.rfind(m).map(|i| i + m.len()))
         .max()
-        .map(|end| body[..end].to_string());
+        .map(|end| body[..end].into());
 
     NameParts {
-        key: [region_text.as_str(), body.as_str()].concat(),
+        key: [region_text.as_str(), body.as_str()].concat().into_boxed_str(),
         region: gazetteer.region_of_mentions(&mentions),
-        region_text,
+        region_len: region_text.len() as u32,
         mentions: mentions.into_boxed_slice(),
         national,
-        body,
         core: core.into_boxed_str(),
-        stem,
+        stem: stem.into_boxed_str(),
         suffix,
         suffix_kind,
         one_per_place,
-        town,
+        town: town.map(String::into_boxed_str),
         ordinal,
         branch,
         provisional,

@@ -111,8 +111,8 @@ fn explain_veto(kind: VetoKind, g: &Gazetteer, a: Side, b: Side) -> Reason {
         },
         VetoKind::NationalAndRegional => Reason::NationalAndRegional,
         VetoKind::Kinds => Reason::DifferentKinds {
-            a: a.name.suffix.clone().unwrap_or_default(),
-            b: b.name.suffix.clone().unwrap_or_default(),
+            a: a.name.suffix.unwrap_or_default().to_string(),
+            b: b.name.suffix.unwrap_or_default().to_string(),
         },
         VetoKind::Ordinals => Reason::DifferentOrdinals { a: a.name.ordinal, b: b.name.ordinal },
         VetoKind::Branch => Reason::BranchAndUnit,
@@ -125,7 +125,9 @@ fn explain_veto(kind: VetoKind, g: &Gazetteer, a: Side, b: Side) -> Reason {
             a: place_word(a.name).unwrap_or_default().to_string(),
             b: place_word(b.name).unwrap_or_default().to_string(),
         },
-        VetoKind::PlaceMarkers => Reason::DifferentNames { a: a.name.key.clone(), b: b.name.key.clone() },
+        VetoKind::PlaceMarkers => {
+            Reason::DifferentNames { a: a.name.key.to_string(), b: b.name.key.to_string() }
+        }
         VetoKind::Levels => Reason::DifferentLevels { a: a.level, b: b.level },
     }
 }

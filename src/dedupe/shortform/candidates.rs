@@ -24,12 +24,12 @@ fn ordered(a: RecIdx, b: RecIdx) -> (RecIdx, RecIdx) {
 /// body (全国青联 for 中华|全国|青年|联合会) and of the word after a development zone (和顺电气 for
 /// 苏州工业园区和顺电气…), with their byte positions.
 pub(super) fn anchors(n: &NameParts) -> impl Iterator<Item = (usize, char)> + '_ {
-    let second = n.body.char_indices().nth(2).map(|(b, _)| n.region_text.len() + b);
+    let second = n.body().char_indices().nth(2).map(|(b, _)| n.region_text().len() + b);
     let zone = zone_after_place(n);
-    let after_zone = (!zone.is_empty()).then(|| n.region_text.len() + zone.len());
+    let after_zone = (!zone.is_empty()).then(|| n.region_text().len() + zone.len());
     let starts = std::iter::once(0)
         .chain(n.mentions.iter().map(|m| m.start))
-        .chain(std::iter::once(n.region_text.len()))
+        .chain(std::iter::once(n.region_text().len()))
         .chain(second)
         .chain(after_zone);
     let aliases = n.mentions.iter().flat_map(|m| province_aliases(m).iter().map(move |&c| (m.start, c)));
@@ -148,7 +148,7 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
     let mut by_ends: AHashMap<(char, char, u32), Vec<RecIdx>> = AHashMap::new();
     for (i, n) in names.iter().enumerate() {
         let (stem, kind) = if may_be_short(n) {
-            (n.key.as_str(), 0)
+            (&*n.key, 0)
         } else if let Some(k) = abbreviated_kind(n) {
             let next = kinds.len() as u32 + 1;
             (&n.key[..n.key.len() - k.len()], *kinds.entry(k).or_insert(next))
@@ -180,7 +180,6 @@ pub fn pairs(names: &[NameParts], feats: &[Features]) -> Vec<(RecIdx, RecIdx)> {
             // The kind shared with short names of a kind, and where it starts in the key.
             let kind = long
                 .suffix
-                .as_deref()
                 .filter(|k| long.key.ends_with(k))
                 .and_then(|k| kinds.get(k).map(|&id| (id, long.key.len() - k.len())));
             let mut keys: Vec<(char, char, u32)> = Vec::new();
