@@ -4,6 +4,10 @@
 # binaries. Usage: bench/ab.sh ROUNDS COMMAND DUMP BIN...   (COMMAND: dedupe, run or check)
 # e.g. bench/ab.sh 6 dedupe /tmp/orgclean-bench/orgs-1000000/orgs.csv /tmp/orgclean-old target/release/orgclean
 # Prints each run (wall, user+sys CPU, peak RSS), then min / mean / max per binary.
+# PAUSE=SECONDS (default 0) waits before each run. On a VM whose guest hands freed memory back
+# to the host (virtio-balloon free page reporting), memory touched again costs a host fault per
+# page: a 1M dedupe run right after another spent 1.0-1.6 s of system CPU, one 20 s later 5.7-6.7 s
+# (twelfth session). A fresh process on a fresh machine pays the second; PAUSE=20 measures it.
 set -euo pipefail
 [ $# -ge 4 ] || { sed -n 2,6p "$0"; exit 2; }
 rounds=$1; cmd=$2; dump=$3; shift 3
@@ -15,6 +19,7 @@ trap 'rm -rf "$log" "$out"' EXIT
 for _ in $(seq "$rounds"); do
   for bin in "$@"; do
     rm -rf "$out/o"
+    sleep "${PAUSE:-0}"
     /usr/bin/time -f "$bin %e %U %S %M" "$bin" -q "$cmd" "$dump" --out "$out/o" "${extra[@]}" 2>>"$log" >/dev/null
     tail -1 "$log" | awk '{printf "%-40s wall %6.2f s  cpu %6.2f s  peak %5d MB\n", $1, $2, $3 + $4, $5 / 1024}'
   done
