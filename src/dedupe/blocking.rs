@@ -341,20 +341,60 @@ struct Grams {
     all: Vec<Gram>,
 }
 
-/// A gram of the gram index: `grams_into`'s two characters in 16 bits each. Characters beyond
-/// the Basic Multilingual Plane (rare in names) fold into the surrogate range, which no `char`
-/// uses, so they only meet each other: at worst an extra candidate. Half the memory of the
-/// 21-bit characters the lookup index keeps, and the index's packed entries fit in a `u64`.
+/// A gram of the gram index: `grams_into`'s two characters in 16 bits each (`GramCoder`), so
+/// that the index's packed entries fit in a `u64`: half the memory of 21-bit characters, which
+/// the lookup index keeps.
 type Gram = u32;
 
-fn compact_gram(g: u64) -> Gram {
-    let char16 = |c: u32| if c <= 0xFFFF { c } else { 0xD800 | (c & 0x7FF) };
-    (char16((g >> 32) as u32) << 16) | char16(g as u32)
+/// Characters in 16 bits, in the same order and one to one: the Basic Multilingual Plane as it
+/// is (shifted down over the surrogates, which no `char` uses), the directory's few characters
+/// beyond it (extension B and on: rare in names, but some place and family names need them)
+/// numbered in order after it. A gram's code therefore compares and equals as the full gram
+/// does, and blocking finds exactly what it found with full grams. Only a directory with more
+/// than 2,048 distinct such characters would share the last code among the rest: extra
+/// candidates there, never a wrong merge (the scoring compares the names themselves).
+struct GramCoder {
+    /// The characters beyond the BMP that the keys use, sorted.
+    rare: Vec<u32>,
+}
+
+/// Codes of the BMP above the surrogates, shifted down over them: 0xD800..=0xF7FF.
+const SURROGATES: u32 = 0x800;
+/// Codes for the characters beyond the BMP: 0xF800..=0xFFFF.
+const FIRST_RARE: u32 = 0x1_0000 - SURROGATES;
+
+impl GramCoder {
+    fn of(names: &[NameParts]) -> GramCoder {
+        let mut rare: Vec<u32> = names
+            .par_iter()
+            .flat_map_iter(|n| n.key.chars().map(u32::from).filter(|&c| c > 0xFFFF))
+            .collect();
+        rare.par_sort_unstable();
+        rare.dedup();
+        GramCoder { rare }
+    }
+
+    fn char16(&self, c: u32) -> u32 {
+        match c {
+            0..0xD800 => c,
+            0xD800..=0xFFFF => c - SURROGATES,
+            _ => {
+                let rank = self.rare.partition_point(|&r| r < c) as u32;
+                FIRST_RARE + rank.min(SURROGATES - 1)
+            }
+        }
+    }
+
+    /// `grams_into`'s gram (one character, or the first shifted by 32 over the second).
+    fn code(&self, g: u64) -> Gram {
+        (self.char16((g >> 32) as u32) << 16) | self.char16(g as u32)
+    }
 }
 
 impl Grams {
     /// The grams of `names[order[0]]`, `names[order[1]]`…
     fn build(order: &[RecIdx], names: &[NameParts]) -> Grams {
+        let coder = GramCoder::of(names);
         let chunks: Vec<(Vec<u32>, Vec<Gram>)> = order
             .par_chunks(1 << 14)
             .map(|chunk| {
@@ -363,9 +403,8 @@ impl Grams {
                 for &i in chunk {
                     grams_into(&names[i as usize].key, &mut scratch);
                     compact.clear();
-                    compact.extend(scratch.iter().map(|&g| compact_gram(g)));
-                    // Same order for every gram of the BMP; folded ones may meet.
-                    compact.sort_unstable();
+                    // Same order (the coder keeps it); equal only past 2,048 rare characters.
+                    compact.extend(scratch.iter().map(|&g| coder.code(g)));
                     compact.dedup();
                     all.extend_from_slice(&compact);
                     lens.push(compact.len() as u32);
@@ -618,7 +657,7 @@ mod tests {
         let (mut start, mut all, mut scratch) = (vec![0u32], Vec::new(), Vec::new());
         for k in keys {
             grams_into(k, &mut scratch);
-            all.extend(scratch.iter().map(|&g| compact_gram(g)));
+            all.extend(scratch.iter().map(|&g| GramCoder { rare: Vec::new() }.code(g)));
             start.push(all.len() as u32);
         }
         let grams = Grams { start, all };
@@ -656,27 +695,79 @@ mod tests {
         assert!(packed.windows(2).all(|w| w[0] < w[1]), "gram, then record order");
     }
 
-    /// Compact grams keep the order of the full ones within the Basic Multilingual Plane, one
-    /// character never equals two, and characters beyond it meet only each other.
+    /// Coded grams compare and equal as the full ones do, also for characters beyond the BMP
+    /// and for those above the surrogates (﨑 U+FA11): blocking sees the same grams. Before, rare
+    /// characters were folded (𠀀 U+20000 = 𠠀 U+20800) and sorted out of order, and a pair
+    /// sharing 𠀁甲 was lost while names sharing only a folded code became candidates.
     #[test]
-    fn compact_grams_keep_order_and_fold_only_rare_characters() {
+    fn coded_grams_keep_the_order_and_identity_of_full_grams() {
         let full = |k: &str| {
             let mut g = Vec::new();
             grams_into(k, &mut g);
             g
         };
-        let mut all: Vec<u64> = ["合肥科协", "科", "A", "ＡＢ", "肥西科学技术协会", "\u{FFFF}\u{FFFE}"]
-            .iter()
-            .flat_map(|k| full(k))
-            .collect();
+        let keys = [
+            "𠀁甲𠠀乙丙",
+            "𠀁甲子丑",
+            "𠀀鹏物流",
+            "𠠀鹏餐饮",
+            "﨑山科协",
+            "合肥科协",
+            "科",
+            "A",
+            "\u{FFFF}\u{E000}",
+        ];
+        let mut all: Vec<u64> = keys.iter().flat_map(|k| full(k)).collect();
+        all.extend(keys.iter().flat_map(|k| k.chars().map(u64::from)));
         all.sort_unstable();
         all.dedup();
-        let compact: Vec<Gram> = all.iter().map(|&g| compact_gram(g)).collect();
-        assert!(compact.windows(2).all(|w| w[0] < w[1]), "{compact:x?}");
-        assert_eq!(compact_gram(full("科")[0]), '科' as Gram);
-        let rare = compact_gram(full("𠀀𠀁")[0]);
-        assert_eq!(rare, (0xD800 << 16) | 0xD801);
-        assert!(char::from_u32(rare >> 16).is_none() && char::from_u32(rare & 0xFFFF).is_none());
+        let rare = keys.iter().flat_map(|k| k.chars()).map(u32::from).filter(|&c| c > 0xFFFF);
+        let mut rare: Vec<u32> = rare.collect();
+        rare.sort_unstable();
+        rare.dedup();
+        assert_eq!(rare.len(), 3);
+        let coder = GramCoder { rare };
+        let coded: Vec<Gram> = all.iter().map(|&g| coder.code(g)).collect();
+        assert!(coded.windows(2).all(|w| w[0] < w[1]), "{coded:x?}");
+        assert_eq!(coder.code(u64::from('科')), '科' as Gram);
+        // Past 2,048 rare characters the rest share the last code: still in order.
+        let coder = GramCoder { rare: (0x20000..0x20000 + 3000).collect() };
+        let codes: Vec<u32> = [0x20000, 0x20000 + 2046, 0x20000 + 2047, 0x20000 + 2999, 0x2FFFF]
+            .map(|c| coder.char16(c))
+            .to_vec();
+        assert_eq!(codes, [0xF800, 0xFFFE, 0xFFFF, 0xFFFF, 0xFFFF]);
+        assert!(coder.char16(0xFFFF) < coder.char16(0x20000));
+    }
+
+    /// Names sharing two characters beyond the BMP are candidates, and names that share no
+    /// character are not (found by review: with those characters folded, 𠀁甲… lost its pair
+    /// and 𠀀鹏物流 met 𠠀鹏餐饮).
+    #[test]
+    fn names_with_characters_beyond_the_bmp_meet_as_their_characters_say() {
+        let g = crate::geo::Gazetteer::global();
+        let rows = [
+            "𠀁甲𠠀乙丙丁戊己",
+            "𠀁甲子丑寅卯辰巳",
+            "𠠀乙午未申酉戌亥",
+            "丙丁金木",
+            "戊己水火",
+            "子丑鹤鹭",
+            "寅卯鸥鹃",
+            "辰巳鹊鹰",
+            "午未松柏",
+            "申酉桃李",
+            "戌亥梅兰",
+            "𠀀鹏物流",
+            "𠠀鹏餐饮",
+        ];
+        let (names, feats): (Vec<NameParts>, Vec<Features>) = rows
+            .iter()
+            .map(|name| super::super::features::parsed(name, g.resolve_columns("河南省", "", ""), ""))
+            .unzip();
+        let keys: Vec<VetoKey> = feats.iter().map(VetoKey::of).collect();
+        let pairs = candidate_pairs(&names, &feats, &keys);
+        assert!(pairs.contains(&(0, 1)), "{pairs:?}");
+        assert!(!pairs.contains(&(11, 12)), "{pairs:?}");
     }
 
     #[test]
@@ -684,7 +775,7 @@ mod tests {
         let grams = |key: &str| {
             let mut g = Vec::new();
             grams_into(key, &mut g);
-            g.into_iter().map(compact_gram).collect::<Vec<_>>()
+            g.into_iter().map(|g| GramCoder { rare: Vec::new() }.code(g)).collect::<Vec<_>>()
         };
         assert_eq!(grams("科协").len(), 1);
         assert_eq!(grams("科").len(), 1);
