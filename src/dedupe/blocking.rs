@@ -451,7 +451,7 @@ struct GramIndex {
     /// Kept (province, gram) keys in order (the i-th has range i): for records of unknown
     /// province.
     keys: Vec<(u32, Gram)>,
-    /// The provinces present, in order (a record's rank in the packed entries).
+    /// The provinces present, in order: the buckets a record of unknown province probes.
     provinces: Vec<u32>,
     unknown: ahash::AHashMap<Gram, u32>,
     recs: Vec<RecIdx>,
@@ -478,9 +478,9 @@ fn entry_pos(e: u64) -> usize {
 
 impl GramIndex {
     fn build(grams: &Grams, province: &[u32]) -> GramIndex {
-        let mut ranks: Vec<u32> = province.to_vec();
-        ranks.dedup();
-        debug_assert!(ranks.windows(2).all(|w| w[0] < w[1]), "records come in province order");
+        let mut provinces: Vec<u32> = province.to_vec();
+        provinces.dedup();
+        debug_assert!(provinces.windows(2).all(|w| w[0] < w[1]), "records come in province order");
         // One integer per (record, gram), built on every thread straight into its place, so
         // that sorting a province's entries groups the records of each gram in record order.
         let mut entries: Vec<u64> = vec![0; grams.all.len()];
@@ -500,7 +500,7 @@ impl GramIndex {
         let mut unknown = ahash::AHashMap::new();
         let mut recs = Vec::new();
         let mut first_pos = 0;
-        for &p in &ranks {
+        for &p in &provinces {
             // This province's records, and so its slots of `Grams::all`.
             let end_pos = first_pos + province[first_pos..].partition_point(|&q| q == p);
             let slots = grams.start[first_pos] as usize..grams.start[end_pos] as usize;
@@ -531,7 +531,7 @@ impl GramIndex {
                 }
             }
         }
-        GramIndex { own, ranges, keys, provinces: ranks, unknown, recs }
+        GramIndex { own, ranges, keys, provinces, unknown, recs }
     }
 
     fn range(&self, r: u32) -> &[RecIdx] {

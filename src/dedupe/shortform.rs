@@ -225,7 +225,7 @@ fn zone_after_place(n: &NameParts) -> &'static str {
     if n.region_text().is_empty() {
         return "";
     }
-    let rest = &n.key[n.region_text().len()..];
+    let rest = n.body();
     let core = rest.strip_suffix(n.suffix.unwrap_or_default()).unwrap_or(rest);
     ZONE_WORDS
         .iter()

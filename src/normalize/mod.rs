@@ -94,7 +94,8 @@ impl NameParts {
     }
 
     /// Free parsed names on every core: a million of them are several million small strings
-    /// (about 450 MB), and freeing them one by one left a core idle for a quarter of a second.
+    /// (heaptrack, 300k rows: 26 MB of strings beside 74 MB of `NameParts`), and freeing them
+    /// one by one left a core idle for a quarter of a second.
     pub fn free_all(names: Vec<NameParts>) {
         use rayon::prelude::*;
         names.into_par_iter().for_each(drop);
