@@ -52,13 +52,26 @@ pub fn step(label: &str, wanted: bool) -> ProgressBar {
 /// Phase times on stderr for benchmarks (`ORGCLEAN_TIMING=1`), whatever `--quiet` says: they are
 /// asked for explicitly and go where no output file is written.
 /// Each line also gives the CPU time the process has used so far (Linux): on a loaded machine
-/// wall times mislead, and the difference between two lines is what a phase cost.
+/// wall times mislead, and the difference between two lines is what a phase cost. And when the
+/// phase ended, counted from the process's start: phases run side by side, so durations alone
+/// do not say where a core was left idle.
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("ORGCLEAN_TIMING").is_some() {
         let cpu = process_cpu_seconds().map(|c| format!(" (process cpu {c:.2} s)")).unwrap_or_default();
         let mem = memory_mb().map(|(rss, hwm)| format!(" rss {rss} MB, peak {hwm} MB")).unwrap_or_default();
-        eprintln!("{phase}: {:.2} s{cpu}{mem}", since.elapsed().as_secs_f64());
+        let at = process_age_seconds().map(|a| format!(" [at {a:.2} s]")).unwrap_or_default();
+        eprintln!("{phase}: {:.2} s{cpu}{mem}{at}", since.elapsed().as_secs_f64());
     }
+}
+
+/// Seconds since this process started: /proc/uptime less the start time of /proc/self/stat
+/// (field 22, in clock ticks of 1/100 s since boot).
+fn process_age_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let start: f64 = after.split(' ').nth(19)?.parse().ok()?;
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime").ok()?.split(' ').next()?.parse().ok()?;
+    Some(uptime - start / 100.0)
 }
 
 /// Resident memory now and at its peak so far, in MB (VmRSS and VmHWM of /proc/self/status): the
@@ -82,4 +95,27 @@ fn process_cpu_seconds() -> Option<f64> {
     let utime: f64 = fields.next()?.parse().ok()?;
     let stime: f64 = fields.next()?.parse().ok()?;
     Some((utime + stime) / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_knows_how_long_it_has_run_and_what_it_has_used() {
+        // The wrong field of /proc/self/stat (a neighbour is a tick count since boot, or a
+        // priority) gives minus the uptime, or more than the machine has been up.
+        let age = process_age_seconds().unwrap();
+        let uptime: f64 =
+            std::fs::read_to_string("/proc/uptime").unwrap().split(' ').next().unwrap().parse().unwrap();
+        assert!(age >= 0.0 && age < uptime, "age {age} s, machine up {uptime} s");
+        let before = process_cpu_seconds().unwrap();
+        let spin = std::time::Instant::now();
+        while spin.elapsed().as_millis() < 50 {
+            std::hint::black_box(0);
+        }
+        assert!(process_cpu_seconds().unwrap() >= before);
+        let (rss, peak) = memory_mb().unwrap();
+        assert!(rss > 0 && peak >= rss);
+    }
 }
