@@ -32,32 +32,23 @@ fn keep_freed_memory() {
 /// Fault memory in 4 KiB pages instead of 2 MiB transparent huge pages. On this workplace's VMs
 /// (Firecracker, freed guest memory handed back to the host) fresh memory is the costliest thing
 /// a run does, and huge pages made it costlier: a 1M-row `run` in the VM's slow moods spent
-/// 11.4–12.0 s of system CPU with huge pages and 4.3–5.7 s without, 19.7–20.3 s against
+/// 11.4–13.2 s of system CPU with huge pages and 4.3–8.4 s without, 19.7–24.7 s against
 /// 13.5–16.9 s of wall time, for the same peak memory (docs/run.md, thirteenth session).
 /// `PR_SET_THP_DISABLE` is checked at each fault, so setting it before the first large
 /// allocation covers the whole run.
 #[cfg(target_os = "linux")]
 fn use_small_pages() {
-    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process.
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process (prctl is variadic
+    // in C: libc declares it so, and the arguments are passed as the C ABI wants).
     unsafe {
-        prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(
+            libc::PR_SET_THP_DISABLE,
+            1 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        );
     }
-}
-
-#[cfg(target_os = "linux")]
-const PR_SET_THP_DISABLE: c_int = 41;
-#[cfg(all(target_os = "linux", test))]
-const PR_GET_THP_DISABLE: c_int = 42;
-
-#[cfg(target_os = "linux")]
-unsafe extern "C" {
-    fn prctl(
-        option: c_int,
-        arg2: std::ffi::c_ulong,
-        arg3: std::ffi::c_ulong,
-        arg4: std::ffi::c_ulong,
-        arg5: std::ffi::c_ulong,
-    ) -> c_int;
 }
 
 fn main() {
@@ -81,7 +72,16 @@ mod tests {
     #[test]
     fn the_process_faults_small_pages() {
         use_small_pages();
-        assert_eq!(unsafe { prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) }, 1);
+        let flag = unsafe {
+            libc::prctl(
+                libc::PR_GET_THP_DISABLE,
+                0 as libc::c_ulong,
+                0 as libc::c_ulong,
+                0 as libc::c_ulong,
+                0 as libc::c_ulong,
+            )
+        };
+        assert_eq!(flag, 1);
     }
 
     #[test]
