@@ -57,21 +57,14 @@ pub fn step(label: &str, wanted: bool) -> ProgressBar {
 /// do not say where a core was left idle.
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("ORGCLEAN_TIMING").is_some() {
-        let cpu = process_cpu_seconds().map(|c| format!(" (process cpu {c:.2} s)")).unwrap_or_default();
+        let stat = SelfStat::read();
+        let cpu = stat.as_ref().and_then(SelfStat::cpu_seconds);
+        let cpu = cpu.map(|c| format!(" (process cpu {c:.2} s)")).unwrap_or_default();
         let mem = memory_mb().map(|(rss, hwm)| format!(" rss {rss} MB, peak {hwm} MB")).unwrap_or_default();
-        let at = process_age_seconds().map(|a| format!(" [at {a:.2} s]")).unwrap_or_default();
+        let at = stat.as_ref().and_then(SelfStat::age_seconds);
+        let at = at.map(|a| format!(" [at {a:.2} s]")).unwrap_or_default();
         eprintln!("{phase}: {:.2} s{cpu}{mem}{at}", since.elapsed().as_secs_f64());
     }
-}
-
-/// Seconds since this process started: /proc/uptime less the start time of /proc/self/stat
-/// (field 22, in clock ticks of 1/100 s since boot).
-fn process_age_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let start: f64 = after.split(' ').nth(19)?.parse().ok()?;
-    let uptime: f64 = std::fs::read_to_string("/proc/uptime").ok()?.split(' ').next()?.parse().ok()?;
-    Some(uptime - start / 100.0)
 }
 
 /// Resident memory now and at its peak so far, in MB (VmRSS and VmHWM of /proc/self/status): the
@@ -85,16 +78,34 @@ fn memory_mb() -> Option<(u64, u64)> {
     Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
 }
 
-/// User + system time of this process from /proc/self/stat (fields 14 and 15, in clock ticks of
-/// 1/100 s, the value on every Linux this runs on).
-fn process_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name (field 2) is in parentheses and may hold spaces: count after it.
-    let after = &stat[stat.rfind(')')? + 2..];
-    let mut fields = after.split(' ').skip(11);
-    let utime: f64 = fields.next()?.parse().ok()?;
-    let stime: f64 = fields.next()?.parse().ok()?;
-    Some((utime + stime) / 100.0)
+/// The fields of /proc/self/stat after the command name (field 2, in parentheses, which may hold
+/// spaces): field 3 is the first. Times are in clock ticks of 1/100 s, the value on every Linux
+/// this runs on.
+struct SelfStat(String);
+
+impl SelfStat {
+    fn read() -> Option<SelfStat> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        let after = stat[stat.rfind(')')? + 2..].to_string();
+        Some(SelfStat(after))
+    }
+
+    /// Field `n` of the file (counted from 1), as a number.
+    fn field(&self, n: usize) -> Option<f64> {
+        self.0.split(' ').nth(n.checked_sub(3)?)?.parse().ok()
+    }
+
+    /// User + system time (fields 14 and 15).
+    fn cpu_seconds(&self) -> Option<f64> {
+        Some((self.field(14)? + self.field(15)?) / 100.0)
+    }
+
+    /// Seconds since the process started: /proc/uptime less the start time (field 22, since
+    /// boot).
+    fn age_seconds(&self) -> Option<f64> {
+        let uptime: f64 = std::fs::read_to_string("/proc/uptime").ok()?.split(' ').next()?.parse().ok()?;
+        Some(uptime - self.field(22)? / 100.0)
+    }
 }
 
 #[cfg(test)]
@@ -105,16 +116,17 @@ mod tests {
     fn a_process_knows_how_long_it_has_run_and_what_it_has_used() {
         // The wrong field of /proc/self/stat (a neighbour is a tick count since boot, or a
         // priority) gives minus the uptime, or more than the machine has been up.
-        let age = process_age_seconds().unwrap();
+        let age = SelfStat::read().unwrap().age_seconds().unwrap();
         let uptime: f64 =
             std::fs::read_to_string("/proc/uptime").unwrap().split(' ').next().unwrap().parse().unwrap();
         assert!(age >= 0.0 && age < uptime, "age {age} s, machine up {uptime} s");
-        let before = process_cpu_seconds().unwrap();
+        let cpu = || SelfStat::read().unwrap().cpu_seconds().unwrap();
+        let before = cpu();
         let spin = std::time::Instant::now();
         while spin.elapsed().as_millis() < 50 {
             std::hint::black_box(0);
         }
-        assert!(process_cpu_seconds().unwrap() >= before);
+        assert!(cpu() >= before);
         let (rss, peak) = memory_mb().unwrap();
         assert!(rss > 0 && peak >= rss);
     }
