@@ -2,7 +2,7 @@
 """Seconds this VM takes to touch fresh memory: map N MB (default 1024) and write one byte per
 4 KiB page. On a VM whose guest hands freed memory back to its host (virtio-balloon free page
 reporting, with DAMON paging cold page cache out), each first touch is a host fault, and the
-cost swings with the host: 0.7 s to 3.9 s per GB in the thirteenth session, minutes apart. A
+cost swings with the host: 0.5 s to 3.9 s per GB in the thirteenth session, minutes apart. A
 1M-row `run` touches about 1.5 GB of heap plus its output files, so its time swings with it
 (docs/run.md). Run it beside `bench/ab.sh` to know which mood a measurement was taken in.
 Usage: bench/touch.py [MB] [ROUNDS] [PAUSE_SECONDS]"""

@@ -272,8 +272,8 @@ fn settled(
             return (checked, dedupe);
         }
         // This round's result and check go before the next result is built, not after: the
-        // three together were the run's peak memory (1.38 GB live on the 1M-row dump, the old
-        // pairs and their reasons a tenth of it).
+        // three together were the run's peak of live memory on the 1M-row dump, 1.38 GB; with
+        // the old two dropped first the peak is 1.30 GB (at the first check).
         drop(checked);
         drop(std::mem::take(&mut dedupe));
         dedupe = settling.result();
