@@ -249,12 +249,12 @@ pub fn write_streamed(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Resu
 /// Most bytes handed to the kernel in one `write` call, and the size of the write buffer.
 ///
 /// A file built in memory (`orgs_fixed.csv`, `report.xlsx`) used to go to the kernel in one
-/// call. On ext4, which gives a write page-cache folios as large as the write, on this
-/// workplace's VMs (Firecracker, freed guest memory handed back to the host), large folios are
-/// fresh host memory. 122 MB written to a new file took, in system CPU (fourteenth session,
-/// docs/run.md): one call 0.67-1.26 s; calls of 512 KiB-2 MiB 0.03-0.96 s, depending on the
-/// minute; calls of 32-256 KiB 0.04-0.06 s every time; 8 KiB calls (the default buffer, which
-/// CSVs were written through) 0.08-0.17 s.
+/// call. ext4 gives a write page-cache folios as large as the write, and on this workplace's
+/// VMs (Firecracker, freed guest memory handed back to the host) large folios cost far more,
+/// most likely because they are fresh host memory. 122 MB written to a new file took, in system CPU (fourteenth session,
+/// docs/run.md): one call 0.67-1.26 s; calls of 512 KiB-2 MiB 0.03-1.03 s, depending on the
+/// minute; calls of 32-256 KiB 0.04-0.07 s every time; 8 KiB calls (the default buffer, which
+/// CSVs were written through) 0.07-0.22 s. `bench/writes.py` measures it.
 pub const MAX_WRITE: usize = 64 << 10;
 
 /// A writer that hands its inner writer at most `MAX_WRITE` bytes per call (`write_all` loops).
