@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Alternated timing of two (or more) orgclean binaries on one dump: this VM's speed drifts by
 # ±15% over minutes, so runs of one binary after the other compare the VM's moods, not the
-# binaries. Usage: bench/ab.sh ROUNDS COMMAND DUMP BIN...   (COMMAND: dedupe, run or check)
+# binaries. Rounds alternate the order (A B, then B A: ABBA), so that a VM slowing down over the
+# runs favours neither binary (in plain ABAB the second always runs later).
+# Usage: bench/ab.sh ROUNDS COMMAND DUMP BIN...   (COMMAND: dedupe, run or check)
 # e.g. bench/ab.sh 6 dedupe /tmp/orgclean-bench/orgs-1000000/orgs.csv /tmp/orgclean-old target/release/orgclean
 # Prints each run (wall, user+sys CPU, peak RSS), then min / mean / max per binary.
 # PAUSE=SECONDS (default 0) waits before each run. On a VM whose guest hands freed memory back
@@ -16,14 +18,20 @@ extra=()
 log=$(mktemp)
 out=$(mktemp -d)
 trap 'rm -rf "$log" "$out"' EXIT
-for _ in $(seq "$rounds"); do
-  for bin in "$@"; do
+bins=("$@")
+for round in $(seq "$rounds"); do
+  order=("${bins[@]}")
+  if (( round % 2 == 0 )); then
+    order=()
+    for ((k = ${#bins[@]} - 1; k >= 0; k--)); do order+=("${bins[k]}"); done
+  fi
+  for bin in "${order[@]}"; do
     rm -rf "$out/o"
     sleep "${PAUSE:-0}"
     /usr/bin/time -f "$bin %e %U %S %M" "$bin" -q "$cmd" "$dump" --out "$out/o" "${extra[@]}" 2>>"$log" >/dev/null
-    tail -1 "$log" | awk '{printf "%-40s wall %6.2f s  cpu %6.2f s  peak %5d MB\n", $1, $2, $3 + $4, $5 / 1024}'
+    tail -1 "$log" | awk '{printf "%-40s wall %6.2f s  user %6.2f s  system %5.2f s  peak %5d MB\n", $1, $2, $3, $4, $5 / 1024}'
   done
 done
 echo "-- $cmd, $rounds rounds --"
-awk '{w[$1] = w[$1] " " $2; c[$1] += $3 + $4; n[$1]++; if (!($1 in lo) || $2 < lo[$1]) lo[$1] = $2; if ($2 > hi[$1]) hi[$1] = $2; s[$1] += $2}
-     END {for (b in n) printf "%-40s wall %.2f / %.2f / %.2f s (min / mean / max)  mean cpu %.2f s\n", b, lo[b], s[b] / n[b], hi[b], c[b] / n[b]}' "$log"
+awk '{u[$1] += $3; y[$1] += $4; n[$1]++; if (!($1 in lo) || $2 < lo[$1]) lo[$1] = $2; if ($2 > hi[$1]) hi[$1] = $2; s[$1] += $2}
+     END {for (b in n) printf "%-40s wall %.2f / %.2f / %.2f s (min / mean / max)  mean user %.2f s  system %.2f s\n", b, lo[b], s[b] / n[b], hi[b], u[b] / n[b], y[b] / n[b]}' "$log"
