@@ -4,7 +4,7 @@
 On ext4 with large folios the page cache is given folios as large as the write; on this
 workplace's VMs (Firecracker, freed guest memory handed back to the host) large ones cost far
 more, most likely because they are fresh host memory. In the fourteenth session 122 MB written in one call took 0.67-1.26 s of system
-CPU, in 64 KiB calls 0.04-0.06 s, in 8 KiB calls 0.07-0.22 s; calls of 512 KiB-2 MiB were fast
+CPU, in 64 KiB calls 0.03-0.06 s, in 8 KiB calls 0.07-0.22 s; calls of 512 KiB-2 MiB were fast
 in one minute and as slow as one call in the next. This is why `output::MAX_WRITE` exists.
 Usage: bench/writes.py [DIR] [MB]   (DIR: where outputs go, default /tmp; MB default 122)"""
 import os

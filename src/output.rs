@@ -253,7 +253,7 @@ pub fn write_streamed(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Resu
 /// VMs (Firecracker, freed guest memory handed back to the host) large folios cost far more,
 /// most likely because they are fresh host memory. 122 MB written to a new file took, in system CPU (fourteenth session,
 /// docs/run.md): one call 0.67-1.26 s; calls of 512 KiB-2 MiB 0.03-1.03 s, depending on the
-/// minute; calls of 32-256 KiB 0.04-0.07 s every time; 8 KiB calls (the default buffer, which
+/// minute; calls of 32-256 KiB 0.03-0.07 s every time; 8 KiB calls (the default buffer, which
 /// CSVs were written through) 0.07-0.22 s. `bench/writes.py` measures it.
 pub const MAX_WRITE: usize = 64 << 10;
 
