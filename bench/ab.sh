@@ -5,7 +5,8 @@
 # runs favours neither binary (in plain ABAB the second always runs later).
 # Usage: bench/ab.sh ROUNDS COMMAND DUMP BIN...   (COMMAND: dedupe, run or check)
 # e.g. bench/ab.sh 6 dedupe /tmp/orgclean-bench/orgs-1000000/orgs.csv /tmp/orgclean-old target/release/orgclean
-# Prints each run (wall, user+sys CPU, peak RSS), then min / mean / max per binary.
+# Prints each run (wall, user CPU, system CPU, peak RSS), then per binary the min / mean / max
+# wall and the mean user and system CPU.
 # PAUSE=SECONDS (default 0) waits before each run. On a VM whose guest hands freed memory back
 # to the host (virtio-balloon free page reporting), memory touched again costs a host fault per
 # page: a 1M dedupe run right after another spent 1.0-1.6 s of system CPU, one 20 s later 5.7-6.7 s

@@ -251,8 +251,8 @@ pub fn write_streamed(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Resu
 /// A file built in memory (`orgs_fixed.csv`, `report.xlsx`) used to go to the kernel in one
 /// call. ext4 gives a write page-cache folios as large as the write, and on this workplace's
 /// VMs (Firecracker, freed guest memory handed back to the host) large folios cost far more,
-/// most likely because they are fresh host memory. 122 MB written to a new file took, in system CPU (fourteenth session,
-/// docs/run.md): one call 0.67-1.26 s; calls of 512 KiB-2 MiB 0.03-1.03 s, depending on the
+/// most likely because they are fresh host memory. 122 MB written to a new file took, in
+/// system CPU (fourteenth session, docs/run.md): one call 0.67-1.26 s; calls of 512 KiB-2 MiB 0.03-1.03 s, depending on the
 /// minute; calls of 32-256 KiB 0.03-0.07 s every time; 8 KiB calls (the default buffer, which
 /// CSVs were written through) 0.07-0.22 s. `bench/writes.py` measures it.
 pub const MAX_WRITE: usize = 64 << 10;
