@@ -12,7 +12,7 @@ use crate::output;
 
 use super::labels;
 use super::table::{md_cell, Cell};
-use super::xlsx::Sheet;
+use super::xlsx::{Band, Sheet};
 
 pub const HEADER: [&str; 6] = ["change", "kind", "key", "org_id", "code", "detail"];
 
@@ -179,7 +179,7 @@ pub fn sheet(d: &Diff, lang: Lang) -> Sheet<'_> {
     .map(String::from)
     .to_vec();
     let mut sheet = Sheet::new(lang.pick("与上次相比", "Since last run"), header, rows);
-    sheet.band_by = Some(0);
+    sheet.band = Some(Band { by: 0, header: lang.pick("组号", "group") });
     sheet
 }
 

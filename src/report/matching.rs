@@ -9,7 +9,7 @@ use crate::lookup::matching::MatchRow;
 use crate::output;
 
 use super::table::Cell;
-use super::xlsx::{self, Sheet};
+use super::xlsx::{self, Band, Sheet};
 
 pub const CSV_HEADER: [&str; 7] =
     ["new_id", "decision", "org_id", "name", "score", "reasons", "proposed_parent_id"];
@@ -106,7 +106,7 @@ pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet<'_> {
         .collect();
     let mut s =
         Sheet::new(lang.pick("新组织比对", "match"), header.iter().map(|h| h.to_string()).collect(), body);
-    s.band_by = Some(0);
+    s.band = Some(Band { by: 0, header: lang.pick("组号", "group") });
     s
 }
 

@@ -12,7 +12,7 @@ use super::labels;
 use super::pending::{PendingItem, Recommendation};
 use super::table::{pick, sheet_columns, Cell, Col, Target};
 use super::tables;
-use super::xlsx::{Sheet, SheetBuilder, MAX_ROWS};
+use super::xlsx::{Band, Sheet, SheetBuilder, MAX_ROWS};
 use super::RunReport;
 
 /// Sheet names in the report's language.
@@ -248,12 +248,12 @@ fn legend(r: &RunReport, lang: Lang) -> Sheet<'_> {
 fn clusters<'a>(p: &'a Pipeline, lang: Lang) -> Sheet<'a> {
     let children = tables::child_counts(&p.dir);
     let members: Vec<_> = rows::cluster_members(&p.dedupe).collect();
-    let bold: Vec<bool> = members.iter().map(|m| m.is_survivor()).collect();
     let row = |m: &rows::MemberRow<'a>| tables::cluster_member(&p.dir, m, &children, lang, Target::Sheet);
     let table = (&tables::CLUSTERS[..], "clusters.csv");
     let mut s = table_sheet(names(lang).clusters, table, tables::CLUSTERS_SHEET, &members, row, lang);
-    s.band_by = Some(0);
-    s.bold_rows = bold;
+    s.band = Some(Band { by: 0, header: lang.pick("组号", "group") });
+    // Survivors in bold.
+    s.bold_when = tables::CLUSTERS_SHEET.iter().position(|&c| c == "is_survivor");
     s
 }
 

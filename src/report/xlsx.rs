@@ -18,10 +18,13 @@ pub struct Sheet<'a> {
     pub header: Vec<String>,
     /// Cells may borrow from what the sheet is made of (`Cell`).
     pub rows: Vec<Vec<Cell<'a>>>,
-    /// Column whose value changes mark a new band (clusters), if any.
-    pub band_by: Option<usize>,
-    /// Rows to highlight in bold (survivors, totals, section titles).
+    /// Rows that belong together (a cluster's members) shaded alike, if any (`Band`).
+    pub band: Option<Band>,
+    /// Rows to highlight in bold (totals, section titles), each cell formatted bold.
     pub bold_rows: Vec<bool>,
+    /// A `Cell::Flag` column whose ticked rows are bold (survivors): one conditional format,
+    /// not a format per cell.
+    pub bold_when: Option<usize>,
     /// A filter on the header row (tables); off for the summary.
     pub autofilter: bool,
     /// Native charts drawn on this sheet.
@@ -42,8 +45,9 @@ impl<'a> Sheet<'a> {
             name: name.to_string(),
             header,
             rows,
-            band_by: None,
+            band: None,
             bold_rows: vec![false; n],
+            bold_when: None,
             autofilter: true,
             charts: Vec::new(),
             max_width: 60.0,
@@ -66,6 +70,20 @@ impl<'a> Sheet<'a> {
         s
     }
 }
+
+/// Shading by group: each run of rows with one value in column `by` is a group, numbered from 1
+/// in a first column headed `header`, and a conditional format shades the odd groups. A format
+/// per cell cost more than a second of CPU on a 1M-row run (rust_xlsxwriter hashes a cell's
+/// whole `Format` to find its index; 1.65M cells of the clusters sheet had one), and the
+/// shading now follows the group number when the sheet is sorted or filtered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Band {
+    pub by: usize,
+    pub header: &'static str,
+}
+
+/// What a `Cell::Flag` that is set shows.
+const TICK: &str = "✓";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {
@@ -166,46 +184,52 @@ fn chart(spec: &ChartSpec) -> Chart {
 /// costliest parts of a 1M-row workbook.
 struct Formats {
     header: Format,
-    /// By row style (`style`): plain, banded, bold, bold and banded.
-    styles: [Format; 4],
+    /// By row style: plain, bold.
+    styles: [Format; 2],
     /// `fixed[style][decimals]`.
-    fixed: [[Format; MAX_DECIMALS + 1]; 4],
+    fixed: [[Format; MAX_DECIMALS + 1]; 2],
+    /// Of the conditional formats (`Band`, `Sheet::bold_when`): shaded, bold, both.
+    shaded: Format,
+    bold: Format,
+    shaded_bold: Format,
+    /// The group numbers' column (`Band`): centred, apart from the group's key beside it.
+    group: Format,
 }
 
 /// Most decimals a number is shown with (scores have 3).
 const MAX_DECIMALS: usize = 4;
 
-/// A row's style: an index into `Formats::styles` and `Formats::fixed`.
-fn style(band: bool, bold: bool) -> usize {
-    usize::from(band) | usize::from(bold) << 1
-}
-
-const BOLD: usize = 2;
+/// Row styles: an index into `Formats::styles` and `Formats::fixed`.
+const PLAIN: usize = 0;
+const BOLD: usize = 1;
 
 impl Formats {
     fn new() -> Formats {
         let header = Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDDEBF7));
-        let band = Format::new().set_background_color(Color::RGB(0xF2F2F2));
-        let styles = [Format::new(), band.clone(), Format::new().set_bold(), band.set_bold()];
+        let styles = [Format::new(), Format::new().set_bold()];
         let fixed = styles.clone().map(|base| {
             std::array::from_fn(|d| match d {
                 0 => base.clone(),
                 d => base.clone().set_num_format(format!("0.{}", "0".repeat(d))),
             })
         });
-        Formats { header, styles, fixed }
+        let shaded = Format::new().set_background_color(Color::RGB(0xF2F2F2));
+        let shaded_bold = shaded.clone().set_bold();
+        let group = Format::new().set_align(rust_xlsxwriter::FormatAlign::Center);
+        Formats { header, styles, fixed, shaded, bold: Format::new().set_bold(), shaded_bold, group }
     }
 
-    /// Every format in one fixed order, to register with the workbook before sheets are
+    /// Every cell format in one fixed order, to register with the workbook before sheets are
     /// written on several threads: a format's index is given at its first use, and the order
-    /// of first uses across threads would vary from run to run.
+    /// of first uses across threads would vary from run to run. (The conditional formats'
+    /// indexes are given as the workbook is saved, sheet by sheet in order.)
     fn all(&self) -> impl Iterator<Item = &Format> {
-        std::iter::once(&self.header).chain(&self.styles[1..]).chain(self.fixed.iter().flatten())
+        [&self.header, &self.group].into_iter().chain(&self.styles[1..]).chain(self.fixed.iter().flatten())
     }
 
     /// The format of a text cell of `style`; none for a plain row.
     fn text(&self, style: usize) -> Option<&Format> {
-        (style != 0).then(|| &self.styles[style])
+        (style != PLAIN).then(|| &self.styles[style])
     }
 
     /// The number format of `decimals` on a cell of `style`.
@@ -229,7 +253,7 @@ fn write_cell(
         (Cell::Int(n), None) => ws.write_number(r, c, *n as f64).map(|_| ()),
         (Cell::Fixed(x, d), _) => ws.write_number_with_format(r, c, *x, formats.fixed(style, *d)).map(|_| ()),
         (Cell::Flag(b), f) => {
-            let tick = if *b { "✓" } else { "" };
+            let tick = if *b { TICK } else { "" };
             match f {
                 Some(f) => ws.write_string_with_format(r, c, tick, f).map(|_| ()),
                 None if *b => ws.write_string(r, c, tick).map(|_| ()),
@@ -262,35 +286,51 @@ fn worksheet_for(sheet: &Sheet, streamed: Worksheet) -> Worksheet {
 
 fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
-    let mut widths: Vec<usize> = sheet.header.iter().map(|h| display_width(h)).collect();
-    for (c, h) in sheet.header.iter().enumerate() {
+    // A banded sheet's group numbers are its first column; the sheet's own columns follow.
+    let first = u16::from(sheet.band.is_some());
+    let header: Vec<&str> =
+        sheet.band.iter().map(|b| b.header).chain(sheet.header.iter().map(String::as_str)).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
+    for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, xlsx_cell(h), &f.header)?;
     }
-    let mut band = false;
+    if sheet.band.is_some() {
+        // A column format: it applies to the cells written without one, at no cost per cell.
+        ws.set_column_format(0, &f.group)?;
+    }
+    let mut group = 0u64;
     let mut last_key: Option<&Cell> = None;
     let (shown, left_out) = shown_rows(sheet.rows.len() + sheet.omitted, max_rows);
     for (r, row) in sheet.rows.iter().take(shown).enumerate() {
-        if let Some(b) = sheet.band_by {
-            let key = row.get(b);
-            if r > 0 && key != last_key {
-                band = !band;
+        let rr = (r + 1) as u32;
+        let row_style = if sheet.bold_rows.get(r).copied().unwrap_or(false) { BOLD } else { PLAIN };
+        if let Some(b) = sheet.band {
+            let key = row.get(b.by);
+            if r == 0 || key != last_key {
+                group += 1;
             }
             last_key = key;
+            write_cell(ws, rr, 0, &Cell::Int(group), row_style, f)?;
         }
-        let is_bold = sheet.bold_rows.get(r).copied().unwrap_or(false);
-        let row_style = style(band, is_bold);
-        let rr = (r + 1) as u32;
         for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, rr, c as u16, cell, row_style, f)?;
+            let c = c as u16 + first;
+            write_cell(ws, rr, c, cell, row_style, f)?;
             // A column already as wide as the sheet allows is not measured again (most cells of a
             // long sheet's name and reason columns).
-            match (widths.get_mut(c), cell) {
+            match (widths.get_mut(usize::from(c)), cell) {
                 (Some(w), Cell::Text(s)) if (*w as f64 + 2.0) < sheet.max_width => {
                     *w = (*w).max(display_width(s))
                 }
                 _ => {}
             }
         }
+    }
+    if let Some(w) = widths.first_mut().filter(|_| sheet.band.is_some()) {
+        *w = (*w).max(group.to_string().len());
+    }
+    if shown > 0 && !header.is_empty() {
+        let bold_col = sheet.bold_when.map(|c| c as u16 + first);
+        row_styles(ws, (shown as u32, header.len() as u16 - 1), sheet.band.is_some(), bold_col, f)?;
     }
     if left_out > 0 {
         let note = left_out_note(left_out, max_rows, sheet.full_csv);
@@ -300,9 +340,9 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
         ws.set_column_width(c as u16, (*w as f64 + 2.0).clamp(6.0, sheet.max_width))?;
     }
     ws.set_freeze_panes(1, 0)?;
-    if sheet.autofilter && !sheet.header.is_empty() {
+    if sheet.autofilter && !header.is_empty() {
         let last_row = shown.max(1) as u32;
-        ws.autofilter(0, 0, last_row, (sheet.header.len() - 1) as u16)?;
+        ws.autofilter(0, 0, last_row, (header.len() - 1) as u16)?;
     }
     // Print: landscape A4, every column on one page width, the header on every page.
     ws.set_landscape();
@@ -312,6 +352,38 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
     ws.set_footer("&L&A&R&P / &N");
     for spec in &sheet.charts {
         ws.insert_chart(spec.at.0, spec.at.1, &chart(spec))?;
+    }
+    Ok(())
+}
+
+/// The conditional formats of rows 1..=`last.0`, columns 0..=`last.1`: odd groups shaded
+/// (group numbers in column A, `Band`), rows ticked in `bold_col` bold. Each row takes the first
+/// rule that holds (LibreOffice applies one rule per cell, Excel would combine them).
+fn row_styles(
+    ws: &mut Worksheet,
+    last: (u32, u16),
+    banded: bool,
+    bold_col: Option<u16>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    use rust_xlsxwriter::utility::column_number_to_name;
+    use rust_xlsxwriter::ConditionalFormatFormula;
+    let shade = "ISODD($A2)";
+    let bold = bold_col.map(|c| format!("${}2=\"{TICK}\"", column_number_to_name(c)));
+    let rules: Vec<(String, &Format)> = match (banded, bold) {
+        (true, Some(b)) => {
+            vec![(format!("AND({shade},{b})"), &f.shaded_bold), (shade.to_string(), &f.shaded), (b, &f.bold)]
+        }
+        (true, None) => vec![(shade.to_string(), &f.shaded)],
+        (false, Some(b)) => vec![(b, &f.bold)],
+        (false, None) => Vec::new(),
+    };
+    for (rule, format) in rules {
+        let cf = ConditionalFormatFormula::new()
+            .set_rule(format!("={rule}").as_str())
+            .set_format(format)
+            .set_stop_if_true(true);
+        ws.add_conditional_format(1, 0, last.0, last.1, &cf)?;
     }
     Ok(())
 }
@@ -509,8 +581,9 @@ mod tests {
                         .collect();
                     let mut s =
                         Sheet::new(&format!("表{k}"), vec!["n".into(), "名称".into(), "分".into()], rows);
-                    s.band_by = Some(0);
+                    s.band = Some(Band { by: 0, header: "组号" });
                     s.bold_rows = (0..s.rows.len()).map(|i| i % 3 == 0).collect();
+                    s.bold_when = Some(1);
                     s
                 })
                 .collect()

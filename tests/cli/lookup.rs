@@ -185,9 +185,15 @@ fn match_decides_existing_review_or_new_with_a_parent() {
     assert_eq!(names, ["新组织比对"]);
     let range = wb.worksheet_range("新组织比对").expect("sheet");
     let head: Vec<String> = range.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
-    assert_eq!(&head[..3], ["申请编号", "申请名称", "结论"]);
-    assert!(range.rows().any(|r| r[2] == "已存在"));
-    assert!(range.rows().any(|r| r[1] == "中國科學技術大學"));
+    // Candidates of one new record are one group, numbered in the first column and shaded alike.
+    assert_eq!(&head[..4], ["组号", "申请编号", "申请名称", "结论"]);
+    assert!(range.rows().any(|r| r[3] == "已存在"));
+    assert!(range.rows().any(|r| r[2] == "中國科學技術大學"));
+    let groups: Vec<(String, String)> =
+        range.rows().skip(1).map(|r| (r[0].to_string(), r[1].to_string())).collect();
+    let new_ids = groups.iter().map(|g| &g.1).collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(groups.last().map(|g| g.0.clone()), Some(new_ids.len().to_string()), "{groups:?}");
+    assert!(groups.windows(2).all(|w| (w[0].0 == w[1].0) == (w[0].1 == w[1].1)), "{groups:?}");
 }
 
 /// Entries with the same normalized name: the one written exactly as typed comes first (a
@@ -311,7 +317,7 @@ fn the_chinese_sheet_gives_reasons_in_chinese() {
     let head: Vec<String> = range.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
     let col = head.iter().position(|h| h == "依据").expect("reasons column");
     let n5: Vec<String> =
-        range.rows().find(|r| r[0] == "N5").expect("N5").iter().map(|c| c.to_string()).collect();
+        range.rows().find(|r| r[1] == "N5").expect("N5").iter().map(|c| c.to_string()).collect();
     assert!(n5[col].contains("规范化后名称相同"), "{n5:?}");
     assert!(!n5[col].contains("same name"), "{n5:?}");
     let (_, rows) = read_csv(&tmp.path().join("match.csv"));

@@ -102,6 +102,44 @@ fn workbook_speaks_chinese_by_default_and_leads_with_what_to_do() {
     assert_eq!(dangling[label], "上级组织不在组织库中");
 }
 
+/// The clusters sheet numbers its groups in the first column, and two conditional formats over
+/// the whole table shade the odd groups and set survivors in bold (no format per cell).
+#[test]
+fn clusters_sheet_numbers_and_shades_groups_and_bolds_survivors() {
+    let tmp = tempdir();
+    run_demo(tmp.path(), "zh");
+    let path = tmp.path().join("report.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let sheet = cells(&mut wb, "重复组");
+    assert_eq!(sheet[0][..3], ["组号", "重复组", "保留"], "{:?}", sheet[0]);
+    let mut want = 0;
+    for (k, row) in sheet[1..].iter().enumerate() {
+        if k == 0 || row[1] != sheet[k][1] {
+            want += 1;
+        }
+        assert_eq!(row[0], want.to_string(), "row {}: {row:?}", k + 1);
+    }
+    let (_, csv) = read_csv(&tmp.path().join("clusters.csv"));
+    let clusters: std::collections::BTreeSet<&str> = csv.iter().map(|r| r[1].as_str()).collect();
+    assert!(want > 1 && want == clusters.len(), "{want} groups, {} clusters", clusters.len());
+    assert!(sheet[1..].iter().any(|r| r[2] == "✓"), "a survivor is ticked");
+
+    let order = package_part(&path, "xl/workbook.xml").join("");
+    let k = order.find("name=\"重复组\"").map(|at| order[..at].matches("<sheet ").count()).unwrap();
+    let xml = package_part(&path, &format!("xl/worksheets/sheet{k}.xml")).join("");
+    let last = format!("A2:J{}", sheet.len());
+    assert!(xml.contains(&format!("<conditionalFormatting sqref=\"{last}\">")), "{last}");
+    for rule in ["AND(ISODD($A2),$C2=\"✓\")", "ISODD($A2)", "$C2=\"✓\""] {
+        assert!(xml.contains(&format!("<formula>{rule}</formula>")), "rule {rule} missing");
+    }
+    // No cell carries a style of its own but the header, the group numbers (centred) and the
+    // scores (a number format).
+    let score = sheet[0].iter().position(|h| h == "相似度").unwrap();
+    let cells_of = |col: usize| xml.matches(&format!("<c r=\"{}", char::from(b'A' + col as u8))).count() - 1;
+    let styled = xml.matches(" s=\"").count();
+    assert_eq!(styled, sheet[0].len() + cells_of(0) + cells_of(score), "{styled} styled cells");
+}
+
 #[test]
 fn workbook_has_native_charts_and_a_print_layout() {
     let tmp = tempdir();
