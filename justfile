@@ -21,6 +21,10 @@ bench *ARGS:
 ab *ARGS:
     bash bench/ab.sh {{ARGS}}
 
+# Two builds run side by side, one thread each, their CPU compared: ROUNDS COMMAND DUMP A B (bench/pair.sh).
+pair *ARGS:
+    bash bench/pair.sh {{ARGS}}
+
 # Bounded fuzzing of the importer, the normalizer and the USCC validator (needs cargo-fuzz).
 fuzz SECONDS="600":
     bash fuzz/run.sh {{SECONDS}}
