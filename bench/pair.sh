@@ -10,7 +10,7 @@
 # Prints each round (user + system CPU of each, B - A), then the mean and the spread of B - A.
 # PAUSE=SECONDS (default 0) waits before each round (see ab.sh on freed memory).
 set -euo pipefail
-[ $# -eq 5 ] || { sed -n 2,9p "$0"; exit 2; }
+[ $# -eq 5 ] || { sed -n 2,11p "$0"; exit 2; }
 rounds=$1; cmd=$2; dump=$3; a=$4; b=$5
 extra=()
 [ "$cmd" = run ] && extra=(--as-of 2025-01-01)
@@ -24,7 +24,13 @@ one() { # BIN NAME CPU: time one single-threaded run on CPU into $tmp/NAME.time
 for round in $(seq "$rounds"); do
   sleep "${PAUSE:-0}"
   # Each binary on each of the two processors in turn: the VM's processors differ too.
-  if (( round % 2 )); then one "$a" a 0 & one "$b" b 1 & wait; else one "$a" a 1 & one "$b" b 0 & wait; fi
+  cpu_a=$(( round % 2 ? 0 : 1 ))
+  one "$a" a "$cpu_a" & pa=$!
+  one "$b" b $(( 1 - cpu_a )) & pb=$!
+  ok=1
+  wait "$pa" || ok=0
+  wait "$pb" || ok=0
+  (( ok )) || { echo "round $round: a run failed:" >&2; cat "$tmp/a.time" "$tmp/b.time" >&2; exit 3; }
   read -r wa ua sa ma <"$tmp/a.time"
   read -r wb ub sb mb <"$tmp/b.time"
   awk -v r="$round" -v wa="$wa" -v ca="$ua" -v sa="$sa" -v wb="$wb" -v cb="$ub" -v sb="$sb" \
