@@ -65,7 +65,8 @@ pub fn write_csv(rows: &[MatchRow], path: &Path) -> Result<()> {
 /// id, the names next to the ids, the long reasons last.
 const SHEET_ORDER: [usize; 10] = [0, 7, 1, 2, 3, 4, 6, 8, 5, 9];
 
-/// The sheet of match.xlsx: every row, candidates of one new record banded together.
+/// The sheet of match.xlsx: every row, the candidates of one new record one group (numbered and
+/// shaded alike, `Band`).
 pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet<'_> {
     let header: [&str; 10] = match lang {
         Lang::Zh => [

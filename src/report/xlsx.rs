@@ -74,8 +74,9 @@ impl<'a> Sheet<'a> {
 /// Shading by group: each run of rows with one value in column `by` is a group, numbered from 1
 /// in a first column headed `header`, and a conditional format shades the odd groups. A format
 /// per cell cost more than a second of CPU on a 1M-row run (rust_xlsxwriter hashes a cell's
-/// whole `Format` to find its index; 1.65M cells of the clusters sheet had one), and the
-/// shading now follows the group number when the sheet is sorted or filtered.
+/// whole `Format` to find its index; 1.65M cells of the clusters sheet had one), and each group
+/// keeps its shade when the sheet is sorted or filtered (two groups left side by side by a
+/// filter may then share one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Band {
     pub by: usize,
@@ -192,8 +193,10 @@ struct Formats {
     shaded: Format,
     bold: Format,
     shaded_bold: Format,
-    /// The group numbers' column (`Band`): centred, apart from the group's key beside it.
+    /// The group numbers' column (`Band`): centred, apart from the group's key beside it; and
+    /// so in a bold row.
     group: Format,
+    group_bold: Format,
 }
 
 /// Most decimals a number is shown with (scores have 3).
@@ -216,7 +219,9 @@ impl Formats {
         let shaded = Format::new().set_background_color(Color::RGB(0xF2F2F2));
         let shaded_bold = shaded.clone().set_bold();
         let group = Format::new().set_align(rust_xlsxwriter::FormatAlign::Center);
-        Formats { header, styles, fixed, shaded, bold: Format::new().set_bold(), shaded_bold, group }
+        let group_bold = group.clone().set_bold();
+        let bold = Format::new().set_bold();
+        Formats { header, styles, fixed, shaded, bold, shaded_bold, group, group_bold }
     }
 
     /// Every cell format in one fixed order, to register with the workbook before sheets are
@@ -224,7 +229,10 @@ impl Formats {
     /// of first uses across threads would vary from run to run. (The conditional formats'
     /// indexes are given as the workbook is saved, sheet by sheet in order.)
     fn all(&self) -> impl Iterator<Item = &Format> {
-        [&self.header, &self.group].into_iter().chain(&self.styles[1..]).chain(self.fixed.iter().flatten())
+        [&self.header, &self.group, &self.group_bold]
+            .into_iter()
+            .chain(&self.styles[1..])
+            .chain(self.fixed.iter().flatten())
     }
 
     /// The format of a text cell of `style`; none for a plain row.
@@ -310,7 +318,11 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
                 group += 1;
             }
             last_key = key;
-            write_cell(ws, rr, 0, &Cell::Int(group), row_style, f)?;
+            // Unformatted, the cell takes the column's centred format.
+            match row_style {
+                PLAIN => ws.write_number(rr, 0, group as f64)?,
+                _ => ws.write_number_with_format(rr, 0, group as f64, &f.group_bold)?,
+            };
         }
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16 + first;
@@ -577,13 +589,16 @@ mod tests {
             (0..4)
                 .map(|k| {
                     let rows = (0..(k * 7000 + 3) as u64)
-                        .map(|i| vec![Cell::Int(i), Cell::text(format!("第{i}行")), Cell::Fixed(0.5, 2)])
+                        .map(|i| {
+                            let name = Cell::text(format!("第{i}行"));
+                            vec![Cell::Int(i / 2), name, Cell::Fixed(0.5, 2), Cell::Flag(i % 2 == 0)]
+                        })
                         .collect();
-                    let mut s =
-                        Sheet::new(&format!("表{k}"), vec!["n".into(), "名称".into(), "分".into()], rows);
+                    let header = ["n", "名称", "分", "保留"].map(String::from).to_vec();
+                    let mut s = Sheet::new(&format!("表{k}"), header, rows);
                     s.band = Some(Band { by: 0, header: "组号" });
                     s.bold_rows = (0..s.rows.len()).map(|i| i % 3 == 0).collect();
-                    s.bold_when = Some(1);
+                    s.bold_when = Some(3);
                     s
                 })
                 .collect()

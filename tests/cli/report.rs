@@ -102,8 +102,9 @@ fn workbook_speaks_chinese_by_default_and_leads_with_what_to_do() {
     assert_eq!(dangling[label], "上级组织不在组织库中");
 }
 
-/// The clusters sheet numbers its groups in the first column, and two conditional formats over
-/// the whole table shade the odd groups and set survivors in bold (no format per cell).
+/// The clusters sheet numbers its groups in the first column, and three conditional formats over
+/// the whole table shade the odd groups and set survivors in bold (no format per cell): first
+/// shaded and bold, then shaded, then bold, each stopping the others (LibreOffice applies one).
 #[test]
 fn clusters_sheet_numbers_and_shades_groups_and_bolds_survivors() {
     let tmp = tempdir();
@@ -129,9 +130,24 @@ fn clusters_sheet_numbers_and_shades_groups_and_bolds_survivors() {
     let xml = package_part(&path, &format!("xl/worksheets/sheet{k}.xml")).join("");
     let last = format!("A2:J{}", sheet.len());
     assert!(xml.contains(&format!("<conditionalFormatting sqref=\"{last}\">")), "{last}");
-    for rule in ["AND(ISODD($A2),$C2=\"✓\")", "ISODD($A2)", "$C2=\"✓\""] {
-        assert!(xml.contains(&format!("<formula>{rule}</formula>")), "rule {rule} missing");
-    }
+    // The rules in order, each stopping the rest, each with its format: (formula, bold, shaded).
+    let dxfs: Vec<String> =
+        package_part(&path, "xl/styles.xml").join("").split("<dxf>").skip(1).map(String::from).collect();
+    let rules: Vec<(String, bool, bool)> = xml
+        .split("<cfRule ")
+        .skip(1)
+        .map(|r| {
+            assert!(r.contains("stopIfTrue=\"1\""), "{r}");
+            let id: usize =
+                r.split("dxfId=\"").nth(1).and_then(|t| t.split('"').next()).unwrap().parse().unwrap();
+            let formula = r.split("<formula>").nth(1).and_then(|t| t.split("</formula>").next()).unwrap();
+            (formula.replace("&quot;", "\""), dxfs[id].contains("<b/>"), dxfs[id].contains("F2F2F2"))
+        })
+        .collect();
+    let want =
+        [("AND(ISODD($A2),$C2=\"✓\")", true, true), ("ISODD($A2)", false, true), ("$C2=\"✓\"", true, false)];
+    let want: Vec<(String, bool, bool)> = want.iter().map(|&(f, b, s)| (f.to_string(), b, s)).collect();
+    assert_eq!(rules, want);
     // No cell carries a style of its own but the header, the group numbers (centred) and the
     // scores (a number format).
     let score = sheet[0].iter().position(|h| h == "相似度").unwrap();
