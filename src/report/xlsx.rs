@@ -189,9 +189,9 @@ struct Formats {
     styles: [Format; 2],
     /// `fixed[style][decimals]`.
     fixed: [[Format; MAX_DECIMALS + 1]; 2],
-    /// Of the conditional formats (`Band`, `Sheet::bold_when`): shaded, bold, both.
+    /// Of the conditional formats (`Band`, `Sheet::bold_when`): shaded, and shaded bold (bold
+    /// alone is `styles[BOLD]`).
     shaded: Format,
-    bold: Format,
     shaded_bold: Format,
     /// The group numbers' column (`Band`): centred, apart from the group's key beside it; and
     /// so in a bold row.
@@ -220,8 +220,7 @@ impl Formats {
         let shaded_bold = shaded.clone().set_bold();
         let group = Format::new().set_align(rust_xlsxwriter::FormatAlign::Center);
         let group_bold = group.clone().set_bold();
-        let bold = Format::new().set_bold();
-        Formats { header, styles, fixed, shaded, bold, shaded_bold, group, group_bold }
+        Formats { header, styles, fixed, shaded, shaded_bold, group, group_bold }
     }
 
     /// Every cell format in one fixed order, to register with the workbook before sheets are
@@ -384,10 +383,14 @@ fn row_styles(
     let bold = bold_col.map(|c| format!("${}2=\"{TICK}\"", column_number_to_name(c)));
     let rules: Vec<(String, &Format)> = match (banded, bold) {
         (true, Some(b)) => {
-            vec![(format!("AND({shade},{b})"), &f.shaded_bold), (shade.to_string(), &f.shaded), (b, &f.bold)]
+            vec![
+                (format!("AND({shade},{b})"), &f.shaded_bold),
+                (shade.to_string(), &f.shaded),
+                (b, &f.styles[BOLD]),
+            ]
         }
         (true, None) => vec![(shade.to_string(), &f.shaded)],
-        (false, Some(b)) => vec![(b, &f.bold)],
+        (false, Some(b)) => vec![(b, &f.styles[BOLD])],
         (false, None) => Vec::new(),
     };
     for (rule, format) in rules {
