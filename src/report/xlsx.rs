@@ -12,6 +12,8 @@ use std::sync::Mutex;
 use super::table::Cell;
 use crate::output::xlsx_cell;
 
+mod stream;
+
 /// One sheet's content: header and rows, and how to show them.
 pub struct Sheet<'a> {
     pub name: String,
@@ -292,12 +294,58 @@ fn worksheet_for(sheet: &Sheet, streamed: Worksheet) -> Worksheet {
 }
 
 fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
-    ws.set_name(&sheet.name)?;
+    let header = write_header(ws, sheet, f)?;
     // A banded sheet's group numbers are its first column; the sheet's own columns follow.
     let first = u16::from(sheet.band.is_some());
+    let mut widths = Widths::of(&header, sheet.max_width);
+    let mut groups = group_numbers(sheet);
+    let (shown, left_out) = shown_rows(sheet.rows.len() + sheet.omitted, max_rows);
+    for (r, row) in sheet.rows.iter().take(shown).enumerate() {
+        let rr = (r + 1) as u32;
+        let style = row_style(sheet, r);
+        if let Some(group) = groups.next() {
+            // Unformatted, the cell takes the column's centred format.
+            match style {
+                PLAIN => ws.write_number(rr, 0, group as f64)?,
+                _ => ws.write_number_with_format(rr, 0, group as f64, &f.group_bold)?,
+            };
+        }
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16 + first;
+            write_cell(ws, rr, c, cell, style, f)?;
+            widths.measure(c, cell);
+        }
+    }
+    if left_out > 0 {
+        let note = left_out_note(left_out, max_rows, sheet.full_csv);
+        ws.write_string_with_format((shown + 1) as u32, 0, note, &f.styles[BOLD])?;
+    }
+    let group_count = if sheet.band.is_some() { groups.count } else { 0 };
+    finish_sheet(ws, sheet, &header, widths, group_count, shown, f)
+}
+
+/// A long sheet without its rows (`stream` writes them into the package): everything else as
+/// `add_sheet` makes it, from the same rows.
+fn add_sheet_without_rows(ws: &mut Worksheet, sheet: &Sheet, f: &Formats) -> Result<(), XlsxError> {
+    let header = write_header(ws, sheet, f)?;
+    let first = u16::from(sheet.band.is_some());
+    let mut widths = Widths::of(&header, sheet.max_width);
+    for row in &sheet.rows {
+        for (c, cell) in row.iter().enumerate() {
+            widths.measure(c as u16 + first, cell);
+        }
+    }
+    let mut groups = group_numbers(sheet);
+    groups.by_ref().for_each(drop);
+    let group_count = if sheet.band.is_some() { groups.count } else { 0 };
+    finish_sheet(ws, sheet, &header, widths, group_count, sheet.rows.len(), f)
+}
+
+/// The header row (the group numbers' column first in a banded sheet); its cells.
+fn write_header<'s>(ws: &mut Worksheet, sheet: &'s Sheet, f: &Formats) -> Result<Vec<&'s str>, XlsxError> {
+    ws.set_name(&sheet.name)?;
     let header: Vec<&str> =
         sheet.band.iter().map(|b| b.header).chain(sheet.header.iter().map(String::as_str)).collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, xlsx_cell(h), &f.header)?;
     }
@@ -305,49 +353,89 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
         // A column format: it applies to the cells written without one, at no cost per cell.
         ws.set_column_format(0, &f.group)?;
     }
-    let mut group = 0u64;
-    let mut last_key: Option<&Cell> = None;
-    let (shown, left_out) = shown_rows(sheet.rows.len() + sheet.omitted, max_rows);
-    for (r, row) in sheet.rows.iter().take(shown).enumerate() {
-        let rr = (r + 1) as u32;
-        let row_style = if sheet.bold_rows.get(r).copied().unwrap_or(false) { BOLD } else { PLAIN };
-        if let Some(b) = sheet.band {
-            let key = row.get(b.by);
-            if r == 0 || key != last_key {
-                group += 1;
-            }
-            last_key = key;
-            // Unformatted, the cell takes the column's centred format.
-            match row_style {
-                PLAIN => ws.write_number(rr, 0, group as f64)?,
-                _ => ws.write_number_with_format(rr, 0, group as f64, &f.group_bold)?,
-            };
-        }
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16 + first;
-            write_cell(ws, rr, c, cell, row_style, f)?;
-            // A column already as wide as the sheet allows is not measured again (most cells of a
-            // long sheet's name and reason columns).
-            match (widths.get_mut(usize::from(c)), cell) {
-                (Some(w), Cell::Text(s)) if (*w as f64 + 2.0) < sheet.max_width => {
-                    *w = (*w).max(display_width(s))
-                }
-                _ => {}
-            }
+    Ok(header)
+}
+
+/// Column widths in characters, from the header and the text cells.
+struct Widths {
+    widths: Vec<usize>,
+    max: f64,
+}
+
+impl Widths {
+    fn of(header: &[&str], max: f64) -> Widths {
+        Widths { widths: header.iter().map(|h| display_width(h)).collect(), max }
+    }
+
+    fn measure(&mut self, c: u16, cell: &Cell) {
+        // A column already as wide as the sheet allows is not measured again (most cells of a
+        // long sheet's name and reason columns).
+        match (self.widths.get_mut(usize::from(c)), cell) {
+            (Some(w), Cell::Text(s)) if (*w as f64 + 2.0) < self.max => *w = (*w).max(display_width(s)),
+            _ => {}
         }
     }
-    if let Some(w) = widths.first_mut().filter(|_| sheet.band.is_some()) {
-        *w = (*w).max(group.to_string().len());
+}
+
+/// The style of row `r`: bold for a row `Sheet::bold_rows` marks, else plain.
+fn row_style(sheet: &Sheet, r: usize) -> usize {
+    if sheet.bold_rows.get(r).copied().unwrap_or(false) {
+        BOLD
+    } else {
+        PLAIN
+    }
+}
+
+/// Each row's group number in a banded sheet (`Band`): 1 for the first row, one more each time
+/// the key changes. Yields nothing for a sheet without bands.
+fn group_numbers<'s>(sheet: &'s Sheet) -> GroupNumbers<'s> {
+    GroupNumbers { sheet, r: 0, count: 0, last: None }
+}
+
+struct GroupNumbers<'s> {
+    sheet: &'s Sheet<'s>,
+    r: usize,
+    /// Groups so far: the number of the last row's group.
+    count: u64,
+    last: Option<&'s Cell<'s>>,
+}
+
+impl<'s> Iterator for GroupNumbers<'s> {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        let band = self.sheet.band?;
+        let row = self.sheet.rows.get(self.r)?;
+        let key = row.get(band.by);
+        if self.r == 0 || key != self.last {
+            self.count += 1;
+        }
+        self.last = key;
+        self.r += 1;
+        Some(self.count)
+    }
+}
+
+/// Widths, conditional formats, filter, frozen header, print layout and charts of a sheet whose
+/// rows are `shown` (written, or to be written by `stream`).
+fn finish_sheet(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    header: &[&str],
+    mut widths: Widths,
+    group_count: u64,
+    shown: usize,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let first = u16::from(sheet.band.is_some());
+    if let Some(w) = widths.widths.first_mut().filter(|_| sheet.band.is_some()) {
+        *w = (*w).max(group_count.to_string().len());
     }
     if shown > 0 && !header.is_empty() {
         let bold_col = sheet.bold_when.map(|c| c as u16 + first);
         row_styles(ws, (shown as u32, header.len() as u16 - 1), sheet.band.is_some(), bold_col, f)?;
     }
-    if left_out > 0 {
-        let note = left_out_note(left_out, max_rows, sheet.full_csv);
-        ws.write_string_with_format((shown + 1) as u32, 0, note, &f.styles[BOLD])?;
-    }
-    for (c, w) in widths.iter().enumerate() {
+    for (c, w) in widths.widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).clamp(6.0, sheet.max_width))?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -414,33 +502,41 @@ pub fn render(sheets: &[Sheet], as_of: chrono::NaiveDate, title: &str) -> Result
 
 /// A workbook whose sheets are written as separate tasks, in any order and on any thread, so
 /// that they share the threads with a run's other output files (`report::tasks`); the task that
-/// writes the last sheet saves it. A sheet's rows are freed as soon as it is written. A
-/// constant-memory worksheet is made for every sheet up front (it needs the workbook, which
-/// the tasks cannot borrow); a short sheet drops it for a plain one. Sheets are added in order
-/// and every format is registered before any is used, so the bytes do not depend on which
-/// thread wrote what.
-pub struct Book {
+/// writes the last sheet saves it. A constant-memory worksheet is made for every sheet up front
+/// (it needs the workbook, which the tasks cannot borrow); a short sheet drops it for a plain
+/// one. Sheets are added in order and every format is registered before any is used, so the
+/// bytes do not depend on which thread wrote what.
+///
+/// A short sheet's rows are written into its worksheet and freed. A long one's are kept until
+/// the workbook is saved and then written straight into the package (`stream`): its worksheet
+/// gets the header and everything else.
+pub struct Book<'a> {
     formats: Formats,
+    styles: stream::CellStyles,
     workbook: Mutex<Option<Workbook>>,
-    sheets: Vec<Mutex<Slot>>,
+    sheets: Vec<Mutex<Slot<'a>>>,
     /// Sheets not yet written. A sheet that fails is never counted, so the book is not saved:
     /// the failed task's error is the run's.
     left: AtomicUsize,
+    /// Long sheets' rows go into the package by `stream`; otherwise rust_xlsxwriter writes
+    /// them (the reference the tests compare `stream` with).
+    stream_rows: bool,
 }
 
-impl Book {
-    pub fn new(sheets: usize, as_of: chrono::NaiveDate, title: &str) -> Result<Book, XlsxError> {
+impl<'a> Book<'a> {
+    pub fn new(sheets: usize, as_of: chrono::NaiveDate, title: &str) -> Result<Book<'a>, XlsxError> {
         let (mut wb, formats) = workbook(as_of, title)?;
         let sheets = (0..sheets)
             .map(|_| wb.new_worksheet_with_constant_memory().map(|ws| Mutex::new(Slot::Blank(ws))))
             .collect::<Result<Vec<_>, _>>()?;
         let left = AtomicUsize::new(sheets.len());
-        Ok(Book { formats, workbook: Mutex::new(Some(wb)), sheets, left })
+        let styles = stream::CellStyles::new(&formats);
+        Ok(Book { formats, styles, workbook: Mutex::new(Some(wb)), sheets, left, stream_rows: true })
     }
 
     /// Write `sheet` as sheet `k` (counted from 0). `Ok(true)` when it was the last sheet to be
     /// written: the caller saves the book (`save`).
-    pub fn write(&self, k: usize, sheet: Sheet) -> Result<bool, XlsxError> {
+    pub fn write(&self, k: usize, sheet: Sheet<'a>) -> Result<bool, XlsxError> {
         let slot = self.sheets.get(k).ok_or_else(|| XlsxError::ParameterError(format!("no sheet {k}")))?;
         let blank = {
             let mut slot = lock(slot);
@@ -453,10 +549,30 @@ impl Book {
             }
         };
         let mut ws = worksheet_for(&sheet, blank);
-        add_sheet(&mut ws, &sheet, &self.formats, MAX_ROWS)?;
-        drop(sheet);
-        *lock(slot) = Slot::Written(ws);
+        let written = match self.streamable(&sheet) {
+            Some(extent) => {
+                add_sheet_without_rows(&mut ws, &sheet, &self.formats)?;
+                Slot::Streamed(ws, Box::new(sheet), extent)
+            }
+            None => {
+                add_sheet(&mut ws, &sheet, &self.formats, MAX_ROWS)?;
+                Slot::Written(ws)
+            }
+        };
+        *lock(slot) = written;
         Ok(self.left.fetch_sub(1, Ordering::AcqRel) == 1)
+    }
+
+    /// A sheet whose rows `stream` writes: a long one (a constant-memory worksheet, whose
+    /// strings are inline), that fits whole, without charts, and whose cells the library would
+    /// not write another way (`stream::extent`).
+    fn streamable(&self, sheet: &Sheet) -> Option<stream::Extent> {
+        let whole = shown_rows(sheet.rows.len() + sheet.omitted, MAX_ROWS).1 == 0;
+        let long = sheet.rows.len() > STREAMED_SHEET_ROWS;
+        if !(self.stream_rows && long && whole && sheet.charts.is_empty() && !sheet.header.is_empty()) {
+            return None;
+        }
+        stream::extent(sheet, u16::from(sheet.band.is_some()), header_cols(sheet))
     }
 
     /// The workbook's bytes, once every sheet is written.
@@ -464,23 +580,54 @@ impl Book {
         let mut wb = lock(&self.workbook)
             .take()
             .ok_or_else(|| XlsxError::ParameterError("workbook saved twice".to_string()))?;
+        let mut streamed = Vec::new();
         for (k, slot) in self.sheets.iter().enumerate() {
-            let Slot::Written(ws) = std::mem::replace(&mut *lock(slot), Slot::Taken) else {
-                return Err(XlsxError::ParameterError(format!("sheet {k} was not written")));
-            };
-            wb.push_worksheet(ws);
+            match std::mem::replace(&mut *lock(slot), Slot::Taken) {
+                Slot::Written(ws) => wb.push_worksheet(ws),
+                Slot::Streamed(ws, sheet, extent) => {
+                    wb.push_worksheet(ws);
+                    streamed.push((k, sheet, extent));
+                }
+                Slot::Blank(_) | Slot::Taken => {
+                    return Err(XlsxError::ParameterError(format!("sheet {k} was not written")))
+                }
+            }
         }
-        save(wb)
+        let skeleton = save(wb)?;
+        if streamed.is_empty() {
+            return Ok(skeleton);
+        }
+        let t = std::time::Instant::now();
+        let parts = streamed
+            .iter()
+            .map(|(k, sheet, extent)| stream::Streamed {
+                // rust_xlsxwriter numbers worksheet parts from 1, in the order they are added.
+                entry: format!("xl/worksheets/sheet{}.xml", k + 1),
+                sheet,
+                header_cols: header_cols(sheet),
+                extent: *extent,
+            })
+            .collect();
+        let bytes = stream::repackage(skeleton, parts, &self.styles, i64::from(ZIP_LEVEL));
+        crate::progress::timing("    xlsx: long sheets' rows", t);
+        bytes
     }
 }
 
+/// Columns of the header row: the group numbers' (`Band`), then the sheet's own.
+fn header_cols(sheet: &Sheet) -> usize {
+    sheet.header.len() + usize::from(sheet.band.is_some())
+}
+
 /// Where sheet k of a `Book` is.
-enum Slot {
+enum Slot<'a> {
     /// Its blank constant-memory worksheet.
     Blank(Worksheet),
     /// Being written; for good if writing it failed.
     Taken,
     Written(Worksheet),
+    /// Written but for its rows, which are kept to be written into the package (`stream`).
+    Streamed(Worksheet, Box<Sheet<'a>>, stream::Extent),
 }
 
 /// A lock whose holder cannot have left its data half-changed (every critical section here is
@@ -515,7 +662,7 @@ fn workbook(as_of: chrono::NaiveDate, title: &str) -> Result<(Workbook, Formats)
     // (thirteenth session): level 1 58.4 MB in 0.75 s, level 2 46.2 MB in 0.87 s, level 3
     // 42.1 MB in 1.20 s, level 6 (the default) 37.5 MB in 2.66 s. Level 2: a tenth larger than
     // level 3 for a quarter less time; level 1 saves little more and is 40% larger than level 3.
-    wb.set_zip_compression_level(2);
+    wb.set_zip_compression_level(ZIP_LEVEL);
     let formats = Formats::new();
     // `register_format` is hidden from rust_xlsxwriter's docs but named there for exactly this:
     // fixing format indexes before constant-memory sheets are written on several threads.
@@ -524,6 +671,9 @@ fn workbook(as_of: chrono::NaiveDate, title: &str) -> Result<(Workbook, Formats)
     }
     Ok((wb, formats))
 }
+
+/// Deflate level of the workbook's parts (see `workbook`).
+const ZIP_LEVEL: u8 = 2;
 
 fn save(mut wb: Workbook) -> Result<Vec<u8>, XlsxError> {
     let t = std::time::Instant::now();
@@ -624,7 +774,125 @@ mod tests {
         assert_eq!(lasts.iter().filter(|&&last| last).count(), 1);
         assert!(book.write(4, Sheet::new("x", Vec::new(), Vec::new())).is_err());
         assert!(book.write(0, Sheet::new("x", Vec::new(), Vec::new())).is_err());
-        assert!(book.save().unwrap() == expected, "the book's bytes differ from render's");
+        same_parts(&book.save().unwrap(), &expected);
         assert!(book.save().is_err(), "saved twice");
+    }
+
+    /// Every part of a package, decompressed, in order.
+    fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut data = Vec::new();
+                f.read_to_end(&mut data).unwrap();
+                (f.name().unwrap().to_string(), data)
+            })
+            .collect()
+    }
+
+    /// The two packages hold the same parts, byte for byte once decompressed; else the first
+    /// difference, shown.
+    fn same_parts(got: &[u8], expected: &[u8]) {
+        let (got, expected) = (parts(got), parts(expected));
+        let names = |p: &[(String, Vec<u8>)]| p.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&got), names(&expected));
+        for ((name, a), (_, b)) in got.iter().zip(&expected) {
+            if a != b {
+                let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+                let around = |v: &[u8]| {
+                    String::from_utf8_lossy(&v[at.saturating_sub(80)..(at + 120).min(v.len())]).into_owned()
+                };
+                panic!(
+                    "{name} differs at byte {at} (lengths {} and {}):\n got: {}\nwant: {}",
+                    a.len(),
+                    b.len(),
+                    around(a),
+                    around(b)
+                );
+            }
+        }
+    }
+
+    /// Writes every sheet through a book, in order; `stream_rows` as given.
+    fn book_bytes(sheets: Vec<Sheet>, stream_rows: bool) -> Vec<u8> {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let mut book = Book::new(sheets.len(), date, "t").unwrap();
+        book.stream_rows = stream_rows;
+        for (k, s) in sheets.into_iter().enumerate() {
+            book.write(k, s).unwrap();
+        }
+        book.save().unwrap()
+    }
+
+    /// Long sheets' rows written into the package (`stream`) are, part for part, what
+    /// rust_xlsxwriter writes for them: texts that need escaping, keeping their spaces, cut or
+    /// formula-safe; numbers, scores of every precision, ticks; bold rows with their empty
+    /// cells; rows with nothing written; banded and plain sheets. A sheet `stream` cannot
+    /// write (a number that is not finite) is left to the library.
+    #[test]
+    fn long_sheets_streamed_into_the_package_are_the_librarys_own_xml() {
+        let texts = [
+            "海南省科协",
+            " 前导空格",
+            "尾随空格 ",
+            "\t制表",
+            "制表\t",
+            "换行\n",
+            "a&b<c>d\"e'",
+            "控制\u{1}字符\u{1F}",
+            "_x0041_ 与 _xZZZZ_",
+            "\u{FFFE}非字符\u{FFFF}",
+            "全角（括号），逗号",
+            "=1+1",
+            "-3",
+            "+x",
+            "",
+        ];
+        let long = "长".repeat(crate::output::XLSX_CELL_LIMIT + 10);
+        let sheet = |name: &str, banded: bool, rows: usize, nan_at: Option<usize>| {
+            let rows: Vec<Vec<Cell>> = (0..rows)
+                .map(|i| {
+                    let text = match i % 97 {
+                        96 => Cell::text(long.as_str()),
+                        _ => Cell::Text(texts[i % texts.len()].into()),
+                    };
+                    let score = if Some(i) == nan_at { f64::NAN } else { (i % 1000) as f64 / 997.0 };
+                    match i % 11 {
+                        // A row with nothing a plain row writes.
+                        0 if !banded => vec![Cell::Empty, Cell::Text("".into()), Cell::Flag(false)],
+                        _ => vec![
+                            Cell::Text(format!("G{}", i / 3).into()),
+                            text,
+                            Cell::Int(i as u64 * 1_000_003),
+                            Cell::Fixed(score, (i % 7) as u8),
+                            Cell::Flag(i % 3 == 0),
+                            Cell::Empty,
+                        ],
+                    }
+                })
+                .collect();
+            let header = ["组", "名称", "数", "分", "保留", "空"].map(String::from).to_vec();
+            let mut s = Sheet::new(name, header, rows);
+            if banded {
+                s.band = Some(Band { by: 0, header: "组号" });
+                s.bold_when = Some(4);
+            }
+            s.bold_rows = (0..s.rows.len()).map(|i| i % 5 == 1).collect();
+            s
+        };
+        let sheets = || {
+            vec![
+                sheet("短表", true, 40, None),
+                sheet("分组长表", true, STREAMED_SHEET_ROWS + 7, None),
+                sheet("长表", false, STREAMED_SHEET_ROWS + 30, None),
+                sheet("非有限数", false, STREAMED_SHEET_ROWS + 1, Some(5)),
+            ]
+        };
+        let book = Book::new(4, chrono::NaiveDate::default(), "t").unwrap();
+        let streamable: Vec<bool> = sheets().iter().map(|s| book.streamable(s).is_some()).collect();
+        assert_eq!(streamable, [false, true, true, false]);
+        same_parts(&book_bytes(sheets(), true), &book_bytes(sheets(), false));
     }
 }

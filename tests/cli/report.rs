@@ -213,3 +213,45 @@ fn english_workbook_with_lang_en_and_same_machine_files() {
     let rec = h.iter().position(|c| c == "recommendation").unwrap();
     assert!(rows.iter().any(|r| r[rec] == "certify" && r[label] == "certify"), "{rows:?}");
 }
+
+/// A sheet of more than 10,000 rows has its rows written into the package by orgclean itself
+/// (src/report/xlsx/stream.rs), not by the workbook library: through the binary, the
+/// certification queue of a dump of 10,050 applications is whole in the workbook, each row
+/// the application pending.csv lists, and the workbook opens.
+#[test]
+fn a_long_sheet_holds_every_row_its_csv_holds() {
+    use std::fmt::Write;
+    let tmp = tempdir();
+    let dump = tmp.path().join("orgs.csv");
+    let mut text = String::from("组织ID,组织名称,上级组织ID,省份,地市,区县,组织类型,认证状态,创建时间\n");
+    text.push_str("P1,河南省科学技术协会,,河南省,,,省级科协,已认证,2015-01-01\n");
+    let words: Vec<char> =
+        "金石木水火土山川日月星辰风云雷电江河湖海松柏梅兰竹菊春夏秋冬东西南北红黄蓝绿".chars().collect();
+    for i in 0..10_050usize {
+        let n = words.len();
+        let name: String = [words[i % n], words[(i / n) % n], words[(i / n / n) % n]].iter().collect();
+        let _ = writeln!(text, "A{i:05},郑州{name}科技有限公司,P1,河南省,郑州市,,企业,待认证,2024-03-01");
+    }
+    fs::write(&dump, text).unwrap();
+    let out = tmp.path().join("out");
+    let o = orgclean().args(["run", "--as-of", "2025-01-01", "--out"]).arg(&out).arg(&dump).output().unwrap();
+    assert!(o.status.success(), "run failed: {}", stderr_of(&o));
+
+    let (header, rows) = read_csv(&out.join("pending.csv"));
+    assert!(rows.len() > 10_000, "{} pending rows", rows.len());
+    let id = header.iter().position(|h| h == "org_id").unwrap();
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let sheet = cells(&mut wb, "待认证队列");
+    assert_eq!(sheet.len(), rows.len() + 1, "header and every row");
+    let col = sheet[0].iter().position(|h| h == "组织ID").unwrap();
+    let mut in_sheet: Vec<&str> = sheet[1..].iter().map(|r| r[col].as_str()).collect();
+    let mut in_csv: Vec<&str> = rows.iter().map(|r| r[id].as_str()).collect();
+    in_sheet.sort_unstable();
+    in_csv.sort_unstable();
+    assert_eq!(in_sheet, in_csv);
+    // The sheet's declared extent covers its rows (readers size the sheet by it).
+    let part = package_part(&out.join("report.xlsx"), "xl/worksheets/sheet");
+    let dimension =
+        format!("<dimension ref=\"A1:{}{}\"/>", (b'A' + sheet[0].len() as u8 - 1) as char, rows.len() + 1);
+    assert!(part.iter().any(|x| x.contains(&dimension)), "no {dimension}");
+}
