@@ -92,7 +92,8 @@ impl<'a> Settling<'a> {
 
     /// The result as it stands.
     pub fn result(&self) -> DedupeResult {
-        self.finish(self.scored.clone(), self.groups.clone())
+        // Half a million pairs, each with its reasons: copied on every core.
+        self.finish(self.scored.par_iter().cloned().collect(), self.groups.clone())
     }
 
     /// The result, without copying the scored pairs.
@@ -121,17 +122,20 @@ impl<'a> Settling<'a> {
         };
         let mut forced: Vec<_> = rules.same.iter().filter(|k| !scored_keys.contains(k)).copied().collect();
         forced.sort_unstable();
-        let forced = forced.into_iter().map(|(a, b)| {
-            let score = match score::compare(g, self.side(a), self.side(b)) {
-                Verdict::Scored { score, .. } => score,
-                Verdict::Veto(_) => 0.0,
-            };
-            (a, b, score, Vec::new(), true)
-        });
-        // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation
-        // of each merge depends on it).
-        let pairs: Vec<ScoredPair> = scored
+        let forced: Vec<Scored> = forced
             .into_iter()
+            .map(|(a, b)| {
+                let score = match score::compare(g, self.side(a), self.side(b)) {
+                    Verdict::Scored { score, .. } => score,
+                    Verdict::Veto(_) => 0.0,
+                };
+                (a, b, score, Vec::new(), true)
+            })
+            .collect();
+        // Reviewer-only pairs go last so that the scored pairs keep their order (the explanation
+        // of each merge depends on it). On every core, in order.
+        let pairs: Vec<ScoredPair> = scored
+            .into_par_iter()
             .chain(forced)
             .map(|(a, b, score, mut reasons, _)| {
                 let decision =
@@ -198,15 +202,16 @@ impl<'a> Settling<'a> {
                 .into_iter()
                 .partition(|s| touched[s.0 as usize] || touched[s.1 as usize]);
             self.scored = kept;
+            // Each pair once (the candidates are distinct): any sort gives the one order.
             if again == before {
                 // Same pairs, same clusters: nothing further can change.
                 self.scored.extend(before);
-                self.scored.sort_by_key(|s| (s.0, s.1));
+                self.scored.par_sort_unstable_by_key(|s| (s.0, s.1));
                 break;
             }
             changed = true;
             self.scored.extend(again);
-            self.scored.sort_by_key(|s| (s.0, s.1));
+            self.scored.par_sort_unstable_by_key(|s| (s.0, s.1));
             (self.groups, self.refused) = self.cluster_edges();
             timing("score + cluster again (parents changed)", t);
         }

@@ -274,12 +274,13 @@ fn write_cell(
     }
 }
 
-/// Sheets longer than this are written in rust_xlsxwriter's constant-memory mode: each row goes
-/// to a temporary file as it is written (rows are written in order here), instead of every cell
-/// being kept until the workbook is saved (a 1M-row run held its findings and clusters sheets
-/// in memory twice over: our rows, then the library's cells). Shorter sheets stay in memory:
-/// there the library also stores the charts' data in the chart (viewers that do not recompute
-/// charts show them) and shares repeated strings.
+/// Sheets longer than this have their rows written into the package by `stream` (or, when it
+/// cannot, by rust_xlsxwriter's constant-memory mode: each row to a temporary file as it is
+/// written), instead of every cell being kept by the library until the workbook is saved (a
+/// 1M-row run held its findings and clusters sheets in memory twice over: our rows, then the
+/// library's cells). Both write texts inline. Shorter sheets stay in the library's memory: there
+/// it also stores the charts' data in the chart (viewers that do not recompute charts show them)
+/// and shares repeated strings.
 const STREAMED_SHEET_ROWS: usize = 10_000;
 
 /// The worksheet for `sheet`: `streamed` (a constant-memory worksheet of the workbook) for a
@@ -657,9 +658,9 @@ fn workbook(as_of: chrono::NaiveDate, title: &str) -> Result<(Workbook, Formats)
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&when).set_title(title));
-    // The workbook is saved on one thread after its last sheet, at the very end of a run, so
-    // deflate time is wall time. A 1M-row run's 362 MB of sheet XML, deflated with zlib-rs
-    // (thirteenth session): level 1 58.4 MB in 0.75 s, level 2 46.2 MB in 0.87 s, level 3
+    // The workbook is saved after its last sheet, at the very end of a run, so deflate time is
+    // wall time (the long sheets' on a task each: `stream`). A 1M-row run's 362 MB of sheet
+    // XML, deflated with zlib-rs (thirteenth session): level 1 58.4 MB in 0.75 s, level 2 46.2 MB in 0.87 s, level 3
     // 42.1 MB in 1.20 s, level 6 (the default) 37.5 MB in 2.66 s. Level 2: a tenth larger than
     // level 3 for a quarter less time; level 1 saves little more and is 40% larger than level 3.
     wb.set_zip_compression_level(ZIP_LEVEL);
