@@ -131,14 +131,18 @@ pub fn analyse(dir: Directory, steps: &Steps, mut timings: Vec<(&'static str, f6
     // Of the settled result only: a round the settling replaces needs neither. Independent, and
     // each on one thread.
     let t = Instant::now();
-    let (broken_chain, coverage) = rayon::join(
-        || broken_chains(&dir, &check),
-        || coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage),
+    let ((broken_chain, coverage), ()) = rayon::join(
+        || {
+            rayon::join(
+                || broken_chains(&dir, &check),
+                || coverage::compute(&dir, &profiles, &dedupe.clusters, &check.findings, steps.coverage),
+            )
+        },
+        || settling.free(),
     );
     check_secs += t.elapsed().as_secs_f64();
     timings.push(("check", check_secs));
     timing("broken chains + coverage", t);
-    drop(settling);
     // Dropped here, explicitly: a binding shadowed without being moved lives to the end of scope.
     let names = if steps.keep_names {
         names
