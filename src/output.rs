@@ -351,20 +351,29 @@ pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Excel and WPS hold at most this many characters in a cell (rust_xlsxwriter refuses more).
+/// Excel and WPS hold at most this many characters in a cell, counted in UTF-16 units (a
+/// character beyond the BMP, such as rare CJK of Extension B, is two; rust_xlsxwriter refuses
+/// more).
 pub const XLSX_CELL_LIMIT: usize = 32_767;
 
 /// A text cell of a workbook: formula-safe, and cut to what a cell holds with a visible marker
 /// saying so (the CSVs keep the full text).
 pub fn xlsx_cell(s: &str) -> std::borrow::Cow<'_, str> {
     let safe = safe_cell(s);
-    if safe.len() <= XLSX_CELL_LIMIT || safe.chars().count() <= XLSX_CELL_LIMIT {
+    if safe.len() <= XLSX_CELL_LIMIT || safe.encode_utf16().count() <= XLSX_CELL_LIMIT {
         return safe;
     }
     let total = safe.chars().count();
     let marker = format!("…[已截断 cut: {total} 字符 characters in all; 全文见 CSV, full text in the CSV]");
-    let keep = XLSX_CELL_LIMIT - marker.chars().count();
-    let mut out: String = safe.chars().take(keep).collect();
+    let mut room = XLSX_CELL_LIMIT - marker.encode_utf16().count();
+    let mut out = String::new();
+    for c in safe.chars() {
+        if c.len_utf16() > room {
+            break;
+        }
+        room -= c.len_utf16();
+        out.push(c);
+    }
     out.push_str(&marker);
     std::borrow::Cow::Owned(out)
 }
@@ -531,6 +540,14 @@ mod tests {
         );
         assert_eq!(xlsx_cell("短"), "短");
         assert_eq!(xlsx_cell("=1+1"), "'=1+1");
+        // Characters beyond the BMP are two UTF-16 units each, which is what a cell's limit
+        // counts: cut by characters, 20,000 of them were 40,000 units and the workbook failed.
+        let rare = "𠀀".repeat(20_000);
+        let cell = xlsx_cell(&rare);
+        assert!(cell.encode_utf16().count() <= XLSX_CELL_LIMIT, "{}", cell.encode_utf16().count());
+        assert!(cell.encode_utf16().count() >= XLSX_CELL_LIMIT - 1 && cell.contains("20000"));
+        let fits = "𠀀".repeat(XLSX_CELL_LIMIT / 2);
+        assert_eq!(xlsx_cell(&fits), fits.as_str());
     }
 
     #[test]

@@ -531,7 +531,8 @@ impl<'a> Book<'a> {
             .map(|_| wb.new_worksheet_with_constant_memory().map(|ws| Mutex::new(Slot::Blank(ws))))
             .collect::<Result<Vec<_>, _>>()?;
         let left = AtomicUsize::new(sheets.len());
-        let styles = stream::CellStyles::new(&formats);
+        let styles = stream::CellStyles::new(&formats)
+            .ok_or_else(|| XlsxError::ParameterError("a cell format is not registered".to_string()))?;
         Ok(Book { formats, styles, workbook: Mutex::new(Some(wb)), sheets, left, stream_rows: true })
     }
 
@@ -566,7 +567,9 @@ impl<'a> Book<'a> {
 
     /// A sheet whose rows `stream` writes: a long one (a constant-memory worksheet, whose
     /// strings are inline), that fits whole, without charts, and whose cells the library would
-    /// not write another way (`stream::extent`).
+    /// not write another way (`stream::extent`). A chart on another sheet must not draw on it:
+    /// the library would cache the values of a sheet it wrote the rows of; no chart of the
+    /// reports draws on a sheet but its own (their data sheets are short tables of counts).
     fn streamable(&self, sheet: &Sheet) -> Option<stream::Extent> {
         let whole = shown_rows(sheet.rows.len() + sheet.omitted, MAX_ROWS).1 == 0;
         let long = sheet.rows.len() > STREAMED_SHEET_ROWS;

@@ -34,7 +34,8 @@ pub(super) struct CellStyles {
 }
 
 impl CellStyles {
-    pub(super) fn new(f: &Formats) -> CellStyles {
+    /// `None` if a format the cells use is not among those `Formats::all` registers.
+    pub(super) fn new(f: &Formats) -> Option<CellStyles> {
         let mut table: Vec<&Format> = Vec::new();
         let default = Format::new();
         table.push(&default);
@@ -43,12 +44,19 @@ impl CellStyles {
                 table.push(format);
             }
         }
-        let xf = |format: &Format| table.iter().position(|t| *t == format).unwrap_or(0) as u32;
-        CellStyles {
-            text: [0, xf(&f.styles[BOLD])],
-            group: [xf(&f.group), xf(&f.group_bold)],
-            fixed: [0, 1].map(|style| std::array::from_fn(|d| xf(f.fixed(style, d as u8)))),
-        }
+        let xf = |format: &Format| table.iter().position(|t| *t == format).map(|i| i as u32);
+        let fixed = |style: usize| -> Option<[u32; MAX_DECIMALS + 1]> {
+            let mut row = [0; MAX_DECIMALS + 1];
+            for (d, slot) in row.iter_mut().enumerate() {
+                *slot = xf(f.fixed(style, d as u8))?;
+            }
+            Some(row)
+        };
+        Some(CellStyles {
+            text: [0, xf(&f.styles[BOLD])?],
+            group: [xf(&f.group)?, xf(&f.group_bold)?],
+            fixed: [fixed(PLAIN)?, fixed(BOLD)?],
+        })
     }
 }
 
@@ -71,11 +79,18 @@ fn written(cell: &Cell, style: usize) -> bool {
     }
 }
 
-/// The extent of `sheet`'s rows under its header, or why they cannot be streamed (a number that
-/// is not finite, which the library writes as text; a text longer than a cell holds, which it
-/// refuses): such a sheet is written by the library, as before.
+/// Columns a sheet holds (rust_xlsxwriter's `COL_MAX`).
+const MAX_COLS: usize = 16_384;
+
+/// The extent of `sheet`'s rows under its header, or `None` when the library would write them
+/// another way or refuse them (a number that is not finite, which it writes as text; a text
+/// longer than a cell holds; more columns than a sheet holds): such a sheet is written by the
+/// library, as before.
 pub(super) fn extent(sheet: &Sheet, first: u16, header_cols: usize) -> Option<Extent> {
     let mut e = Extent { last_row: 0, last_col: header_cols.saturating_sub(1) as u16 };
+    if header_cols > MAX_COLS || sheet.rows.iter().any(|row| row.len() + usize::from(first) > MAX_COLS) {
+        return None;
+    }
     for (r, row) in sheet.rows.iter().enumerate() {
         let style = row_style(sheet, r);
         let mut any = sheet.band.is_some();
@@ -346,8 +361,9 @@ pub(super) fn repackage(
             Ok((s.entry, entry.finish()?))
         })
         .collect::<Result<Vec<_>, XlsxError>>()?;
+    let size = skeleton.len() + prepared.iter().map(|(_, p)| p.compressed_size() as usize).sum::<usize>();
     let mut prepared: std::collections::HashMap<String, _> = prepared.into_iter().collect();
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(skeleton.len())));
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(size)));
     for i in 0..archive.len() {
         let file = archive.by_index_raw(i)?;
         let name = file.name()?.into_owned();
