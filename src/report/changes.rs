@@ -179,7 +179,7 @@ pub fn sheet(d: &Diff, lang: Lang) -> Sheet<'_> {
     .map(String::from)
     .to_vec();
     let mut sheet = Sheet::new(lang.pick("与上次相比", "Since last run"), header, rows);
-    sheet.band = Some(Band { by: 0, header: lang.pick("组号", "group") });
+    sheet.band = Some(Band::by(0, lang));
     sheet
 }
 

@@ -107,7 +107,7 @@ pub fn sheet(rows: &[MatchRow], lang: Lang) -> Sheet<'_> {
         .collect();
     let mut s =
         Sheet::new(lang.pick("新组织比对", "match"), header.iter().map(|h| h.to_string()).collect(), body);
-    s.band = Some(Band { by: 0, header: lang.pick("组号", "group") });
+    s.band = Some(Band::by(0, lang));
     s
 }
 

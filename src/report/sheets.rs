@@ -251,7 +251,7 @@ fn clusters<'a>(p: &'a Pipeline, lang: Lang) -> Sheet<'a> {
     let row = |m: &rows::MemberRow<'a>| tables::cluster_member(&p.dir, m, &children, lang, Target::Sheet);
     let table = (&tables::CLUSTERS[..], "clusters.csv");
     let mut s = table_sheet(names(lang).clusters, table, tables::CLUSTERS_SHEET, &members, row, lang);
-    s.band = Some(Band { by: 0, header: lang.pick("组号", "group") });
+    s.band = Some(Band::by(0, lang));
     // Survivors in bold: the survivor flag's place among the columns the sheet keeps.
     let kept = sheet_columns(&tables::CLUSTERS, tables::CLUSTERS_SHEET);
     s.bold_when = kept.iter().position(|&i| tables::CLUSTERS[i].key == "is_survivor");

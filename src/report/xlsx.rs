@@ -71,6 +71,16 @@ impl<'a> Sheet<'a> {
         s.omitted = rows.count();
         s
     }
+
+    /// Where the sheet's own columns start: after the group numbers of a banded sheet (`Band`).
+    fn first_col(&self) -> u16 {
+        u16::from(self.band.is_some())
+    }
+
+    /// Columns of the header row: the group numbers' (`Band`), then the sheet's own.
+    fn header_cols(&self) -> usize {
+        self.header.len() + usize::from(self.first_col())
+    }
 }
 
 /// Shading by group: each run of rows with one value in column `by` is a group, numbered from 1
@@ -83,6 +93,13 @@ impl<'a> Sheet<'a> {
 pub struct Band {
     pub by: usize,
     pub header: &'static str,
+}
+
+impl Band {
+    /// Groups by column `by`, numbered under 组号 (`group` in English).
+    pub fn by(by: usize, lang: crate::lang::Lang) -> Band {
+        Band { by, header: lang.pick("组号", "group") }
+    }
 }
 
 /// What a `Cell::Flag` that is set shows.
@@ -296,8 +313,7 @@ fn worksheet_for(sheet: &Sheet, streamed: Worksheet) -> Worksheet {
 
 fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) -> Result<(), XlsxError> {
     let header = write_header(ws, sheet, f)?;
-    // A banded sheet's group numbers are its first column; the sheet's own columns follow.
-    let first = u16::from(sheet.band.is_some());
+    let first = sheet.first_col();
     let mut widths = Widths::of(&header, sheet.max_width);
     let mut groups = group_numbers(sheet);
     let (shown, left_out) = shown_rows(sheet.rows.len() + sheet.omitted, max_rows);
@@ -321,25 +337,23 @@ fn add_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, max_rows: usize) ->
         let note = left_out_note(left_out, max_rows, sheet.full_csv);
         ws.write_string_with_format((shown + 1) as u32, 0, note, &f.styles[BOLD])?;
     }
-    let group_count = if sheet.band.is_some() { groups.count } else { 0 };
-    finish_sheet(ws, sheet, &header, widths, group_count, shown, f)
+    finish_sheet(ws, sheet, &header, widths, groups.count, shown, f)
 }
 
 /// A long sheet without its rows (`stream` writes them into the package): everything else as
 /// `add_sheet` makes it, from the same rows.
 fn add_sheet_without_rows(ws: &mut Worksheet, sheet: &Sheet, f: &Formats) -> Result<(), XlsxError> {
     let header = write_header(ws, sheet, f)?;
-    let first = u16::from(sheet.band.is_some());
+    let first = sheet.first_col();
     let mut widths = Widths::of(&header, sheet.max_width);
+    let mut groups = group_numbers(sheet);
     for row in &sheet.rows {
+        groups.next();
         for (c, cell) in row.iter().enumerate() {
             widths.measure(c as u16 + first, cell);
         }
     }
-    let mut groups = group_numbers(sheet);
-    groups.by_ref().for_each(drop);
-    let group_count = if sheet.band.is_some() { groups.count } else { 0 };
-    finish_sheet(ws, sheet, &header, widths, group_count, sheet.rows.len(), f)
+    finish_sheet(ws, sheet, &header, widths, groups.count, sheet.rows.len(), f)
 }
 
 /// The header row (the group numbers' column first in a banded sheet); its cells.
@@ -396,7 +410,7 @@ fn group_numbers<'s>(sheet: &'s Sheet) -> GroupNumbers<'s> {
 struct GroupNumbers<'s> {
     sheet: &'s Sheet<'s>,
     r: usize,
-    /// Groups so far: the number of the last row's group.
+    /// Groups so far: the number of the last row's group (0 in a sheet without bands).
     count: u64,
     last: Option<&'s Cell<'s>>,
 }
@@ -428,7 +442,7 @@ fn finish_sheet(
     shown: usize,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let first = u16::from(sheet.band.is_some());
+    let first = sheet.first_col();
     if let Some(w) = widths.widths.first_mut().filter(|_| sheet.band.is_some()) {
         *w = (*w).max(group_count.to_string().len());
     }
@@ -576,7 +590,7 @@ impl<'a> Book<'a> {
         if !(self.stream_rows && long && whole && sheet.charts.is_empty() && !sheet.header.is_empty()) {
             return None;
         }
-        stream::extent(sheet, u16::from(sheet.band.is_some()), header_cols(sheet))
+        stream::extent(sheet)
     }
 
     /// The workbook's bytes, once every sheet is written.
@@ -608,7 +622,6 @@ impl<'a> Book<'a> {
                 // rust_xlsxwriter numbers worksheet parts from 1, in the order they are added.
                 entry: format!("xl/worksheets/sheet{}.xml", k + 1),
                 sheet,
-                header_cols: header_cols(sheet),
                 extent: *extent,
             })
             .collect();
@@ -616,11 +629,6 @@ impl<'a> Book<'a> {
         crate::progress::timing("    xlsx: long sheets' rows", t);
         bytes
     }
-}
-
-/// Columns of the header row: the group numbers' (`Band`), then the sheet's own.
-fn header_cols(sheet: &Sheet) -> usize {
-    sheet.header.len() + usize::from(sheet.band.is_some())
 }
 
 /// Where sheet k of a `Book` is.
@@ -663,9 +671,10 @@ fn workbook(as_of: chrono::NaiveDate, title: &str) -> Result<(Workbook, Formats)
     wb.set_properties(&DocProperties::new().set_creation_datetime(&when).set_title(title));
     // The workbook is saved after its last sheet, at the very end of a run, so deflate time is
     // wall time (the long sheets' on a task each: `stream`). A 1M-row run's 362 MB of sheet
-    // XML, deflated with zlib-rs (thirteenth session): level 1 58.4 MB in 0.75 s, level 2 46.2 MB in 0.87 s, level 3
-    // 42.1 MB in 1.20 s, level 6 (the default) 37.5 MB in 2.66 s. Level 2: a tenth larger than
-    // level 3 for a quarter less time; level 1 saves little more and is 40% larger than level 3.
+    // XML, deflated with zlib-rs (thirteenth session): level 1 58.4 MB in 0.75 s, level 2
+    // 46.2 MB in 0.87 s, level 3 42.1 MB in 1.20 s, level 6 (the default) 37.5 MB in 2.66 s.
+    // Level 2: a tenth larger than level 3 for a quarter less time; level 1 saves little more
+    // and is 40% larger than level 3.
     wb.set_zip_compression_level(ZIP_LEVEL);
     let formats = Formats::new();
     // `register_format` is hidden from rust_xlsxwriter's docs but named there for exactly this:

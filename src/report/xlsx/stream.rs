@@ -9,7 +9,7 @@
 //! whole workbook (styles, header row, widths, filters, conditional formats, print setup,
 //! charts), only without the long sheets' data rows; their rows are then written here, in
 //! exactly the XML the library writes for them, between its `<sheetData>` and `</sheetData>`,
-//! each sheet deflated on its own thread (`repackage`). A test renders the same sheets both ways
+//! each sheet deflated on its own task (`repackage`). A test renders the same sheets both ways
 //! and compares every part of the package.
 
 use std::io::{self, Write};
@@ -20,9 +20,6 @@ use rust_xlsxwriter::{Format, XlsxError};
 use super::{group_numbers, row_style, Formats, Sheet, BOLD, MAX_DECIMALS, PLAIN, TICK};
 use crate::output::xlsx_cell;
 use crate::report::table::Cell;
-
-/// Characters a cell holds (rust_xlsxwriter's `MAX_STRING_LEN`, in UTF-16 units).
-const MAX_STRING_LEN: usize = 32_767;
 
 /// The style numbers cells are written with, by row style. A format's number is its place in the
 /// workbook's style table: the default format first, then each distinct format in the order
@@ -83,24 +80,23 @@ fn written(cell: &Cell, style: usize) -> bool {
 const MAX_COLS: usize = 16_384;
 
 /// The extent of `sheet`'s rows under its header, or `None` when the library would write them
-/// another way or refuse them (a number that is not finite, which it writes as text; a text
-/// longer than a cell holds; more columns than a sheet holds): such a sheet is written by the
-/// library, as before.
-pub(super) fn extent(sheet: &Sheet, first: u16, header_cols: usize) -> Option<Extent> {
-    let mut e = Extent { last_row: 0, last_col: header_cols.saturating_sub(1) as u16 };
-    if header_cols > MAX_COLS || sheet.rows.iter().any(|row| row.len() + usize::from(first) > MAX_COLS) {
+/// another way or refuse them (a number that is not finite, which it writes as text; more
+/// columns than a sheet holds): such a sheet is written by the library, as before. (No text is
+/// too long: `xlsx_cell` cuts every one to what a cell holds.)
+pub(super) fn extent(sheet: &Sheet) -> Option<Extent> {
+    let first = sheet.first_col();
+    let mut e = Extent { last_row: 0, last_col: sheet.header_cols().saturating_sub(1) as u16 };
+    if sheet.header_cols() > MAX_COLS
+        || sheet.rows.iter().any(|row| row.len() + usize::from(first) > MAX_COLS)
+    {
         return None;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let style = row_style(sheet, r);
         let mut any = sheet.band.is_some();
         for (c, cell) in row.iter().enumerate() {
-            match cell {
-                Cell::Fixed(x, _) if !x.is_finite() => return None,
-                Cell::Text(s) if s.len() > MAX_STRING_LEN && utf16_len(&xlsx_cell(s)) > MAX_STRING_LEN => {
-                    return None
-                }
-                _ => {}
+            if matches!(cell, Cell::Fixed(x, _) if !x.is_finite()) {
+                return None;
             }
             if written(cell, style) {
                 any = true;
@@ -114,10 +110,6 @@ pub(super) fn extent(sheet: &Sheet, first: u16, header_cols: usize) -> Option<Ex
     Some(e)
 }
 
-fn utf16_len(s: &str) -> usize {
-    s.encode_utf16().count()
-}
-
 /// The sheet's XML as rust_xlsxwriter wrote it without data rows, with `sheet`'s rows put in:
 /// `prefix` (dimension set to `extent`) + rows + `suffix`.
 pub(super) fn write_sheet_xml(
@@ -125,20 +117,19 @@ pub(super) fn write_sheet_xml(
     skeleton: &str,
     sheet: &Sheet,
     styles: &CellStyles,
-    header_cols: usize,
     extent: Extent,
 ) -> Result<(), XlsxError> {
     let broken = |what: &str| XlsxError::ParameterError(format!("sheet {}: {what}", sheet.name));
     let end = skeleton.find("</sheetData>").ok_or_else(|| broken("no </sheetData> in the written sheet"))?;
     let (prefix, suffix) = skeleton.split_at(end);
-    let last_header_col = header_cols.saturating_sub(1) as u16;
+    let last_header_col = sheet.header_cols().saturating_sub(1) as u16;
     let written_dim = format!("<dimension ref=\"{}\"/>", cell_range(0, 0, 0, last_header_col));
     let dim = format!("<dimension ref=\"{}\"/>", cell_range(0, 0, extent.last_row, extent.last_col));
     let at = prefix.find(&written_dim).ok_or_else(|| broken("its dimension is not the header's"))?;
     out.write_all(&prefix.as_bytes()[..at])?;
     out.write_all(dim.as_bytes())?;
     out.write_all(&prefix.as_bytes()[at + written_dim.len()..])?;
-    let wrote = write_rows(out, sheet, styles, header_cols)?;
+    let wrote = write_rows(out, sheet, styles)?;
     if wrote != extent {
         return Err(broken(&format!("rows cover {wrote:?}, measured {extent:?}")));
     }
@@ -148,16 +139,11 @@ pub(super) fn write_sheet_xml(
 
 /// Every data row of `sheet` (rows 2… of the sheet), as rust_xlsxwriter's constant-memory
 /// worksheet writes them (`flush_data_row`); the extent of what was written.
-fn write_rows(
-    out: &mut impl Write,
-    sheet: &Sheet,
-    styles: &CellStyles,
-    header_cols: usize,
-) -> io::Result<Extent> {
-    let first = u16::from(sheet.band.is_some());
+fn write_rows(out: &mut impl Write, sheet: &Sheet, styles: &CellStyles) -> io::Result<Extent> {
+    let first = sheet.first_col();
     let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(0) + usize::from(first);
     let names: Vec<String> = (0..width as u16).map(column_number_to_name).collect();
-    let mut e = Extent { last_row: 0, last_col: header_cols.saturating_sub(1) as u16 };
+    let mut e = Extent { last_row: 0, last_col: sheet.header_cols().saturating_sub(1) as u16 };
     let mut cells: Vec<u8> = Vec::with_capacity(1024);
     let mut groups = group_numbers(sheet);
     for (r, row) in sheet.rows.iter().enumerate() {
@@ -341,7 +327,7 @@ pub(super) fn repackage(
     // Longest first, each its own task: the thread that saves takes them in this order and
     // another joins when it is free, so the run does not end waiting on one long sheet (on a
     // 1M-row run the clusters sheet is 40% of the rows' XML).
-    parts.sort_by_key(|(s, _)| std::cmp::Reverse(s.sheet.rows.len() * s.header_cols));
+    parts.sort_by_key(|(s, _)| std::cmp::Reverse(s.sheet.rows.len() * s.sheet.header_cols()));
     // As rust_xlsxwriter's packager writes its entries.
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -355,7 +341,7 @@ pub(super) fn repackage(
             let mut entry = ZipFileBuilder::new(&s.entry, options)?;
             {
                 let mut w = io::BufWriter::with_capacity(crate::output::MAX_WRITE, &mut entry);
-                write_sheet_xml(&mut w, &xml, s.sheet, styles, s.header_cols, s.extent)?;
+                write_sheet_xml(&mut w, &xml, s.sheet, styles, s.extent)?;
                 w.flush()?;
             }
             Ok((s.entry, entry.finish()?))
@@ -380,7 +366,6 @@ pub(super) fn repackage(
 pub(super) struct Streamed<'b, 'a> {
     pub entry: String,
     pub sheet: &'b Sheet<'a>,
-    pub header_cols: usize,
     pub extent: Extent,
 }
 
