@@ -19,6 +19,14 @@ fn run_demo(out: &Path, lang: &str) -> std::process::Output {
     o
 }
 
+/// The demo run's report.xlsx in `lang`, opened; the temporary directory holds every output.
+fn demo_workbook(lang: &str) -> (tempfile::TempDir, Xlsx<std::io::BufReader<fs::File>>) {
+    let tmp = tempdir();
+    run_demo(tmp.path(), lang);
+    let wb = open_workbook(tmp.path().join("report.xlsx")).unwrap();
+    (tmp, wb)
+}
+
 fn cells(wb: &mut Xlsx<std::io::BufReader<fs::File>>, sheet: &str) -> Vec<Vec<String>> {
     let range = wb.worksheet_range(sheet).unwrap_or_else(|e| panic!("sheet {sheet}: {e}"));
     range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
@@ -38,10 +46,7 @@ fn report_md_and_console_in_both_languages() {
 
 #[test]
 fn workbook_speaks_chinese_by_default_and_leads_with_what_to_do() {
-    let tmp = tempdir();
-    run_demo(tmp.path(), "zh");
-    let path = tmp.path().join("report.xlsx");
-    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let (tmp, mut wb) = demo_workbook("zh");
     assert_eq!(
         wb.sheet_names(),
         [
@@ -107,10 +112,8 @@ fn workbook_speaks_chinese_by_default_and_leads_with_what_to_do() {
 /// shaded and bold, then shaded, then bold, each stopping the others (LibreOffice applies one).
 #[test]
 fn clusters_sheet_numbers_and_shades_groups_and_bolds_survivors() {
-    let tmp = tempdir();
-    run_demo(tmp.path(), "zh");
+    let (tmp, mut wb) = demo_workbook("zh");
     let path = tmp.path().join("report.xlsx");
-    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     let sheet = cells(&mut wb, "重复组");
     assert_eq!(sheet[0][..3], ["组号", "重复组", "保留"], "{:?}", sheet[0]);
     let mut want = 0;
