@@ -2,8 +2,8 @@
 //!
 //! rust_xlsxwriter's constant-memory mode keeps each row's cells in maps until the next row
 //! starts (every text copied twice on the way), then formats the row into a temporary file,
-//! which the workbook reads back and deflates when it is saved. On a 1M-row run that was a
-//! fifth of the run's CPU (5.0 s of 23 s, measured by leaving the workbook out), for 362 MB of
+//! which the workbook reads back and deflates when it is saved. On a 1M-row run the workbook
+//! was about a fifth of the run's CPU (5.0-6.7 s of 23-26 s, measured by leaving it out), 362 MB of
 //! sheet XML written to disk and read again. No crate writes rows into the package as they are
 //! made, so this module does that one thing, and nothing else: rust_xlsxwriter still writes the
 //! whole workbook (styles, header row, widths, filters, conditional formats, print setup,
